@@ -1,0 +1,148 @@
+/**
+ * Core vocabulary of the domain (see ../shared/DOMAIN.md). Pure types, no I/O.
+ * Points are always held as integers of hundredths (`Hundredths`): 12.5 points is 1250.
+ */
+
+export type Hundredths = number;
+
+export const EMPLOYEE_CATEGORIES = ['cadre', 'civil_servant', 'public_employee', 'worker'] as const;
+export type EmployeeCategory = (typeof EMPLOYEE_CATEGORIES)[number];
+
+export const GRADES = ['A', 'B', 'C', 'D'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const EVALUATION_STATUSES = ['DRAFT', 'SUBMITTED', 'REVIEWED', 'APPROVED', 'RETURNED', 'EXPIRED'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+/** Error codes of the HTTP contract that a domain rule can produce. */
+export type DomainErrorCode =
+  | 'FORBIDDEN'
+  | 'INVALID_TRANSITION'
+  | 'DEADLINE_PASSED'
+  | 'QUOTA_EXCEEDED'
+  | 'VALIDATION_FAILED'
+  | 'CONFLICT';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Flags HR records on an employee that force grade D (Decree 335). */
+export interface EmployeeFlags {
+  disciplined?: boolean;
+  degradation?: boolean;
+  /** For leaders: corruption or waste dealt with in a unit under their direct management. */
+  unitCorruption?: boolean;
+}
+
+export interface Deadlines {
+  /** ISO 8601 with offset: the last instant at which the action is on time. */
+  selfAssessment: string;
+  review: string;
+  approval: string;
+}
+
+export type ScoreMap = Record<string, Hundredths>;
+
+export interface SelfAssessment {
+  scores: ScoreMap;
+  total: Hundredths;
+  comment: string | null;
+  /** null while saved but not yet submitted. */
+  submittedAt: string | null;
+}
+
+export interface Review {
+  scores: ScoreMap;
+  total: Hundredths;
+  comment: string | null;
+  reviewedAt: string;
+  reviewerId: string;
+}
+
+export interface Decision {
+  scores: ScoreMap;
+  total: Hundredths;
+  grade: Grade;
+  comment: string | null;
+  approvedAt: string;
+  approverId: string;
+  /** True when the approver changed the reviewer's scores (a comment is then mandatory). */
+  adjusted: boolean;
+  /** Why the grade is D regardless of points, when it is. */
+  forcedReason?: string | null;
+}
+
+export interface Appeal {
+  reason: string;
+  filedAt: string;
+  status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+  decidedAt?: string;
+  deciderId?: string;
+  comment?: string;
+  /** The decision as it was before an accepted appeal changed it. */
+  previousDecision?: Decision;
+}
+
+export interface EvaluationFlags {
+  selfAssessmentMissing?: boolean;
+  lateSelfAssessment?: boolean;
+  lateReview?: boolean;
+  lateApproval?: boolean;
+  /** The approver reviewed and approved in one step after the review deadline. */
+  reviewedByApprover?: boolean;
+  /** Approved by an acting head on behalf of the unit head. */
+  approvedByActingHead?: boolean;
+}
+
+export interface Evaluation {
+  employeeId: string;
+  period: string;
+  unitId: string;
+  category: EmployeeCategory;
+  isUnitHead: boolean;
+  status: EvaluationStatus;
+  /** Whom a RETURNED evaluation waits for. */
+  returnedTo: 'employee' | 'reviewer' | null;
+  version: number;
+  rubricId: string;
+  rubricVersion: number;
+  reviewerId: string;
+  approverId: string;
+  deadlines: Deadlines;
+  selfAssessment: SelfAssessment | null;
+  review: Review | null;
+  decision: Decision | null;
+  appeal: Appeal | null;
+  flags: EvaluationFlags;
+  /** Set when the period closes and results are published. */
+  publishedAt: string | null;
+}
+
+/** How the caller relates to one evaluation. The API works these out from the org data, never from the client. */
+export interface ActorRelations {
+  actorId: string;
+  isEmployee: boolean;
+  isReviewer: boolean;
+  isApprover: boolean;
+  /** Acting head named by the approver for a date range that includes now. */
+  isActingApprover: boolean;
+  /** The approver's own approver (head of the parent unit), who decides appeals. */
+  isAppealDecider: boolean;
+  /** HR whose scope (the subtree of its unit) contains the evaluation's unit. */
+  isHrInScope: boolean;
+  isAdmin: boolean;
+}
+
+export type Action =
+  | { type: 'saveSelfAssessment'; scores: ScoreMap; comment: string | null }
+  | { type: 'submit' }
+  | { type: 'review'; scores: ScoreMap; comment: string | null }
+  | { type: 'return'; comment: string }
+  | { type: 'approve'; scores: ScoreMap | null; comment: string | null }
+  | { type: 'appeal'; reason: string }
+  | { type: 'decideAppeal'; accept: boolean; scores: ScoreMap | null; comment: string }
+  | { type: 'expire' };
+
+export type ActionType = Action['type'];

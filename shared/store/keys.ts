@@ -1,0 +1,187 @@
+/**
+ * Every key of every item, built in exactly one place. Each entity's function returns the full set of
+ * key attributes it needs (table keys and the GSI keys it is listed by), plus its entity type.
+ *
+ * Access patterns (every list is a Query on one of these):
+ * | pattern                                   | index | partition key                         |
+ * |-------------------------------------------|-------|---------------------------------------|
+ * | all units                                 | gsi1  | UNITS                                 |
+ * | children of a unit                        | gsi2  | UNIT_CHILDREN#<parentId or ROOT>      |
+ * | staff of a unit                           | gsi1  | UNIT_STAFF#<unitId>                   |
+ * | an employee's evaluations for a year      | table | EMP#<employeeId>, sk EVAL#<year>…     |
+ * | an evaluation's history                   | table | EMP#<employeeId>, sk HIST#<period>#…  |
+ * | a reviewer's evaluations for a period     | gsi1  | REVIEWER#<reviewerId>#<period>        |
+ * | an approver's evaluations for a period    | gsi2  | APPROVER#<approverId>#<period>        |
+ * | a unit's evaluations for a period         | gsi3  | UNIT_EVALS#<unitId>#<period>          |
+ * | per-unit statistics of a period           | gsi1  | PERIOD_UNITS#<period>                 |
+ * | all periods                               | gsi1  | PERIODS                               |
+ * | all rubrics (every version)               | gsi1  | RUBRICS                               |
+ * | delegations given to an acting head       | gsi1  | ACTING_FOR#<delegateId>               |
+ * | a unit's annual results                   | gsi3  | UNIT_ANNUAL#<unitId>#<year>           |
+ */
+
+export const ENTITY = {
+  unit: 'Unit',
+  employee: 'Employee',
+  rubric: 'Rubric',
+  period: 'Period',
+  unitPeriod: 'UnitPeriod',
+  evaluation: 'Evaluation',
+  history: 'HistoryEvent',
+  orgAudit: 'OrgAuditEvent',
+  idempotency: 'IdempotencyRecord',
+  delegation: 'Delegation',
+  ranking: 'RankingSnapshot',
+  subunitRanking: 'SubunitRankingSnapshot',
+  annual: 'AnnualResult',
+  checkpoint: 'JobCheckpoint',
+  outbox: 'OutboxMessage',
+} as const;
+
+export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+const ROOT = 'ROOT';
+const pad = (n: number, width = 6) => String(n).padStart(width, '0');
+
+export const keys = {
+  unit: (unitId: string, parentId: string | null) => ({
+    pk: `UNIT#${unitId}`,
+    sk: '#UNIT',
+    gsi1pk: 'UNITS',
+    gsi1sk: unitId,
+    gsi2pk: `UNIT_CHILDREN#${parentId ?? ROOT}`,
+    gsi2sk: unitId,
+    entityType: ENTITY.unit,
+  }),
+  unitKey: (unitId: string): TableKey => ({ pk: `UNIT#${unitId}`, sk: '#UNIT' }),
+  allUnits: () => ({ index: 'gsi1', pk: 'UNITS' }) as const,
+  childUnits: (parentId: string | null) => ({ index: 'gsi2', pk: `UNIT_CHILDREN#${parentId ?? ROOT}` }) as const,
+
+  employee: (employeeId: string, unitId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: '#EMP',
+    gsi1pk: `UNIT_STAFF#${unitId}`,
+    gsi1sk: employeeId,
+    entityType: ENTITY.employee,
+  }),
+  employeeKey: (employeeId: string): TableKey => ({ pk: `EMP#${employeeId}`, sk: '#EMP' }),
+  unitStaff: (unitId: string) => ({ index: 'gsi1', pk: `UNIT_STAFF#${unitId}` }) as const,
+
+  rubric: (rubricId: string, version: number) => ({
+    pk: `RUBRIC#${rubricId}`,
+    sk: `V#${pad(version)}`,
+    gsi1pk: 'RUBRICS',
+    gsi1sk: `${rubricId}#${pad(version)}`,
+    entityType: ENTITY.rubric,
+  }),
+  rubricVersions: (rubricId: string) => ({ pk: `RUBRIC#${rubricId}`, skPrefix: 'V#' }),
+  allRubrics: () => ({ index: 'gsi1', pk: 'RUBRICS' }) as const,
+
+  period: (period: string) => ({
+    pk: `PERIOD#${period}`,
+    sk: '#PERIOD',
+    gsi1pk: 'PERIODS',
+    gsi1sk: period,
+    entityType: ENTITY.period,
+  }),
+  periodKey: (period: string): TableKey => ({ pk: `PERIOD#${period}`, sk: '#PERIOD' }),
+
+  /** Per unit and period: status counts, grade counts and the A-quota counter (sharded by unit on purpose). */
+  unitPeriod: (unitId: string, period: string) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `PERIOD#${period}`,
+    gsi1pk: `PERIOD_UNITS#${period}`,
+    gsi1sk: unitId,
+    entityType: ENTITY.unitPeriod,
+  }),
+  unitPeriodKey: (unitId: string, period: string): TableKey => ({ pk: `UNIT#${unitId}`, sk: `PERIOD#${period}` }),
+  periodUnits: (period: string) => ({ index: 'gsi1', pk: `PERIOD_UNITS#${period}` }) as const,
+
+  evaluation: (e: { employeeId: string; period: string; reviewerId: string; approverId: string; unitId: string }) => ({
+    pk: `EMP#${e.employeeId}`,
+    sk: `EVAL#${e.period}`,
+    gsi1pk: `REVIEWER#${e.reviewerId}#${e.period}`,
+    gsi1sk: e.employeeId,
+    gsi2pk: `APPROVER#${e.approverId}#${e.period}`,
+    gsi2sk: e.employeeId,
+    gsi3pk: `UNIT_EVALS#${e.unitId}#${e.period}`,
+    gsi3sk: e.employeeId,
+    entityType: ENTITY.evaluation,
+  }),
+  evaluationKey: (employeeId: string, period: string): TableKey => ({ pk: `EMP#${employeeId}`, sk: `EVAL#${period}` }),
+  employeeEvaluations: (employeeId: string, yearOrPeriodPrefix: string) => ({
+    pk: `EMP#${employeeId}`,
+    skPrefix: `EVAL#${yearOrPeriodPrefix}`,
+  }),
+  reviewerQueue: (reviewerId: string, period: string) => ({ index: 'gsi1', pk: `REVIEWER#${reviewerId}#${period}` }) as const,
+  approverQueue: (approverId: string, period: string) => ({ index: 'gsi2', pk: `APPROVER#${approverId}#${period}` }) as const,
+  unitEvaluations: (unitId: string, period: string) => ({ index: 'gsi3', pk: `UNIT_EVALS#${unitId}#${period}` }) as const,
+
+  /** One history event per evaluation version: the version in the key makes a double-applied transition impossible. */
+  history: (employeeId: string, period: string, version: number) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `HIST#${period}#${pad(version)}`,
+    entityType: ENTITY.history,
+  }),
+  historyOf: (employeeId: string, period: string) => ({ pk: `EMP#${employeeId}`, skPrefix: `HIST#${period}#` }),
+
+  orgAudit: (day: string, at: string, id: string) => ({
+    pk: `AUDIT#${day}`,
+    sk: `${at}#${id}`,
+    entityType: ENTITY.orgAudit,
+  }),
+
+  idempotency: (principalId: string, idempotencyKey: string) => ({
+    pk: `IDEMP#${principalId}#${idempotencyKey}`,
+    sk: '#IDEMP',
+    entityType: ENTITY.idempotency,
+  }),
+
+  delegation: (unitId: string, delegateId: string, from: string) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `ACTING#${delegateId}#${from}`,
+    gsi1pk: `ACTING_FOR#${delegateId}`,
+    gsi1sk: `${unitId}#${from}`,
+    entityType: ENTITY.delegation,
+  }),
+  unitDelegations: (unitId: string) => ({ pk: `UNIT#${unitId}`, skPrefix: 'ACTING#' }),
+  delegationsTo: (delegateId: string) => ({ index: 'gsi1', pk: `ACTING_FOR#${delegateId}` }) as const,
+
+  ranking: (unitId: string, period: string) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `RANKING#${period}`,
+    entityType: ENTITY.ranking,
+  }),
+  subunitRanking: (unitId: string, period: string) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `SUBRANKING#${period}`,
+    entityType: ENTITY.subunitRanking,
+  }),
+
+  annual: (employeeId: string, year: number, unitId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `ANNUAL#${year}`,
+    gsi3pk: `UNIT_ANNUAL#${unitId}#${year}`,
+    gsi3sk: employeeId,
+    entityType: ENTITY.annual,
+  }),
+  unitAnnual: (unitId: string, year: number) => ({ index: 'gsi3', pk: `UNIT_ANNUAL#${unitId}#${year}` }) as const,
+
+  checkpoint: (job: string, scope: string) => ({
+    pk: `JOB#${job}#${scope}`,
+    sk: '#CHECKPOINT',
+    entityType: ENTITY.checkpoint,
+  }),
+
+  outbox: (day: string, recipientId: string, reminder: string) => ({
+    pk: `OUTBOX#${day}`,
+    sk: `${recipientId}#${reminder}`,
+    entityType: ENTITY.outbox,
+  }),
+  outboxOfDay: (day: string) => ({ pk: `OUTBOX#${day}` }),
+};
