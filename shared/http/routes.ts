@@ -98,13 +98,27 @@ export interface ScheduleDefinition {
   timeZone: 'Asia/Ho_Chi_Minh';
   access: TableAccess;
   description: string;
+  /**
+   * The job splits its work per unit: in AWS the scheduled run enqueues one message per unit on an SQS queue
+   * (with a dead-letter queue) that the same function consumes; locally the units run inline, in order.
+   */
+  fanOut: boolean;
+  /** Sends e-mail (SES in AWS, the local outbox otherwise). */
+  sendsEmail: boolean;
 }
 
 export const JOBS = ['open-period', 'remind', 'close-period', 'compute-rankings', 'annual-rollup'] as const;
 export type JobName = (typeof JOBS)[number];
 
-const schedule = (job: JobName, cron: string, description: string): ScheduleDefinition => ({
+const schedule = (
+  job: JobName,
+  cron: string,
+  description: string,
+  options: { fanOut?: boolean; sendsEmail?: boolean } = {},
+): ScheduleDefinition => ({
   job,
+  fanOut: options.fanOut ?? false,
+  sendsEmail: options.sendsEmail ?? false,
   entry: `functions/jobs/${job}.ts`,
   cron,
   timeZone: 'Asia/Ho_Chi_Minh',
@@ -113,11 +127,19 @@ const schedule = (job: JobName, cron: string, description: string): ScheduleDefi
 });
 
 export const schedules: readonly ScheduleDefinition[] = [
-  schedule('open-period', 'cron(5 0 1 * ? *)', 'Day 1, 00:05: open the month and create drafts'),
-  schedule('remind', 'cron(0 8 * * ? *)', 'Every day 08:00: remind who still has to act'),
+  schedule('open-period', 'cron(5 0 1 * ? *)', 'Day 1, 00:05: open the month and create drafts', {
+    fanOut: true,
+  }),
+  schedule('remind', 'cron(0 8 * * ? *)', 'Every day 08:00: remind who still has to act', {
+    sendsEmail: true,
+  }),
   // Deadlines move with weekends and holidays, so the job runs daily and closes a period once its approval
   // deadline has passed; on other days it changes nothing.
   schedule('close-period', 'cron(30 0 * * ? *)', 'Every day 00:30: close periods past the approval deadline'),
-  schedule('compute-rankings', 'cron(0 1 * * ? *)', 'Every day 01:00: refresh rankings of open periods'),
-  schedule('annual-rollup', 'cron(0 2 10 12 ? *)', '10 December 02:00: annual results before 15 December'),
+  schedule('compute-rankings', 'cron(0 1 * * ? *)', 'Every day 01:00: refresh rankings of open periods', {
+    fanOut: true,
+  }),
+  schedule('annual-rollup', 'cron(0 2 10 12 ? *)', '10 December 02:00: annual results before 15 December', {
+    fanOut: true,
+  }),
 ];
