@@ -90,6 +90,7 @@ export const keys = {
     entityType: ENTITY.period,
   }),
   periodKey: (period: string): TableKey => ({ pk: `PERIOD#${period}`, sk: '#PERIOD' }),
+  allPeriods: () => ({ index: 'gsi1', pk: 'PERIODS' }) as const,
 
   /** Per unit and period: status counts, grade counts and the A-quota counter (sharded by unit on purpose). */
   unitPeriod: (unitId: string, period: string) => ({
