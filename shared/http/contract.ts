@@ -4,6 +4,7 @@
  * Objects are strict: unknown fields are rejected, so typos never pass silently.
  */
 import * as z from 'zod';
+import { rubricSchema } from '../domain/rubrics.ts';
 import { EMPLOYEE_CATEGORIES } from '../domain/types.ts';
 
 // Users read validation messages: zod's Vietnamese locale.
@@ -76,28 +77,8 @@ export const bulkApprovalBody = z.strictObject({
     .max(100, 'Tối đa 100 phiếu mỗi lần.'),
 });
 
-export const rubricBody = z.strictObject({
-  name,
-  categories: z.array(z.enum(EMPLOYEE_CATEGORIES)).min(1),
-  criteria: z
-    .array(
-      z.strictObject({
-        id: idSchema,
-        label: name,
-        max: z.number().positive(),
-        group: z.string().max(100).optional(),
-      }),
-    )
-    .min(1)
-    .max(50),
-  bands: z
-    .array(z.strictObject({ grade: z.enum(['A', 'B', 'C', 'D']), min: z.number().min(0), label: name }))
-    .length(4),
-  quota: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('shareOfEvaluated'), percent: z.int().min(0).max(100), outstandingPercent: z.int().min(0).max(100) }),
-    z.strictObject({ kind: z.literal('shareOfB'), percent: z.int().min(0).max(100) }),
-  ]),
-});
+/** A new rubric version: the rules engine's own schema, so the API and the rules agree on what a rubric is. */
+export const rubricBody = rubricSchema;
 
 const employeePeriod = z.strictObject({ employeeId: idSchema, period: periodSchema });
 const unitPeriod = z.strictObject({ unitId: idSchema, period: periodSchema });

@@ -151,7 +151,7 @@ async function withIdempotency(
   event: HttpEvent,
   headers: Record<string, string>,
   principal: Principal,
-  database: Db,
+  database: () => Db,
   run: () => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = headers['idempotency-key'];
@@ -162,7 +162,8 @@ async function withIdempotency(
   const hash = createHash('sha256')
     .update(`${event.routeKey}\n${event.rawPath}\n${event.body ?? ''}`)
     .digest('base64url');
-  const claim = await claimIdempotencyKey(database, principal.employeeId, key, hash, Date.now());
+  const db = database();
+  const claim = await claimIdempotencyKey(db, principal.employeeId, key, hash, Date.now());
   if (claim.kind === 'replay') {
     return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
   }
@@ -179,14 +180,14 @@ async function withIdempotency(
     // Client errors are answers too: a retry must get the same one. Anything else frees the key for a retry.
     if (error instanceof ApiError && error.status < 500) result = errorResult(error);
     else {
-      await releaseIdempotencyKey(database, principal.employeeId, key);
+      await releaseIdempotencyKey(db, principal.employeeId, key);
       throw error;
     }
   }
-  if (result.statusCode >= 500) await releaseIdempotencyKey(database, principal.employeeId, key);
+  if (result.statusCode >= 500) await releaseIdempotencyKey(db, principal.employeeId, key);
   else {
     const stored: StoredResponse = { statusCode: result.statusCode, headers: result.headers, body: result.body };
-    await completeIdempotencyKey(database, principal.employeeId, key, hash, stored, Date.now());
+    await completeIdempotencyKey(db, principal.employeeId, key, hash, stored, Date.now());
   }
   return result;
 }
@@ -206,8 +207,8 @@ export function httpHandler(operations: Operations, options: { database?: () => 
     const ifMatch = parseIfMatch(headers['if-match']);
     const { json, csv } = readBody(event, headers, schemas);
     const body = csv === null ? parseWith(schemas.body, json, 'body') : {};
-    const dbNow = database();
-    return withIdempotency(event, headers, principal, dbNow, async () =>
+    // Resolved on first use: the docs function has no table and never asks for one.
+    return withIdempotency(event, headers, principal, database, async () =>
       toResult(
         await operation({
           routeKey,
@@ -219,7 +220,9 @@ export function httpHandler(operations: Operations, options: { database?: () => 
           ifMatch,
           wantsCsv: (headers.accept ?? '').toLowerCase().includes('text/csv'),
           now: new Date(),
-          db: dbNow,
+          get db() {
+            return database();
+          },
         } as Request<RouteKey>),
       ),
     );

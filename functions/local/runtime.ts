@@ -1,0 +1,78 @@
+/**
+ * The local runtime shared by `npm start`, `npm run job` and the end-to-end tests: an engine (embedded
+ * DynamoDB Local, or the one DYNAMODB_ENDPOINT names), the table from the shared definition, demo data.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { createDb, type Db, setDb } from '../../shared/store/client.ts';
+import { createTableIfMissing } from '../../shared/store/create-table.ts';
+import { keys } from '../../shared/store/keys.ts';
+import { seedDemo } from './demo-data.ts';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  LOCAL_DATA_DIR: z.string().min(1).default('.data'),
+  SEED: z.enum(['demo', 'none']).default('demo'),
+  TABLE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/).default('danh-gia-local'),
+});
+
+export type LocalEnv = z.output<typeof envSchema>;
+
+export function readLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export interface LocalRuntime {
+  db: Db;
+  env: LocalEnv;
+  engine: RunningDynamoDb | null;
+  seeded: { period: string; units: number; staff: number } | null;
+  stop(): Promise<void>;
+}
+
+async function isEmpty(db: Db): Promise<boolean> {
+  const spec = keys.allUnits();
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: spec.index,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': spec.pk },
+      Limit: 1,
+    }),
+  );
+  return (page.Items ?? []).length === 0;
+}
+
+export async function startLocalRuntime(env: LocalEnv, options: { seed?: boolean } = {}): Promise<LocalRuntime> {
+  const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
+  const engine = env.DYNAMODB_ENDPOINT ? null : await startDynamoDbLocal({ dataDir });
+  const endpoint = env.DYNAMODB_ENDPOINT ?? engine?.endpoint;
+  const db = createDb({ tableName: env.TABLE_NAME, endpoint });
+  try {
+    await createTableIfMissing(db.client, db.tableName);
+    setDb(db);
+    let seeded = null;
+    if ((options.seed ?? true) && env.SEED === 'demo' && (await isEmpty(db))) seeded = await seedDemo(db);
+    return {
+      db,
+      env,
+      engine,
+      seeded,
+      stop: async () => {
+        db.client.destroy();
+        await engine?.stop();
+      },
+    };
+  } catch (error) {
+    await engine?.stop();
+    throw error;
+  }
+}

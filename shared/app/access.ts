@@ -1,0 +1,146 @@
+/**
+ * Who may do what, worked out from the org data and the evaluation's snapshot, never from the client.
+ * One `Access` lives for one request and memoises what it reads.
+ */
+import { isAdmin, isHr, type Principal } from '../auth/principal.ts';
+import type { ActorRelations } from '../domain/types.ts';
+import { forbidden } from '../http/errors.ts';
+import type { Db } from '../store/client.ts';
+import type { StoredEvaluation } from '../store/evaluation-store.ts';
+import {
+  type Employee,
+  findUnitHead,
+  getEmployee,
+  listUnitDelegations,
+  type Unit,
+  unitChain,
+} from '../store/org-store.ts';
+
+export class Access {
+  private meLoaded: Promise<Employee | null> | undefined;
+  private readonly chains = new Map<string, Promise<Unit[]>>();
+  private readonly heads = new Map<string, Promise<Employee | null>>();
+
+  constructor(
+    readonly db: Db,
+    readonly principal: Principal,
+    readonly now: Date,
+  ) {}
+
+  get isAdmin(): boolean {
+    return isAdmin(this.principal);
+  }
+
+  get isHr(): boolean {
+    return isHr(this.principal);
+  }
+
+  /** The caller's employee record; an admin need not have one. */
+  me(): Promise<Employee | null> {
+    this.meLoaded ??= getEmployee(this.db, this.principal.employeeId);
+    return this.meLoaded;
+  }
+
+  chain(unitId: string): Promise<Unit[]> {
+    let chain = this.chains.get(unitId);
+    if (!chain) {
+      chain = unitChain(this.db, unitId);
+      this.chains.set(unitId, chain);
+    }
+    return chain;
+  }
+
+  head(unitId: string): Promise<Employee | null> {
+    let head = this.heads.get(unitId);
+    if (!head) {
+      head = findUnitHead(this.db, unitId);
+      this.heads.set(unitId, head);
+    }
+    return head;
+  }
+
+  /** HR's scope is the subtree of its own unit. */
+  async hrScopeContains(unitId: string): Promise<boolean> {
+    if (!this.isHr) return false;
+    const me = await this.me();
+    if (!me?.active) return false;
+    return (await this.chain(unitId)).some((u) => u.id === me.unitId);
+  }
+
+  /** HR's own unit when it is a top-level unit: the scope that may run city-wide operations such as periods. */
+  async isTopLevelHr(): Promise<boolean> {
+    if (!this.isHr) return false;
+    const me = await this.me();
+    if (!me?.active) return false;
+    const chain = await this.chain(me.unitId);
+    return chain.length === 1;
+  }
+
+  /** Admin, or HR whose scope contains the unit. */
+  async canManageUnit(unitId: string): Promise<boolean> {
+    return this.isAdmin || (await this.hrScopeContains(unitId));
+  }
+
+  async requireManage(unitId: string): Promise<void> {
+    if (!(await this.canManageUnit(unitId))) throw forbidden('Đơn vị này nằm ngoài phạm vi quản lý của bạn.');
+  }
+
+  /** Head of the unit or of one of its ancestors: sees the unit's reports. */
+  async headsUnitOrAncestor(unitId: string): Promise<boolean> {
+    for (const unit of await this.chain(unitId)) {
+      if ((await this.head(unit.id))?.id === this.principal.employeeId) return true;
+    }
+    return false;
+  }
+
+  async isActingHeadOf(unitId: string, headId: string): Promise<boolean> {
+    const now = this.now.getTime();
+    const delegations = await listUnitDelegations(this.db, unitId);
+    return delegations.some(
+      (d) =>
+        d.delegateId === this.principal.employeeId &&
+        d.headId === headId &&
+        Date.parse(d.from) <= now &&
+        now <= Date.parse(d.to),
+    );
+  }
+
+  async relationsTo(evaluation: StoredEvaluation): Promise<ActorRelations> {
+    const me = this.principal.employeeId;
+    const approverChain = await this.chain(evaluation.approverUnitId);
+    const parentOfApproverUnit = approverChain[1];
+    const decider = parentOfApproverUnit ? await this.head(parentOfApproverUnit.id) : null;
+    return {
+      actorId: me,
+      isEmployee: evaluation.employeeId === me,
+      isReviewer: evaluation.reviewerId === me,
+      isApprover: evaluation.approverId === me,
+      isActingApprover:
+        evaluation.approverId !== me && (await this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId)),
+      isAppealDecider: decider !== null && decider.id === me && evaluation.employeeId !== me,
+      isHrInScope: evaluation.employeeId !== me && (await this.hrScopeContains(evaluation.unitId)),
+      isAdmin: this.isAdmin,
+    };
+  }
+}
+
+export function hasAnyRelation(r: ActorRelations): boolean {
+  return (
+    r.isEmployee || r.isReviewer || r.isApprover || r.isActingApprover || r.isAppealDecider || r.isHrInScope || r.isAdmin
+  );
+}
+
+/** Ids of a unit and everything below it, from a list of all units already in hand. */
+export function subtreeIds(units: readonly Pick<Unit, 'id' | 'parentId'>[], rootId: string): Set<string> {
+  const children = new Map<string | null, string[]>();
+  for (const u of units) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
+  const found = new Set<string>();
+  const stack = units.some((u) => u.id === rootId) ? [rootId] : [];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (found.has(id)) continue;
+    found.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return found;
+}

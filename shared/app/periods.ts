@@ -1,0 +1,327 @@
+/**
+ * Period use cases: open (idempotent, with the org snapshot), status with counts, close (resumable).
+ * The scheduled jobs call the same functions as the API.
+ */
+import { appealDeadline, deadlinesFor, validateDeadlines } from '../domain/calendar.ts';
+import type { Deadlines, EvaluationStatus } from '../domain/types.ts';
+import { EVALUATION_STATUSES } from '../domain/types.ts';
+import { forbidden, notFound, validationFailed } from '../http/errors.ts';
+import type { Db } from '../store/client.ts';
+import { createDraft, listQueue, listUnitPeriods, type StoredEvaluation } from '../store/evaluation-store.ts';
+import { keys } from '../store/keys.ts';
+import { type Employee, listUnitStaff, listUnits, type Unit } from '../store/org-store.ts';
+import {
+  createPeriodIfMissing,
+  getPeriod,
+  markClosed,
+  markClosing,
+  type Period,
+  type SkippedEmployee,
+  setSkipped,
+} from '../store/period-store.ts';
+import { getLatestRubric } from '../store/rubric-store.ts';
+import { Access, subtreeIds } from './access.ts';
+import { inParallel } from './parallel.ts';
+import { computeAllRankings } from './rankings.ts';
+import { transition } from './evaluations.ts';
+import { rubricIdFor } from './config.ts';
+import type { Caller } from './evaluations.ts';
+
+export async function requirePeriodManager(access: Access): Promise<void> {
+  if (!access.isAdmin && !(await access.isTopLevelHr())) {
+    throw forbidden('Chỉ quản trị hoặc cơ quan tổ chức cán bộ cấp cao nhất được mở, đóng kỳ đánh giá.');
+  }
+}
+
+/** Who reviews and who approves an employee, from the org as it is now. */
+export interface OrgSnapshot {
+  units: Map<string, Unit>;
+  heads: Map<string, Employee | null>;
+  staff: Map<string, Employee[]>;
+}
+
+export async function loadOrgSnapshot(db: Db): Promise<OrgSnapshot> {
+  const units = await listUnits(db);
+  const staff = new Map<string, Employee[]>();
+  const heads = new Map<string, Employee | null>();
+  await inParallel(units, 8, async (unit) => {
+    const members = await listUnitStaff(db, unit.id);
+    staff.set(unit.id, members);
+    const unitHeads = members.filter((e) => e.isUnitHead && e.active);
+    heads.set(unit.id, unitHeads.length === 1 ? (unitHeads[0] ?? null) : null);
+  });
+  return { units: new Map(units.map((u) => [u.id, u])), heads, staff };
+}
+
+type Assignment =
+  | { ok: true; reviewerId: string; approverId: string; approverUnitId: string }
+  | { ok: false; reason: string };
+
+/**
+ * The reviewer is the supervisor (the unit head when none); the approver is the unit head; a unit head is
+ * reviewed and approved by the head of the parent unit (DOMAIN.md, API.md). Nobody reviews or approves
+ * themselves: such an employee is skipped and reported for HR to fix the org data.
+ */
+export function assign(employee: Employee, snapshot: OrgSnapshot): Assignment {
+  const unit = snapshot.units.get(employee.unitId);
+  if (!unit) return { ok: false, reason: 'Đơn vị của nhân sự không tồn tại.' };
+  const approverUnitId = employee.isUnitHead ? unit.parentId : unit.id;
+  if (approverUnitId === null) {
+    return { ok: false, reason: 'Người đứng đầu đơn vị cấp cao nhất: không có cấp trên để phê duyệt.' };
+  }
+  const approver = snapshot.heads.get(approverUnitId) ?? null;
+  if (!approver || approver.id === employee.id) {
+    return { ok: false, reason: `Đơn vị "${approverUnitId}" chưa có (đúng một) người đứng đầu để phê duyệt.` };
+  }
+  const activeIds = new Set([...snapshot.staff.values()].flat().filter((e) => e.active).map((e) => e.id));
+  const supervisor = employee.supervisorId !== null && activeIds.has(employee.supervisorId) ? employee.supervisorId : null;
+  const reviewerId = supervisor ?? approver.id;
+  if (reviewerId === employee.id) return { ok: false, reason: 'Nhân sự không thể tự nhận xét chính mình.' };
+  return { ok: true, reviewerId, approverId: approver.id, approverUnitId };
+}
+
+/** Creates the drafts of one unit (skipping those that exist). The fan-out unit of the open-period job. */
+export async function openUnit(
+  db: Db,
+  period: Period,
+  unitId: string,
+  snapshot: OrgSnapshot,
+  at: string,
+  actorId: string,
+): Promise<{ created: number; skipped: SkippedEmployee[] }> {
+  const unit = snapshot.units.get(unitId);
+  if (!unit) return { created: 0, skipped: [] };
+  const rubricVersions = new Map<string, number>();
+  let created = 0;
+  const skipped: SkippedEmployee[] = [];
+  // One at a time within a unit: every draft updates the unit's counters, and parallel writes would only conflict.
+  for (const employee of snapshot.staff.get(unitId) ?? []) {
+    if (!employee.active) continue;
+    const assignment = assign(employee, snapshot);
+    if (!assignment.ok) {
+      skipped.push({ employeeId: employee.id, reason: assignment.reason });
+      continue;
+    }
+    const rubricId = rubricIdFor(employee.category);
+    let rubricVersion = rubricVersions.get(rubricId);
+    if (rubricVersion === undefined) {
+      rubricVersion = (await getLatestRubric(db, rubricId))?.version ?? 1;
+      rubricVersions.set(rubricId, rubricVersion);
+    }
+    const draft: StoredEvaluation = {
+      employeeId: employee.id,
+      employeeName: employee.name,
+      period: period.period,
+      unitId,
+      category: employee.category,
+      isUnitHead: employee.isUnitHead,
+      status: 'DRAFT',
+      returnedTo: null,
+      version: 1,
+      rubricId,
+      rubricVersion,
+      reviewerId: assignment.reviewerId,
+      approverId: assignment.approverId,
+      approverUnitId: assignment.approverUnitId,
+      deadlines: period.deadlines,
+      selfAssessment: null,
+      review: null,
+      decision: null,
+      appeal: null,
+      flags: {},
+      publishedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const outcome = await createDraft(
+      db,
+      draft,
+      {
+        employeeId: employee.id,
+        period: period.period,
+        version: 1,
+        at,
+        actorId,
+        action: 'open',
+        fromStatus: null,
+        toStatus: 'DRAFT',
+        comment: null,
+        changes: { reviewerId: draft.reviewerId, approverId: draft.approverId, rubricId, rubricVersion },
+      },
+      unit.outstanding,
+    );
+    if (outcome === 'created') created++;
+  }
+  return { created, skipped };
+}
+
+export async function createPeriodRecord(
+  db: Db,
+  period: string,
+  deadlines: Deadlines | undefined,
+  at: string,
+  actorId: string,
+): Promise<{ created: boolean; period: Period }> {
+  if (deadlines) {
+    const problems = validateDeadlines(period, deadlines);
+    if (problems.length > 0) throw validationFailed(problems.map((p) => ({ ...p, path: `body.${p.path}` })));
+  }
+  const calendar = deadlinesFor(period);
+  const chosen = deadlines ?? {
+    selfAssessment: calendar.selfAssessment,
+    review: calendar.review,
+    approval: calendar.approval,
+  };
+  const closesAt = deadlines
+    ? new Date(Math.max(Date.parse(deadlines.approval) + 1, Date.parse(calendar.closesAt))).toISOString()
+    : calendar.closesAt;
+  return createPeriodIfMissing(db, {
+    period,
+    status: 'OPEN',
+    deadlines: chosen,
+    closesAt,
+    openedAt: at,
+    openedBy: actorId,
+    skipped: [],
+    closedAt: null,
+    publishedAt: null,
+    appealDeadline: null,
+  });
+}
+
+/**
+ * Opens a period: the period record, then a draft for every active employee with reviewer, approver and
+ * rubric fixed from the org as it is now. Running it again creates only what is missing (e.g. after a crash,
+ * or for staff added since) and never touches an existing evaluation.
+ */
+export async function openPeriod(db: Db, period: string, deadlines: Deadlines | undefined, at: string, actorId: string) {
+  const { period: record } = await createPeriodRecord(db, period, deadlines, at, actorId);
+  if (record.status !== 'OPEN') return { period: record, created: 0 };
+  const snapshot = await loadOrgSnapshot(db);
+  const results = await inParallel([...snapshot.units.keys()], 8, (unitId) =>
+    openUnit(db, record, unitId, snapshot, at, actorId),
+  );
+  const skipped = results.flatMap((r) => r.skipped).sort((a, b) => a.employeeId.localeCompare(b.employeeId));
+  await setSkipped(db, period, skipped);
+  return { period: { ...record, skipped }, created: results.reduce((n, r) => n + r.created, 0) };
+}
+
+export async function periodCounts(db: Db, period: string, unitIds: Set<string> | null) {
+  const counts = Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, 0])) as Record<EvaluationStatus, number>;
+  for (const unit of await listUnitPeriods(db, period)) {
+    if (unitIds && !unitIds.has(unit.unitId)) continue;
+    for (const status of EVALUATION_STATUSES) counts[status] += unit.status[status];
+  }
+  return counts;
+}
+
+export function presentPeriod(record: Period, counts: Record<EvaluationStatus, number>) {
+  return {
+    period: record.period,
+    // CLOSING is an internal step of closing; to users the period is still open until it is closed.
+    status: record.status === 'CLOSED' ? 'CLOSED' : 'OPEN',
+    deadlines: record.deadlines,
+    closesAt: record.closesAt,
+    openedAt: record.openedAt,
+    closedAt: record.closedAt,
+    publishedAt: record.publishedAt,
+    appealDeadline: record.appealDeadline,
+    counts,
+    skipped: record.skipped,
+  };
+}
+
+export async function openPeriodForCaller(caller: Caller, period: string, deadlines: Deadlines | undefined) {
+  const access = new Access(caller.db, caller.principal, caller.now);
+  await requirePeriodManager(access);
+  const { period: record } = await openPeriod(caller.db, period, deadlines, caller.now.toISOString(), caller.principal.employeeId);
+  return presentPeriod(record, await periodCounts(caller.db, period, null));
+}
+
+export async function readPeriod(caller: Caller, period: string) {
+  const access = new Access(caller.db, caller.principal, caller.now);
+  const record = await getPeriod(caller.db, period);
+  if (!access.isAdmin && !access.isHr) throw forbidden();
+  if (!record) throw notFound(`Chưa mở kỳ đánh giá ${period}.`);
+  let scope: Set<string> | null = null;
+  if (!access.isAdmin) {
+    // HR sees the counts of its own subtree.
+    const me = await access.me();
+    scope = me ? subtreeIds(await listUnits(caller.db), me.unitId) : new Set();
+  }
+  return presentPeriod(record, await periodCounts(caller.db, period, scope));
+}
+
+/** The system, as the close job acts: it may only expire what was not approved in time. */
+const SYSTEM = {
+  principal: { employeeId: 'system', groups: [] },
+  relations: {
+    actorId: 'system',
+    isEmployee: false,
+    isReviewer: false,
+    isApprover: false,
+    isActingApprover: false,
+    isAppealDecider: false,
+    isHrInScope: false,
+    isAdmin: false,
+    isSystem: true,
+  },
+} as const;
+
+/** Expires every evaluation of a unit that was not approved: the fan-out unit of the close job. */
+export async function expireUnit(db: Db, period: string, unitId: string, now: Date): Promise<number> {
+  let expired = 0;
+  for (const e of await listQueue(db, keys.unitEvaluations(unitId, period))) {
+    if (e.status === 'APPROVED' || e.status === 'EXPIRED') continue;
+    await transition({ db, principal: { ...SYSTEM.principal, groups: [] }, now }, e.employeeId, period, { type: 'expire' }, {
+      ifMatch: null,
+      relations: SYSTEM.relations,
+    });
+    expired++;
+  }
+  return expired;
+}
+
+/**
+ * Closes a period: OPEN → CLOSING, every evaluation not approved → EXPIRED, rankings computed, results
+ * published (CLOSED, with the appeal deadline). Each step can be repeated, so a close that stopped half-way
+ * is finished by running it again; a closed period is left as it is.
+ */
+export async function closePeriod(db: Db, period: string, now: Date) {
+  const record = await getPeriod(db, period);
+  if (!record) throw notFound(`Chưa mở kỳ đánh giá ${period}.`);
+  if (record.status === 'CLOSED') return { period: record, expired: 0 };
+  const at = now.toISOString();
+  if (record.status === 'OPEN') await markClosing(db, period, at);
+  const units = await listUnits(db);
+  const expired = await inParallel(units, 8, (unit) => expireUnit(db, period, unit.id, now));
+  await computeAllRankings(db, period, at, { units });
+  const appeal = appealDeadline(at);
+  if (!appeal) throw new Error('appeal deadline not computable');
+  await markClosed(db, period, at, appeal);
+  const closed = await getPeriod(db, period);
+  return { period: closed ?? record, expired: expired.reduce((a, b) => a + b, 0) };
+}
+
+export async function closePeriodForCaller(caller: Caller, period: string) {
+  const access = new Access(caller.db, caller.principal, caller.now);
+  await requirePeriodManager(access);
+  const { period: record } = await closePeriod(caller.db, period, caller.now);
+  return presentPeriod(record, await periodCounts(caller.db, period, null));
+}
+
+export async function computeRankingsForCaller(caller: Caller, period: string) {
+  const access = new Access(caller.db, caller.principal, caller.now);
+  if (!access.isAdmin && !access.isHr) throw forbidden('Chỉ quản trị hoặc cơ quan tổ chức cán bộ được tính xếp hạng.');
+  if (!(await getPeriod(caller.db, period))) throw notFound(`Chưa mở kỳ đánh giá ${period}.`);
+  let units = await listUnits(caller.db);
+  if (!access.isAdmin) {
+    // HR recomputes its own subtree only.
+    const me = await access.me();
+    const scope = me ? subtreeIds(units, me.unitId) : new Set<string>();
+    units = units.filter((u) => scope.has(u.id));
+  }
+  const computedAt = caller.now.toISOString();
+  await computeAllRankings(caller.db, period, computedAt, { units });
+  return { period, computedAt, units: units.length };
+}
