@@ -87,6 +87,10 @@ export async function startDynamoDbLocal(options: { dataDir: string | null; port
   child.stdout?.on('data', capture);
   child.stderr?.on('data', capture);
   const endpoint = `http://127.0.0.1:${port}`;
+  // However this process ends (error, exit), the engine must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   try {
     await waitUntilServing(endpoint, child, () => captured);
   } catch (error) {

@@ -1,0 +1,78 @@
+/**
+ * A real local server on a free port, over a fresh table on the shared DynamoDB Local, optionally with the demo
+ * data: requests go through HTTP, the route table, the local JWT check and the real handlers.
+ */
+import { seedDemo } from '../../functions/local/demo-data.ts';
+import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
+import { startLocalServer } from '../../functions/local/server.ts';
+import type { Group } from '../../shared/auth/principal.ts';
+import type { Db } from '../../shared/store/client.ts';
+import { freshTable } from './table.ts';
+
+export interface CallOptions {
+  as?: string | { employeeId: string; groups?: Group[] } | null;
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface TestApi {
+  url: string;
+  db: Db;
+  seeded: Awaited<ReturnType<typeof seedDemo>> | null;
+  tokenFor(who: string | { employeeId: string; groups?: Group[] }, options?: { lifetimeSeconds?: number; now?: number }): Promise<string>;
+  call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(options: { seed?: boolean; label?: string } = {}): Promise<TestApi> {
+  const db = await freshTable(options.label ?? 'api');
+  const seeded = options.seed === false ? null : await seedDemo(db);
+  const tokenKey = loadLocalTokenKey(null);
+  const server = await startLocalServer({ port: 0, tokenKey });
+  const tokens = new Map<string, string>();
+  const tokenFor: TestApi['tokenFor'] = async (who, tokenOptions) => {
+    const principal = typeof who === 'string' ? { employeeId: who, groups: [] } : who;
+    const cacheKey = tokenOptions ? null : `${principal.employeeId}|${(principal.groups ?? []).join(',')}`;
+    const cached = cacheKey ? tokens.get(cacheKey) : undefined;
+    if (cached) return cached;
+    const token = await issueLocalToken(tokenKey, principal.employeeId, principal.groups ?? [], tokenOptions);
+    if (cacheKey) tokens.set(cacheKey, token);
+    return token;
+  };
+  return {
+    url: server.url,
+    db,
+    seeded,
+    tokenFor,
+    async call(method, path, callOptions = {}) {
+      const headers: Record<string, string> = { ...callOptions.headers };
+      const token = callOptions.token ?? (callOptions.as ? await tokenFor(callOptions.as) : undefined);
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined = callOptions.rawBody;
+      if (callOptions.body !== undefined) {
+        body = JSON.stringify(callOptions.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${server.url}${path}`, { method, headers, body });
+      // Keep a byte-order mark if there is one: CSV downloads must carry it.
+      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (CSV, empty): keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed as any, text };
+    },
+    close: () => server.close(),
+  };
+}
