@@ -226,7 +226,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
     const handler = await handlerFor(fn);
     const result = await handler(event, lambdaContext(fn, requestId));
     res.writeHead(result.statusCode, { ...result.headers, 'x-request-id': requestId });
-    res.end(result.body);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   };
 
   const server = createServer((req, res) => {

@@ -141,6 +141,12 @@ export const contract = {
     csvResponse: true,
   },
 
+  'GET /v1/exports/units/{unitId}/rankings/{period}': { params: unitPeriod },
+  'GET /v1/exports/annual/{year}': {
+    params: z.strictObject({ year: yearSchema }),
+    query: z.strictObject({ unitId: idSchema.optional() }),
+  },
+
   'GET /v1/openapi.json': {},
 } as const satisfies Record<string, RouteSchemas>;
 

@@ -65,6 +65,14 @@ export function csvReply(csv: string, filename: string): Reply {
   };
 }
 
+/** A binary download (e.g. XLSX): base64 in the Lambda result, as API Gateway expects for binary bodies. */
+export function binaryReply(content: Uint8Array, contentType: string, filename: string): Reply {
+  return {
+    body: { __raw: Buffer.from(content).toString('base64'), __base64: true },
+    headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${filename}"` },
+  };
+}
+
 export type Operations = { [K in RouteKey]?: (req: Request<K>) => Promise<Reply> };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -79,9 +87,10 @@ function errorResult(error: ApiError): HttpResult {
 
 function toResult(reply: Reply): HttpResult {
   const headers: Record<string, string> = { ...reply.headers };
-  const raw = (reply.body as { __raw?: unknown } | null)?.__raw;
+  const raw = (reply.body as { __raw?: unknown; __base64?: boolean } | null)?.__raw;
   if (typeof raw === 'string') {
-    return { statusCode: reply.status ?? 200, headers, body: raw };
+    const isBase64Encoded = (reply.body as { __base64?: boolean }).__base64 === true;
+    return { statusCode: reply.status ?? 200, headers, body: raw, isBase64Encoded };
   }
   headers['content-type'] ??= JSON_TYPE;
   const version = (reply.body as { version?: unknown } | null)?.version;

@@ -17,6 +17,7 @@ export const FUNCTIONS = {
   worklists: { entry: 'functions/http/worklists.ts', description: 'Me, review and approval inboxes' },
   rubrics: { entry: 'functions/http/rubrics.ts', description: 'Rubrics and their versions' },
   reports: { entry: 'functions/http/reports.ts', description: 'Rankings, league tables, annual report' },
+  exports: { entry: 'functions/http/exports.ts', description: 'XLSX exports of rankings and annual reports' },
   docs: { entry: 'functions/http/docs.ts', description: 'OpenAPI document' },
 } as const;
 
@@ -76,6 +77,9 @@ export const routes: readonly RouteDefinition[] = [
   route('GET', '/v1/units/{unitId}/rankings/{period}', 'reports', 'read', 'Unit ranking (JSON or CSV)'),
   route('GET', '/v1/units/{unitId}/subunit-rankings/{period}', 'reports', 'read', 'Sub-units ranked by mean total'),
   route('GET', '/v1/reports/annual/{year}', 'reports', 'read', 'Annual results'),
+
+  route('GET', '/v1/exports/units/{unitId}/rankings/{period}', 'exports', 'read', 'Unit ranking as XLSX'),
+  route('GET', '/v1/exports/annual/{year}', 'exports', 'read', 'Annual report as XLSX'),
 
   route('GET', '/v1/openapi.json', 'docs', 'none', 'This OpenAPI document'),
 ];
