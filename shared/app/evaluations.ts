@@ -63,7 +63,9 @@ export async function readEmployeeYear(caller: Caller, employeeId: string, year:
     caller.principal.employeeId === employeeId ||
     access.isAdmin ||
     (employee !== null &&
-      ((await access.hrScopeContains(employee.unitId)) || (await access.headsUnitOrAncestor(employee.unitId))));
+      (employee.supervisorId === caller.principal.employeeId ||
+        (await access.hrScopeContains(employee.unitId)) ||
+        (await access.headsUnitOrAncestor(employee.unitId))));
   if (!allowed || (!employee && !access.isAdmin)) throw notFound('Không tìm thấy nhân sự.');
   const evaluations = await listEmployeeEvaluations(caller.db, employeeId, String(year));
   const published = await publishedAtByPeriod(caller.db, evaluations.map((e) => e.period));
