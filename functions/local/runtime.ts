@@ -21,7 +21,9 @@ const envSchema = z.object({
 export type LocalEnv = z.output<typeof envSchema>;
 
 export function readLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (`DYNAMODB_ENDPOINT=`) means unset, as in a shell.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid environment: ${problems}`);
