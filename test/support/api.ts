@@ -10,7 +10,7 @@ import type { Db } from '../../shared/store/client.ts';
 import { freshTable } from './table.ts';
 
 export interface CallOptions {
-  as?: string | { employeeId: string; groups?: Group[] } | null;
+  as?: string | { employeeId: string; groups?: readonly Group[] } | null;
   token?: string;
   body?: unknown;
   rawBody?: string;
@@ -28,7 +28,7 @@ export interface TestApi {
   url: string;
   db: Db;
   seeded: Awaited<ReturnType<typeof seedDemo>> | null;
-  tokenFor(who: string | { employeeId: string; groups?: Group[] }, options?: { lifetimeSeconds?: number; now?: number }): Promise<string>;
+  tokenFor(who: string | { employeeId: string; groups?: readonly Group[] }, options?: { lifetimeSeconds?: number; now?: number }): Promise<string>;
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
@@ -44,7 +44,7 @@ export async function startTestApi(options: { seed?: boolean; label?: string } =
     const cacheKey = tokenOptions ? null : `${principal.employeeId}|${(principal.groups ?? []).join(',')}`;
     const cached = cacheKey ? tokens.get(cacheKey) : undefined;
     if (cached) return cached;
-    const token = await issueLocalToken(tokenKey, principal.employeeId, principal.groups ?? [], tokenOptions);
+    const token = await issueLocalToken(tokenKey, principal.employeeId, [...(principal.groups ?? [])], tokenOptions);
     if (cacheKey) tokens.set(cacheKey, token);
     return token;
   };

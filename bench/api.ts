@@ -1,0 +1,180 @@
+/**
+ * `npm run bench -- api [--staff 1000] [--clients 50] [--rounds 400]`
+ *
+ * (1) Overhead of the handler stack (routing, auth, validation, error mapping, presentation) against a bare
+ *     handler that sends exactly the same DynamoDB commands: the full handler runs once with a recorder on
+ *     the client, the bare one replays the recorded commands. Both run in this process, interleaved A/B, on
+ *     the same DynamoDB Local, so noise hits both alike; the figure is the ratio of medians.
+ * (2) Throughput and latency over HTTP on the local server: `--clients` concurrent clients doing a
+ *     deadline-day mix — each takes one employee through save, submit, review and approve.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Context } from 'aws-lambda';
+import { seedBenchOrg } from './_org.ts';
+import { issueLocalToken, loadLocalTokenKey } from '../functions/local/local-auth.ts';
+import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
+import { startLocalServer } from '../functions/local/server.ts';
+import type { HttpEvent, HttpResult } from '../shared/http/handler.ts';
+import { createDb, setDb } from '../shared/store/client.ts';
+import { createTableIfMissing } from '../shared/store/create-table.ts';
+
+function arg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(args[i + 1]) : Number.NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+function event(routeKey: string, rawPath: string, claims: Record<string, string>, pathParameters: Record<string, string>, query?: Record<string, string>): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers: {},
+    pathParameters,
+    queryStringParameters: query,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'bench',
+      apiId: 'bench',
+      domainName: 'localhost',
+      domainPrefix: 'bench',
+      requestId: 'bench',
+      routeKey,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+      http: { method: routeKey.split(' ')[0] ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+    },
+  } as HttpEvent;
+}
+
+const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+export async function run(args: string[]): Promise<void> {
+  const staff = arg(args, 'staff', 1000);
+  const clients = arg(args, 'clients', 50);
+  const rounds = arg(args, 'rounds', 400);
+  const engine = await startDynamoDbLocal({ dataDir: null });
+  try {
+    const db = createDb({ tableName: 'bench-api', endpoint: engine.endpoint });
+    await createTableIfMissing(db.client, db.tableName);
+    setDb(db);
+    const org = await seedBenchOrg(db, staff);
+    console.log(`seeded ${org.employees.length} staff in ${org.units} units, period ${org.period}`);
+
+    // (1) handler stack overhead, on two read routes.
+    const { handler: evaluations } = (await import('../functions/http/evaluations.ts')) as { handler: (e: HttpEvent, c: Context) => Promise<HttpResult> };
+    const { handler: worklists } = (await import('../functions/http/worklists.ts')) as { handler: (e: HttpEvent, c: Context) => Promise<HttpResult> };
+    const someone = org.employees[0];
+    if (!someone) throw new Error('no staff');
+    const claims = { sub: someone.id, 'custom:employeeId': someone.id, 'cognito:groups': '[]' };
+    const cases = [
+      {
+        name: 'GET /v1/evaluations/{employeeId}/{period}',
+        full: () => evaluations(event('GET /v1/evaluations/{employeeId}/{period}', `/v1/evaluations/${someone.id}/${org.period}`, claims, { employeeId: someone.id, period: org.period }), context),
+      },
+      { name: 'GET /v1/me', full: () => worklists(event('GET /v1/me', '/v1/me', claims, {}), context) },
+    ];
+    const overhead: string[] = [];
+    for (const c of cases) {
+      // Record the DynamoDB commands the full handler sends, to replay them bare.
+      const recorded: { command: unknown }[] = [];
+      const recorder = (next: (a: unknown) => Promise<unknown>) => async (a: { input: unknown }) => {
+        recorded.push({ command: a });
+        return next(a);
+      };
+      db.client.middlewareStack.add(recorder as never, { step: 'initialize', name: 'benchRecorder' });
+      const probe = await c.full();
+      db.client.middlewareStack.remove('benchRecorder');
+      if (probe.statusCode !== 200) throw new Error(`${c.name}: ${probe.statusCode} ${probe.body}`);
+      const commands = recorded.map((r) => r.command);
+      const bare = async () => {
+        for (const cmd of commands) await db.client.send(cmd as never);
+      };
+      for (let i = 0; i < 50; i++) {
+        await c.full();
+        await bare();
+      }
+      const fullTimes: number[] = [];
+      const bareTimes: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        let t = performance.now();
+        await c.full();
+        fullTimes.push(performance.now() - t);
+        t = performance.now();
+        await bare();
+        bareTimes.push(performance.now() - t);
+      }
+      const ratio = median(fullTimes) / median(bareTimes);
+      overhead.push(
+        `| ${c.name} | ${commands.length} | ${median(bareTimes).toFixed(2)} | ${median(fullTimes).toFixed(2)} | ${((ratio - 1) * 100).toFixed(1)}% |`,
+      );
+    }
+
+    // (2) deadline-day mix over HTTP, 50 clients.
+    const tokenKey = loadLocalTokenKey(null);
+    const server = await startLocalServer({ port: 0, tokenKey });
+    const tokens = new Map<string, string>();
+    const token = async (id: string) => {
+      let t = tokens.get(id);
+      if (!t) {
+        t = await issueLocalToken(tokenKey, id, []);
+        tokens.set(id, t);
+      }
+      return t;
+    };
+    const latencies: Record<string, number[]> = { save: [], submit: [], review: [], approve: [] };
+    let errors = 0;
+    const call = async (kind: string, method: string, path: string, as: string, body: unknown) => {
+      const t = performance.now();
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await token(as)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await res.arrayBuffer();
+      latencies[kind]?.push(performance.now() - t);
+      if (res.status >= 400 && res.status !== 409) errors++;
+    };
+    const queue = org.employees.filter((e) => e.reviewerId && e.approverId);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let e = queue.shift(); e; e = queue.shift()) {
+          const base = `/v1/evaluations/${e.id}/${org.period}`;
+          await call('save', 'PUT', `${base}/self-assessment`, e.id, { scores: { discipline: 18, duties: 60, bonus: 2 } });
+          await call('submit', 'POST', `${base}/submit`, e.id, {});
+          await call('review', 'POST', `${base}/review`, e.reviewerId, { scores: { discipline: 18, duties: 58, bonus: 1 } });
+          await call('approve', 'POST', `${base}/approve`, e.approverId, {});
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await server.close();
+    const all = Object.values(latencies).flat();
+    console.log('\n### Handler stack overhead (in process, same DynamoDB calls, median of', rounds, 'interleaved runs)\n');
+    console.log('| route | DynamoDB calls | bare (ms) | full handler (ms) | overhead |');
+    console.log('|---|---|---|---|---|');
+    for (const line of overhead) console.log(line);
+    console.log(`\n### Deadline-day mix over HTTP: ${clients} concurrent clients, ${all.length} requests\n`);
+    console.log(`throughput ${(all.length / seconds).toFixed(0)} requests/s, errors ${errors}`);
+    console.log('| request | p50 (ms) | p99 (ms) |');
+    console.log('|---|---|---|');
+    for (const [kind, xs] of Object.entries(latencies)) console.log(`| ${kind} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`);
+    console.log(`| all | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`);
+    db.client.destroy();
+  } finally {
+    await engine.stop();
+  }
+}
