@@ -11,7 +11,14 @@ export type EmployeeCategory = (typeof EMPLOYEE_CATEGORIES)[number];
 export const GRADES = ['A', 'B', 'C', 'D'] as const;
 export type Grade = (typeof GRADES)[number];
 
-export const EVALUATION_STATUSES = ['DRAFT', 'SUBMITTED', 'REVIEWED', 'APPROVED', 'RETURNED', 'EXPIRED'] as const;
+export const EVALUATION_STATUSES = [
+  'DRAFT',
+  'SUBMITTED',
+  'REVIEWED',
+  'APPROVED',
+  'RETURNED',
+  'EXPIRED',
+] as const;
 export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 
 /** Error codes of the HTTP contract that a domain rule can produce. */
@@ -72,6 +79,11 @@ export interface Decision {
   adjusted: boolean;
   /** Why the grade is D regardless of points, when it is. */
   forcedReason?: string | null;
+  /**
+   * The leader rule (nd-335): a unit head's task score halved because a subordinate is graded D. `scores` and
+   * `total` already include it; this keeps the score the approver entered.
+   */
+  leaderRule?: { criterionId: string; before: Hundredths; after: Hundredths } | null;
 }
 
 export interface Appeal {
@@ -133,16 +145,23 @@ export interface ActorRelations {
   /** HR whose scope (the subtree of its unit) contains the evaluation's unit. */
   isHrInScope: boolean;
   isAdmin: boolean;
+  /** The scheduled job (period close), acting as nobody in particular. Only `expire` is open to it. */
+  isSystem?: boolean;
 }
 
+/**
+ * What a caller asks to do. `scores` are the RAW JSON values the client sent (criterion id → points, as numbers
+ * with at most two decimals): the rules engine validates them against the evaluation's rubric, so the API never
+ * converts them itself. `null` means "not sent".
+ */
 export type Action =
-  | { type: 'saveSelfAssessment'; scores: ScoreMap; comment: string | null }
+  | { type: 'saveSelfAssessment'; scores: unknown; comment: string | null }
   | { type: 'submit' }
-  | { type: 'review'; scores: ScoreMap; comment: string | null }
+  | { type: 'review'; scores: unknown; comment: string | null }
   | { type: 'return'; comment: string }
-  | { type: 'approve'; scores: ScoreMap | null; comment: string | null }
+  | { type: 'approve'; scores: unknown | null; comment: string | null }
   | { type: 'appeal'; reason: string }
-  | { type: 'decideAppeal'; accept: boolean; scores: ScoreMap | null; comment: string }
+  | { type: 'decideAppeal'; accept: boolean; scores: unknown | null; comment: string }
   | { type: 'expire' };
 
 export type ActionType = Action['type'];
