@@ -10,13 +10,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
-import { seedBenchOrg } from './_org.ts';
-import { issueLocalToken, loadLocalTokenKey } from '../functions/local/local-auth.ts';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
+import { issueLocalToken, loadLocalTokenKey } from '../functions/local/local-auth.ts';
 import { startLocalServer } from '../functions/local/server.ts';
 import type { HttpEvent, HttpResult } from '../shared/http/handler.ts';
 import { createDb, setDb } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
+import { seedBenchOrg } from './_org.ts';
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -33,7 +33,13 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 
-function event(routeKey: string, rawPath: string, claims: Record<string, string>, pathParameters: Record<string, string>, query?: Record<string, string>): HttpEvent {
+function event(
+  routeKey: string,
+  rawPath: string,
+  claims: Record<string, string>,
+  pathParameters: Record<string, string>,
+  query?: Record<string, string>,
+): HttpEvent {
   return {
     version: '2.0',
     routeKey,
@@ -53,7 +59,13 @@ function event(routeKey: string, rawPath: string, claims: Record<string, string>
       stage: '$default',
       time: '',
       timeEpoch: 0,
-      http: { method: routeKey.split(' ')[0] ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      http: {
+        method: routeKey.split(' ')[0] ?? 'GET',
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'bench',
+      },
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
     },
   } as HttpEvent;
@@ -74,15 +86,28 @@ export async function run(args: string[]): Promise<void> {
     console.log(`seeded ${org.employees.length} staff in ${org.units} units, period ${org.period}`);
 
     // (1) handler stack overhead, on two read routes.
-    const { handler: evaluations } = (await import('../functions/http/evaluations.ts')) as { handler: (e: HttpEvent, c: Context) => Promise<HttpResult> };
-    const { handler: worklists } = (await import('../functions/http/worklists.ts')) as { handler: (e: HttpEvent, c: Context) => Promise<HttpResult> };
+    const { handler: evaluations } = (await import('../functions/http/evaluations.ts')) as {
+      handler: (e: HttpEvent, c: Context) => Promise<HttpResult>;
+    };
+    const { handler: worklists } = (await import('../functions/http/worklists.ts')) as {
+      handler: (e: HttpEvent, c: Context) => Promise<HttpResult>;
+    };
     const someone = org.employees[0];
     if (!someone) throw new Error('no staff');
     const claims = { sub: someone.id, 'custom:employeeId': someone.id, 'cognito:groups': '[]' };
     const cases = [
       {
         name: 'GET /v1/evaluations/{employeeId}/{period}',
-        full: () => evaluations(event('GET /v1/evaluations/{employeeId}/{period}', `/v1/evaluations/${someone.id}/${org.period}`, claims, { employeeId: someone.id, period: org.period }), context),
+        full: () =>
+          evaluations(
+            event(
+              'GET /v1/evaluations/{employeeId}/{period}',
+              `/v1/evaluations/${someone.id}/${org.period}`,
+              claims,
+              { employeeId: someone.id, period: org.period },
+            ),
+            context,
+          ),
       },
       { name: 'GET /v1/me', full: () => worklists(event('GET /v1/me', '/v1/me', claims, {}), context) },
     ];
@@ -153,9 +178,13 @@ export async function run(args: string[]): Promise<void> {
       Array.from({ length: clients }, async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
           const base = `/v1/evaluations/${e.id}/${org.period}`;
-          await call('save', 'PUT', `${base}/self-assessment`, e.id, { scores: { discipline: 18, duties: 60, bonus: 2 } });
+          await call('save', 'PUT', `${base}/self-assessment`, e.id, {
+            scores: { discipline: 18, duties: 60, bonus: 2 },
+          });
           await call('submit', 'POST', `${base}/submit`, e.id, {});
-          await call('review', 'POST', `${base}/review`, e.reviewerId, { scores: { discipline: 18, duties: 58, bonus: 1 } });
+          await call('review', 'POST', `${base}/review`, e.reviewerId, {
+            scores: { discipline: 18, duties: 58, bonus: 1 },
+          });
           await call('approve', 'POST', `${base}/approve`, e.approverId, {});
         }
       }),
@@ -163,7 +192,11 @@ export async function run(args: string[]): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     await server.close();
     const all = Object.values(latencies).flat();
-    console.log('\n### Handler stack overhead (in process, same DynamoDB calls, median of', rounds, 'interleaved runs)\n');
+    console.log(
+      '\n### Handler stack overhead (in process, same DynamoDB calls, median of',
+      rounds,
+      'interleaved runs)\n',
+    );
     console.log('| route | DynamoDB calls | bare (ms) | full handler (ms) | overhead |');
     console.log('|---|---|---|---|---|');
     for (const line of overhead) console.log(line);
@@ -171,7 +204,8 @@ export async function run(args: string[]): Promise<void> {
     console.log(`throughput ${(all.length / seconds).toFixed(0)} requests/s, errors ${errors}`);
     console.log('| request | p50 (ms) | p99 (ms) |');
     console.log('|---|---|---|');
-    for (const [kind, xs] of Object.entries(latencies)) console.log(`| ${kind} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`);
+    for (const [kind, xs] of Object.entries(latencies))
+      console.log(`| ${kind} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`);
     console.log(`| all | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`);
     db.client.destroy();
   } finally {

@@ -65,7 +65,12 @@ export const handler = httpHandler({
       req,
       req.params.employeeId,
       req.params.period,
-      { type: 'decideAppeal', accept: req.body.accept, scores: req.body.scores ?? null, comment: req.body.comment },
+      {
+        type: 'decideAppeal',
+        accept: req.body.accept,
+        scores: req.body.scores ?? null,
+        comment: req.body.comment,
+      },
       req,
     ),
   }),
@@ -75,5 +80,7 @@ export const handler = httpHandler({
   'GET /v1/employees/{employeeId}/evaluations': async (req) => ({
     body: await readEmployeeYear(req, req.params.employeeId, req.query.year),
   }),
-  'POST /v1/approvals/bulk': async (req) => ({ body: await bulkApprove(req, req.body.period, req.body.items) }),
+  'POST /v1/approvals/bulk': async (req) => ({
+    body: await bulkApprove(req, req.body.period, req.body.items),
+  }),
 });

@@ -12,7 +12,9 @@ export const handler = httpHandler({
     body: await openPeriodForCaller(req, req.params.period, req.body.deadlines),
   }),
   'GET /v1/periods/{period}': async (req) => ({ body: await readPeriod(req, req.params.period) }),
-  'POST /v1/periods/{period}/close': async (req) => ({ body: await closePeriodForCaller(req, req.params.period) }),
+  'POST /v1/periods/{period}/close': async (req) => ({
+    body: await closePeriodForCaller(req, req.params.period),
+  }),
   'POST /v1/periods/{period}/rankings': async (req) => ({
     body: await computeRankingsForCaller(req, req.params.period),
   }),

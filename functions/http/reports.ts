@@ -21,6 +21,9 @@ export const handler = httpHandler({
   }),
   'GET /v1/reports/annual/{year}': async (req) =>
     req.wantsCsv
-      ? csvReply(await readAnnualCsv(req, req.params.year, req.query.unitId), `bao-cao-nam-${req.params.year}.csv`)
+      ? csvReply(
+          await readAnnualCsv(req, req.params.year, req.query.unitId),
+          `bao-cao-nam-${req.params.year}.csv`,
+        )
       : { body: await readAnnual(req, req.params.year, req.query.unitId) },
 });

@@ -3,9 +3,10 @@
  * with Vietnamese names, unit heads and supervisors, and the current month open with a few evaluations already
  * moving. Everything goes through the same use cases the API uses, so the demo obeys every rule.
  */
-import type { Principal } from '../../shared/auth/principal.ts';
+
 import { transition } from '../../shared/app/evaluations.ts';
 import { openPeriod } from '../../shared/app/periods.ts';
+import type { Principal } from '../../shared/auth/principal.ts';
 import { periodOf } from '../../shared/domain/calendar.ts';
 import type { EmployeeCategory } from '../../shared/domain/types.ts';
 import type { Db } from '../../shared/store/client.ts';
@@ -29,7 +30,14 @@ export const DEMO_UNITS: DemoUnit[] = [
   { id: 'phk', name: 'UBND Phường Hoàn Kiếm', parentId: 'hn' },
 ];
 
-type Row = [id: string, name: string, unitId: string, category: EmployeeCategory, supervisorId: string | null, head?: boolean];
+type Row = [
+  id: string,
+  name: string,
+  unitId: string,
+  category: EmployeeCategory,
+  supervisorId: string | null,
+  head?: boolean,
+];
 
 /** Heads first in each unit; a supervisor is the person who assigns the work (often a deputy). */
 const STAFF: Row[] = [
@@ -84,11 +92,20 @@ export const DEMO_ACCOUNTS = [
   { role: 'Quản trị (admin)', employeeId: 'admin', groups: ['admin'] },
 ];
 
-export async function seedDemo(db: Db, now = new Date()): Promise<{ period: string; units: number; staff: number }> {
+export async function seedDemo(
+  db: Db,
+  now = new Date(),
+): Promise<{ period: string; units: number; staff: number }> {
   const at = now.toISOString();
   const audit = { at, actorId: 'seed', action: 'create' };
   for (const u of DEMO_UNITS) {
-    const unit: Unit = { id: u.id, name: u.name, parentId: u.parentId, outstanding: u.outstanding ?? false, updatedAt: at };
+    const unit: Unit = {
+      id: u.id,
+      name: u.name,
+      parentId: u.parentId,
+      outstanding: u.outstanding ?? false,
+      updatedAt: at,
+    };
     await putUnit(db, unit, { ...audit, entity: 'unit', entityId: u.id });
   }
   for (const [id, name, unitId, category, supervisorId, head] of STAFF) {
@@ -145,7 +162,11 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ period: stri
     scores: { discipline: 20, duties: 66, bonus: 6 },
     comment: 'Xử lý nhanh hồ sơ thẩm định, chất lượng tốt.',
   });
-  await act('stc-gia-tp', 'stc-gia-01', { type: 'review', scores: { discipline: 19, duties: 60, bonus: 3 }, comment: null });
+  await act('stc-gia-tp', 'stc-gia-01', {
+    type: 'review',
+    scores: { discipline: 19, duties: 60, bonus: 3 },
+    comment: null,
+  });
   await act('stc-gia-tp', 'stc-gia-01', { type: 'approve', scores: null, comment: null });
   await act('stc-ns-tp', 'stc-ns-02', { type: 'approve', scores: null, comment: null });
   return { period, units: DEMO_UNITS.length, staff: STAFF.length };

@@ -51,7 +51,12 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOCAL_REGION = 'ap-southeast-1';
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   const started = Date.now();
   try {
     while (Date.now() - started < 60_000) {
@@ -74,7 +79,10 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
 /**
  * @param dataDir a folder for the database file, or null to keep everything in memory.
  */
-export async function startDynamoDbLocal(options: { dataDir: string | null; port?: number }): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(options: {
+  dataDir: string | null;
+  port?: number;
+}): Promise<RunningDynamoDb> {
   assertJava();
   const port = options.port ?? (await freePort());
   const path = options.dataDir === null ? null : resolve(options.dataDir);

@@ -50,10 +50,15 @@ export type Claims = Record<string, string | number | boolean | string[]>;
 /** The token's claims, or null for a missing, expired, forged or tampered token. */
 export async function verifyLocalToken(key: LocalTokenKey, token: string): Promise<Claims | null> {
   try {
-    const { payload } = await jwtVerify(token, key.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key.secret, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
     const claims: Claims = {};
     for (const [name, value] of Object.entries(payload)) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') claims[name] = value;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        claims[name] = value;
       else if (Array.isArray(value)) claims[name] = value.map(String);
     }
     return claims;

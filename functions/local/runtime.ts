@@ -15,14 +15,19 @@ const envSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   LOCAL_DATA_DIR: z.string().min(1).default('.data'),
   SEED: z.enum(['demo', 'none']).default('demo'),
-  TABLE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/).default('danh-gia-local'),
+  TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+    .default('danh-gia-local'),
 });
 
 export type LocalEnv = z.output<typeof envSchema>;
 
 export function readLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
   // An empty variable (`DYNAMODB_ENDPOINT=`) means unset, as in a shell.
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -53,7 +58,10 @@ async function isEmpty(db: Db): Promise<boolean> {
   return (page.Items ?? []).length === 0;
 }
 
-export async function startLocalRuntime(env: LocalEnv, options: { seed?: boolean } = {}): Promise<LocalRuntime> {
+export async function startLocalRuntime(
+  env: LocalEnv,
+  options: { seed?: boolean } = {},
+): Promise<LocalRuntime> {
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
   const engine = env.DYNAMODB_ENDPOINT ? null : await startDynamoDbLocal({ dataDir });
   const endpoint = env.DYNAMODB_ENDPOINT ?? engine?.endpoint;

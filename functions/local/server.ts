@@ -10,10 +10,16 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { FUNCTIONS, type FunctionName, type RouteDefinition, routeKey, routes } from '../../shared/http/routes.ts';
+import { idSchema } from '../../shared/http/contract.ts';
 import type { HttpEvent, HttpResult } from '../../shared/http/handler.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/handler.ts';
-import { idSchema } from '../../shared/http/contract.ts';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type RouteDefinition,
+  routeKey,
+  routes,
+} from '../../shared/http/routes.ts';
 import { type Claims, isGroup, issueLocalToken, type LocalTokenKey, verifyLocalToken } from './local-auth.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,10 +36,12 @@ export interface LocalRoute {
 export function compileRoutes(definitions: readonly RouteDefinition[]): LocalRoute[] {
   return definitions.map((definition) => {
     const names: string[] = [];
-    const source = definition.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
+    const source = definition.path
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
     return { method: definition.method, pattern: new RegExp(`^${source}$`), names, definition };
   });
 }
@@ -68,7 +76,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, details: unknown[] = []) {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details: unknown[] = [],
+) {
   sendJson(res, status, { error: { code, message, details } });
 }
 
@@ -109,7 +123,8 @@ function lambdaContext(functionName: string, requestId: string): Context {
 /** As the HTTP API passes claims on: every value a string, groups as `[a b]`. */
 function authorizerClaims(claims: Claims): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(claims)) out[name] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
+  for (const [name, value] of Object.entries(claims))
+    out[name] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
   return out;
 }
 
@@ -143,11 +158,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       }
       const result = tokenRequest.safeParse(parsed);
       if (!result.success) {
-        const details = result.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+        const details = result.error.issues.map((i) => ({
+          path: ['body', ...i.path].join('.'),
+          message: i.message,
+        }));
         return sendError(res, 400, 'VALIDATION_FAILED', 'Dữ liệu gửi lên không hợp lệ.', details);
       }
       const groups = result.data.groups.filter(isGroup);
-      return sendJson(res, 200, { token: await issueLocalToken(options.tokenKey, result.data.employeeId, groups) });
+      return sendJson(res, 200, {
+        token: await issueLocalToken(options.tokenKey, result.data.employeeId, groups),
+      });
     }
     for (const extension of options.extensions ?? []) {
       const answer = await extension(req, url, text);
@@ -188,7 +208,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
     const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+    for (const [name, value] of url.searchParams)
+      query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
     const requestId = randomUUID();
     const now = new Date();
     const key = routeKey(found.route.definition);
@@ -219,7 +240,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
           userAgent: req.headers['user-agent'] ?? '',
         },
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: authorizerClaims(claims), scopes: [] } },
+        authorizer: {
+          principalId: '',
+          integrationLatency: 0,
+          jwt: { claims: authorizerClaims(claims), scopes: [] },
+        },
       },
     } as HttpEvent;
     const fn = found.route.definition.function;

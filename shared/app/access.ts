@@ -116,7 +116,8 @@ export class Access {
       isReviewer: evaluation.reviewerId === me,
       isApprover: evaluation.approverId === me,
       isActingApprover:
-        evaluation.approverId !== me && (await this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId)),
+        evaluation.approverId !== me &&
+        (await this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId)),
       isAppealDecider: decider !== null && decider.id === me && evaluation.employeeId !== me,
       isHrInScope: evaluation.employeeId !== me && (await this.hrScopeContains(evaluation.unitId)),
       isAdmin: this.isAdmin,
@@ -126,7 +127,13 @@ export class Access {
 
 export function hasAnyRelation(r: ActorRelations): boolean {
   return (
-    r.isEmployee || r.isReviewer || r.isApprover || r.isActingApprover || r.isAppealDecider || r.isHrInScope || r.isAdmin
+    r.isEmployee ||
+    r.isReviewer ||
+    r.isApprover ||
+    r.isActingApprover ||
+    r.isAppealDecider ||
+    r.isHrInScope ||
+    r.isAdmin
   );
 }
 

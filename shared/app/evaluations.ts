@@ -68,7 +68,10 @@ export async function readEmployeeYear(caller: Caller, employeeId: string, year:
         (await access.headsUnitOrAncestor(employee.unitId))));
   if (!allowed || (!employee && !access.isAdmin)) throw notFound('Không tìm thấy nhân sự.');
   const evaluations = await listEmployeeEvaluations(caller.db, employeeId, String(year));
-  const published = await publishedAtByPeriod(caller.db, evaluations.map((e) => e.period));
+  const published = await publishedAtByPeriod(
+    caller.db,
+    evaluations.map((e) => e.period),
+  );
   return { items: evaluations.map((e) => presentEvaluation(e, published.get(e.period) ?? null)) };
 }
 
@@ -176,7 +179,9 @@ export async function transition(
       changes: decided.event.changes,
       onBehalfOf: actingFor,
     };
-    const guard = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB') ? counters.grades : null;
+    const guard = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB')
+      ? counters.grades
+      : null;
     const outcome = await writeTransition(caller.db, evaluation, next, event, decided.gradeChange, guard);
     if (outcome === 'written') return { evaluation: next, period: periodRecord };
     // Someone else changed the evaluation or the unit's grades first: decide again on what is there now.

@@ -1,4 +1,6 @@
 /** Org use cases: units, employees, import (all or nothing), acting heads. */
+
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { type employeeBody, importBody, type unitBody } from '../http/contract.ts';
 import { ApiError, forbidden, notFound, validationFailed } from '../http/errors.ts';
@@ -16,7 +18,6 @@ import {
   type Unit,
   unitItem,
 } from '../store/org-store.ts';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Access, subtreeIds } from './access.ts';
 import type { Caller } from './evaluations.ts';
 import { presentEmployee, presentUnit } from './present.ts';
@@ -42,17 +43,29 @@ function toEmployee(id: string, input: EmployeeInput, at: string): Employee {
 export async function upsertUnit(caller: Caller, unitId: string, input: UnitInput) {
   const access = new Access(caller.db, caller.principal, caller.now);
   const existing = await getUnit(caller.db, unitId);
-  if (input.parentId === unitId) throw validationFailed([{ path: 'body.parentId', message: 'Đơn vị không thể là cấp trên của chính nó.' }]);
+  if (input.parentId === unitId)
+    throw validationFailed([
+      { path: 'body.parentId', message: 'Đơn vị không thể là cấp trên của chính nó.' },
+    ]);
   if (input.parentId !== null) {
     const parentChain = await access.chain(input.parentId);
-    if (parentChain.length === 0) throw validationFailed([{ path: 'body.parentId', message: `Không có đơn vị cấp trên "${input.parentId}".` }]);
+    if (parentChain.length === 0)
+      throw validationFailed([
+        { path: 'body.parentId', message: `Không có đơn vị cấp trên "${input.parentId}".` },
+      ]);
     if (parentChain.some((u) => u.id === unitId)) {
-      throw validationFailed([{ path: 'body.parentId', message: 'Không thể đặt đơn vị dưới một đơn vị cấp dưới của nó (tạo vòng).' }]);
+      throw validationFailed([
+        {
+          path: 'body.parentId',
+          message: 'Không thể đặt đơn vị dưới một đơn vị cấp dưới của nó (tạo vòng).',
+        },
+      ]);
     }
   }
   // HR may create and move units only inside its scope; a new top-level unit is the admin's.
   if (!access.isAdmin) {
-    if (existing && !(await access.hrScopeContains(unitId))) throw forbidden('Đơn vị này nằm ngoài phạm vi quản lý của bạn.');
+    if (existing && !(await access.hrScopeContains(unitId)))
+      throw forbidden('Đơn vị này nằm ngoài phạm vi quản lý của bạn.');
     if (input.parentId === null || !(await access.hrScopeContains(input.parentId))) {
       throw forbidden('Chỉ được đặt đơn vị trong phạm vi quản lý của bạn.');
     }
@@ -89,9 +102,13 @@ export async function readUnits(caller: Caller) {
 
 async function checkEmployeeReferences(caller: Caller, employeeId: string, input: EmployeeInput) {
   const problems = [];
-  if (!(await getUnit(caller.db, input.unitId))) problems.push({ path: 'body.unitId', message: `Không có đơn vị "${input.unitId}".` });
+  if (!(await getUnit(caller.db, input.unitId)))
+    problems.push({ path: 'body.unitId', message: `Không có đơn vị "${input.unitId}".` });
   if (input.supervisorId === employeeId) {
-    problems.push({ path: 'body.supervisorId', message: 'Một người không thể tự quản lý trực tiếp chính mình.' });
+    problems.push({
+      path: 'body.supervisorId',
+      message: 'Một người không thể tự quản lý trực tiếp chính mình.',
+    });
   } else if (input.supervisorId !== null && !(await getEmployee(caller.db, input.supervisorId))) {
     problems.push({ path: 'body.supervisorId', message: `Không có nhân sự "${input.supervisorId}".` });
   }
@@ -137,7 +154,17 @@ export async function readEmployee(caller: Caller, employeeId: string) {
   return presentEmployee(employee);
 }
 
-const CSV_HEADER = ['kind', 'id', 'name', 'parentId', 'unitId', 'category', 'supervisorId', 'isUnitHead', 'email'];
+const CSV_HEADER = [
+  'kind',
+  'id',
+  'name',
+  'parentId',
+  'unitId',
+  'category',
+  'supervisorId',
+  'isUnitHead',
+  'email',
+];
 
 /** RFC 4180 fields: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string): string[][] {
@@ -176,7 +203,11 @@ export function parseCsv(text: string): string[][] {
 type ImportInput = z.output<typeof importBody>;
 
 /** CSV rows to the JSON import shape; row numbers count the header as row 1, as a spreadsheet shows them. */
-function csvToImport(csv: string): { input: Record<string, unknown[]>; rowOf: Map<string, number>; errors: { row: number; message: string }[] } {
+function csvToImport(csv: string): {
+  input: Record<string, unknown[]>;
+  rowOf: Map<string, number>;
+  errors: { row: number; message: string }[];
+} {
   const rows = parseCsv(csv);
   const header = rows[0]?.map((h) => h.trim());
   const errors: { row: number; message: string }[] = [];
@@ -228,22 +259,27 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
     errors.push(...parsed.errors);
   }
   const result = importBody.safeParse(raw);
-  const rowFor = (path: PropertyKey[]) => rowOf.get(`${String(path[0])}.${String(path[1])}`) ?? Number(path[1] ?? 0) + 1;
+  const rowFor = (path: PropertyKey[]) =>
+    rowOf.get(`${String(path[0])}.${String(path[1])}`) ?? Number(path[1] ?? 0) + 1;
   if (!result.success) {
     for (const issue of result.error.issues) {
-      errors.push({ row: rowFor(issue.path), message: `${issue.path.slice(2).join('.') || issue.path.join('.')}: ${issue.message}` });
+      errors.push({
+        row: rowFor(issue.path),
+        message: `${issue.path.slice(2).join('.') || issue.path.join('.')}: ${issue.message}`,
+      });
     }
   }
   const data: ImportInput = result.success ? result.data : { units: [], employees: [] };
   const existingUnits = new Map((await listUnits(caller.db)).map((u) => [u.id, u]));
   const parentOf = new Map<string, string | null>([...existingUnits].map(([id, u]) => [id, u.parentId]));
-  data.units.forEach((u) => parentOf.set(u.id, u.parentId));
+  for (const u of data.units) parentOf.set(u.id, u.parentId);
   const seenIds = new Set<string>();
   data.units.forEach((u, i) => {
     const row = rowFor(['units', i]);
     if (seenIds.has(`u:${u.id}`)) errors.push({ row, message: `Đơn vị "${u.id}" lặp lại trong tệp.` });
     seenIds.add(`u:${u.id}`);
-    if (u.parentId !== null && !parentOf.has(u.parentId)) errors.push({ row, message: `Không có đơn vị cấp trên "${u.parentId}".` });
+    if (u.parentId !== null && !parentOf.has(u.parentId))
+      errors.push({ row, message: `Không có đơn vị cấp trên "${u.parentId}".` });
     const visited = new Set<string>();
     let cursor: string | null | undefined = u.id;
     while (cursor) {
@@ -261,8 +297,13 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
     if (seenIds.has(`e:${e.id}`)) errors.push({ row, message: `Nhân sự "${e.id}" lặp lại trong tệp.` });
     seenIds.add(`e:${e.id}`);
     if (!parentOf.has(e.unitId)) errors.push({ row, message: `Không có đơn vị "${e.unitId}".` });
-    if (e.supervisorId === e.id) errors.push({ row, message: 'Một người không thể tự quản lý trực tiếp chính mình.' });
-    else if (e.supervisorId !== null && !employeeIds.has(e.supervisorId) && !(await getEmployee(caller.db, e.supervisorId))) {
+    if (e.supervisorId === e.id)
+      errors.push({ row, message: 'Một người không thể tự quản lý trực tiếp chính mình.' });
+    else if (
+      e.supervisorId !== null &&
+      !employeeIds.has(e.supervisorId) &&
+      !(await getEmployee(caller.db, e.supervisorId))
+    ) {
       errors.push({ row, message: `Không có người quản lý trực tiếp "${e.supervisorId}".` });
     }
   }
@@ -271,7 +312,11 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
     const me = await access.me();
     const under = (unitId: string, parents: Map<string, string | null>) => {
       const visited = new Set<string>();
-      for (let cursor: string | null | undefined = unitId; cursor && !visited.has(cursor); cursor = parents.get(cursor)) {
+      for (
+        let cursor: string | null | undefined = unitId;
+        cursor && !visited.has(cursor);
+        cursor = parents.get(cursor)
+      ) {
         if (cursor === me?.unitId) return true;
         visited.add(cursor);
       }
@@ -281,12 +326,18 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
     data.units.forEach((u, i) => {
       const movedFromOutside = existingUnits.has(u.id) && !under(u.id, existingParents);
       if (!me || !under(u.id, parentOf) || movedFromOutside) {
-        errors.push({ row: rowFor(['units', i]), message: `Đơn vị "${u.id}" nằm ngoài phạm vi quản lý của bạn.` });
+        errors.push({
+          row: rowFor(['units', i]),
+          message: `Đơn vị "${u.id}" nằm ngoài phạm vi quản lý của bạn.`,
+        });
       }
     });
     data.employees.forEach((e, i) => {
       if (!me || !under(e.unitId, parentOf)) {
-        errors.push({ row: rowFor(['employees', i]), message: `Đơn vị "${e.unitId}" nằm ngoài phạm vi quản lý của bạn.` });
+        errors.push({
+          row: rowFor(['employees', i]),
+          message: `Đơn vị "${e.unitId}" nằm ngoài phạm vi quản lý của bạn.`,
+        });
       }
     });
   }
@@ -301,7 +352,13 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
   const at = caller.now.toISOString();
   const items: Record<string, unknown>[] = [
     ...data.units.map((u) =>
-      unitItem({ id: u.id, name: u.name, parentId: u.parentId, outstanding: u.outstanding ?? false, updatedAt: at }),
+      unitItem({
+        id: u.id,
+        name: u.name,
+        parentId: u.parentId,
+        outstanding: u.outstanding ?? false,
+        updatedAt: at,
+      }),
     ),
     ...data.employees.map((e) => employeeItem(toEmployee(e.id, e, at))),
   ];
@@ -328,7 +385,11 @@ export async function importOrg(caller: Caller, json: unknown, csv: string | nul
       }),
     );
   }
-  return { units: data.units.length, employees: data.employees.length, errors: [] as { row: number; message: string }[] };
+  return {
+    units: data.units.length,
+    employees: data.employees.length,
+    errors: [] as { row: number; message: string }[],
+  };
 }
 
 export async function nameActingHead(
@@ -343,9 +404,11 @@ export async function nameActingHead(
   if (head.id !== caller.principal.employeeId && !access.isAdmin) {
     throw forbidden('Chỉ người đứng đầu đơn vị được giao quyền cấp trưởng.');
   }
-  if (delegateId === head.id) throw validationFailed([{ path: 'params.employeeId', message: 'Không thể giao quyền cho chính mình.' }]);
+  if (delegateId === head.id)
+    throw validationFailed([{ path: 'params.employeeId', message: 'Không thể giao quyền cho chính mình.' }]);
   const delegate = await getEmployee(caller.db, delegateId);
-  if (!delegate?.active) throw validationFailed([{ path: 'params.employeeId', message: `Không có nhân sự "${delegateId}".` }]);
+  if (!delegate?.active)
+    throw validationFailed([{ path: 'params.employeeId', message: `Không có nhân sự "${delegateId}".` }]);
   const delegation = {
     unitId,
     headId: head.id,

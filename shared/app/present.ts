@@ -1,12 +1,13 @@
 /** What the API shows: points (not hundredths), grade labels, and nothing internal. */
 import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
-import { rubricToJson, type Rubric } from '../domain/rubrics.ts';
+import { type Rubric, rubricToJson } from '../domain/rubrics.ts';
 import type { ScoreMap } from '../domain/types.ts';
 import type { HistoryEvent, StoredEvaluation } from '../store/evaluation-store.ts';
 import type { Employee, Unit } from '../store/org-store.ts';
 
-const points = (scores: ScoreMap) => Object.fromEntries(Object.entries(scores).map(([id, h]) => [id, toPoints(h)]));
+const points = (scores: ScoreMap) =>
+  Object.fromEntries(Object.entries(scores).map(([id, h]) => [id, toPoints(h)]));
 
 export function presentEvaluation(e: StoredEvaluation, publishedAt: string | null) {
   return {

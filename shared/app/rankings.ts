@@ -3,14 +3,22 @@
  * were computed, and served as stored. Parents rank their sub-units on the figures of each sub-unit's whole
  * subtree. Computing is idempotent: the same evaluations give the same snapshot (but for `computedAt`).
  */
-import { annualResult, basisPoints, inflationSignals, rankSubunits, rankUnit } from '../domain/rankings.ts';
-import { quotaStatus } from '../domain/quota.ts';
-import { divideRoundHalfUp, toPoints } from '../domain/points.ts';
+
 import { GRADE_LABELS } from '../domain/grades.ts';
+import { divideRoundHalfUp, toPoints } from '../domain/points.ts';
+import { quotaStatus } from '../domain/quota.ts';
+import { annualResult, basisPoints, inflationSignals, rankSubunits, rankUnit } from '../domain/rankings.ts';
+import { DEFAULT_RUBRIC_ID } from '../domain/rubrics.ts';
+import { forbidden, notFound } from '../http/errors.ts';
 import type { Db } from '../store/client.ts';
-import { getUnitPeriod, listEmployeeEvaluations, listQueue, type StoredEvaluation } from '../store/evaluation-store.ts';
+import {
+  getUnitPeriod,
+  listEmployeeEvaluations,
+  listQueue,
+  type StoredEvaluation,
+} from '../store/evaluation-store.ts';
 import { keys } from '../store/keys.ts';
-import { listUnitStaff, listUnits, type Unit } from '../store/org-store.ts';
+import { type Employee, listUnitStaff, listUnits, type Unit } from '../store/org-store.ts';
 import { getPeriod } from '../store/period-store.ts';
 import {
   getRanking,
@@ -19,13 +27,12 @@ import {
   putSubunitRanking,
   type RankingSnapshot,
   type SubtreeFigures,
+  type SubunitRankingSnapshot,
 } from '../store/ranking-store.ts';
 import { getRubricVersion } from '../store/rubric-store.ts';
-import { forbidden, notFound } from '../http/errors.ts';
 import { Access } from './access.ts';
 import type { Caller } from './evaluations.ts';
 import { inParallel } from './parallel.ts';
-import { DEFAULT_RUBRIC_ID } from '../domain/rubrics.ts';
 
 function mostCommon<T>(values: T[]): T | null {
   const counts = new Map<T, number>();
@@ -129,7 +136,12 @@ export function subunitRow(unit: Pick<Unit, 'id' | 'name'>, figures: SubtreeFigu
  * Every unit's ranking for the period, then every parent's league table of its sub-units. Units are computed
  * in parallel; parents are ranked once all their descendants' figures are known.
  */
-export async function computeAllRankings(db: Db, period: string, computedAt: string, options: { units?: Unit[] } = {}) {
+export async function computeAllRankings(
+  db: Db,
+  period: string,
+  computedAt: string,
+  options: { units?: Unit[] } = {},
+) {
   const units = options.units ?? (await listUnits(db));
   const own = new Map<string, Awaited<ReturnType<typeof computeUnitSnapshot>>>();
   await inParallel(units, 8, async (unit) => {
@@ -137,6 +149,52 @@ export async function computeAllRankings(db: Db, period: string, computedAt: str
   });
   await rollUpAndStore(db, units, own, period, computedAt);
   return { units: units.length };
+}
+
+/**
+ * Each unit's figures summed over its whole subtree (its own plus every descendant's), and each unit's children.
+ * A cycle in the unit tree (bad data) is cut rather than followed.
+ */
+export function rollUp(
+  units: readonly Unit[],
+  own: ReadonlyMap<string, SubtreeFigures>,
+): { subtree: Map<string, SubtreeFigures>; children: Map<string, Unit[]> } {
+  const children = new Map<string, Unit[]>();
+  for (const u of units)
+    if (u.parentId !== null) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u]);
+  const subtree = new Map<string, SubtreeFigures>();
+  const figuresOf = (unitId: string, seen = new Set<string>()): SubtreeFigures => {
+    const known = subtree.get(unitId);
+    if (known) return known;
+    const empty = { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 };
+    if (seen.has(unitId)) return empty;
+    seen.add(unitId);
+    const figures = (children.get(unitId) ?? []).reduce(
+      (sum, child) => addFigures(sum, figuresOf(child.id, seen)),
+      own.get(unitId) ?? empty,
+    );
+    subtree.set(unitId, figures);
+    return figures;
+  };
+  for (const u of units) figuresOf(u.id);
+  return { subtree, children };
+}
+
+/** A parent's league table of its sub-units, from the sub-units' subtree figures. */
+export function subunitSnapshot(
+  unitId: string,
+  kids: readonly Unit[],
+  subtree: ReadonlyMap<string, SubtreeFigures>,
+  period: string,
+  computedAt: string,
+): SubunitRankingSnapshot {
+  const empty = { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 };
+  return {
+    unitId,
+    period,
+    computedAt,
+    entries: rankSubunits(kids.map((k) => subunitRow(k, subtree.get(k.id) ?? empty))),
+  };
 }
 
 /** Adds each unit's subtree figures to its snapshot, stores it, and stores each parent's league table. */
@@ -147,36 +205,15 @@ export async function rollUpAndStore(
   period: string,
   computedAt: string,
 ) {
-  const children = new Map<string, Unit[]>();
-  for (const u of units) if (u.parentId !== null) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u]);
-  const subtree = new Map<string, SubtreeFigures>();
-  const figuresOf = (unitId: string, seen = new Set<string>()): SubtreeFigures => {
-    const known = subtree.get(unitId);
-    if (known) return known;
-    const empty = { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 };
-    if (seen.has(unitId)) return empty;
-    seen.add(unitId);
-    const figures = (children.get(unitId) ?? []).reduce(
-      (sum, child) => addFigures(sum, figuresOf(child.id, seen)),
-      own.get(unitId)?.own ?? empty,
-    );
-    subtree.set(unitId, figures);
-    return figures;
-  };
+  const { subtree, children } = rollUp(units, new Map([...own].map(([id, s]) => [id, s.own])));
   await inParallel(units, 8, async (unit) => {
     const snapshot = own.get(unit.id);
     if (!snapshot) return;
     const { own: _own, ...rest } = snapshot;
-    await putRanking(db, { ...rest, subtree: figuresOf(unit.id) });
+    await putRanking(db, { ...rest, subtree: subtree.get(unit.id) ?? _own });
     const kids = children.get(unit.id);
-    if (kids && kids.length > 0) {
-      await putSubunitRanking(db, {
-        unitId: unit.id,
-        period,
-        computedAt,
-        entries: rankSubunits(kids.map((k) => subunitRow(k, figuresOf(k.id)))),
-      });
-    }
+    if (kids && kids.length > 0)
+      await putSubunitRanking(db, subunitSnapshot(unit.id, kids, subtree, period, computedAt));
   });
 }
 
@@ -184,7 +221,8 @@ export async function rollUpAndStore(
 async function requireReportAccess(caller: Caller, unitId: string, period: string | null): Promise<Access> {
   const access = new Access(caller.db, caller.principal, caller.now);
   if ((await access.chain(unitId)).length === 0) throw notFound('Không tìm thấy đơn vị.');
-  if (access.isAdmin || (await access.hrScopeContains(unitId)) || (await access.headsUnitOrAncestor(unitId))) return access;
+  if (access.isAdmin || (await access.hrScopeContains(unitId)) || (await access.headsUnitOrAncestor(unitId)))
+    return access;
   if (period !== null) {
     const me = await access.me();
     const record = await getPeriod(caller.db, period);
@@ -206,7 +244,8 @@ export function presentRanking(s: RankingSnapshot) {
     participation: s.participation,
     inflation: {
       ...s.inflation,
-      meanSelfMinusReview: s.inflation.meanSelfMinusReview === null ? null : toPoints(s.inflation.meanSelfMinusReview),
+      meanSelfMinusReview:
+        s.inflation.meanSelfMinusReview === null ? null : toPoints(s.inflation.meanSelfMinusReview),
     },
   };
 }
@@ -227,7 +266,14 @@ export const toCsv = (rows: unknown[][]) => `${rows.map((r) => r.map(csvField).j
 export function rankingCsv(s: RankingSnapshot): string {
   return toCsv([
     ['Hạng', 'Mã nhân sự', 'Họ và tên', 'Tổng điểm', 'Xếp loại', 'Mức xếp loại'],
-    ...s.entries.map((e) => [e.rank, e.employeeId, e.name, toPoints(e.total), e.grade, GRADE_LABELS[e.grade]]),
+    ...s.entries.map((e) => [
+      e.rank,
+      e.employeeId,
+      e.name,
+      toPoints(e.total),
+      e.grade,
+      GRADE_LABELS[e.grade],
+    ]),
   ]);
 }
 
@@ -241,11 +287,16 @@ export async function readRankingCsv(caller: Caller, unitId: string, period: str
 export async function readSubunitRanking(caller: Caller, unitId: string, period: string) {
   const access = new Access(caller.db, caller.principal, caller.now);
   if ((await access.chain(unitId)).length === 0) throw notFound('Không tìm thấy đơn vị.');
-  if (!access.isAdmin && !(await access.hrScopeContains(unitId)) && !(await access.headsUnitOrAncestor(unitId))) {
+  if (
+    !access.isAdmin &&
+    !(await access.hrScopeContains(unitId)) &&
+    !(await access.headsUnitOrAncestor(unitId))
+  ) {
     throw forbidden('Bạn không có quyền xem bảng xếp hạng các đơn vị trực thuộc.');
   }
   const snapshot = await getSubunitRanking(caller.db, unitId, period);
-  if (!snapshot) throw notFound(`Chưa có bảng xếp hạng kỳ ${period} (chưa tính hoặc đơn vị không có đơn vị trực thuộc).`);
+  if (!snapshot)
+    throw notFound(`Chưa có bảng xếp hạng kỳ ${period} (chưa tính hoặc đơn vị không có đơn vị trực thuộc).`);
   return {
     unitId,
     period,
@@ -260,26 +311,31 @@ export async function readSubunitRanking(caller: Caller, unitId: string, period:
 }
 
 /**
- * The year's result of each current member of a unit, from all their monthly finals wherever they were
- * (transfers carry their months): average, months counted, grade, not classified under 6 months.
+ * One employee's result for the year from all their monthly finals wherever they were (transfers carry their
+ * months, since evaluations are keyed by employee): average, months counted, grade, not classified under 6 months.
  */
+export async function annualForEmployee(db: Db, employee: Employee, year: number) {
+  const months = (await listEmployeeEvaluations(db, employee.id, String(year))).filter(
+    (e) => e.status === 'APPROVED' && e.decision,
+  );
+  const latest = months.at(-1);
+  const rubric = latest ? await getRubricVersion(db, latest.rubricId, latest.rubricVersion) : null;
+  const bands = rubric?.bands ?? (await getRubricVersion(db, DEFAULT_RUBRIC_ID, 1))?.bands ?? [];
+  const result = annualResult(
+    months.map((m) => ({ period: m.period, total: m.decision?.total ?? 0 })),
+    bands,
+    { ...employee.flags, isUnitHead: employee.isUnitHead },
+  );
+  return { employeeId: employee.id, name: employee.name, ...result, periods: months.map((m) => m.period) };
+}
+
+/** The year's result of each current member of a unit (see `annualForEmployee`). */
 export async function computeAnnual(db: Db, unitId: string, year: number) {
   const staff = await listUnitStaff(db, unitId);
-  const results = await inParallel(staff, 8, async (employee) => {
-    const months = (await listEmployeeEvaluations(db, employee.id, String(year))).filter(
-      (e) => e.status === 'APPROVED' && e.decision,
-    );
-    const latest = months.at(-1);
-    const rubric = latest ? await getRubricVersion(db, latest.rubricId, latest.rubricVersion) : null;
-    const bands = rubric?.bands ?? (await getRubricVersion(db, DEFAULT_RUBRIC_ID, 1))?.bands ?? [];
-    const result = annualResult(
-      months.map((m) => ({ period: m.period, total: m.decision?.total ?? 0 })),
-      bands,
-      { ...employee.flags, isUnitHead: employee.isUnitHead },
-    );
-    return { employeeId: employee.id, name: employee.name, ...result };
+  return inParallel(staff, 8, async (employee) => {
+    const { periods: _periods, ...result } = await annualForEmployee(db, employee, year);
+    return result;
   });
-  return results;
 }
 
 export async function readAnnual(caller: Caller, year: number, unitId: string | undefined) {
@@ -307,7 +363,13 @@ export async function readAnnualCsv(caller: Caller, year: number, unitId: string
   const report = await readAnnual(caller, year, unitId);
   return toCsv([
     ['Mã nhân sự', 'Họ và tên', 'Điểm trung bình', 'Số tháng', 'Xếp loại', 'Mức xếp loại'],
-    ...report.items.map((r) => [r.employeeId, r.name, r.average, r.monthsCounted, r.grade ?? '', r.gradeLabel]),
+    ...report.items.map((r) => [
+      r.employeeId,
+      r.name,
+      r.average,
+      r.monthsCounted,
+      r.grade ?? '',
+      r.gradeLabel,
+    ]),
   ]);
 }
-

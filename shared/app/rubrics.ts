@@ -1,10 +1,11 @@
 /** Rubric use cases: everyone signed in reads rubrics (the form is built from them); only admins make versions. */
-import { nextRubricVersion, type RubricInput } from '../domain/rubrics.ts';
-import { ApiError, forbidden, notFound } from '../http/errors.ts';
-import { getLatestRubric, listLatestRubrics, putRubricVersion } from '../store/rubric-store.ts';
-import { orgAuditItem } from '../store/org-store.ts';
+
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isAdmin } from '../auth/principal.ts';
+import { nextRubricVersion, type RubricInput } from '../domain/rubrics.ts';
+import { ApiError, forbidden, notFound } from '../http/errors.ts';
+import { orgAuditItem } from '../store/org-store.ts';
+import { getLatestRubric, listLatestRubrics, putRubricVersion } from '../store/rubric-store.ts';
 import type { Caller } from './evaluations.ts';
 import { presentRubric } from './present.ts';
 
@@ -23,7 +24,10 @@ export async function createRubricVersion(caller: Caller, rubricId: string, inpu
   const previous = await getLatestRubric(caller.db, rubricId);
   const rubric = nextRubricVersion(previous, { ...input, id: rubricId });
   if (!(await putRubricVersion(caller.db, rubric))) {
-    throw new ApiError('CONFLICT', 'Một phiên bản mới của bộ tiêu chí vừa được tạo; hãy tải lại rồi thử lại.');
+    throw new ApiError(
+      'CONFLICT',
+      'Một phiên bản mới của bộ tiêu chí vừa được tạo; hãy tải lại rồi thử lại.',
+    );
   }
   await caller.db.doc.send(
     new PutCommand({

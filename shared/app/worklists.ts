@@ -35,7 +35,9 @@ async function approvalQueue(caller: Caller, period: string): Promise<StoredEval
   );
   const delegated = await Promise.all(
     acting.map(async (d) =>
-      (await listQueue(caller.db, keys.approverQueue(d.headId, period))).filter((e) => e.approverUnitId === d.unitId),
+      (await listQueue(caller.db, keys.approverQueue(d.headId, period))).filter(
+        (e) => e.approverUnitId === d.unitId,
+      ),
     ),
   );
   const seen = new Set<string>();
@@ -46,7 +48,9 @@ export async function readMe(caller: Caller) {
   const access = new Access(caller.db, caller.principal, caller.now);
   const me = await access.me();
   const now = caller.now.toISOString();
-  const openPeriods = (await listPeriods(caller.db)).filter((p) => p.status !== 'CLOSED').map((p) => p.period);
+  const openPeriods = (await listPeriods(caller.db))
+    .filter((p) => p.status !== 'CLOSED')
+    .map((p) => p.period);
   const pending = { selfAssessment: 0, reviews: 0, approvals: 0 };
   let reviewsAnything = false;
   let approvesAnything = me?.isUnitHead ?? false;
@@ -76,9 +80,15 @@ export async function readMe(caller: Caller) {
 }
 
 async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
-  const published = await publishedAtByPeriod(caller.db, evaluations.map((e) => e.period));
+  const published = await publishedAtByPeriod(
+    caller.db,
+    evaluations.map((e) => e.period),
+  );
   return evaluations
-    .sort((a, b) => a.employeeName.localeCompare(b.employeeName, 'vi') || a.employeeId.localeCompare(b.employeeId))
+    .sort(
+      (a, b) =>
+        a.employeeName.localeCompare(b.employeeName, 'vi') || a.employeeId.localeCompare(b.employeeId),
+    )
     .map((e) => presentEvaluation(e, published.get(e.period) ?? null));
 }
 
@@ -95,12 +105,18 @@ export async function readApprovals(caller: Caller, period: string) {
  * Approves each item in order, each exactly as a single approval would (same rules, same quota guard), and
  * reports each outcome: one refusal does not stop the others.
  */
-export async function bulkApprove(caller: Caller, period: string, items: { employeeId: string; version: number }[]) {
+export async function bulkApprove(
+  caller: Caller,
+  period: string,
+  items: { employeeId: string; version: number }[],
+) {
   const action: Action = { type: 'approve', scores: null, comment: null };
   const outcomes = [];
   for (const item of items) {
     try {
-      const evaluation = await transitionAndPresent(caller, item.employeeId, period, action, { ifMatch: item.version });
+      const evaluation = await transitionAndPresent(caller, item.employeeId, period, action, {
+        ifMatch: item.version,
+      });
       outcomes.push({ employeeId: item.employeeId, status: 200, evaluation });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500) throw error;

@@ -27,8 +27,11 @@ function parseGroups(raw: Claims[string] | undefined): Group[] {
   return names.filter((g): g is Group => (GROUPS as readonly string[]).includes(g));
 }
 
-export function principalFromEvent(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): Principal | null {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt?.claims;
+export function principalFromEvent(
+  event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>,
+): Principal | null {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
+    ?.claims;
   if (!claims) return null;
   const employeeId = claims['custom:employeeId'] ?? claims.sub;
   if (typeof employeeId !== 'string' || employeeId.length === 0) return null;

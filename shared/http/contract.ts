@@ -12,7 +12,10 @@ z.config(z.locales.vi());
 
 export const idSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'Mã chỉ gồm chữ cái Latin, chữ số, dấu chấm, gạch dưới, gạch nối (1–64 ký tự).');
+  .regex(
+    /^[A-Za-z0-9._-]{1,64}$/,
+    'Mã chỉ gồm chữ cái Latin, chữ số, dấu chấm, gạch dưới, gạch nối (1–64 ký tự).',
+  );
 export const periodSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Kỳ đánh giá có dạng YYYY-MM, ví dụ 2026-11.');
@@ -22,7 +25,11 @@ export const yearSchema = z
   .transform(Number);
 const isoInstant = z.iso.datetime({ offset: true });
 const comment = z.string().trim().max(2000, 'Nhận xét tối đa 2000 ký tự.');
-const requiredComment = z.string().trim().min(1, 'Bắt buộc nhập nhận xét.').max(2000, 'Nhận xét tối đa 2000 ký tự.');
+const requiredComment = z
+  .string()
+  .trim()
+  .min(1, 'Bắt buộc nhập nhận xét.')
+  .max(2000, 'Nhận xét tối đa 2000 ký tự.');
 /** Criterion id → points; decimals, ranges and criterion names are checked against the rubric afterwards. */
 export const scoresSchema = z.record(z.string().max(64), z.number());
 const name = z.string().trim().min(1, 'Bắt buộc nhập tên.').max(200);
@@ -48,14 +55,27 @@ export const employeeBody = z.strictObject({
   flags: employeeFlagsSchema.optional(),
 });
 export const importBody = z.strictObject({
-  units: z.array(unitBody.extend({ id: idSchema })).max(10_000).default([]),
-  employees: z.array(employeeBody.extend({ id: idSchema })).max(50_000).default([]),
+  units: z
+    .array(unitBody.extend({ id: idSchema }))
+    .max(10_000)
+    .default([]),
+  employees: z
+    .array(employeeBody.extend({ id: idSchema }))
+    .max(50_000)
+    .default([]),
 });
 export const actingHeadBody = z
   .strictObject({ from: isoInstant, to: isoInstant, reason: comment.optional() })
-  .refine((d) => Date.parse(d.from) < Date.parse(d.to), { message: 'Thời điểm bắt đầu phải trước thời điểm kết thúc.', path: ['to'] });
+  .refine((d) => Date.parse(d.from) < Date.parse(d.to), {
+    message: 'Thời điểm bắt đầu phải trước thời điểm kết thúc.',
+    path: ['to'],
+  });
 
-export const deadlinesSchema = z.strictObject({ selfAssessment: isoInstant, review: isoInstant, approval: isoInstant });
+export const deadlinesSchema = z.strictObject({
+  selfAssessment: isoInstant,
+  review: isoInstant,
+  approval: isoInstant,
+});
 export const openPeriodBody = z.strictObject({ deadlines: deadlinesSchema.optional() });
 export const emptyBody = z.strictObject({});
 
@@ -105,19 +125,28 @@ export const contract = {
   },
   'GET /v1/units/{unitId}/acting-heads': { params: z.strictObject({ unitId: idSchema }) },
 
-  'POST /v1/periods/{period}/open': { params: z.strictObject({ period: periodSchema }), body: openPeriodBody },
+  'POST /v1/periods/{period}/open': {
+    params: z.strictObject({ period: periodSchema }),
+    body: openPeriodBody,
+  },
   'GET /v1/periods/{period}': { params: z.strictObject({ period: periodSchema }) },
   'POST /v1/periods/{period}/close': { params: z.strictObject({ period: periodSchema }), body: emptyBody },
   'POST /v1/periods/{period}/rankings': { params: z.strictObject({ period: periodSchema }), body: emptyBody },
 
   'GET /v1/evaluations/{employeeId}/{period}': { params: employeePeriod },
-  'PUT /v1/evaluations/{employeeId}/{period}/self-assessment': { params: employeePeriod, body: selfAssessmentBody },
+  'PUT /v1/evaluations/{employeeId}/{period}/self-assessment': {
+    params: employeePeriod,
+    body: selfAssessmentBody,
+  },
   'POST /v1/evaluations/{employeeId}/{period}/submit': { params: employeePeriod, body: emptyBody },
   'POST /v1/evaluations/{employeeId}/{period}/review': { params: employeePeriod, body: reviewBody },
   'POST /v1/evaluations/{employeeId}/{period}/return': { params: employeePeriod, body: returnBody },
   'POST /v1/evaluations/{employeeId}/{period}/approve': { params: employeePeriod, body: approveBody },
   'POST /v1/evaluations/{employeeId}/{period}/appeal': { params: employeePeriod, body: appealBody },
-  'POST /v1/evaluations/{employeeId}/{period}/appeal/decision': { params: employeePeriod, body: appealDecisionBody },
+  'POST /v1/evaluations/{employeeId}/{period}/appeal/decision': {
+    params: employeePeriod,
+    body: appealDecisionBody,
+  },
   'GET /v1/evaluations/{employeeId}/{period}/history': { params: employeePeriod },
   'GET /v1/employees/{employeeId}/evaluations': {
     params: z.strictObject({ employeeId: idSchema }),

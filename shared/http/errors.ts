@@ -39,6 +39,7 @@ export class ApiError extends Error {
 
 export const validationFailed = (details: Problem[], message = 'Dữ liệu gửi lên không hợp lệ.') =>
   new ApiError('VALIDATION_FAILED', message, details);
-export const forbidden = (message = 'Bạn không có quyền thực hiện thao tác này.') => new ApiError('FORBIDDEN', message);
+export const forbidden = (message = 'Bạn không có quyền thực hiện thao tác này.') =>
+  new ApiError('FORBIDDEN', message);
 export const notFound = (message = 'Không tìm thấy tài nguyên.') => new ApiError('NOT_FOUND', message);
 export const conflict = (message: string) => new ApiError('CONFLICT', message);

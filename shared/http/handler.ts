@@ -13,7 +13,7 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type Principal, principalFromEvent } from '../auth/principal.ts';
-import { db as processDb, type Db } from '../store/client.ts';
+import { type Db, db as processDb } from '../store/client.ts';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -25,7 +25,11 @@ import { ApiError, validationFailed } from './errors.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
+export type HttpResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+};
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'danh-gia' });
 
@@ -114,7 +118,8 @@ function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, p
 
 function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (value !== undefined) out[name.toLowerCase()] = value;
   return out;
 }
 
@@ -122,7 +127,9 @@ function parseIfMatch(header: string | undefined): number | null {
   if (header === undefined) return null;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match?.[1]) {
-    throw validationFailed([{ path: 'headers.if-match', message: 'If-Match phải là số phiên bản, ví dụ "3".' }]);
+    throw validationFailed([
+      { path: 'headers.if-match', message: 'If-Match phải là số phiên bản, ví dụ "3".' },
+    ]);
   }
   return Number(match[1]);
 }
@@ -132,12 +139,17 @@ function readBody(
   headers: Record<string, string>,
   schemas: { body?: z.ZodType; csvBody?: boolean },
 ): { json: unknown; csv: string | null } {
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new ApiError('PAYLOAD_TOO_LARGE', 'Dữ liệu gửi lên vượt quá 256 KB.');
   }
   if (!schemas.body) {
-    if (raw.trim().length > 0) throw validationFailed([{ path: 'body', message: 'Yêu cầu này không nhận nội dung.' }]);
+    if (raw.trim().length > 0)
+      throw validationFailed([{ path: 'body', message: 'Yêu cầu này không nhận nội dung.' }]);
     return { json: undefined, csv: null };
   }
   if (raw.trim().length === 0) return { json: {}, csv: null };
@@ -166,7 +178,9 @@ async function withIdempotency(
   const key = headers['idempotency-key'];
   if (event.requestContext.http.method !== 'POST' || key === undefined) return run();
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw validationFailed([{ path: 'headers.idempotency-key', message: 'Idempotency-Key gồm 1–128 ký tự [A-Za-z0-9._:-].' }]);
+    throw validationFailed([
+      { path: 'headers.idempotency-key', message: 'Idempotency-Key gồm 1–128 ký tự [A-Za-z0-9._:-].' },
+    ]);
   }
   const hash = createHash('sha256')
     .update(`${event.routeKey}\n${event.rawPath}\n${event.body ?? ''}`)
@@ -195,7 +209,11 @@ async function withIdempotency(
   }
   if (result.statusCode >= 500) await releaseIdempotencyKey(db, principal.employeeId, key);
   else {
-    const stored: StoredResponse = { statusCode: result.statusCode, headers: result.headers, body: result.body };
+    const stored: StoredResponse = {
+      statusCode: result.statusCode,
+      headers: result.headers,
+      body: result.body,
+    };
     await completeIdempotencyKey(db, principal.employeeId, key, hash, stored, Date.now());
   }
   return result;
@@ -209,7 +227,8 @@ export function httpHandler(operations: Operations, options: { database?: () => 
     if (!operation) throw new ApiError('NOT_FOUND', 'Không có đường dẫn này.');
     const principal = principalFromEvent(event);
     if (!principal) throw new ApiError('UNAUTHENTICATED', 'Cần đăng nhập (Authorization: Bearer <token>).');
-    const schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; csvBody?: boolean } = contract[routeKey];
+    const schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; csvBody?: boolean } =
+      contract[routeKey];
     const headers = lowerHeaders(event.headers);
     const params = parseWith(schemas.params, event.pathParameters ?? {}, 'params');
     const query = parseWith(schemas.query, event.queryStringParameters ?? {}, 'query');

@@ -41,7 +41,10 @@ const errorSchema = {
 };
 
 const jsonSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
 
 function parameters(schemas: RouteSchemas) {
   const out: Record<string, unknown>[] = [];
@@ -52,7 +55,12 @@ function parameters(schemas: RouteSchemas) {
     if (!schema) continue;
     const shape = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, property] of Object.entries(shape.properties ?? {})) {
-      out.push({ name, in: where, required: where === 'path' || (shape.required ?? []).includes(name), schema: property });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (shape.required ?? []).includes(name),
+        schema: property,
+      });
     }
   }
   return out;

@@ -12,7 +12,10 @@ export type TableAccess = 'none' | 'read' | 'write';
 
 export const FUNCTIONS = {
   org: { entry: 'functions/http/org.ts', description: 'Units, employees, org import, acting heads' },
-  periods: { entry: 'functions/http/periods.ts', description: 'Open, read and close periods; compute rankings' },
+  periods: {
+    entry: 'functions/http/periods.ts',
+    description: 'Open, read and close periods; compute rankings',
+  },
   evaluations: { entry: 'functions/http/evaluations.ts', description: 'Evaluation reads and transitions' },
   worklists: { entry: 'functions/http/worklists.ts', description: 'Me, review and approval inboxes' },
   rubrics: { entry: 'functions/http/rubrics.ts', description: 'Rubrics and their versions' },
@@ -55,15 +58,63 @@ export const routes: readonly RouteDefinition[] = [
   route('POST', '/v1/periods/{period}/rankings', 'periods', 'write', 'Compute rankings now'),
 
   route('GET', '/v1/evaluations/{employeeId}/{period}', 'evaluations', 'read', 'Read an evaluation'),
-  route('PUT', '/v1/evaluations/{employeeId}/{period}/self-assessment', 'evaluations', 'write', 'Save the self-assessment'),
-  route('POST', '/v1/evaluations/{employeeId}/{period}/submit', 'evaluations', 'write', 'Submit the self-assessment'),
+  route(
+    'PUT',
+    '/v1/evaluations/{employeeId}/{period}/self-assessment',
+    'evaluations',
+    'write',
+    'Save the self-assessment',
+  ),
+  route(
+    'POST',
+    '/v1/evaluations/{employeeId}/{period}/submit',
+    'evaluations',
+    'write',
+    'Submit the self-assessment',
+  ),
   route('POST', '/v1/evaluations/{employeeId}/{period}/review', 'evaluations', 'write', 'Review and score'),
-  route('POST', '/v1/evaluations/{employeeId}/{period}/return', 'evaluations', 'write', 'Return with a comment'),
-  route('POST', '/v1/evaluations/{employeeId}/{period}/approve', 'evaluations', 'write', 'Approve the final grade'),
-  route('POST', '/v1/evaluations/{employeeId}/{period}/appeal', 'evaluations', 'write', 'Appeal an approved result'),
-  route('POST', '/v1/evaluations/{employeeId}/{period}/appeal/decision', 'evaluations', 'write', 'Decide an appeal'),
-  route('GET', '/v1/evaluations/{employeeId}/{period}/history', 'evaluations', 'read', 'History of an evaluation'),
-  route('GET', '/v1/employees/{employeeId}/evaluations', 'evaluations', 'read', "An employee's months of a year"),
+  route(
+    'POST',
+    '/v1/evaluations/{employeeId}/{period}/return',
+    'evaluations',
+    'write',
+    'Return with a comment',
+  ),
+  route(
+    'POST',
+    '/v1/evaluations/{employeeId}/{period}/approve',
+    'evaluations',
+    'write',
+    'Approve the final grade',
+  ),
+  route(
+    'POST',
+    '/v1/evaluations/{employeeId}/{period}/appeal',
+    'evaluations',
+    'write',
+    'Appeal an approved result',
+  ),
+  route(
+    'POST',
+    '/v1/evaluations/{employeeId}/{period}/appeal/decision',
+    'evaluations',
+    'write',
+    'Decide an appeal',
+  ),
+  route(
+    'GET',
+    '/v1/evaluations/{employeeId}/{period}/history',
+    'evaluations',
+    'read',
+    'History of an evaluation',
+  ),
+  route(
+    'GET',
+    '/v1/employees/{employeeId}/evaluations',
+    'evaluations',
+    'read',
+    "An employee's months of a year",
+  ),
   route('POST', '/v1/approvals/bulk', 'evaluations', 'write', 'Approve many evaluations'),
 
   route('GET', '/v1/me', 'worklists', 'read', 'The caller, roles and pending work'),
@@ -75,7 +126,13 @@ export const routes: readonly RouteDefinition[] = [
   route('PUT', '/v1/rubrics/{rubricId}', 'rubrics', 'write', 'Make a new rubric version'),
 
   route('GET', '/v1/units/{unitId}/rankings/{period}', 'reports', 'read', 'Unit ranking (JSON or CSV)'),
-  route('GET', '/v1/units/{unitId}/subunit-rankings/{period}', 'reports', 'read', 'Sub-units ranked by mean total'),
+  route(
+    'GET',
+    '/v1/units/{unitId}/subunit-rankings/{period}',
+    'reports',
+    'read',
+    'Sub-units ranked by mean total',
+  ),
   route('GET', '/v1/reports/annual/{year}', 'reports', 'read', 'Annual results'),
 
   route('GET', '/v1/exports/units/{unitId}/rankings/{period}', 'exports', 'read', 'Unit ranking as XLSX'),
@@ -91,7 +148,10 @@ export function functionAccess(fn: FunctionName): TableAccess {
   const levels: TableAccess[] = ['none', 'read', 'write'];
   return routes
     .filter((r) => r.function === fn)
-    .reduce<TableAccess>((widest, r) => (levels.indexOf(r.access) > levels.indexOf(widest) ? r.access : widest), 'none');
+    .reduce<TableAccess>(
+      (widest, r) => (levels.indexOf(r.access) > levels.indexOf(widest) ? r.access : widest),
+      'none',
+    );
 }
 
 export interface ScheduleDefinition {

@@ -11,7 +11,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from './table-definition.ts';
 
-export async function createTableIfMissing(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+export async function createTableIfMissing(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'exists'> {
   const def = tableDefinition;
   const attributeNames = new Set<string>([def.partitionKey, def.sortKey]);
   for (const gsi of def.globalSecondaryIndexes) {
@@ -23,7 +26,10 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: [...attributeNames].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
         KeySchema: [
           { AttributeName: def.partitionKey, KeyType: 'HASH' },
           { AttributeName: def.sortKey, KeyType: 'RANGE' },

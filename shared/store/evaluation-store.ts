@@ -54,14 +54,26 @@ export function evaluationItem(e: StoredEvaluation) {
   return { ...keys.evaluation(e), ...e };
 }
 
-export async function getEvaluation(db: Db, employeeId: string, period: string): Promise<StoredEvaluation | null> {
+export async function getEvaluation(
+  db: Db,
+  employeeId: string,
+  period: string,
+): Promise<StoredEvaluation | null> {
   const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.evaluationKey(employeeId, period), ConsistentRead: true }),
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.evaluationKey(employeeId, period),
+      ConsistentRead: true,
+    }),
   );
   return Item ? (stripKeys(Item) as unknown as StoredEvaluation) : null;
 }
 
-export async function listEmployeeEvaluations(db: Db, employeeId: string, yearPrefix: string): Promise<StoredEvaluation[]> {
+export async function listEmployeeEvaluations(
+  db: Db,
+  employeeId: string,
+  yearPrefix: string,
+): Promise<StoredEvaluation[]> {
   const spec = keys.employeeEvaluations(employeeId, yearPrefix);
   const items = await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true });
   return items.map((i) => stripKeys(i) as unknown as StoredEvaluation);
@@ -88,14 +100,21 @@ function countersFrom(item: Item | undefined, unitId: string, period: string): U
     period,
     evaluated: num('evaluated'),
     outstanding: item?.outstanding === true,
-    status: Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, num(statusAttr(s))])) as Record<EvaluationStatus, number>,
+    status: Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, num(statusAttr(s))])) as Record<
+      EvaluationStatus,
+      number
+    >,
     grades: Object.fromEntries(GRADES.map((g) => [g, num(gradeAttr(g))])) as Record<Grade, number>,
   };
 }
 
 export async function getUnitPeriod(db: Db, unitId: string, period: string): Promise<UnitPeriodCounters> {
   const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.unitPeriodKey(unitId, period), ConsistentRead: true }),
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.unitPeriodKey(unitId, period),
+      ConsistentRead: true,
+    }),
   );
   return countersFrom(Item, unitId, period);
 }
@@ -155,7 +174,10 @@ export async function createDraft(
     );
     return 'created';
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
       return 'exists';
     }
     throw error;
@@ -197,7 +219,11 @@ export async function writeTransition(
       },
     },
     {
-      Put: { TableName: db.tableName, Item: historyItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: db.tableName,
+        Item: historyItem(event),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     },
   ];
   if (changed.length > 0 || guard) {
@@ -222,7 +248,8 @@ export async function writeTransition(
         TableName: db.tableName,
         Key: { pk, sk },
         // An ADD with nothing to add is invalid: a guard-only write touches the update time instead.
-        UpdateExpression: adds.length > 0 ? `ADD ${adds.join(', ')} SET updatedAt = :at` : 'SET updatedAt = :at',
+        UpdateExpression:
+          adds.length > 0 ? `ADD ${adds.join(', ')} SET updatedAt = :at` : 'SET updatedAt = :at',
         ConditionExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ...values, ':at': event.at } as Record<string, unknown>,
@@ -235,7 +262,8 @@ export async function writeTransition(
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
+    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed')
+      return 'stale';
     if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'counters-moved';
     if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
     throw error;

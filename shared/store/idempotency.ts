@@ -3,8 +3,9 @@
  * 24 hours (TTL). The first request claims the key with a conditional write; a retry with the same key and
  * body gets the stored response, a retry with another body is a conflict.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 
@@ -54,7 +55,11 @@ export async function claimIdempotencyKey(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
   const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: itemKey.pk, sk: itemKey.sk }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: db.tableName,
+      Key: { pk: itemKey.pk, sk: itemKey.sk },
+      ConsistentRead: true,
+    }),
   );
   if (!Item) return { kind: 'in-progress' };
   if (Item.requestHash !== requestHash) return { kind: 'mismatch' };

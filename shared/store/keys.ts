@@ -18,6 +18,8 @@
  * | all rubrics (every version)               | gsi1  | RUBRICS                               |
  * | delegations given to an acting head       | gsi1  | ACTING_FOR#<delegateId>               |
  * | a unit's annual results                   | gsi3  | UNIT_ANNUAL#<unitId>#<year>           |
+ * | the steps a job run has checkpointed      | table | JOB#<job>#<scope>#RUN#<runId>, sk STEP#… |
+ * | the outbox of one day                     | table | OUTBOX#<day>                          |
  */
 
 export const ENTITY = {
@@ -60,7 +62,8 @@ export const keys = {
   }),
   unitKey: (unitId: string): TableKey => ({ pk: `UNIT#${unitId}`, sk: '#UNIT' }),
   allUnits: () => ({ index: 'gsi1', pk: 'UNITS' }) as const,
-  childUnits: (parentId: string | null) => ({ index: 'gsi2', pk: `UNIT_CHILDREN#${parentId ?? ROOT}` }) as const,
+  childUnits: (parentId: string | null) =>
+    ({ index: 'gsi2', pk: `UNIT_CHILDREN#${parentId ?? ROOT}` }) as const,
 
   employee: (employeeId: string, unitId: string) => ({
     pk: `EMP#${employeeId}`,
@@ -100,10 +103,19 @@ export const keys = {
     gsi1sk: unitId,
     entityType: ENTITY.unitPeriod,
   }),
-  unitPeriodKey: (unitId: string, period: string): TableKey => ({ pk: `UNIT#${unitId}`, sk: `PERIOD#${period}` }),
+  unitPeriodKey: (unitId: string, period: string): TableKey => ({
+    pk: `UNIT#${unitId}`,
+    sk: `PERIOD#${period}`,
+  }),
   periodUnits: (period: string) => ({ index: 'gsi1', pk: `PERIOD_UNITS#${period}` }) as const,
 
-  evaluation: (e: { employeeId: string; period: string; reviewerId: string; approverId: string; unitId: string }) => ({
+  evaluation: (e: {
+    employeeId: string;
+    period: string;
+    reviewerId: string;
+    approverId: string;
+    unitId: string;
+  }) => ({
     pk: `EMP#${e.employeeId}`,
     sk: `EVAL#${e.period}`,
     gsi1pk: `REVIEWER#${e.reviewerId}#${e.period}`,
@@ -114,14 +126,20 @@ export const keys = {
     gsi3sk: e.employeeId,
     entityType: ENTITY.evaluation,
   }),
-  evaluationKey: (employeeId: string, period: string): TableKey => ({ pk: `EMP#${employeeId}`, sk: `EVAL#${period}` }),
+  evaluationKey: (employeeId: string, period: string): TableKey => ({
+    pk: `EMP#${employeeId}`,
+    sk: `EVAL#${period}`,
+  }),
   employeeEvaluations: (employeeId: string, yearOrPeriodPrefix: string) => ({
     pk: `EMP#${employeeId}`,
     skPrefix: `EVAL#${yearOrPeriodPrefix}`,
   }),
-  reviewerQueue: (reviewerId: string, period: string) => ({ index: 'gsi1', pk: `REVIEWER#${reviewerId}#${period}` }) as const,
-  approverQueue: (approverId: string, period: string) => ({ index: 'gsi2', pk: `APPROVER#${approverId}#${period}` }) as const,
-  unitEvaluations: (unitId: string, period: string) => ({ index: 'gsi3', pk: `UNIT_EVALS#${unitId}#${period}` }) as const,
+  reviewerQueue: (reviewerId: string, period: string) =>
+    ({ index: 'gsi1', pk: `REVIEWER#${reviewerId}#${period}` }) as const,
+  approverQueue: (approverId: string, period: string) =>
+    ({ index: 'gsi2', pk: `APPROVER#${approverId}#${period}` }) as const,
+  unitEvaluations: (unitId: string, period: string) =>
+    ({ index: 'gsi3', pk: `UNIT_EVALS#${unitId}#${period}` }) as const,
 
   /** One history event per evaluation version: the version in the key makes a double-applied transition impossible. */
   history: (employeeId: string, period: string, version: number) => ({
@@ -129,7 +147,10 @@ export const keys = {
     sk: `HIST#${period}#${pad(version)}`,
     entityType: ENTITY.history,
   }),
-  historyOf: (employeeId: string, period: string) => ({ pk: `EMP#${employeeId}`, skPrefix: `HIST#${period}#` }),
+  historyOf: (employeeId: string, period: string) => ({
+    pk: `EMP#${employeeId}`,
+    skPrefix: `HIST#${period}#`,
+  }),
 
   orgAudit: (day: string, at: string, id: string) => ({
     pk: `AUDIT#${day}`,
@@ -171,18 +192,38 @@ export const keys = {
     gsi3sk: employeeId,
     entityType: ENTITY.annual,
   }),
-  unitAnnual: (unitId: string, year: number) => ({ index: 'gsi3', pk: `UNIT_ANNUAL#${unitId}#${year}` }) as const,
+  unitAnnual: (unitId: string, year: number) =>
+    ({ index: 'gsi3', pk: `UNIT_ANNUAL#${unitId}#${year}` }) as const,
 
+  /** The current run of a job for one scope (a period, a year, a day): status, counters, reference time. */
   checkpoint: (job: string, scope: string) => ({
     pk: `JOB#${job}#${scope}`,
     sk: '#CHECKPOINT',
     entityType: ENTITY.checkpoint,
+  }),
+  checkpointKey: (job: string, scope: string): TableKey => ({ pk: `JOB#${job}#${scope}`, sk: '#CHECKPOINT' }),
+  /**
+   * One finished step (usually one unit) of one run. The run id in the partition keeps a new run from seeing an
+   * old run's steps; all steps of a run are one Query.
+   */
+  jobStep: (job: string, scope: string, runId: string, step: string) => ({
+    pk: `JOB#${job}#${scope}#RUN#${runId}`,
+    sk: `STEP#${step}`,
+    entityType: ENTITY.checkpoint,
+  }),
+  jobSteps: (job: string, scope: string, runId: string) => ({
+    pk: `JOB#${job}#${scope}#RUN#${runId}`,
+    skPrefix: 'STEP#',
   }),
 
   outbox: (day: string, recipientId: string, reminder: string) => ({
     pk: `OUTBOX#${day}`,
     sk: `${recipientId}#${reminder}`,
     entityType: ENTITY.outbox,
+  }),
+  outboxKey: (day: string, recipientId: string, reminder: string): TableKey => ({
+    pk: `OUTBOX#${day}`,
+    sk: `${recipientId}#${reminder}`,
   }),
   outboxOfDay: (day: string) => ({ pk: `OUTBOX#${day}` }),
 };

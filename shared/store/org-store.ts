@@ -65,7 +65,9 @@ export async function getUnit(db: Db, unitId: string): Promise<Unit | null> {
 }
 
 export async function getEmployee(db: Db, employeeId: string): Promise<Employee | null> {
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.employeeKey(employeeId) }));
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: keys.employeeKey(employeeId) }),
+  );
   return Item ? (stripKeys(Item) as unknown as Employee) : null;
 }
 
@@ -153,7 +155,10 @@ export async function putDelegation(db: Db, delegation: Delegation, audit: OrgAu
         {
           Put: {
             TableName: db.tableName,
-            Item: { ...keys.delegation(delegation.unitId, delegation.delegateId, delegation.from), ...delegation },
+            Item: {
+              ...keys.delegation(delegation.unitId, delegation.delegateId, delegation.from),
+              ...delegation,
+            },
           },
         },
         { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },

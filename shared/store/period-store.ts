@@ -41,7 +41,10 @@ export async function listPeriods(db: Db): Promise<Period[]> {
 }
 
 /** Creates the period unless it exists; returns the stored one either way. */
-export async function createPeriodIfMissing(db: Db, period: Period): Promise<{ created: boolean; period: Period }> {
+export async function createPeriodIfMissing(
+  db: Db,
+  period: Period,
+): Promise<{ created: boolean; period: Period }> {
   try {
     await db.doc.send(
       new PutCommand({
@@ -98,7 +101,12 @@ export async function markClosed(db: Db, period: string, at: string, appealDeadl
       UpdateExpression: 'SET #status = :closed, closedAt = :at, publishedAt = :at, appealDeadline = :appeal',
       ConditionExpression: '#status = :closing',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':closed': 'CLOSED', ':closing': 'CLOSING', ':at': at, ':appeal': appealDeadline },
+      ExpressionAttributeValues: {
+        ':closed': 'CLOSED',
+        ':closing': 'CLOSING',
+        ':at': at,
+        ':appeal': appealDeadline,
+      },
     }),
   );
 }

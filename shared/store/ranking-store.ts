@@ -1,7 +1,7 @@
 /** Ranking snapshots: what the ranking job computed for a unit and period, served as stored. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Grade, Hundredths } from '../domain/types.ts';
 import type { Participation, RankingEntry, SubunitEntry, UnitInflation } from '../domain/rankings.ts';
+import type { Grade, Hundredths } from '../domain/types.ts';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './query.ts';
@@ -37,13 +37,18 @@ export interface SubunitRankingSnapshot {
 
 export async function putRanking(db: Db, snapshot: RankingSnapshot): Promise<void> {
   await db.doc.send(
-    new PutCommand({ TableName: db.tableName, Item: { ...keys.ranking(snapshot.unitId, snapshot.period), ...snapshot } }),
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.ranking(snapshot.unitId, snapshot.period), ...snapshot },
+    }),
   );
 }
 
 export async function getRanking(db: Db, unitId: string, period: string): Promise<RankingSnapshot | null> {
   const k = keys.ranking(unitId, period);
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }));
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
+  );
   return Item ? (stripKeys(Item) as unknown as RankingSnapshot) : null;
 }
 
@@ -56,8 +61,14 @@ export async function putSubunitRanking(db: Db, snapshot: SubunitRankingSnapshot
   );
 }
 
-export async function getSubunitRanking(db: Db, unitId: string, period: string): Promise<SubunitRankingSnapshot | null> {
+export async function getSubunitRanking(
+  db: Db,
+  unitId: string,
+  period: string,
+): Promise<SubunitRankingSnapshot | null> {
   const k = keys.subunitRanking(unitId, period);
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }));
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
+  );
   return Item ? (stripKeys(Item) as unknown as SubunitRankingSnapshot) : null;
 }

@@ -14,7 +14,9 @@ export async function getRubricVersion(db: Db, rubricId: string, version: number
   const builtIn = findRubric(BUILT_IN_RUBRICS, rubricId, version);
   if (builtIn) return builtIn;
   const k = keys.rubric(rubricId, version);
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }));
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
+  );
   return Item ? (stripKeys(Item) as unknown as Rubric) : null;
 }
 

@@ -14,7 +14,9 @@ afterAll(() => {
 function javaProcessesOn(port: number): number {
   try {
     const out = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-    return out.split('\n').filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`)).length;
+    return out
+      .split('\n')
+      .filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`)).length;
   } catch {
     return 0;
   }
@@ -25,7 +27,13 @@ describe('npm start', () => {
     const port = await freePort();
     const started = Date.now();
     child = spawn('npm', ['start'], {
-      env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: 'memory', SEED: 'demo', DYNAMODB_ENDPOINT: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        LOCAL_DATA_DIR: 'memory',
+        SEED: 'demo',
+        DYNAMODB_ENDPOINT: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -19,7 +19,12 @@ describe('a month for one employee, end to end over HTTP', () => {
     const path = `/v1/evaluations/stc-ns-03/${period}`;
     const draft = await api.call('GET', path, { as: 'stc-ns-03' });
     expect(draft.status).toBe(200);
-    expect(draft.body).toMatchObject({ status: 'DRAFT', reviewerId: 'stc-ns-pp', approverId: 'stc-ns-tp', rubricId: 'hn-3814' });
+    expect(draft.body).toMatchObject({
+      status: 'DRAFT',
+      reviewerId: 'stc-ns-pp',
+      approverId: 'stc-ns-tp',
+      rubricId: 'hn-3814',
+    });
 
     const saved = await api.call('PUT', `${path}/self-assessment`, {
       as: 'stc-ns-03',
@@ -41,15 +46,27 @@ describe('a month for one employee, end to end over HTTP', () => {
 
     const approved = await api.call('POST', `${path}/approve`, { as: 'stc-ns-tp', body: {} });
     expect(approved.status).toBe(200);
-    expect(approved.body.decision).toMatchObject({ total: 90, grade: 'A', gradeLabel: 'Hoàn thành xuất sắc nhiệm vụ' });
+    expect(approved.body.decision).toMatchObject({
+      total: 90,
+      grade: 'A',
+      gradeLabel: 'Hoàn thành xuất sắc nhiệm vụ',
+    });
 
-    const computed = await api.call('POST', `/v1/periods/${period}/rankings`, { as: { employeeId: 'hn-hr', groups: ['hr'] } });
+    const computed = await api.call('POST', `/v1/periods/${period}/rankings`, {
+      as: { employeeId: 'hn-hr', groups: ['hr'] },
+    });
     expect(computed.status).toBe(200);
 
     const ranking = await api.call('GET', `/v1/units/stc-ns/rankings/${period}`, { as: 'stc-ns-tp' });
     expect(ranking.status).toBe(200);
     // The seed approved stc-ns-02 (78 points, B) before; now stc-ns-03 (90, A) leads.
-    expect(ranking.body.entries.map((e: { employeeId: string; rank: number; grade: string }) => [e.rank, e.employeeId, e.grade])).toEqual([
+    expect(
+      ranking.body.entries.map((e: { employeeId: string; rank: number; grade: string }) => [
+        e.rank,
+        e.employeeId,
+        e.grade,
+      ]),
+    ).toEqual([
       [1, 'stc-ns-03', 'A'],
       [2, 'stc-ns-02', 'B'],
     ]);

@@ -28,7 +28,10 @@ export interface TestApi {
   url: string;
   db: Db;
   seeded: Awaited<ReturnType<typeof seedDemo>> | null;
-  tokenFor(who: string | { employeeId: string; groups?: readonly Group[] }, options?: { lifetimeSeconds?: number; now?: number }): Promise<string>;
+  tokenFor(
+    who: string | { employeeId: string; groups?: readonly Group[] },
+    options?: { lifetimeSeconds?: number; now?: number },
+  ): Promise<string>;
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
@@ -44,7 +47,12 @@ export async function startTestApi(options: { seed?: boolean; label?: string } =
     const cacheKey = tokenOptions ? null : `${principal.employeeId}|${(principal.groups ?? []).join(',')}`;
     const cached = cacheKey ? tokens.get(cacheKey) : undefined;
     if (cached) return cached;
-    const token = await issueLocalToken(tokenKey, principal.employeeId, [...(principal.groups ?? [])], tokenOptions);
+    const token = await issueLocalToken(
+      tokenKey,
+      principal.employeeId,
+      [...(principal.groups ?? [])],
+      tokenOptions,
+    );
     if (cacheKey) tokens.set(cacheKey, token);
     return token;
   };

@@ -40,30 +40,45 @@ describe('bodies', () => {
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it.each(withBody.map((r) => ({ key: routeKey(r), r })))('$key: a wrong content type is 415', async ({ r }) => {
-    const res = await api.call(r.method, validPath(r.path), {
-      as: admin,
-      rawBody: 'scores=1',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    expect(res.status).toBe(415);
-    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-  });
+  it.each(withBody.map((r) => ({ key: routeKey(r), r })))(
+    '$key: a wrong content type is 415',
+    async ({ r }) => {
+      const res = await api.call(r.method, validPath(r.path), {
+        as: admin,
+        rawBody: 'scores=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    },
+  );
 
-  it.each(withBody.map((r) => ({ key: routeKey(r), r })))('$key: a body over 256 KB is 413', async ({ r }) => {
-    const res = await api.call(r.method, validPath(r.path), { as: admin, body: { comment: 'x'.repeat(300 * 1024) } });
-    expect(res.status).toBe(413);
-    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-  });
+  it.each(withBody.map((r) => ({ key: routeKey(r), r })))(
+    '$key: a body over 256 KB is 413',
+    async ({ r }) => {
+      const res = await api.call(r.method, validPath(r.path), {
+        as: admin,
+        body: { comment: 'x'.repeat(300 * 1024) },
+      });
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    },
+  );
 
-  it.each(withBody.map((r) => ({ key: routeKey(r), r })))('$key: an unknown field is 400 and named', async ({ r }) => {
-    const res = await api.call(r.method, validPath(r.path), { as: admin, body: { surprise: true } });
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body.error.details)).toContain('surprise');
-  });
+  it.each(withBody.map((r) => ({ key: routeKey(r), r })))(
+    '$key: an unknown field is 400 and named',
+    async ({ r }) => {
+      const res = await api.call(r.method, validPath(r.path), { as: admin, body: { surprise: true } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.error.details)).toContain('surprise');
+    },
+  );
 
   it('a route that takes no fields refuses any', async () => {
-    const res = await api.call('POST', `/v1/evaluations/phk-bv/${period}/submit`, { as: 'phk-bv', body: { now: true } });
+    const res = await api.call('POST', `/v1/evaluations/phk-bv/${period}/submit`, {
+      as: 'phk-bv',
+      body: { now: true },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].message).toContain('now');
   });
@@ -71,21 +86,28 @@ describe('bodies', () => {
 
 describe('paths and queries', () => {
   const withParams = routes.filter((r) => r.path.includes('{'));
-  it.each(withParams.map((r) => ({ key: routeKey(r), r })))('$key: a bad id or period is 400', async ({ r }) => {
-    const bad = r.path
-      .replace('{unitId}', 'bad%20unit!')
-      .replace('{employeeId}', 'x'.repeat(65))
-      .replace('{period}', '2026-13')
-      .replace('{year}', '20x6')
-      .replace('{rubricId}', 'bad%2Fid');
-    const res = await api.call(r.method, bad, { as: admin, ...(r.method === 'GET' ? {} : { body: {} }) });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
-    expect(res.body.error.details.length).toBeGreaterThan(0);
-  });
+  it.each(withParams.map((r) => ({ key: routeKey(r), r })))(
+    '$key: a bad id or period is 400',
+    async ({ r }) => {
+      const bad = r.path
+        .replace('{unitId}', 'bad%20unit!')
+        .replace('{employeeId}', 'x'.repeat(65))
+        .replace('{period}', '2026-13')
+        .replace('{year}', '20x6')
+        .replace('{rubricId}', 'bad%2Fid');
+      const res = await api.call(r.method, bad, { as: admin, ...(r.method === 'GET' ? {} : { body: {} }) });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.length).toBeGreaterThan(0);
+    },
+  );
 
   it('a missing or malformed query parameter is 400', async () => {
-    for (const path of ['/v1/reviews', '/v1/reviews?period=2026-1', '/v1/employees/stc-ns-03/evaluations?year=abc']) {
+    for (const path of [
+      '/v1/reviews',
+      '/v1/reviews?period=2026-1',
+      '/v1/employees/stc-ns-03/evaluations?year=abc',
+    ]) {
       const res = await api.call('GET', path, { as: admin });
       expect(res.status, path).toBe(400);
     }
@@ -119,7 +141,11 @@ describe('scores', () => {
   it('never answers 5xx, whatever JSON is sent (property-based)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
-        const res = await api.call('PUT', path(), { as: 'phk-yt', rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const res = await api.call('PUT', path(), {
+          as: 'phk-yt',
+          rawBody: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
         return res.status >= 400 && res.status < 500;
       }),
       { numRuns: 60 },
@@ -129,9 +155,15 @@ describe('scores', () => {
   it('never answers 5xx for any score map (property-based)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.constantFrom('discipline', 'duties', 'bonus', 'x'), fc.oneof(fc.double(), fc.integer(), fc.string())),
+        fc.dictionary(
+          fc.constantFrom('discipline', 'duties', 'bonus', 'x'),
+          fc.oneof(fc.double(), fc.integer(), fc.string()),
+        ),
         async (scores) => {
-          const res = await api.call('PUT', `/v1/evaluations/stc-ns-03/${period}/self-assessment`, { as: 'stc-ns-03', body: { scores } });
+          const res = await api.call('PUT', `/v1/evaluations/stc-ns-03/${period}/self-assessment`, {
+            as: 'stc-ns-03',
+            body: { scores },
+          });
           return res.status < 500;
         },
       ),

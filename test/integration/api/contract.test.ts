@@ -20,15 +20,26 @@ afterAll(async () => api?.close());
 
 describe('org', () => {
   it('creates and reads units and employees; HR sees only its subtree', async () => {
-    const unit = await api.call('PUT', '/v1/units/sgd-kt', { as: admin, body: { name: 'Phòng Kế hoạch – Tài chính', parentId: 'sgd' } });
+    const unit = await api.call('PUT', '/v1/units/sgd-kt', {
+      as: admin,
+      body: { name: 'Phòng Kế hoạch – Tài chính', parentId: 'sgd' },
+    });
     expect(unit.status).toBe(200);
     expect(unit.body).toMatchObject({ id: 'sgd-kt', parentId: 'sgd', outstanding: false });
     const person = await api.call('PUT', '/v1/employees/sgd-kt-01', {
       as: sgdHr,
-      body: { name: 'Đàm Thị Hạnh', unitId: 'sgd-kt', category: 'public_employee', supervisorId: null, email: 'hanh@example.vn' },
+      body: {
+        name: 'Đàm Thị Hạnh',
+        unitId: 'sgd-kt',
+        category: 'public_employee',
+        supervisorId: null,
+        email: 'hanh@example.vn',
+      },
     });
     expect(person.status).toBe(200);
-    expect((await api.call('GET', '/v1/employees/sgd-kt-01', { as: 'sgd-kt-01' })).body.name).toBe('Đàm Thị Hạnh');
+    expect((await api.call('GET', '/v1/employees/sgd-kt-01', { as: 'sgd-kt-01' })).body.name).toBe(
+      'Đàm Thị Hạnh',
+    );
     const mine = await api.call('GET', '/v1/units', { as: sgdHr });
     expect(mine.body.items.map((u: { id: string }) => u.id).sort()).toEqual(['sgd', 'sgd-kt', 'sgd-tc']);
     const all = await api.call('GET', '/v1/units', { as: cityHr });
@@ -36,10 +47,16 @@ describe('org', () => {
   });
 
   it('refuses a cycle, an unknown parent, a missing supervisor, each with a named field', async () => {
-    const cycle = await api.call('PUT', '/v1/units/sgd', { as: admin, body: { name: 'Sở GD&ĐT', parentId: 'sgd-tc' } });
+    const cycle = await api.call('PUT', '/v1/units/sgd', {
+      as: admin,
+      body: { name: 'Sở GD&ĐT', parentId: 'sgd-tc' },
+    });
     expect(cycle.status).toBe(400);
     expect(cycle.body.error.details[0].path).toBe('body.parentId');
-    const orphan = await api.call('PUT', '/v1/units/x1', { as: admin, body: { name: 'X', parentId: 'nowhere' } });
+    const orphan = await api.call('PUT', '/v1/units/x1', {
+      as: admin,
+      body: { name: 'X', parentId: 'nowhere' },
+    });
     expect(orphan.status).toBe(400);
     const noBoss = await api.call('PUT', '/v1/employees/x2', {
       as: admin,
@@ -57,13 +74,21 @@ describe('org', () => {
       'employee,phk-kt-01,Nguyễn Văn An,,phk-kt,civil_servant,,true,an@example.vn',
       'employee,phk-kt-02,Trần Thị Bình,,phk-kt,astronaut,phk-kt-01,,',
     ].join('\r\n');
-    const refused = await api.call('POST', '/v1/org/import', { as: cityHr, rawBody: bad, headers: { 'content-type': 'text/csv' } });
+    const refused = await api.call('POST', '/v1/org/import', {
+      as: cityHr,
+      rawBody: bad,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'row 4' })]);
     expect((await api.call('GET', '/v1/employees/phk-kt-01', { as: admin })).status).toBe(404);
 
     const good = bad.replace('astronaut', 'worker');
-    const applied = await api.call('POST', '/v1/org/import', { as: cityHr, rawBody: `\uFEFF${good}`, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    const applied = await api.call('POST', '/v1/org/import', {
+      as: cityHr,
+      rawBody: `\uFEFF${good}`,
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+    });
     expect(applied.status).toBe(200);
     expect(applied.body).toEqual({ units: 1, employees: 2, errors: [] });
     const head = await api.call('GET', '/v1/employees/phk-kt-01', { as: admin });
@@ -93,7 +118,10 @@ describe('periods', () => {
     const reopened = await api.call('POST', `/v1/periods/${period}/open`, { as: admin, body: {} });
     expect(reopened.status).toBe(200);
     expect(total(reopened.body.counts)).toBe(41);
-    expect(reopened.body.skipped.map((s: { employeeId: string }) => s.employeeId).sort()).toEqual(['hn-ct', 'sgd-kt-01']);
+    expect(reopened.body.skipped.map((s: { employeeId: string }) => s.employeeId).sort()).toEqual([
+      'hn-ct',
+      'sgd-kt-01',
+    ]);
     const again = await api.call('POST', `/v1/periods/${period}/open`, { as: admin, body: {} });
     expect(again.body).toEqual(reopened.body);
   });
@@ -101,7 +129,13 @@ describe('periods', () => {
   it('opens a period with given deadlines, and refuses them out of order', async () => {
     const wrong = await api.call('POST', '/v1/periods/2030-01/open', {
       as: admin,
-      body: { deadlines: { selfAssessment: '2030-02-05T23:59:59+07:00', review: '2030-02-04T23:59:59+07:00', approval: '2030-02-08T23:59:59+07:00' } },
+      body: {
+        deadlines: {
+          selfAssessment: '2030-02-05T23:59:59+07:00',
+          review: '2030-02-04T23:59:59+07:00',
+          approval: '2030-02-08T23:59:59+07:00',
+        },
+      },
     });
     expect(wrong.status).toBe(400);
     expect((await api.call('GET', '/v1/periods/2030-01', { as: admin })).status).toBe(404);
@@ -115,10 +149,19 @@ describe('deadlines, acting heads and bulk approval', () => {
     const iso = (ms: number) => new Date(ms).toISOString();
     const opened = await api.call('POST', `/v1/periods/${past}/open`, {
       as: admin,
-      body: { deadlines: { selfAssessment: iso(now - 3 * 86_400_000), review: iso(now - 86_400_000), approval: iso(now + 86_400_000) } },
+      body: {
+        deadlines: {
+          selfAssessment: iso(now - 3 * 86_400_000),
+          review: iso(now - 86_400_000),
+          approval: iso(now + 86_400_000),
+        },
+      },
     });
     expect(opened.status).toBe(200);
-    const late = await api.call('PUT', `/v1/evaluations/phk-bv/${past}/self-assessment`, { as: 'phk-bv', body: { scores: { discipline: 20 } } });
+    const late = await api.call('PUT', `/v1/evaluations/phk-bv/${past}/self-assessment`, {
+      as: 'phk-bv',
+      body: { scores: { discipline: 20 } },
+    });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('DEADLINE_PASSED');
     const oneStep = await api.call('POST', `/v1/evaluations/phk-bv/${past}/approve`, {
@@ -133,21 +176,31 @@ describe('deadlines, acting heads and bulk approval', () => {
   it('an acting head approves in the head’s place while the delegation lasts, audited as acting', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await api.call('PUT', '/v1/units/phk/acting-heads/phk-pct', { as: 'phk-ct', body: { from, to } })).status).toBe(200);
+    expect(
+      (await api.call('PUT', '/v1/units/phk/acting-heads/phk-pct', { as: 'phk-ct', body: { from, to } }))
+        .status,
+    ).toBe(200);
     const approved = await api.call('POST', `/v1/evaluations/phk-tv/${past}/approve`, {
       as: 'phk-pct',
       body: { scores: { discipline: 18, duties: 55, bonus: 0 }, comment: 'Thay mặt Chủ tịch.' },
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const history = await api.call('GET', `/v1/evaluations/phk-tv/${past}/history`, { as: 'phk-tv' });
-    expect(history.body.items.at(-1)).toMatchObject({ actorId: 'phk-pct', onBehalfOf: 'phk-ct', action: 'approve' });
+    expect(history.body.items.at(-1)).toMatchObject({
+      actorId: 'phk-pct',
+      onBehalfOf: 'phk-ct',
+      action: 'approve',
+    });
     const inbox = await api.call('GET', `/v1/approvals?period=${past}`, { as: 'phk-pct' });
     expect(inbox.body.items.map((e: { employeeId: string }) => e.employeeId)).toContain('phk-hd');
   });
 
   it('bulk approval reports each item; one refusal does not stop the others', async () => {
     for (const id of ['stc-gia-02']) {
-      await api.call('POST', `/v1/evaluations/${id}/${period}/review`, { as: 'stc-gia-tp', body: { scores: { discipline: 17, duties: 50, bonus: 0 } } });
+      await api.call('POST', `/v1/evaluations/${id}/${period}/review`, {
+        as: 'stc-gia-tp',
+        body: { scores: { discipline: 17, duties: 50, bonus: 0 } },
+      });
     }
     const gia02 = await api.call('GET', `/v1/evaluations/stc-gia-02/${period}`, { as: 'stc-gia-tp' });
     const result = await api.call('POST', '/v1/approvals/bulk', {
@@ -162,7 +215,9 @@ describe('deadlines, acting heads and bulk approval', () => {
       },
     });
     expect(result.status).toBe(200);
-    expect(result.body.items.map((i: { employeeId: string; status: number }) => [i.employeeId, i.status])).toEqual([
+    expect(
+      result.body.items.map((i: { employeeId: string; status: number }) => [i.employeeId, i.status]),
+    ).toEqual([
       ['stc-gia-02', 200],
       ['stc-gia-03', 409],
       ['stc-ns-03', 404],
@@ -177,7 +232,9 @@ describe('work lists', () => {
     expect(reviewer.body.roles).toEqual(expect.arrayContaining(['employee', 'reviewer']));
     expect(reviewer.body.pending.reviews).toBeGreaterThan(0);
     const reviews = await api.call('GET', `/v1/reviews?period=${period}`, { as: 'stc-ns-pp' });
-    expect(new Set(reviews.body.items.map((e: { reviewerId: string }) => e.reviewerId))).toEqual(new Set(['stc-ns-pp']));
+    expect(new Set(reviews.body.items.map((e: { reviewerId: string }) => e.reviewerId))).toEqual(
+      new Set(['stc-ns-pp']),
+    );
     const noOne = await api.call('GET', '/v1/me', { as: admin });
     expect(noOne.body).toMatchObject({ employee: null, roles: ['admin'] });
   });
@@ -190,11 +247,16 @@ describe('rubrics', () => {
     expect(current.body.criteria.map((c: { max: number }) => c.max)).toEqual([20, 70, 10]);
     const next = await api.call('PUT', '/v1/rubrics/hn-3814', {
       as: admin,
-      body: { ...current.body, id: undefined, version: undefined, criteria: [
-        { id: 'discipline', label: 'Ý thức tổ chức kỷ luật', max: 25 },
-        { id: 'duties', label: 'Kết quả nhiệm vụ', max: 65 },
-        { id: 'bonus', label: 'Điểm thưởng', max: 10 },
-      ] },
+      body: {
+        ...current.body,
+        id: undefined,
+        version: undefined,
+        criteria: [
+          { id: 'discipline', label: 'Ý thức tổ chức kỷ luật', max: 25 },
+          { id: 'duties', label: 'Kết quả nhiệm vụ', max: 65 },
+          { id: 'bonus', label: 'Điểm thưởng', max: 10 },
+        ],
+      },
     });
     expect(next.status, JSON.stringify(next.body)).toBe(200);
     expect(next.body.version).toBe(2);
@@ -216,7 +278,12 @@ describe('closing, publication and appeal', () => {
     const closed = await api.call('POST', `/v1/periods/${period}/close`, { as: admin });
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('CLOSED');
-    expect(closed.body.counts.DRAFT + closed.body.counts.SUBMITTED + closed.body.counts.REVIEWED + closed.body.counts.RETURNED).toBe(0);
+    expect(
+      closed.body.counts.DRAFT +
+        closed.body.counts.SUBMITTED +
+        closed.body.counts.REVIEWED +
+        closed.body.counts.RETURNED,
+    ).toBe(0);
     expect(closed.body.counts.EXPIRED).toBeGreaterThan(0);
     const again = await api.call('POST', `/v1/periods/${period}/close`, { as: admin });
     expect(again.body.counts).toEqual(closed.body.counts);
@@ -227,9 +294,15 @@ describe('closing, publication and appeal', () => {
     expect(ranking.body.entries[0]).toMatchObject({ rank: 1, employeeId: 'stc-gia-01' });
     const league = await api.call('GET', `/v1/units/stc/subunit-rankings/${period}`, { as: cityHr });
     expect(league.status).toBe(200);
-    expect(league.body.entries.map((e: { unitId: string }) => e.unitId).sort()).toEqual(['stc-gia', 'stc-ns']);
+    expect(league.body.entries.map((e: { unitId: string }) => e.unitId).sort()).toEqual([
+      'stc-gia',
+      'stc-ns',
+    ]);
 
-    const expired = await api.call('POST', `/v1/evaluations/stc-ns-05/${period}/approve`, { as: 'stc-ns-tp', body: {} });
+    const expired = await api.call('POST', `/v1/evaluations/stc-ns-05/${period}/approve`, {
+      as: 'stc-ns-tp',
+      body: {},
+    });
     expect(expired.status).toBe(409);
 
     const appeal = await api.call('POST', `/v1/evaluations/stc-gia-01/${period}/appeal`, {
@@ -242,7 +315,11 @@ describe('closing, publication and appeal', () => {
     // The approver's own approver (head of the parent unit, Sở Tài chính) decides.
     const decided = await api.call('POST', `/v1/evaluations/stc-gia-01/${period}/appeal/decision`, {
       as: 'stc-gd',
-      body: { accept: true, scores: { discipline: 19, duties: 64, bonus: 3 }, comment: 'Chấp nhận, cộng điểm đề án.' },
+      body: {
+        accept: true,
+        scores: { discipline: 19, duties: 64, bonus: 3 },
+        comment: 'Chấp nhận, cộng điểm đề án.',
+      },
     });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     expect(decided.body.decision.total).toBe(86);
@@ -252,7 +329,9 @@ describe('closing, publication and appeal', () => {
   });
 
   it('the annual report counts months and does not classify under six', async () => {
-    const report = await api.call('GET', `/v1/reports/annual/${period.slice(0, 4)}?unitId=stc-gia`, { as: cityHr });
+    const report = await api.call('GET', `/v1/reports/annual/${period.slice(0, 4)}?unitId=stc-gia`, {
+      as: cityHr,
+    });
     expect(report.status).toBe(200);
     const row = report.body.items.find((r: { employeeId: string }) => r.employeeId === 'stc-gia-01');
     expect(row).toMatchObject({ monthsCounted: 1, classified: false, grade: null, average: 86 });
@@ -264,7 +343,8 @@ describe('OpenAPI', () => {
     const doc = await api.call('GET', '/v1/openapi.json', { as: 'stc-ns-03' });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
-    for (const r of routes) expect(doc.body.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
+    for (const r of routes)
+      expect(doc.body.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
     const review = doc.body.paths['/v1/evaluations/{employeeId}/{period}/review'].post;
     expect(review.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
   });

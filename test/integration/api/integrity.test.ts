@@ -17,7 +17,9 @@ beforeAll(async () => {
 afterAll(async () => api?.close());
 
 async function submitWith(id: string, scores: Record<string, number>) {
-  expect((await api.call('PUT', `${evaluation(id)}/self-assessment`, { as: id, body: { scores } })).status).toBe(200);
+  expect(
+    (await api.call('PUT', `${evaluation(id)}/self-assessment`, { as: id, body: { scores } })).status,
+  ).toBe(200);
   expect((await api.call('POST', `${evaluation(id)}/submit`, { as: id })).status).toBe(200);
 }
 
@@ -28,7 +30,9 @@ describe('concurrency', () => {
       body: { scores: { discipline: 18, duties: 60, bonus: 0 } },
     });
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => api.call('POST', `${evaluation('stc-gia-03')}/submit`, { as: 'stc-gia-03' })),
+      Array.from({ length: 12 }, () =>
+        api.call('POST', `${evaluation('stc-gia-03')}/submit`, { as: 'stc-gia-03' }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -63,7 +67,7 @@ describe('concurrency', () => {
     for (const r of won) expect(r.body.decision.grade).toBe('A');
 
     // The refused ones can still be approved with a lower grade, with a reason.
-    const loser = racers.find((id, i) => results[i]?.status === 409) ?? '';
+    const loser = racers.find((_id, i) => results[i]?.status === 409) ?? '';
     const adjusted = await api.call('POST', `${evaluation(loser)}/approve`, {
       as: 'stc-ns-tp',
       body: { scores: { discipline: 19, duties: 62, bonus: 4 }, comment: 'Điều chỉnh theo tỷ lệ.' },
@@ -92,8 +96,16 @@ describe('idempotency and preconditions', () => {
 
   it('the same key with another body is a conflict', async () => {
     const headers = { 'idempotency-key': 'return-phk-dc' };
-    await api.call('POST', `${evaluation('phk-dc')}/return`, { as: 'phk-pct', headers, body: { comment: 'A' } });
-    const other = await api.call('POST', `${evaluation('phk-dc')}/return`, { as: 'phk-pct', headers, body: { comment: 'B' } });
+    await api.call('POST', `${evaluation('phk-dc')}/return`, {
+      as: 'phk-pct',
+      headers,
+      body: { comment: 'A' },
+    });
+    const other = await api.call('POST', `${evaluation('phk-dc')}/return`, {
+      as: 'phk-pct',
+      headers,
+      body: { comment: 'B' },
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('CONFLICT');
   });
@@ -102,10 +114,18 @@ describe('idempotency and preconditions', () => {
     const path = `${evaluation('phk-tp')}/self-assessment`;
     const current = await api.call('GET', evaluation('phk-tp'), { as: 'phk-tp' });
     const body = { scores: { discipline: 17, duties: 50, bonus: 1 } };
-    const stale = await api.call('PUT', path, { as: 'phk-tp', body, headers: { 'if-match': `"${current.body.version - 1}"` } });
+    const stale = await api.call('PUT', path, {
+      as: 'phk-tp',
+      body,
+      headers: { 'if-match': `"${current.body.version - 1}"` },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe('PRECONDITION_FAILED');
-    const fresh = await api.call('PUT', path, { as: 'phk-tp', body, headers: { 'if-match': `"${current.body.version}"` } });
+    const fresh = await api.call('PUT', path, {
+      as: 'phk-tp',
+      body,
+      headers: { 'if-match': `"${current.body.version}"` },
+    });
     expect(fresh.status).toBe(200);
     expect(fresh.body.version).toBe(current.body.version + 1);
   });
@@ -115,15 +135,33 @@ describe('audit trail', () => {
   it('every transition leaves exactly one history event, in order, with the actor', async () => {
     const id = 'sgd-cv1';
     await submitWith(id, { discipline: 18, duties: 58, bonus: 2 });
-    await api.call('POST', `${evaluation(id)}/return`, { as: 'sgd-pgd', body: { comment: 'Bổ sung minh chứng.' } });
+    await api.call('POST', `${evaluation(id)}/return`, {
+      as: 'sgd-pgd',
+      body: { comment: 'Bổ sung minh chứng.' },
+    });
     await submitWith(id, { discipline: 18, duties: 59, bonus: 2 });
-    await api.call('POST', `${evaluation(id)}/review`, { as: 'sgd-pgd', body: { scores: { discipline: 18, duties: 57, bonus: 2 } } });
-    await api.call('POST', `${evaluation(id)}/return`, { as: 'sgd-gd', body: { comment: 'Xem lại điểm nhiệm vụ.' } });
-    await api.call('POST', `${evaluation(id)}/review`, { as: 'sgd-pgd', body: { scores: { discipline: 18, duties: 56, bonus: 2 } } });
+    await api.call('POST', `${evaluation(id)}/review`, {
+      as: 'sgd-pgd',
+      body: { scores: { discipline: 18, duties: 57, bonus: 2 } },
+    });
+    await api.call('POST', `${evaluation(id)}/return`, {
+      as: 'sgd-gd',
+      body: { comment: 'Xem lại điểm nhiệm vụ.' },
+    });
+    await api.call('POST', `${evaluation(id)}/review`, {
+      as: 'sgd-pgd',
+      body: { scores: { discipline: 18, duties: 56, bonus: 2 } },
+    });
     const approved = await api.call('POST', `${evaluation(id)}/approve`, { as: 'sgd-gd', body: {} });
     expect(approved.body.decision.grade).toBe('B');
     const history = await api.call('GET', `${evaluation(id)}/history`, { as: id });
-    const items = history.body.items as { version: number; action: string; actorId: string; toStatus: string; comment?: string }[];
+    const items = history.body.items as {
+      version: number;
+      action: string;
+      actorId: string;
+      toStatus: string;
+      comment?: string;
+    }[];
     expect(items).toHaveLength(approved.body.version);
     expect(items.map((h) => h.version)).toEqual(items.map((_, i) => i + 1));
     expect(items.map((h) => `${h.action}:${h.actorId}:${h.toStatus}`)).toEqual([
