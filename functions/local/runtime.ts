@@ -10,6 +10,10 @@ import { keys } from '../../shared/store/keys.ts';
 import { seedDemo } from './demo-data.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 
+// Locally we run on Node 20 on purpose (Lambda runs Node 22): the SDK's notice about its future Node 22
+// requirement says nothing a developer here can act on.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DYNAMODB_ENDPOINT: z.url().optional(),
