@@ -250,11 +250,16 @@ export function presentRanking(s: RankingSnapshot) {
   };
 }
 
-export async function readRanking(caller: Caller, unitId: string, period: string) {
+/** The stored snapshot, for a caller allowed to see it. */
+export async function loadRanking(caller: Caller, unitId: string, period: string): Promise<RankingSnapshot> {
   await requireReportAccess(caller, unitId, period);
   const snapshot = await getRanking(caller.db, unitId, period);
   if (!snapshot) throw notFound(`Chưa có bảng xếp hạng kỳ ${period} của đơn vị này (chưa tính).`);
-  return presentRanking(snapshot);
+  return snapshot;
+}
+
+export async function readRanking(caller: Caller, unitId: string, period: string) {
+  return presentRanking(await loadRanking(caller, unitId, period));
 }
 
 const csvField = (v: unknown) => {
@@ -278,10 +283,7 @@ export function rankingCsv(s: RankingSnapshot): string {
 }
 
 export async function readRankingCsv(caller: Caller, unitId: string, period: string) {
-  await requireReportAccess(caller, unitId, period);
-  const snapshot = await getRanking(caller.db, unitId, period);
-  if (!snapshot) throw notFound(`Chưa có bảng xếp hạng kỳ ${period} của đơn vị này (chưa tính).`);
-  return rankingCsv(snapshot);
+  return rankingCsv(await loadRanking(caller, unitId, period));
 }
 
 export async function readSubunitRanking(caller: Caller, unitId: string, period: string) {

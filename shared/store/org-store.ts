@@ -126,46 +126,29 @@ export async function unitChain(db: Db, unitId: string): Promise<Unit[]> {
   return chain;
 }
 
-export async function putUnit(db: Db, unit: Unit, audit: OrgAuditEvent): Promise<void> {
+/** Writes an org item together with its audit event, in one transaction. */
+async function putWithAudit(db: Db, item: Record<string, unknown>, audit: OrgAuditEvent): Promise<void> {
   await db.doc.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: db.tableName, Item: unitItem(unit) } },
+        { Put: { TableName: db.tableName, Item: item } },
         { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
       ],
     }),
   );
 }
 
-export async function putEmployee(db: Db, employee: Employee, audit: OrgAuditEvent): Promise<void> {
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: db.tableName, Item: employeeItem(employee) } },
-        { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
-      ],
-    }),
-  );
-}
+export const putUnit = (db: Db, unit: Unit, audit: OrgAuditEvent) => putWithAudit(db, unitItem(unit), audit);
 
-export async function putDelegation(db: Db, delegation: Delegation, audit: OrgAuditEvent): Promise<void> {
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: {
-              ...keys.delegation(delegation.unitId, delegation.delegateId, delegation.from),
-              ...delegation,
-            },
-          },
-        },
-        { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
-      ],
-    }),
+export const putEmployee = (db: Db, employee: Employee, audit: OrgAuditEvent) =>
+  putWithAudit(db, employeeItem(employee), audit);
+
+export const putDelegation = (db: Db, delegation: Delegation, audit: OrgAuditEvent) =>
+  putWithAudit(
+    db,
+    { ...keys.delegation(delegation.unitId, delegation.delegateId, delegation.from), ...delegation },
+    audit,
   );
-}
 
 export async function listUnitDelegations(db: Db, unitId: string): Promise<Delegation[]> {
   const spec = keys.unitDelegations(unitId);
