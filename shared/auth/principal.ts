@@ -9,12 +9,19 @@ export const GROUPS = ['hr', 'admin'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Principal {
-  /** The employee id from `custom:employeeId`, or `sub` when that claim is absent. */
+  /** The employee id from `custom:employeeId` (or the configured claim), or `sub` when that claim is absent. */
   employeeId: string;
   groups: Group[];
 }
 
 type Claims = Record<string, string | number | boolean | string[]>;
+
+/**
+ * Claim names: Cognito's by default; a deployment that trusts its own OIDC provider names its claims (the CDK
+ * stack passes them from its config).
+ */
+const EMPLOYEE_ID_CLAIM = process.env.AUTH_EMPLOYEE_ID_CLAIM ?? 'custom:employeeId';
+const GROUPS_CLAIM = process.env.AUTH_GROUPS_CLAIM ?? 'cognito:groups';
 
 /**
  * `cognito:groups` reaches a Lambda behind an HTTP API as a string such as `[hr admin]`, but as an array in a
@@ -33,9 +40,9 @@ export function principalFromEvent(
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
     ?.claims;
   if (!claims) return null;
-  const employeeId = claims['custom:employeeId'] ?? claims.sub;
+  const employeeId = claims[EMPLOYEE_ID_CLAIM] ?? claims.sub;
   if (typeof employeeId !== 'string' || employeeId.length === 0) return null;
-  return { employeeId, groups: parseGroups(claims['cognito:groups']) };
+  return { employeeId, groups: parseGroups(claims[GROUPS_CLAIM]) };
 }
 
 export const isAdmin = (p: Principal) => p.groups.includes('admin');

@@ -4,11 +4,12 @@
  * Objects are strict: unknown fields are rejected, so typos never pass silently.
  */
 import * as z from 'zod';
+import { vi } from 'zod/locales';
 import { rubricSchema } from '../domain/rubrics.ts';
 import { EMPLOYEE_CATEGORIES } from '../domain/types.ts';
 
-// Users read validation messages: zod's Vietnamese locale.
-z.config(z.locales.vi());
+// Users read validation messages: zod's Vietnamese locale (imported alone: all locales would add ~255 KB).
+z.config(vi());
 
 export const idSchema = z
   .string()

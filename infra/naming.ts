@@ -1,0 +1,39 @@
+/**
+ * Physical names, derived in one place from the app name, the stage and the route/schedule table. Stateless
+ * stacks name their functions and queues deterministically so that the monitoring stack can refer to them
+ * by name: no CloudFormation exports between stateless stacks, so removing a function group from the table
+ * never blocks on an export still in use.
+ */
+import type { StageConfig } from './config.ts';
+
+export interface Naming {
+  /** `danh-gia-dev` */
+  readonly prefix: string;
+  /** `DanhGia-dev`: prefix of the stack names. */
+  readonly stackPrefix: string;
+  /** `danh-gia-dev-http-org`, `danh-gia-dev-job-remind` (≤ 64 characters). */
+  functionName(kind: 'http' | 'job', name: string): string;
+  /** The dead-letter queue of every schedule and every asynchronous job run. */
+  readonly jobsDeadLetterQueueName: string;
+  /** The work queue of a fan-out job; its dead-letter queue is `<name>-dlq`. */
+  fanOutQueueName(job: string): string;
+  fanOutDeadLetterQueueName(job: string): string;
+}
+
+const pascal = (s: string) =>
+  s
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+
+export function naming(config: Pick<StageConfig, 'appName' | 'stage'>): Naming {
+  const prefix = `${config.appName}-${config.stage}`;
+  return {
+    prefix,
+    stackPrefix: `${pascal(config.appName)}-${config.stage}`,
+    functionName: (kind, name) => `${prefix}-${kind}-${name}`,
+    jobsDeadLetterQueueName: `${prefix}-jobs-dlq`,
+    fanOutQueueName: (job) => `${prefix}-${job}-fanout`,
+    fanOutDeadLetterQueueName: (job) => `${prefix}-${job}-fanout-dlq`,
+  };
+}

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_WRITE_ACTIONS } from '../../infra/constructs/table-access.ts';
+import {
+  FANOUT_JOB_TIMEOUT,
+  FANOUT_MAX_RECEIVE_COUNT,
+  FANOUT_QUEUE_URL_ENV,
+  JOB_TIMEOUT,
+  REMINDER_SENDER_ENV,
+  SCHEDULE_MAX_EVENT_AGE,
+  SCHEDULE_RETRY_ATTEMPTS,
+} from '../../infra/stacks/jobs-stack.ts';
+import { schedules } from '../../shared/http/routes.ts';
+import {
+  actionsOf,
+  type CfnResource,
+  functionLogicalId,
+  PROD_STAGES,
+  props,
+  resources,
+  resourcesOf,
+  roleStatements,
+  type SynthesisedApp,
+  synth,
+} from './support.ts';
+
+describe('jobs stack', () => {
+  let app: SynthesisedApp;
+  beforeAll(() => {
+    app = synth();
+  });
+  afterAll(() => app.cleanup());
+
+  const template = () => app.templates.jobs;
+  const queueByName = (name: string): [string, CfnResource] => {
+    const found = resources(template(), 'AWS::SQS::Queue').find(([, q]) => props(q).QueueName === name);
+    if (!found) throw new Error(`no queue ${name}`);
+    return found;
+  };
+  const schedule = (job: string) => {
+    const found = resources(template(), 'AWS::Scheduler::Schedule').find(
+      ([, s]) => props(s).Name === `${app.names.prefix}-${job}`,
+    );
+    if (!found) throw new Error(`no schedule for ${job}`);
+    return props(found[1]);
+  };
+  const fnEnv = (job: string) => {
+    const id = functionLogicalId(template(), app.names.functionName('job', job));
+    const fn = template().toJSON().Resources[id] as CfnResource;
+    return (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+  };
+
+  it('has one schedule and one function per row of the schedule table', () => {
+    expect(resources(template(), 'AWS::Scheduler::Schedule')).toHaveLength(schedules.length);
+    expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(schedules.length);
+  });
+
+  it('runs every function on Node.js 22, ARM64, up to 15 minutes', () => {
+    for (const [, fn] of resources(template(), 'AWS::Lambda::Function')) {
+      expect(props(fn).Runtime).toBe('nodejs22.x');
+      expect(props(fn).Architectures).toEqual(['arm64']);
+      expect(Number(props(fn).Timeout)).toBeLessThanOrEqual(900);
+    }
+  });
+
+  describe.each(schedules.map((s) => [s.job, s] as const))('the %s job', (job, def) => {
+    it('is scheduled with the table cron in Asia/Ho_Chi_Minh, in the stage schedule group', () => {
+      const s = schedule(job);
+      expect(s.ScheduleExpression).toBe(def.cron);
+      expect(s.ScheduleExpressionTimezone).toBe('Asia/Ho_Chi_Minh');
+      expect(s.GroupName).toBe(app.names.prefix);
+      expect(s.State).toBe('ENABLED');
+      expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    });
+
+    it('invokes its own function with a retry policy and the dead-letter queue', () => {
+      const target = schedule(job).Target as Record<string, unknown>;
+      expect(target.Arn).toEqual({
+        'Fn::GetAtt': [functionLogicalId(template(), app.names.functionName('job', job)), 'Arn'],
+      });
+      expect(target.RetryPolicy).toEqual({
+        MaximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        MaximumEventAgeInSeconds: SCHEDULE_MAX_EVENT_AGE.toSeconds(),
+      });
+      const [dlqId] = queueByName(app.names.jobsDeadLetterQueueName);
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
+      expect(JSON.parse(String(target.Input))).toMatchObject({
+        job,
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
+    });
+
+    it('sends a run that failed after Lambda retries to the dead-letter queue', () => {
+      const id = functionLogicalId(template(), app.names.functionName('job', job));
+      const [dlqId] = queueByName(app.names.jobsDeadLetterQueueName);
+      template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+      });
+    });
+
+    it(`has ${def.access} access to the table and no wildcard outside X-Ray`, () => {
+      const statements = roleStatements(template(), app.names.functionName('job', job));
+      const actions = statements.flatMap(actionsOf);
+      for (const a of TABLE_WRITE_ACTIONS) {
+        if (def.access === 'write') expect(actions).toContain(a);
+        else expect(actions).not.toContain(a);
+      }
+      for (const s of statements) {
+        for (const a of actionsOf(s)) expect(a).not.toMatch(/\*/);
+        if (resourcesOf(s).includes('*')) {
+          expect(actionsOf(s).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
+      }
+    });
+
+    if (def.fanOut) {
+      it('fans out through its own encrypted, TLS-only queue with a dead-letter queue, consumed by itself', () => {
+        const [queueId, queue] = queueByName(app.names.fanOutQueueName(job));
+        const [dlqId, dlq] = queueByName(app.names.fanOutDeadLetterQueueName(job));
+        expect(props(queue)).toMatchObject({
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+            maxReceiveCount: FANOUT_MAX_RECEIVE_COUNT,
+          },
+        });
+        expect(Number(props(queue).VisibilityTimeout)).toBeGreaterThanOrEqual(
+          6 * FANOUT_JOB_TIMEOUT.toSeconds(),
+        );
+        expect(props(dlq)).toMatchObject({ SqsManagedSseEnabled: true });
+        for (const id of [queueId, dlqId]) {
+          template().hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: id }],
+            PolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Deny',
+                  Action: 'sqs:*',
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                  Principal: { AWS: '*' },
+                  Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+                },
+              ],
+            },
+          });
+        }
+        const fnId = functionLogicalId(template(), app.names.functionName('job', job));
+        template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          FunctionName: { Ref: fnId },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+        expect(fnEnv(job).FANOUT_QUEUE_URL).toEqual({ Ref: queueId });
+        const send = roleStatements(template(), app.names.functionName('job', job)).find(
+          (s) => actionsOf(s).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(queueId),
+        );
+        expect(send).toBeDefined();
+      });
+    } else {
+      it('has no fan-out queue', () => {
+        expect(fnEnv(job).FANOUT_QUEUE_URL).toBeUndefined();
+        expect(
+          resources(template(), 'AWS::SQS::Queue').some(
+            ([, q]) => props(q).QueueName === app.names.fanOutQueueName(job),
+          ),
+        ).toBe(false);
+        const fnId = functionLogicalId(template(), app.names.functionName('job', job));
+        const mappings = resources(template(), 'AWS::Lambda::EventSourceMapping').filter(
+          ([, m]) => JSON.stringify(props(m).FunctionName) === JSON.stringify({ Ref: fnId }),
+        );
+        expect(mappings).toEqual([]);
+      });
+    }
+
+    if (def.sendsEmail) {
+      it('may send e-mail from the configured sender only', () => {
+        expect(fnEnv(job).REMINDER_SENDER).toBe(app.config.reminders.sender);
+        const ses = roleStatements(template(), app.names.functionName('job', job)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('ses:')),
+        );
+        expect(ses).toHaveLength(1);
+        const [statement] = ses;
+        expect(actionsOf(statement ?? { Effect: '', Action: [], Resource: [] }).sort()).toEqual([
+          'ses:SendEmail',
+          'ses:SendRawEmail',
+        ]);
+        expect(statement?.Condition).toEqual({
+          StringEquals: { 'ses:FromAddress': app.config.reminders.sender },
+        });
+        for (const r of resourcesOf(statement ?? { Effect: '', Action: [], Resource: [] })) {
+          expect(JSON.stringify(r)).toMatch(/:identity\/(no-reply@)?example\.com"/);
+        }
+      });
+    } else {
+      it('may not send e-mail', () => {
+        expect(fnEnv(job).REMINDER_SENDER).toBeUndefined();
+        const actions = roleStatements(template(), app.names.functionName('job', job)).flatMap(actionsOf);
+        expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+      });
+    }
+
+    it(`times out after ${def.fanOut ? FANOUT_JOB_TIMEOUT.toMinutes() : JOB_TIMEOUT.toMinutes()} minutes`, () => {
+      const id = functionLogicalId(template(), app.names.functionName('job', job));
+      const fn = template().toJSON().Resources[id] as CfnResource;
+      expect(props(fn).Timeout).toBe((def.fanOut ? FANOUT_JOB_TIMEOUT : JOB_TIMEOUT).toSeconds());
+    });
+  });
+
+  it('lets each schedule role invoke only its own job, trusted by the scheduler of this group only', () => {
+    for (const def of schedules) {
+      const target = schedule(def.job).Target as { RoleArn: { 'Fn::GetAtt': [string, string] } };
+      const roleId = target.RoleArn['Fn::GetAtt'][0];
+      const role = template().toJSON().Resources[roleId] as CfnResource;
+      expect(JSON.stringify(props(role).AssumeRolePolicyDocument)).toMatch(/aws:SourceArn.*ScheduleGroup/);
+      const statements = resources(template(), 'AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(props(p).Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap(
+          ([, p]) =>
+            (props(p).PolicyDocument as { Statement: { Action: string; Resource: unknown }[] }).Statement,
+        );
+      const fnId = functionLogicalId(template(), app.names.functionName('job', def.job));
+      const invoke = statements.filter((s) => s.Action === 'lambda:InvokeFunction');
+      expect(invoke).toHaveLength(1);
+      expect(
+        JSON.stringify(invoke[0]?.Resource)
+          .match(/"Job[A-Za-z0-9]+"/g)
+          ?.every((m) => m === `"${fnId}"`),
+      ).toBe(true);
+    }
+  });
+
+  it('passes the queue and sender under the names the job adapter reads', async () => {
+    const adapter = await import('../../shared/jobs/lambda.ts');
+    expect(FANOUT_QUEUE_URL_ENV).toBe(adapter.FANOUT_QUEUE_URL_ENV);
+    expect(REMINDER_SENDER_ENV).toBe(adapter.REMINDER_SENDER_ENV);
+  });
+
+  it('creates the SES identity only when asked to', () => {
+    template().resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const prod = synth({
+      stage: 'prod',
+      stages: {
+        prod: { ...PROD_STAGES.prod, reminders: { sender: 'danhgia@example.gov.vn', createIdentity: true } },
+      },
+    });
+    try {
+      prod.templates.jobs.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'danhgia@example.gov.vn',
+      });
+    } finally {
+      prod.cleanup();
+    }
+  });
+});
