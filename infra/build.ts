@@ -1,6 +1,6 @@
 /**
  * Builds the whole CDK app for one stage: the stateful DataStack, the stateless ApiStack and JobsStack, and the
- * MonitoringStack, with cdk-nag's AwsSolutions checks registered as a validation plugin. `infra/app.ts` runs it
+ * MonitoringStack and the WebStack (S3 + CloudFront), with cdk-nag's AwsSolutions checks registered as a validation plugin. `infra/app.ts` runs it
  * under the CDK CLI; the tests call it with their own context and output directory.
  */
 import {
@@ -19,12 +19,14 @@ import { type ApiAuth, ApiStack } from './stacks/api-stack.ts';
 import { DataStack, EMPLOYEE_ID_ATTRIBUTE } from './stacks/data-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
+import { cognitoDomainUrl, WebStack } from './stacks/web-stack.ts';
 
 export interface AppStacks {
   readonly data: DataStack;
   readonly api: ApiStack;
   readonly jobs: JobsStack;
   readonly monitoring: MonitoringStack;
+  readonly web: WebStack;
 }
 
 export interface BuiltApp {
@@ -100,10 +102,21 @@ export function buildStacks(app: App, config: StageConfig): AppStacks {
   });
   // Alarms watch resources by name; create them after what they watch.
   monitoring.addStackDependency(jobs);
+  const web = new WebStack(app, id('Web'), {
+    env,
+    config,
+    names,
+    apiUrl: api.stage.url,
+    auth:
+      config.auth.mode === 'cognito'
+        ? { mode: 'cognito', domain: cognitoDomainUrl(config, names), clientId: auth.audience[0] ?? '' }
+        : { mode: 'oidc', issuer: config.auth.issuer, clientId: config.auth.audience[0] ?? '' },
+    description: 'Monthly evaluation: web app (S3 + CloudFront)',
+  });
 
   Tags.of(app).add('app', config.appName);
   Tags.of(app).add('stage', config.stage);
-  return { data, api, jobs, monitoring };
+  return { data, api, jobs, monitoring, web };
 }
 
 /** A CDK app for the stage chosen by the context, checked by cdk-nag's AwsSolutions pack at synth. */

@@ -48,6 +48,13 @@ const EXPECTED_RULES = [
   /^AwsSolutions-SQS3$/, // a dead-letter queue has no dead-letter queue
   /^AwsSolutions-COG2$/, // dev: MFA optional, by configuration
   /^AwsSolutions-COG8$/, // Essentials plan, by configuration
+  /^AwsSolutions-CFR1$/, // no geo restriction: staff sign in from abroad
+  /^AwsSolutions-CFR2$/, // no WAF in front of static, public files
+  /^AwsSolutions-CFR4$/, // default *.cloudfront.net certificate when no custom domain is set
+  /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/, // CDK's BucketDeployment handler
+  /^AwsSolutions-IAM5\[Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*\]$/, // BucketDeployment's copy
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/\]]+\/\*\]$/, // CDK asset bucket
+  /^AwsSolutions-IAM5\[Resource::<Assets[A-Z0-9]+\.Arn>\/\*\]$/, // the site bucket's objects
 ];
 
 describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions on %s', (_name, context) => {

@@ -1,0 +1,36 @@
+/**
+ * The web app declares the API's response shapes itself (web/src/api/types.ts) so that its bundle holds no
+ * server code. These checks are compile-time (`npm run typecheck` runs them): each server presenter's output must
+ * still be assignable to what the web app reads, so a renamed or retyped field fails here, not in a browser.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { presentEvaluation, presentHistory } from '../../shared/app/present.ts';
+import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/rankings.ts';
+import type { bulkApprove, readMe } from '../../shared/app/worklists.ts';
+import type { Delegation as StoredDelegation } from '../../shared/store/org-store.ts';
+import type {
+  AnnualReport,
+  BulkResult,
+  Delegation,
+  Evaluation,
+  HistoryItem,
+  Me,
+  Ranking,
+  SubunitRanking,
+} from '../../web/src/api/types.ts';
+
+describe('web API types match the server', () => {
+  it('evaluations, history and work lists', () => {
+    expectTypeOf<ReturnType<typeof presentEvaluation>>().toExtend<Evaluation>();
+    expectTypeOf<ReturnType<typeof presentHistory>[number]>().toExtend<HistoryItem>();
+    expectTypeOf<Awaited<ReturnType<typeof readMe>>>().toExtend<Me>();
+    expectTypeOf<Awaited<ReturnType<typeof bulkApprove>>>().toExtend<BulkResult>();
+  });
+
+  it('rankings, league tables, annual report, acting heads', () => {
+    expectTypeOf<ReturnType<typeof presentRanking>>().toExtend<Ranking>();
+    expectTypeOf<Awaited<ReturnType<typeof readSubunitRanking>>>().toExtend<SubunitRanking>();
+    expectTypeOf<Awaited<ReturnType<typeof readAnnual>>>().toExtend<AnnualReport>();
+    expectTypeOf<StoredDelegation>().toExtend<Delegation>();
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * What the web app reads from the HTTP API (../shared/API.md). Written out here so the browser bundle holds no
+ * server code; test/web/api-types.test.ts checks at compile time that the server's presenters still produce these
+ * shapes, so the two cannot drift apart silently.
+ */
+
+export type Grade = 'A' | 'B' | 'C' | 'D';
+export type EvaluationStatus = 'DRAFT' | 'SUBMITTED' | 'REVIEWED' | 'APPROVED' | 'RETURNED' | 'EXPIRED';
+export type Scores = Record<string, number>;
+
+export interface Deadlines {
+  selfAssessment: string;
+  review: string;
+  approval: string;
+}
+
+export interface EvaluationFlags {
+  selfAssessmentMissing?: boolean;
+  lateSelfAssessment?: boolean;
+  lateReview?: boolean;
+  lateApproval?: boolean;
+  reviewedByApprover?: boolean;
+  approvedByActingHead?: boolean;
+}
+
+export interface Evaluation {
+  employeeId: string;
+  employeeName: string;
+  period: string;
+  unitId: string;
+  status: EvaluationStatus;
+  returnedTo: 'employee' | 'reviewer' | null;
+  version: number;
+  rubricId: string;
+  rubricVersion: number;
+  reviewerId: string;
+  approverId: string;
+  deadlines: Deadlines;
+  selfAssessment: {
+    scores: Scores;
+    total: number;
+    comment: string | null;
+    submittedAt: string | null;
+  } | null;
+  review: {
+    scores: Scores;
+    total: number;
+    comment: string | null;
+    reviewedAt: string;
+    reviewerId: string;
+  } | null;
+  decision: {
+    scores: Scores;
+    total: number;
+    grade: Grade;
+    gradeLabel: string;
+    comment: string | null;
+    approvedAt: string;
+    approverId: string;
+    adjusted: boolean;
+    forcedReason: string | null;
+  } | null;
+  appeal: {
+    reason: string;
+    filedAt: string;
+    status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
+    decidedAt: string | null;
+    deciderId: string | null;
+    comment: string | null;
+  } | null;
+  flags: EvaluationFlags;
+  publishedAt: string | null;
+}
+
+export interface HistoryItem {
+  at: string;
+  version: number;
+  actorId: string;
+  action: string;
+  fromStatus: EvaluationStatus | null;
+  toStatus: EvaluationStatus;
+  comment?: string;
+  onBehalfOf?: string;
+}
+
+export interface Employee {
+  id: string;
+  name: string;
+  unitId: string;
+  category: 'cadre' | 'civil_servant' | 'public_employee' | 'worker';
+  supervisorId: string | null;
+  isUnitHead: boolean;
+  email: string | null;
+  active: boolean;
+}
+
+export interface Me {
+  employeeId: string;
+  employee: Employee | null;
+  roles: string[];
+  openPeriods: string[];
+  pending: { selfAssessment: number; reviews: number; approvals: number };
+}
+
+export interface Criterion {
+  id: string;
+  label: string;
+  max: number;
+  group?: string;
+}
+
+export interface Band {
+  grade: Grade;
+  min: number;
+  label: string;
+}
+
+export type QuotaRule =
+  | { kind: 'shareOfEvaluated'; percent: number; outstandingPercent?: number }
+  | { kind: 'shareOfB'; percent: number };
+
+export interface Rubric {
+  id: string;
+  version: number;
+  name: string;
+  criteria: Criterion[];
+  bands: Band[];
+  quota: QuotaRule;
+}
+
+export interface Unit {
+  id: string;
+  name: string;
+  parentId: string | null;
+  outstanding: boolean;
+}
+
+export interface PeriodInfo {
+  period: string;
+  status: 'OPEN' | 'CLOSED';
+  deadlines: Deadlines;
+  closesAt: string | null;
+  openedAt: string;
+  closedAt: string | null;
+  publishedAt: string | null;
+  counts: Partial<Record<EvaluationStatus, number>>;
+}
+
+export type InflationSignal = 'NEARLY_ALL_A' | 'ALL_SAME_GRADE' | 'SELF_ABOVE_REVIEW' | 'COPY_PASTE_COMMENTS';
+
+export interface Ranking {
+  unitId: string;
+  unitName: string;
+  period: string;
+  computedAt: string;
+  rubricId: string | null;
+  entries: {
+    rank: number;
+    employeeId: string;
+    name: string;
+    total: number;
+    grade: Grade;
+    gradeLabel: string;
+  }[];
+  distribution: Record<Grade, number>;
+  quota: { rule: string; limit: number; used: number; ok: boolean } | null;
+  participation: {
+    evaluated: number;
+    submitted: number;
+    reviewed: number;
+    approved: number;
+    missing: number;
+    late: number;
+  };
+  inflation: {
+    unitId: string;
+    name: string;
+    approved: number;
+    /** Basis points (1/100 of a percent). */
+    shareA: number;
+    meanSelfMinusReview: number | null;
+    allSameGrade: boolean;
+    identicalComments: number;
+    signals: InflationSignal[];
+  };
+}
+
+export interface SubunitRanking {
+  unitId: string;
+  period: string;
+  computedAt: string;
+  entries: {
+    rank: number;
+    unitId: string;
+    name: string;
+    meanTotal: number | null;
+    /** Percent. */
+    shareA: number;
+    /** Percent. */
+    participation: number;
+  }[];
+}
+
+export interface AnnualReport {
+  unitId: string;
+  year: number;
+  items: {
+    employeeId: string;
+    name: string;
+    average: number | null;
+    monthsCounted: number;
+    grade: Grade | null;
+    gradeLabel: string;
+    classified: boolean;
+  }[];
+}
+
+export interface Delegation {
+  unitId: string;
+  headId: string;
+  delegateId: string;
+  from: string;
+  to: string;
+  reason: string | null;
+}
+
+/** One item of a bulk approval: the approved evaluation (status 200), or the refusal. */
+export type BulkOutcome =
+  | { employeeId: string; status: number; evaluation: Evaluation }
+  | { employeeId: string; status: number; error: ApiErrorBody['error'] };
+
+export interface BulkResult {
+  period: string;
+  approved: number;
+  failed: number;
+  items: BulkOutcome[];
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: { path?: string; message: string }[] };
+}

@@ -1,0 +1,98 @@
+/** Small shared pieces: messages, badges, loading, period picker. */
+import type { ComponentChildren } from 'preact';
+import { ApiError } from '../api/client.ts';
+import type { Evaluation, Grade } from '../api/types.ts';
+import { formatPeriod, GRADE_LABELS, statusLabel } from '../lib/format.ts';
+
+/** An error as the API phrased it (its Vietnamese `error.message`), with each detail of a validation error. */
+export function ErrorNotice({ error }: { error: Error | null | undefined }) {
+  if (!error) return null;
+  const details = error instanceof ApiError ? error.details.filter((d) => d.message !== error.message) : [];
+  const code = error instanceof ApiError ? error.code : 'ERROR';
+  return (
+    <div class="notice notice-error" role="alert" data-code={code}>
+      <p>{error.message}</p>
+      {details.length > 1 && (
+        <ul>
+          {details.map((d) => (
+            <li key={`${d.path ?? ''}:${d.message}`}>{d.message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function SuccessNotice({ message }: { message: string | null }) {
+  return (
+    <div class="live" role="status" aria-live="polite">
+      {message && <p class="notice notice-success">{message}</p>}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Đang tải…' }: { label?: string }) {
+  return (
+    <p class="loading" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+const STATUS_TONE: Record<Evaluation['status'], string> = {
+  DRAFT: 'muted',
+  SUBMITTED: 'info',
+  REVIEWED: 'info',
+  APPROVED: 'ok',
+  RETURNED: 'warn',
+  EXPIRED: 'bad',
+};
+
+export function StatusBadge({ evaluation }: { evaluation: Pick<Evaluation, 'status' | 'returnedTo'> }) {
+  return <span class={`badge badge-${STATUS_TONE[evaluation.status]}`}>{statusLabel(evaluation)}</span>;
+}
+
+export function GradeBadge({ grade, long = false }: { grade: Grade | null; long?: boolean }) {
+  if (!grade) return <span class="grade grade-none">—</span>;
+  return (
+    <span class={`grade grade-${grade}`} title={GRADE_LABELS[grade]}>
+      <span aria-hidden={long ? 'true' : undefined}>{grade}</span>
+      {long ? <span> — {GRADE_LABELS[grade]}</span> : <span class="sr-only"> ({GRADE_LABELS[grade]})</span>}
+    </span>
+  );
+}
+
+export function PeriodSelect({
+  id,
+  value,
+  periods,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  periods: readonly string[];
+  onChange: (period: string) => void;
+}) {
+  const options = [...new Set([...periods, value])].sort().reverse();
+  return (
+    <div class="field field-inline">
+      <label for={id}>Kỳ đánh giá</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {options.map((p) => (
+          <option key={p} value={p}>
+            {formatPeriod(p)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Section({ title, id, children }: { title: string; id: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}

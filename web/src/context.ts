@@ -1,0 +1,28 @@
+/** What every page needs: the runtime config, the API client, who is signed in and a way to refresh it. */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Api } from './api/client.ts';
+import type { Me } from './api/types.ts';
+import type { RuntimeConfig } from './config.ts';
+
+export interface AppContextValue {
+  config: RuntimeConfig;
+  api: Api;
+  me: Me;
+  /** Re-reads `/v1/me` (pending counts) after an action. */
+  reloadMe: () => void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error('useApp outside AppContext');
+  return value;
+}
+
+/** The open period a page shows by default: the latest open one, else the current month. */
+export function defaultPeriod(me: Me, current: string): string {
+  const open = [...me.openPeriods].sort();
+  return open.includes(current) ? current : (open.at(-1) ?? current);
+}

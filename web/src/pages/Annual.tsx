@@ -1,0 +1,124 @@
+/** The annual report of a unit: each person's average of the monthly finals, months counted and year grade. */
+import type { AnnualReport } from '../api/types.ts';
+import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { useApp } from '../context.ts';
+import { saveBlob } from '../lib/download.ts';
+import { formatPoints, periodOf } from '../lib/format.ts';
+import { useAction, useLoad } from '../lib/hooks.ts';
+import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { useUnitOptions } from './Rankings.tsx';
+
+export function AnnualPage({ query }: { query: URLSearchParams }) {
+  const { api, me } = useApp();
+  const units = useUnitOptions();
+  const unitId = query.get('donvi') ?? units.data?.[0]?.id ?? me.employee?.unitId ?? '';
+  const year = query.get('nam') ?? periodOf(new Date()).slice(0, 4);
+  usePageTitle(`Báo cáo năm ${year}`, '/bao-cao-nam');
+  const download = useAction();
+  const report = useLoad(
+    async () =>
+      unitId
+        ? api.get<AnnualReport>(`/v1/reports/annual/${year}?unitId=${encodeURIComponent(unitId)}`)
+        : null,
+    [unitId, year],
+  );
+
+  const fetchFile = (kind: 'csv' | 'xlsx') =>
+    download.run(async () => {
+      const q = `?unitId=${encodeURIComponent(unitId)}`;
+      const { blob, filename } =
+        kind === 'csv'
+          ? await api.file(`/v1/reports/annual/${year}${q}`, 'text/csv', `bao-cao-nam-${year}-${unitId}.csv`)
+          : await api.file(
+              `/v1/exports/annual/${year}${q}`,
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+              `bao-cao-nam-${year}-${unitId}.xlsx`,
+            );
+      saveBlob(blob, filename);
+    }, 'Đã tải tệp.');
+
+  const years = Array.from({ length: 5 }, (_, i) => String(Number(periodOf(new Date()).slice(0, 4)) - i));
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>Báo cáo năm {year}</h1>
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+        <div class="field field-inline">
+          <label for="annual-unit">Đơn vị</label>
+          <select
+            id="annual-unit"
+            value={unitId}
+            onChange={(e) => setQuery({ donvi: e.currentTarget.value })}
+          >
+            {(units.data ?? []).map((u) => (
+              <option key={u.id} value={u.id}>
+                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field field-inline">
+          <label for="annual-year">Năm</label>
+          <select id="annual-year" value={year} onChange={(e) => setQuery({ nam: e.currentTarget.value })}>
+            {[...new Set([year, ...years])].map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <ErrorNotice error={units.error ?? report.error ?? download.error} />
+      <SuccessNotice message={download.success} />
+      {report.loading && !report.data && <Loading />}
+      {report.data && (
+        <Section title={`Kết quả năm ${year}`} id="annual-title">
+          <p class="muted">
+            Xếp loại năm theo điểm trung bình các tháng (Nghị định 335, Điều 21); dưới 6 tháng được đánh giá
+            thì không xếp loại.
+          </p>
+          <div class="actions">
+            <button type="button" disabled={download.busy} onClick={() => void fetchFile('csv')}>
+              Tải CSV
+            </button>
+            <button type="button" disabled={download.busy} onClick={() => void fetchFile('xlsx')}>
+              Tải Excel (XLSX)
+            </button>
+          </div>
+          <div class="table-wrap">
+            <table class="list" data-testid="annual-table">
+              <caption class="sr-only">Kết quả năm {year}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Họ và tên</th>
+                  <th scope="col" class="num">
+                    Điểm TB
+                  </th>
+                  <th scope="col" class="num">
+                    Số tháng
+                  </th>
+                  <th scope="col">Xếp loại năm</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.data.items.map((r) => (
+                  <tr key={r.employeeId}>
+                    <th scope="row">{r.name}</th>
+                    <td class="num">{formatPoints(r.average)}</td>
+                    <td class="num">{r.monthsCounted}</td>
+                    <td>
+                      {r.grade ? (
+                        <GradeBadge grade={r.grade} long />
+                      ) : (
+                        <span class="muted">{r.gradeLabel}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      )}
+    </main>
+  );
+}

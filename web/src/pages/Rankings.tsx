@@ -1,0 +1,383 @@
+/**
+ * Rankings for HR (any unit of its scope) and unit heads (their own unit and below): the unit's ranking with
+ * filters and CSV / Excel downloads, the grade distribution of the unit and its sub-units as a chart, the
+ * sub-unit league table, and the grade-inflation signals.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import { ApiError } from '../api/client.ts';
+import type { Grade, Ranking, SubunitRanking, Unit } from '../api/types.ts';
+import { type DistributionRow, GradeDistributionChart } from '../components/charts.tsx';
+import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { defaultPeriod, useApp } from '../context.ts';
+import { saveBlob } from '../lib/download.ts';
+import {
+  formatDateTime,
+  formatPercent,
+  formatPeriod,
+  formatPoints,
+  INFLATION_LABELS,
+  periodOf,
+} from '../lib/format.ts';
+import { useAction, useLoad } from '../lib/hooks.ts';
+import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { GRADES } from '../lib/scores.ts';
+import { unitTree } from '../lib/units.ts';
+
+export const isHr = (roles: readonly string[]) => roles.includes('hr') || roles.includes('admin');
+
+/** The units the caller may pick: HR, its whole scope; a unit head, their own unit. */
+export function useUnitOptions() {
+  const { api, me } = useApp();
+  return useLoad(async () => {
+    if (isHr(me.roles)) return unitTree((await api.get<{ items: Unit[] }>('/v1/units')).items);
+    return me.employee
+      ? [{ id: me.employee.unitId, name: `Đơn vị của bạn (${me.employee.unitId})`, depth: 0 }]
+      : [];
+  }, [me.employeeId]);
+}
+
+async function orNull<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+    throw e;
+  }
+}
+
+interface RankingData {
+  ranking: Ranking | null;
+  missing: string | null;
+  subunits: SubunitRanking | null;
+  children: Ranking[];
+}
+
+export function RankingsPage({ query }: { query: URLSearchParams }) {
+  const { api, me } = useApp();
+  const units = useUnitOptions();
+  const firstUnit = units.data?.[0]?.id ?? me.employee?.unitId ?? '';
+  const unitId = query.get('donvi') ?? firstUnit;
+  const period = query.get('ky') ?? defaultPeriod(me, periodOf(new Date()));
+  const [grade, setGrade] = useState<Grade | ''>('');
+  const [search, setSearch] = useState('');
+  usePageTitle(`Xếp hạng ${formatPeriod(period)}`, '/xep-hang');
+  const compute = useAction();
+  const download = useAction();
+
+  const data = useLoad<RankingData | null>(async () => {
+    if (!unitId) return null;
+    const base = `/v1/units/${encodeURIComponent(unitId)}`;
+    let ranking: Ranking | null = null;
+    let missing: string | null = null;
+    try {
+      ranking = await api.get<Ranking>(`${base}/rankings/${period}`);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404) throw e;
+      missing = e.message;
+    }
+    const subunits = await orNull(api.get<SubunitRanking>(`${base}/subunit-rankings/${period}`));
+    const children = (
+      await Promise.all(
+        (subunits?.entries ?? []).map((s) =>
+          orNull(api.get<Ranking>(`/v1/units/${encodeURIComponent(s.unitId)}/rankings/${period}`)),
+        ),
+      )
+    ).filter((r): r is Ranking => r !== null);
+    return { ranking, missing, subunits, children };
+  }, [unitId, period]);
+
+  const ranking = data.data?.ranking ?? null;
+  // A unit head reaching a sub-unit through the league table: that unit is an option too.
+  const unitOptions = (units.data ?? []).some((u) => u.id === unitId)
+    ? (units.data ?? [])
+    : [...(units.data ?? []), { id: unitId, name: ranking?.unitName ?? unitId, depth: 1 }];
+  const rows = useMemo(() => {
+    const needle = search.trim().toLocaleLowerCase('vi');
+    return (ranking?.entries ?? []).filter(
+      (e) =>
+        (grade === '' || e.grade === grade) &&
+        (needle === '' || e.name.toLocaleLowerCase('vi').includes(needle) || e.employeeId.includes(needle)),
+    );
+  }, [ranking, grade, search]);
+
+  const chartRows: DistributionRow[] = [
+    ...(ranking
+      ? [
+          {
+            id: ranking.unitId,
+            label: `${ranking.unitName} (chỉ đơn vị)`,
+            distribution: ranking.distribution,
+          },
+        ]
+      : []),
+    ...(data.data?.children ?? []).map((r) => ({
+      id: r.unitId,
+      label: r.unitName,
+      distribution: r.distribution,
+    })),
+  ];
+  const inflation = [...(ranking ? [ranking] : []), ...(data.data?.children ?? [])];
+
+  const recompute = async () => {
+    const done = await compute.run(
+      () => api.post(`/v1/periods/${period}/rankings`, {}),
+      `Đã tính lại xếp hạng ${formatPeriod(period)}.`,
+    );
+    if (done) data.reload();
+  };
+
+  const fetchFile = (kind: 'csv' | 'xlsx') =>
+    download.run(
+      async () => {
+        const { blob, filename } =
+          kind === 'csv'
+            ? await api.file(
+                `/v1/units/${encodeURIComponent(unitId)}/rankings/${period}`,
+                'text/csv',
+                `xep-hang-${unitId}-${period}.csv`,
+              )
+            : await api.file(
+                `/v1/exports/units/${encodeURIComponent(unitId)}/rankings/${period}`,
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+                `xep-hang-${unitId}-${period}.xlsx`,
+              );
+        saveBlob(blob, filename);
+      },
+      kind === 'csv' ? 'Đã tải tệp CSV.' : 'Đã tải tệp Excel.',
+    );
+
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>Xếp hạng và thống kê</h1>
+      <form class="toolbar" aria-label="Bộ lọc" onSubmit={(e) => e.preventDefault()}>
+        <div class="field field-inline">
+          <label for="rank-unit">Đơn vị</label>
+          <select id="rank-unit" value={unitId} onChange={(e) => setQuery({ donvi: e.currentTarget.value })}>
+            {unitOptions.map((u) => (
+              <option key={u.id} value={u.id}>
+                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field field-inline">
+          <label for="rank-period">Kỳ</label>
+          <input
+            id="rank-period"
+            type="month"
+            value={period}
+            onChange={(e) => e.currentTarget.value && setQuery({ ky: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field field-inline">
+          <label for="rank-grade">Xếp loại</label>
+          <select
+            id="rank-grade"
+            value={grade}
+            onChange={(e) => setGrade(e.currentTarget.value as Grade | '')}
+          >
+            <option value="">Tất cả</option>
+            {GRADES.map((g) => (
+              <option key={g} value={g}>
+                {g}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field field-inline">
+          <label for="rank-search">Tìm theo tên</label>
+          <input
+            id="rank-search"
+            type="search"
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+        </div>
+      </form>
+      <ErrorNotice error={units.error ?? data.error} />
+      {(data.loading || units.loading) && !data.data && <Loading />}
+      {isHr(me.roles) && (
+        <p class="actions">
+          <button type="button" disabled={compute.busy} onClick={() => void recompute()}>
+            Tính lại xếp hạng {formatPeriod(period)}
+          </button>
+        </p>
+      )}
+      <ErrorNotice error={compute.error} />
+      <SuccessNotice message={compute.success ?? download.success} />
+      {data.data?.missing && <p class="notice notice-info">{data.data.missing}</p>}
+      {ranking && (
+        <Section title={`${ranking.unitName} — ${formatPeriod(period)}`} id="ranking-title">
+          <p class="muted">
+            Tính lúc {formatDateTime(ranking.computedAt)} · Đã phê duyệt {ranking.participation.approved}/
+            {ranking.participation.evaluated} · Đã nộp {ranking.participation.submitted} · Chưa nộp{' '}
+            {ranking.participation.missing} · Trễ hạn {ranking.participation.late}
+          </p>
+          {ranking.quota && (
+            <p class={ranking.quota.ok ? '' : 'notice notice-warn'}>
+              Loại A: {ranking.quota.used}/{ranking.quota.limit} suất
+              {ranking.quota.ok ? '' : ' — vượt tỷ lệ cho phép'}
+            </p>
+          )}
+          <div class="actions">
+            <button type="button" disabled={download.busy} onClick={() => void fetchFile('csv')}>
+              Tải CSV
+            </button>
+            <button type="button" disabled={download.busy} onClick={() => void fetchFile('xlsx')}>
+              Tải Excel (XLSX)
+            </button>
+          </div>
+          <ErrorNotice error={download.error} />
+          <div class="table-wrap" hidden={rows.length === 0}>
+            <table class="list" data-testid="ranking-table">
+              <caption class="sr-only">Bảng xếp hạng {ranking.unitName}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    Hạng
+                  </th>
+                  <th scope="col">Họ và tên</th>
+                  <th scope="col" class="num">
+                    Tổng điểm
+                  </th>
+                  <th scope="col">Xếp loại</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((e) => (
+                  <tr key={e.employeeId}>
+                    <td class="num">{e.rank}</td>
+                    <th scope="row">
+                      {e.name} <span class="muted">{e.employeeId}</span>
+                    </th>
+                    <td class="num">{formatPoints(e.total)}</td>
+                    <td>
+                      <GradeBadge grade={e.grade} /> <span class="hide-narrow">{e.gradeLabel}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {rows.length === 0 && (
+            <p class="muted">Không có ai khớp bộ lọc (chỉ người đã được phê duyệt có trong bảng).</p>
+          )}
+        </Section>
+      )}
+      {chartRows.length > 0 && (
+        <Section title="Phân bố xếp loại" id="chart-section">
+          <GradeDistributionChart
+            rows={chartRows}
+            title={`Phân bố xếp loại theo đơn vị, ${formatPeriod(period)}`}
+          />
+        </Section>
+      )}
+      {data.data?.subunits && data.data.subunits.entries.length > 0 && (
+        <Section title="Xếp hạng các đơn vị trực thuộc" id="league-title">
+          <div class="table-wrap">
+            <table class="list" data-testid="league-table">
+              <caption class="sr-only">Các đơn vị trực thuộc xếp theo điểm trung bình</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    Hạng
+                  </th>
+                  <th scope="col">Đơn vị</th>
+                  <th scope="col" class="num">
+                    Điểm TB
+                  </th>
+                  <th scope="col" class="num">
+                    Tỷ lệ A
+                  </th>
+                  <th scope="col" class="num">
+                    Đã phê duyệt
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.data.subunits.entries.map((s) => (
+                  <tr key={s.unitId}>
+                    <td class="num">{s.rank}</td>
+                    <th scope="row">
+                      <a
+                        href={`/xep-hang?donvi=${encodeURIComponent(s.unitId)}&ky=${period}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          setQuery({ donvi: s.unitId });
+                        }}
+                      >
+                        {s.name}
+                      </a>
+                    </th>
+                    <td class="num">{formatPoints(s.meanTotal)}</td>
+                    <td class="num">{formatPercent(s.shareA)}</td>
+                    <td class="num">{formatPercent(s.participation)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      )}
+      {inflation.length > 0 && (
+        <Section title="Dấu hiệu đánh giá hình thức, nương tay" id="inflation-title">
+          <p class="muted">
+            Tỷ lệ loại A cao bất thường, mọi người cùng một mức, tự chấm cao hơn nhiều so với người nhận xét,
+            hay nhận xét sao chép giống hệt nhau.
+          </p>
+          <div class="table-wrap">
+            <table class="list" data-testid="inflation-table">
+              <caption class="sr-only">Dấu hiệu theo đơn vị</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Đơn vị</th>
+                  <th scope="col" class="num">
+                    Đã duyệt
+                  </th>
+                  <th scope="col" class="num">
+                    Tỷ lệ A
+                  </th>
+                  <th scope="col" class="num">
+                    Tự chấm − người nhận xét
+                  </th>
+                  <th scope="col" class="num">
+                    Nhận xét trùng
+                  </th>
+                  <th scope="col">Dấu hiệu</th>
+                </tr>
+              </thead>
+              <tbody>
+                {inflation.map((r) => (
+                  <tr key={r.unitId}>
+                    <th scope="row">{r.unitName}</th>
+                    <td class="num">{r.inflation.approved}</td>
+                    <td class="num">{formatPercent(r.inflation.shareA / 100)}</td>
+                    <td class="num">
+                      {r.inflation.meanSelfMinusReview === null
+                        ? '—'
+                        : `${r.inflation.meanSelfMinusReview > 0 ? '+' : ''}${formatPoints(r.inflation.meanSelfMinusReview)}`}
+                    </td>
+                    <td class="num">{r.inflation.identicalComments}</td>
+                    <td>
+                      {r.inflation.signals.length === 0 ? (
+                        <span class="muted">Không có</span>
+                      ) : (
+                        <ul class="plain signals">
+                          {r.inflation.signals.map((s) => (
+                            <li key={s} class="badge badge-warn">
+                              {INFLATION_LABELS[s]}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      )}
+    </main>
+  );
+}
