@@ -5,9 +5,11 @@
 import { periodOf } from '../../shared/domain/calendar.ts';
 import { DEMO_ACCOUNTS } from './demo-data.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
+import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
 import { startLocalServer } from './server.ts';
+import { createWebApp, ensureWebBuild, serveWebApp, WEB_BUILD_MISSING } from './web-static.ts';
 
 const started = Date.now();
 
@@ -15,13 +17,25 @@ async function main() {
   const env = readLocalEnv();
   const runtime = await startLocalRuntime(env);
   const tokenKey = loadLocalTokenKey(env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR);
-  const server = await startLocalServer({ port: env.PORT, tokenKey, host: '127.0.0.1' });
+  const jobs = localJobs({ db: runtime.db });
+  const server = await startLocalServer({
+    port: env.PORT,
+    tokenKey,
+    host: '127.0.0.1',
+    extensions: [jobs.extension],
+  });
+  // The jobs fire on their schedule (Asia/Ho_Chi_Minh) inside the server; LOCAL_SCHEDULER=off keeps them manual.
+  const stopScheduler = process.env.LOCAL_SCHEDULER === 'off' ? () => undefined : jobs.startScheduler();
+  let webBuilding = true;
+  const web = createWebApp({ building: () => webBuilding });
+  serveWebApp(server.server, web);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: đang dừng… (stopping)`);
+    stopScheduler();
     await server.close();
     await runtime.stop();
     process.exit(0);
@@ -32,13 +46,17 @@ async function main() {
   const url = server.url.replace('127.0.0.1', 'localhost');
   const period = periodOf(new Date().toISOString()) ?? '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const engine = runtime.engine ? `DynamoDB Local ${runtime.engine.endpoint}` : `DynamoDB ${env.DYNAMODB_ENDPOINT}`;
+  const engine = runtime.engine
+    ? `DynamoDB Local ${runtime.engine.endpoint}`
+    : `DynamoDB ${env.DYNAMODB_ENDPOINT}`;
   const seed = runtime.seeded
     ? `dữ liệu mẫu: ${runtime.seeded.units} đơn vị, ${runtime.seeded.staff} nhân sự, kỳ ${runtime.seeded.period} đã mở`
     : 'dữ liệu có sẵn (không nạp lại dữ liệu mẫu)';
+  const webLine = `Giao diện web: ${url}/  (chọn tài khoản mẫu để đăng nhập)`;
   console.log(`
 Hệ thống đánh giá, xếp loại hằng tháng — API đang chạy tại ${url}  (sẵn sàng sau ${seconds} s)
   ${engine}, bảng ${env.TABLE_NAME}; ${seed}
+  ${webLine}
   OpenAPI: ${url}/v1/openapi.json (cần token)
 
 Tài khoản mẫu (POST /local/token với employeeId và groups):
@@ -49,8 +67,17 @@ Thử ngay (copy-paste):
   curl -s ${url}/v1/me -H "authorization: Bearer $TOKEN"
   curl -s -X PUT ${url}/v1/evaluations/stc-ns-03/${period}/self-assessment -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"scores":{"discipline":18,"duties":62.5,"bonus":5},"comment":"Hoàn thành tốt nhiệm vụ tháng này."}'
 
+Tác vụ định kỳ chạy theo lịch (giờ Việt Nam)${process.env.LOCAL_SCHEDULER === 'off' ? ' — đang tắt (LOCAL_SCHEDULER=off)' : ''}; chạy ngay: npm run job -- <tên> [kỳ]
+  Lịch: ${url}/local/jobs   Hộp thư nhắc việc: ${url}/local/outbox
+
 Ctrl-C để dừng (DynamoDB Local dừng theo).
 `);
+  // npm ci builds the web app (postinstall); after an edit under web/ it is rebuilt here, without delaying the API.
+  const built = await ensureWebBuild();
+  webBuilding = false;
+  if (built.status === 'built') console.log(`Giao diện web: đã build lại (${built.seconds.toFixed(1)} s).`);
+  if (built.status === 'failed')
+    console.error(`Giao diện web: build lỗi: ${built.message}\n${WEB_BUILD_MISSING}`);
 }
 
 main().catch((error: unknown) => {

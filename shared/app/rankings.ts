@@ -9,13 +9,14 @@ import { divideRoundHalfUp, toPoints } from '../domain/points.ts';
 import { quotaStatus } from '../domain/quota.ts';
 import { annualResult, basisPoints, inflationSignals, rankSubunits, rankUnit } from '../domain/rankings.ts';
 import { DEFAULT_RUBRIC_ID } from '../domain/rubrics.ts';
+import type { EvaluationFlags, EvaluationStatus, Grade, Hundredths } from '../domain/types.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import type { Db } from '../store/client.ts';
 import {
   getUnitPeriod,
   listEmployeeEvaluations,
   listQueue,
-  type StoredEvaluation,
+  type UnitPeriodCounters,
 } from '../store/evaluation-store.ts';
 import { keys } from '../store/keys.ts';
 import { type Employee, listUnitStaff, listUnits, type Unit } from '../store/org-store.ts';
@@ -43,15 +44,53 @@ function mostCommon<T>(values: T[]): T | null {
   return best;
 }
 
-/** The unit's own snapshot (without its subtree figures, which need its children). */
+/**
+ * What a ranking reads of an evaluation. A stored evaluation is one; the ranking job asks DynamoDB for these
+ * attributes only (`RANKING_ATTRIBUTES`), a third of the item.
+ */
+export interface RankingRow {
+  employeeId: string;
+  employeeName: string;
+  status: EvaluationStatus;
+  rubricId: string;
+  rubricVersion: number;
+  /** Absent when projected from an item whose flags were never set. */
+  flags?: EvaluationFlags;
+  selfAssessment: { total: Hundredths; submittedAt: string | null } | null;
+  review: { total: Hundredths; comment: string | null } | null;
+  decision: { total: Hundredths; grade: Grade; comment: string | null } | null;
+}
+
+export const RANKING_ATTRIBUTES = [
+  'employeeId',
+  'employeeName',
+  'status',
+  'rubricId',
+  'rubricVersion',
+  'flags',
+  'selfAssessment.total',
+  'selfAssessment.submittedAt',
+  'review.total',
+  'review.comment',
+  'decision.total',
+  'decision.grade',
+  'decision.comment',
+] as const;
+
+/**
+ * The unit's own snapshot (without its subtree figures, which need its children). `evaluations` and `counters`
+ * are read here unless the caller has them already (the ranking job reads a few units' in one request).
+ */
 export async function computeUnitSnapshot(
   db: Db,
   unit: Pick<Unit, 'id' | 'name'>,
   period: string,
   computedAt: string,
-  evaluations?: StoredEvaluation[],
+  evaluations?: readonly RankingRow[],
+  counters?: Pick<UnitPeriodCounters, 'evaluated' | 'outstanding'>,
 ): Promise<Omit<RankingSnapshot, 'subtree'> & { own: SubtreeFigures }> {
-  const rows = evaluations ?? (await listQueue(db, keys.unitEvaluations(unit.id, period)));
+  const rows: readonly RankingRow[] =
+    evaluations ?? (await listQueue(db, keys.unitEvaluations(unit.id, period)));
   const ranking = rankUnit(
     rows.map((e) => ({
       employeeId: e.employeeId,
@@ -59,7 +98,7 @@ export async function computeUnitSnapshot(
       status: e.status,
       total: e.status === 'APPROVED' ? (e.decision?.total ?? null) : null,
       grade: e.status === 'APPROVED' ? (e.decision?.grade ?? null) : null,
-      flags: e.flags,
+      flags: e.flags ?? {},
       selfTotal: e.selfAssessment?.submittedAt ? e.selfAssessment.total : null,
       reviewTotal: e.review?.total ?? null,
     })),
@@ -72,11 +111,11 @@ export async function computeUnitSnapshot(
     const [id = DEFAULT_RUBRIC_ID, version = '1'] = rubricKey.split('@');
     rubricId = id;
     const rubric = await getRubricVersion(db, id, Number(version));
-    const counters = await getUnitPeriod(db, unit.id, period);
+    const { evaluated, outstanding } = counters ?? (await getUnitPeriod(db, unit.id, period));
     if (rubric) {
       quota = quotaStatus(rubric.quota, {
-        evaluated: counters.evaluated,
-        outstanding: counters.outstanding,
+        evaluated,
+        outstanding,
         counts: ranking.distribution,
       });
     }

@@ -1,0 +1,575 @@
+/**
+ * `npm run bench -- rankings [--staff 170000] [--units 3000] [--rounds 2] [--concurrency 8] [--jobs all|rankings]`
+ *
+ * Seeds the generated city (functions/local/city.ts: one month, mostly approved) into an in-memory DynamoDB
+ * Local, then measures, in alternating rounds (this machine is noisy):
+ * - compute-rankings as the local runner runs it (inline fan-out, `concurrency` units at a time): wall time,
+ *   peak memory of this process, capacity consumed;
+ * - the bare cost of reading the same items with the same Queries at the same concurrency (the units, and per
+ *   unit its record, its evaluations page by page, its counters), doing nothing with them.
+ * With `--jobs all` it then runs the other jobs once on the same city (annual-rollup, remind on the approval
+ * deadline, open-period of the next month, a sample of API transitions on the new drafts, close-period) and
+ * measures their capacity too, and prints the monthly AWS estimate for Hanoi with the prices it assumes.
+ *
+ * Capacity: every request asks for ReturnConsumedCapacity=TOTAL. DynamoDB Local reports read and write units
+ * by item size (GSI writes included), except for transactions: their write units are worked out from the
+ * request (see `transactWriteUnits`) and doubled as AWS bills them.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { cityItemCount, cityItems, generateCity, writeItems } from '../functions/local/city.ts';
+import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
+import { transition } from '../shared/app/evaluations.ts';
+import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
+import { batchGet, batchPut } from '../shared/jobs/batch.ts';
+import { packUnits, rankingQuery } from '../shared/jobs/compute-rankings.ts';
+import { runJobInline } from '../shared/jobs/runner.ts';
+import { createDb, type Db } from '../shared/store/client.ts';
+import { createTableIfMissing } from '../shared/store/create-table.ts';
+import { listQueue, listUnitPeriods } from '../shared/store/evaluation-store.ts';
+import { keys } from '../shared/store/keys.ts';
+import { listUnits } from '../shared/store/org-store.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prices assumed (USD, Asia Pacific (Singapore) ap-southeast-1, the region nearest Hanoi, on-demand; check the
+// AWS pricing pages before relying on them).
+export const PRICES = {
+  /** DynamoDB on-demand, per million write request units (standard table class). */
+  writePerMillion: 0.7125,
+  /** DynamoDB on-demand, per million read request units. */
+  readPerMillion: 0.1425,
+  /** DynamoDB storage per GB-month (the first 25 GB are free), and continuous backups (PITR) per GB-month. */
+  storagePerGbMonth: 0.285,
+  pitrPerGbMonth: 0.228,
+  /** Lambda, Arm64, per GB-second and per million requests. */
+  lambdaPerGbSecond: 0.0000133334,
+  lambdaPerMillionRequests: 0.2,
+  /** EventBridge Scheduler per million invocations (14 million a month are free). */
+  schedulerPerMillion: 1.0,
+  /** SQS standard per million requests (the first million a month are free). */
+  sqsPerMillion: 0.4,
+  /** SES per 1,000 e-mails (outside the target: shown apart). */
+  sesPerThousand: 0.1,
+};
+
+interface Meter {
+  read: number;
+  write: number;
+  requests: number;
+}
+const emptyMeter = (): Meter => ({ read: 0, write: 0, requests: 0 });
+
+const METERED = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+  'TransactGetItemsCommand',
+]);
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+const TRANSACTIONS = new Set(['TransactWriteItemsCommand', 'TransactGetItemsCommand']);
+
+const GSI_KEYS = ['gsi1pk', 'gsi2pk', 'gsi3pk'];
+
+/**
+ * Write units of a TransactWriteItems as AWS bills it, from its input: DynamoDB Local reports a wrong figure
+ * for transactions of more than two items. Per Put: its size in KB (rounded up) for the table and again for
+ * each index the item is in (all indexes project ALL); per Update: one unit for the table, one more for a
+ * unit's period counters (in gsi1), since the items updated this way are all under 1 KB; per check: one unit;
+ * all doubled, as transactional writes are.
+ */
+function transactWriteUnits(input: unknown): number {
+  const items = ((input as { TransactItems?: unknown[] }).TransactItems ?? []) as {
+    Put?: { Item: Record<string, unknown> };
+    Update?: { Key: Record<string, unknown> };
+  }[];
+  let units = 0;
+  for (const t of items) {
+    const put = t.Put?.Item;
+    if (put) {
+      const kb = Math.ceil(Buffer.byteLength(JSON.stringify(put)) / 1024);
+      units += kb * (1 + GSI_KEYS.filter((k) => k in put).length);
+    } else if (t.Update) units += String(t.Update.Key.sk).startsWith('PERIOD#') ? 2 : 1;
+    else units += 1;
+  }
+  return units * 2;
+}
+
+/** Adds ReturnConsumedCapacity to every data request and sums what comes back into `meter.current`. */
+function attachMeter(db: Db): { current: Meter } {
+  const state = { current: emptyMeter() };
+  db.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      if (!METERED.has(command)) return next(args);
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
+        CapacityUnits?: number;
+      }[];
+      const units =
+        command === 'TransactWriteItemsCommand'
+          ? transactWriteUnits(args.input)
+          : list.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0) * (TRANSACTIONS.has(command) ? 2 : 1);
+      if (WRITES.has(command)) state.current.write += units;
+      else state.current.read += units;
+      state.current.requests++;
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter' },
+  );
+  return state;
+}
+
+/** Peak memory of this process while `work` runs (sampled every 20 ms), above what it used before. */
+async function measure<T>(meterState: { current: Meter }, work: () => Promise<T>) {
+  if (global.gc) global.gc();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 20);
+  meterState.current = emptyMeter();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  const cpuUsed = process.cpuUsage(cpu);
+  clearInterval(timer);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  return {
+    result,
+    ms,
+    meter: meterState.current,
+    peakRssMb: peakRss / 2 ** 20,
+    peakHeapMb: peakHeap / 2 ** 20,
+    heapGrowthMb: (peakHeap - base.heapUsed) / 2 ** 20,
+    cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+  };
+}
+
+/**
+ * The reads compute-rankings makes for its units, the same requests in the same grouping and concurrency, and
+ * nothing else: the units, their sizes (to group them), per group the units' records and counters in one
+ * request, per unit its evaluations page by page (the same projection).
+ */
+async function bareRead(db: Db, period: string, concurrency: number): Promise<number> {
+  const units = await listUnits(db);
+  const sizes = new Map((await listUnitPeriods(db, period)).map((c) => [c.unitId, c.evaluated]));
+  const groups = packUnits(
+    units.map((u) => u.id),
+    sizes,
+  );
+  let items = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < groups.length) {
+        const group = groups[next++] ?? [];
+        await batchGet(
+          db,
+          group.flatMap((id) => [keys.unitKey(id), keys.unitPeriodKey(id, period)]),
+          { consistent: true },
+        );
+        for (const id of group) {
+          let startKey: Record<string, unknown> | undefined;
+          do {
+            const page = await db.doc.send(new QueryCommand(rankingQuery(db, id, period, startKey)));
+            items += page.Items?.length ?? 0;
+            startKey = page.LastEvaluatedKey;
+          } while (startKey);
+        }
+      }
+    }),
+  );
+  return items;
+}
+
+function args(argv: string[]) {
+  const o = {
+    staff: 170_000,
+    units: 3_000,
+    rounds: 2,
+    concurrency: 8,
+    jobs: 'all' as 'all' | 'rankings',
+    sample: 300,
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`missing value for ${name}`);
+    if (name === '--staff') o.staff = Number(value);
+    else if (name === '--units') o.units = Number(value);
+    else if (name === '--rounds') o.rounds = Number(value);
+    else if (name === '--concurrency') o.concurrency = Number(value);
+    else if (name === '--sample') o.sample = Number(value);
+    else if (name === '--jobs' && (value === 'all' || value === 'rankings')) o.jobs = value;
+    else throw new Error(`unknown option ${name} ${value}`);
+  }
+  return o;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+export async function run(argv: string[]): Promise<void> {
+  const o = args(argv);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(
+    `rankings benchmark: ${fmt(o.staff)} staff, ${fmt(o.units)} units, concurrency ${o.concurrency}, ${o.rounds} rounds`,
+  );
+  const engine = await startDynamoDbLocal({ dataDir: null });
+  const db = createDb({ tableName: 'bench-rankings', endpoint: engine.endpoint });
+  try {
+    await createTableIfMissing(db.client, db.tableName);
+    const meter = attachMeter(db);
+    const city = generateCity({ staff: o.staff, units: o.units, months: 1, lastPeriod: '2026-03' });
+    const period = city.periods[city.periods.length - 1] ?? '2026-03';
+    const total = cityItemCount(city);
+    let lastPrint = 0;
+    const seed = await measure(meter, () =>
+      writeItems(db, cityItems(city), {
+        concurrency: 12,
+        onProgress: (n) => {
+          if (Date.now() - lastPrint > 5000) {
+            lastPrint = Date.now();
+            log(`  seeding ${fmt((100 * n) / total, 1)}%`);
+          }
+        },
+      }),
+    );
+    const evaluations =
+      (await listUnits(db)).length > 0 ? await countEvaluations(db, period, o.concurrency) : 0;
+    log(
+      `seeded ${fmt(seed.result)} items in ${fmt(seed.ms / 1000, 1)} s (${fmt(seed.result / (seed.ms / 1000))} items/s); ${fmt(evaluations)} evaluations in ${period}`,
+    );
+    const seedWriteUnitsPerEvaluation = seed.meter.write / Math.max(1, seed.result);
+
+    // One unmeasured pass first: the JIT of both processes and DynamoDB Local's caches warm up on it.
+    await bareRead(db, period, o.concurrency);
+    const bare: Awaited<ReturnType<typeof measure<number>>>[] = [];
+    const job: Awaited<ReturnType<typeof measure<unknown>>>[] = [];
+    const writes: Awaited<ReturnType<typeof measure<void>>>[] = [];
+    for (let round = 0; round < o.rounds; round++) {
+      const b = await measure(meter, () => bareRead(db, period, o.concurrency));
+      bare.push(b);
+      const j = await measure(meter, () =>
+        runJobInline(db, 'compute-rankings', { target: period, fresh: true, concurrency: o.concurrency }),
+      );
+      job.push(j);
+      // The floor of any implementation: the same reads, plus writing the same snapshots in plain batches.
+      const outputs = await snapshotsOf(db, period);
+      const w = await measure(meter, () => batchPut(db, outputs, o.concurrency));
+      writes.push(w);
+      log(
+        `  round ${round + 1}: bare read ${fmt(b.ms / 1000, 2)} s (node CPU ${fmt(b.cpuMs / 1000, 2)} s), compute-rankings ${fmt(j.ms / 1000, 2)} s (node CPU ${fmt(j.cpuMs / 1000, 2)} s) (×${fmt(j.ms / b.ms, 2)}); writing its ${fmt(outputs.length)} snapshots in batches ${fmt(w.ms / 1000, 2)} s`,
+      );
+    }
+    const bareMs = median(bare.map((b) => b.ms));
+    const jobMs = median(job.map((j) => j.ms));
+    const lastJob = job[job.length - 1];
+    const lastBare = bare[bare.length - 1];
+    if (!lastJob || !lastBare) throw new Error('no rounds');
+
+    const lines: string[] = [];
+    const out = (line = '') => lines.push(line);
+    out(
+      `### compute-rankings at ${fmt(o.staff)} staff / ${fmt(o.units)} units (${fmt(evaluations)} evaluations), DynamoDB Local in memory`,
+    );
+    out();
+    out(
+      '| | wall time (median) | ratio | node CPU | peak RSS | peak heap | heap growth | read units | write units | requests |',
+    );
+    out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const row = (name: string, ms: number, m: (typeof job)[number]) =>
+      out(
+        `| ${name} | ${fmt(ms / 1000, 2)} s | ${fmt(ms / bareMs, 2)}× | ${fmt(m.cpuMs / 1000, 2)} s | ${fmt(m.peakRssMb)} MB | ${fmt(m.peakHeapMb)} MB | ${fmt(m.heapGrowthMb)} MB | ${fmt(m.meter.read, 1)} | ${fmt(m.meter.write, 1)} | ${fmt(m.meter.requests)} |`,
+      );
+    row('bare read, same Queries', bareMs, lastBare as (typeof job)[number]);
+    row('compute-rankings job', jobMs, lastJob);
+    const floorMs = bareMs + median(writes.map((w) => w.ms));
+    out();
+    out(
+      `I/O floor (the bare read plus writing the job's ${fmt(city.units.length * 2)}-odd result items in plain batches, median ${fmt(floorMs / 1000, 2)} s): the job takes ${fmt(jobMs / floorMs, 2)}× that.`,
+    );
+    out();
+    out(
+      `Rounds (bare / job, seconds): ${bare.map((b, i) => `${fmt(b.ms / 1000, 2)} / ${fmt((job[i]?.ms ?? 0) / 1000, 2)}`).join('; ')}.`,
+    );
+    out(
+      `Per employee per month: ${fmt(lastJob.meter.read / evaluations, 3)} read units and ${fmt(lastJob.meter.write / evaluations, 3)} write units per compute-rankings run (bare read: ${fmt(lastBare.meter.read / evaluations, 3)} read units).`,
+    );
+    out(
+      `Seeding: ${fmt(seed.result)} items in ${fmt(seed.ms / 1000, 1)} s; ${fmt(seedWriteUnitsPerEvaluation, 2)} write units per item on average.`,
+    );
+
+    const perEval: Record<string, { read: number; write: number; ms: number; requests: number }> = {
+      'compute-rankings': {
+        read: lastJob.meter.read / evaluations,
+        write: lastJob.meter.write / evaluations,
+        ms: jobMs,
+        requests: lastJob.meter.requests,
+      },
+    };
+    if (o.jobs === 'all') {
+      const year = period.slice(0, 4);
+      const d = deadlinesFor(period);
+      const steps: [string, () => Promise<unknown>][] = [
+        [
+          'annual-rollup',
+          () => runJobInline(db, 'annual-rollup', { target: year, fresh: true, concurrency: o.concurrency }),
+        ],
+        [
+          'remind (approval deadline day)',
+          () =>
+            runJobInline(db, 'remind', {
+              now: new Date(`${d.approval.slice(0, 10)}T08:00:00+07:00`),
+              concurrency: o.concurrency,
+            }),
+        ],
+        [
+          'open-period (next month)',
+          () =>
+            runJobInline(db, 'open-period', {
+              target: nextPeriod(period) ?? '',
+              now: new Date(deadlinesFor(nextPeriod(period) ?? '').opensAt),
+              concurrency: o.concurrency,
+            }),
+        ],
+        ['API transitions (sample)', () => apiSample(db, nextPeriod(period) ?? '', o.sample)],
+        [
+          'close-period',
+          () => runJobInline(db, 'close-period', { now: new Date(d.closesAt), concurrency: o.concurrency }),
+        ],
+      ];
+      out();
+      out('### Capacity of every job on the same city');
+      out();
+      out('| job | wall time | read units | write units | requests | read / employee | write / employee |');
+      out('|---|---:|---:|---:|---:|---:|---:|');
+      out(
+        `| compute-rankings | ${fmt(jobMs / 1000, 1)} s | ${fmt(lastJob.meter.read)} | ${fmt(lastJob.meter.write)} | ${fmt(lastJob.meter.requests)} | ${fmt(perEval['compute-rankings']?.read ?? 0, 3)} | ${fmt(perEval['compute-rankings']?.write ?? 0, 3)} |`,
+      );
+      for (const [name, work] of steps) {
+        log(`  running ${name}…`);
+        const m = await measure(meter, work);
+        const per = name.startsWith('API') ? o.sample : evaluations;
+        perEval[name] = {
+          read: m.meter.read / per,
+          write: m.meter.write / per,
+          ms: m.ms,
+          requests: m.meter.requests,
+        };
+        out(
+          `| ${name} | ${fmt(m.ms / 1000, 1)} s | ${fmt(m.meter.read)} | ${fmt(m.meter.write)} | ${fmt(m.meter.requests)} | ${fmt(m.meter.read / per, 3)} | ${fmt(m.meter.write / per, 3)} |`,
+        );
+      }
+      out();
+      out(
+        '(API transitions: per evaluation taken through save, submit, review and approve by the use cases.)',
+      );
+      out();
+      lines.push(
+        ...estimate(perEval, {
+          staff: o.staff,
+          units: o.units,
+          evaluations,
+          scale: 170_000 / o.staff,
+          seedWritePerItem: seedWriteUnitsPerEvaluation,
+        }),
+      );
+    }
+    console.log(lines.join('\n'));
+  } finally {
+    db.client.destroy();
+    await engine.stop();
+  }
+}
+
+/** The ranking snapshots and league tables of the period, as stored (to time writing them bare). */
+async function snapshotsOf(db: Db, period: string): Promise<Record<string, unknown>[]> {
+  const units = await listUnits(db);
+  const found = await batchGet(
+    db,
+    units.flatMap((u) => [keys.ranking(u.id, period), keys.subunitRanking(u.id, period)]),
+  );
+  return [...found.values()];
+}
+
+async function countEvaluations(db: Db, period: string, concurrency: number): Promise<number> {
+  const units = await listUnits(db);
+  let n = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < units.length) {
+        const unit = units[next++];
+        if (!unit) continue;
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.tableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unit.id, period).pk },
+            Select: 'COUNT',
+          }),
+        );
+        n += page.Count ?? 0;
+      }
+    }),
+  );
+  return n;
+}
+
+/** A sample of drafts taken through the month as people do it, through the same use cases as the API. */
+async function apiSample(db: Db, period: string, size: number): Promise<number> {
+  const units = (await listUnits(db)).slice(0, 400);
+  const drafts = [];
+  for (const unit of units) {
+    for (const e of await listQueue(db, keys.unitEvaluations(unit.id, period)))
+      if (!e.isUnitHead) drafts.push(e);
+    if (drafts.length >= size) break;
+  }
+  const now = new Date(`${nextPeriod(period)}-02T09:00:00+07:00`);
+  let done = 0;
+  for (const e of drafts.slice(0, size)) {
+    const as = (employeeId: string) => ({ db, principal: { employeeId, groups: [] }, now });
+    const scores = { discipline: 18, duties: 60, bonus: 2 };
+    await transition(
+      as(e.employeeId),
+      e.employeeId,
+      period,
+      { type: 'saveSelfAssessment', scores, comment: 'Hoàn thành nhiệm vụ.' },
+      { ifMatch: null },
+    );
+    await transition(as(e.employeeId), e.employeeId, period, { type: 'submit' }, { ifMatch: null });
+    await transition(
+      as(e.reviewerId),
+      e.employeeId,
+      period,
+      { type: 'review', scores, comment: 'Đạt yêu cầu.' },
+      { ifMatch: null },
+    );
+    await transition(
+      as(e.approverId),
+      e.employeeId,
+      period,
+      { type: 'approve', scores: null, comment: null },
+      { ifMatch: null },
+    );
+    done++;
+  }
+  return done;
+}
+
+/** The monthly bill for Hanoi from the measured units per employee, with every assumption written out. */
+function estimate(
+  per: Record<string, { read: number; write: number; ms: number; requests: number }>,
+  ctx: { staff: number; units: number; evaluations: number; scale: number; seedWritePerItem: number },
+): string[] {
+  const HANOI = 170_000;
+  const r = (name: string) => per[name] ?? { read: 0, write: 0, ms: 0, requests: 0 };
+  const usd = (read: number, write: number) =>
+    (read * PRICES.readPerMillion + write * PRICES.writePerMillion) / 1e6;
+  // Reminder messages: one per person per day at most, over windows of 3 days per step: about 1.5 a person.
+  const messages = HANOI * 1.5;
+  // Per source: full runs a month × units per employee × employees (the other daily runs find nothing: a Query).
+  const sources: { name: string; runs: string; read: number; write: number; seconds: number }[] = [
+    {
+      name: 'compute-rankings',
+      runs: '38 runs (daily, on 2 open periods on days 1–8)',
+      n: 38,
+      key: 'compute-rankings',
+    },
+    { name: 'open-period', runs: '1 run', n: 1, key: 'open-period (next month)' },
+    { name: 'close-period', runs: '1 run (+ 30 that find nothing)', n: 1, key: 'close-period' },
+    { name: 'remind', runs: '9 days with a window', n: 9, key: 'remind (approval deadline day)' },
+    { name: 'annual-rollup', runs: '1 run a year', n: 1 / 12, key: 'annual-rollup' },
+  ].map((s) => ({
+    name: s.name,
+    runs: s.runs,
+    read: HANOI * r(s.key).read * s.n,
+    write: HANOI * r(s.key).write * s.n,
+    // Lambda time: the local wall time × the units worked on at once (each a consumer busy in AWS), scaled.
+    seconds: (8 * r(s.key).ms * s.n * ctx.scale) / 1000,
+  }));
+  // The outbox: put, claim, sent, ~1.5 KB each, per message (not in the remind run measured: few to remind then).
+  const outbox = {
+    name: 'remind: outbox',
+    runs: `${fmt(messages)} messages × 3 writes`,
+    read: 0,
+    write: messages * 3 * 2,
+    seconds: 0,
+  };
+  // The API: the measured use-case transitions (save, submit, review, approve) per evaluation, and as many
+  // reads again for the pages people open.
+  const api = {
+    name: 'API (not a job)',
+    runs: 'every evaluation through 4 transitions, reads ×2 for page views',
+    read: HANOI * r('API transitions (sample)').read * 2,
+    write: HANOI * r('API transitions (sample)').write,
+    seconds: 0,
+  };
+  const rows = [...sources, outbox, api];
+  const jobsUsd = [...sources, outbox].reduce((s, x) => s + usd(x.read, x.write), 0);
+  const apiUsd = usd(api.read, api.write);
+  // Storage: a year of evaluations (table + 3 index copies), their history events, snapshots and annual results.
+  const storageGb = (HANOI * 12 * (ctx.seedWritePerItem + 2)) / 2 ** 20;
+  const storageUsd =
+    Math.max(0, storageGb - 25) * PRICES.storagePerGbMonth + storageGb * PRICES.pitrPerGbMonth;
+  const jobSeconds = sources.reduce((s, x) => s + x.seconds, 0);
+  const apiRequests = HANOI * 12; // ~4 transitions and ~8 reads per employee per month
+  const apiSeconds = apiRequests * 0.1;
+  const lambdaUsd =
+    (jobSeconds + apiSeconds) * PRICES.lambdaPerGbSecond +
+    ((apiRequests + 40 * 3_000 + 31 * 5) / 1e6) * PRICES.lambdaPerMillionRequests;
+  // Lambda's pollers long-poll each of the 3 work queues (~5 pollers, a receive per 20 s each), plus the steps.
+  const sqsRequests = 3 * 5 * 3 * 60 * 24 * 30 + 40 * 3_000;
+  const sqsUsd = Math.max(0, sqsRequests - 1e6) * (PRICES.sqsPerMillion / 1e6);
+  const total = jobsUsd + apiUsd + storageUsd + lambdaUsd + sqsUsd;
+  const ses = (messages / 1000) * PRICES.sesPerThousand;
+  return [
+    '### Monthly AWS estimate for Hanoi (170,000 staff, 3,000 units), on-demand',
+    '',
+    `Prices assumed (USD, ap-southeast-1): DynamoDB ${PRICES.writePerMillion} per million write units, ${PRICES.readPerMillion} per million read units, storage ${PRICES.storagePerGbMonth}/GB-month after 25 GB free, PITR ${PRICES.pitrPerGbMonth}/GB-month; Lambda Arm ${PRICES.lambdaPerGbSecond}/GB-s and ${PRICES.lambdaPerMillionRequests} per million requests; EventBridge Scheduler ${PRICES.schedulerPerMillion} per million after 14 million free; SQS ${PRICES.sqsPerMillion} per million after 1 million free; SES ${PRICES.sesPerThousand} per 1,000 e-mails.`,
+    '',
+    '| DynamoDB requests | runs a month | read units (M) | write units (M) | USD / month |',
+    '|---|---|---:|---:|---:|',
+    ...rows.map(
+      (x) =>
+        `| ${x.name} | ${x.runs} | ${fmt(x.read / 1e6, 2)} | ${fmt(x.write / 1e6, 2)} | ${fmt(usd(x.read, x.write), 2)} |`,
+    ),
+    '',
+    '| item | assumption | USD / month |',
+    '|---|---|---:|',
+    `| DynamoDB, the jobs | the rows above but the API | ${fmt(jobsUsd, 2)} |`,
+    `| DynamoDB, the API | as measured through the use cases | ${fmt(apiUsd, 2)} |`,
+    `| DynamoDB storage + PITR | ~${fmt(storageGb, 1)} GB after a year of data | ${fmt(storageUsd, 2)} |`,
+    `| Lambda | jobs ${fmt(jobSeconds / 3600, 1)} h at 1 GB (measured, scaled), API ${fmt(apiRequests / 1e6, 2)} M requests × 100 ms at 1 GB | ${fmt(lambdaUsd, 2)} |`,
+    '| EventBridge Scheduler | 5 schedules, ~160 invocations: within the free 14 million | 0.00 |',
+    `| SQS (fan-out) | ~${fmt(sqsRequests / 1e6, 2)} M requests, mostly the pollers' long polls | ${fmt(sqsUsd, 2)} |`,
+    `| **total (target < 25)** | | **${fmt(total, 2)}** |`,
+    `| of which the jobs (DynamoDB + their Lambda + SQS) | | ${fmt(jobsUsd + jobSeconds * PRICES.lambdaPerGbSecond + sqsUsd, 2)} |`,
+    `| SES, apart from the target | ${fmt(messages)} reminder e-mails | ${fmt(ses, 2)} |`,
+  ];
+}

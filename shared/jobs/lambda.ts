@@ -1,0 +1,155 @@
+/**
+ * The Lambda adapter of every job. One function per job (see the schedule table) receives either
+ * - the EventBridge Scheduler event `{source: 'aws.scheduler', job, scheduledTime, executionId, attemptNumber}`
+ *   (or, invoked by hand, `{job, target?, fresh?}`): it starts the run. A fanned-out job sends its unit steps to
+ *   its queue (FANOUT_QUEUE_URL) and returns; the others work until done, or until the time budget runs out,
+ *   when they fail on purpose so that Lambda's retry of the asynchronous invocation resumes from the checkpoints;
+ * - an SQS batch from its own queue: each record is one step; failed records are reported in
+ *   `batchItemFailures`, so only they come back (and go to the dead-letter queue after 3 receives).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { JOBS } from '../http/routes.ts';
+import { db as processDb } from '../store/client.ts';
+import { InlineFanOut, SqsFanOut } from './fanout.ts';
+import { localMailer, noMailer, SesMailer } from './outbox.ts';
+import { handleMessage, JOB_DEFINITIONS } from './registry.ts';
+import {
+  type Budget,
+  FANOUT_QUEUE_URL_ENV,
+  type FanOut,
+  type JobContext,
+  JobIncomplete,
+  type JobName,
+  type JobReport,
+  type Mailer,
+  REMINDER_SENDER_ENV,
+  stepMessageSchema,
+} from './types.ts';
+
+export { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV };
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'danh-gia-jobs' });
+
+/** The scheduler passes its context attributes as strings. */
+const scheduledEventSchema = z.object({
+  source: z.literal('aws.scheduler').optional(),
+  job: z.enum(JOBS),
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+  executionId: z.string().optional(),
+  attemptNumber: z.union([z.string(), z.number()]).optional(),
+  /** By hand: the period, year or day to run for; `fresh` starts over instead of resuming. */
+  target: z.string().max(16).optional(),
+  fresh: z.boolean().optional(),
+});
+
+const sqsEventSchema = z.object({
+  Records: z
+    .array(z.object({ messageId: z.string(), body: z.string(), eventSource: z.literal('aws:sqs') }))
+    .min(1),
+});
+
+/** Stop starting new work this long before the timeout: a unit of work fits well within it. */
+const SAFETY_MARGIN_MS = 60_000;
+
+function lambdaBudget(context: Pick<Context, 'getRemainingTimeInMillis'>): Budget {
+  return {
+    check() {
+      if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) throw new JobIncomplete();
+    },
+  };
+}
+
+// Created once per cold start, never per invocation.
+let sqsFanOut: SqsFanOut | undefined;
+let sesMailer: SesMailer | undefined;
+
+function fanOutFromEnv(): FanOut {
+  const url = process.env[FANOUT_QUEUE_URL_ENV];
+  if (url) {
+    sqsFanOut ??= new SqsFanOut(url);
+    return sqsFanOut;
+  }
+  // Not a fanned-out job: its steps, if any, run in this invocation.
+  return new InlineFanOut(8);
+}
+
+function mailerFromEnv(job: JobName): Mailer {
+  const sender = process.env[REMINDER_SENDER_ENV];
+  if (sender) {
+    sesMailer ??= new SesMailer(sender);
+    return sesMailer;
+  }
+  if (job !== 'remind') return noMailer;
+  // In Lambda a reminder job without its sender would mark messages sent that never left: fail loudly instead.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error(`${REMINDER_SENDER_ENV} is not set`);
+  return localMailer;
+}
+
+export interface JobHandlerOptions {
+  database?: typeof processDb;
+  logger?: Pick<Logger, 'info' | 'error'>;
+  fanOut?: () => FanOut;
+  mailer?: () => Mailer;
+}
+
+export type JobEvent = SQSEvent | z.input<typeof scheduledEventSchema>;
+export type JobResult = JobReport | SQSBatchResponse;
+
+export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
+  const database = options.database ?? processDb;
+  const logs = options.logger ?? logger;
+  const log = (message: string, fields: Record<string, unknown> = {}) =>
+    logs.info(message, { job, ...fields });
+  const context = (lambda: Context, now: Date, trigger: JobContext['trigger']): JobContext => ({
+    db: database(),
+    now,
+    trigger,
+    fanOut: options.fanOut?.() ?? fanOutFromEnv(),
+    mailer: options.mailer?.() ?? mailerFromEnv(job),
+    budget: lambdaBudget(lambda),
+    concurrency: 8,
+    log,
+  });
+
+  const base = async (event: unknown, lambda: Context): Promise<JobResult> => {
+    const sqs = sqsEventSchema.safeParse(event);
+    if (sqs.success) {
+      const ctx = context(lambda, new Date(), { kind: 'manual', fresh: false });
+      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+      for (const record of sqs.data.Records) {
+        try {
+          const message = stepMessageSchema.parse(JSON.parse(record.body));
+          if (message.job !== job) throw new Error(`a step of ${message.job} reached the ${job} function`);
+          await handleMessage(ctx, message);
+        } catch (error) {
+          // Reported, not thrown: the other records of the batch are not redone.
+          logs.error('step failed', { job, messageId: record.messageId, error: error as Error });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures };
+    }
+    const scheduled = scheduledEventSchema.parse(event);
+    if (scheduled.job !== job) throw new Error(`the ${job} function was invoked for ${scheduled.job}`);
+    const now = scheduled.scheduledTime ? new Date(scheduled.scheduledTime) : new Date();
+    const trigger: JobContext['trigger'] = scheduled.scheduledTime
+      ? { kind: 'scheduled', id: scheduled.scheduledTime }
+      : { kind: 'manual', fresh: scheduled.fresh ?? false };
+    const ctx = context(lambda, now, trigger);
+    const runs = await JOB_DEFINITIONS[job].start(ctx, scheduled.target);
+    if (ctx.fanOut instanceof InlineFanOut) {
+      ctx.fanOut.attach((message) => handleMessage({ ...ctx, now: new Date() }, message));
+      await ctx.fanOut.drain();
+    }
+    const report: JobReport = { job, at: now.toISOString(), runs };
+    log('job invocation done', {
+      runs: runs.map((r) => ({ scope: r.scope, state: r.state, queued: r.queued })),
+    });
+    return report;
+  };
+
+  return middy<unknown, JobResult, Error, Context>(base);
+}

@@ -1,0 +1,202 @@
+/**
+ * The Lambda adapter as AWS drives it: the scheduler's event starts a fanned-out run whose steps go to the queue;
+ * SQS batches of 5 come back with partial failures reported per record; the time budget hands an unfinished
+ * close to Lambda's retry. The SQS and SES clients are replaced by recorders (the only stand-ins here: the table
+ * is DynamoDB Local).
+ */
+import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deadlinesFor } from '../../../shared/domain/calendar.ts';
+import { SqsFanOut } from '../../../shared/jobs/fanout.ts';
+import { jobHandler } from '../../../shared/jobs/lambda.ts';
+import { SesMailer } from '../../../shared/jobs/outbox.ts';
+import { runJobInline } from '../../../shared/jobs/runner.ts';
+import { getRun } from '../../../shared/jobs/runs.ts';
+import { type FanOut, JobIncomplete, type JobReport, type StepMessage } from '../../../shared/jobs/types.ts';
+import { getPeriod } from '../../../shared/store/period-store.ts';
+import { freshTable } from '../../support/table.ts';
+import { dump, ofType, type SmallCity, smallCity, writeCity } from './support.ts';
+
+const PERIOD = '2026-03';
+const SCHEDULED = '2026-04-01T18:00:00Z';
+
+function lambdaContext(remainingMs: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test-job',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:test-job',
+    memoryLimitInMB: '1024',
+    awsRequestId: 'test',
+    logGroupName: '/aws/lambda/test-job',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const sqsEvent = (records: { id: string; body: string }[]): SQSEvent =>
+  ({
+    Records: records.map((r) => ({
+      messageId: r.id,
+      receiptHandle: r.id,
+      body: r.body,
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-southeast-1:000000000000:compute-rankings',
+      awsRegion: 'ap-southeast-1',
+    })),
+  }) as SQSEvent;
+
+let city: SmallCity;
+const silent = { info: () => undefined, error: () => undefined };
+
+beforeAll(async () => {
+  city = await smallCity('lambda', { staff: 200, units: 12, lastPeriod: PERIOD });
+});
+
+describe('the job Lambda', () => {
+  it('starts from the schedule, sends a step per unit, and finishes from SQS batches with per-record failures', async () => {
+    const queue: StepMessage[] = [];
+    const fanOut: FanOut = { kind: 'sqs', send: async (m) => void queue.push(...m) };
+    const handler = jobHandler('compute-rankings', {
+      database: () => city.db,
+      fanOut: () => fanOut,
+      logger: silent,
+    });
+    const started = (await handler(
+      {
+        source: 'aws.scheduler',
+        job: 'compute-rankings',
+        scheduledTime: SCHEDULED,
+        executionId: 'e1',
+        attemptNumber: '1',
+      },
+      lambdaContext(300_000),
+    )) as JobReport;
+    expect(started.runs).toHaveLength(1);
+    expect(started.runs[0]).toMatchObject({ scope: PERIOD, state: 'new', queued: city.city.units.length });
+    // Small units travel a few to a message; every unit is in exactly one.
+    const queuedUnits = queue.flatMap((m) => m.units ?? []);
+    expect(queuedUnits.sort()).toEqual(city.city.units.map((u) => u.id).sort());
+
+    // The event source mapping's batches of 5, with a poisoned record and a stray one mixed in.
+    let batch = 0;
+    const failures: string[] = [];
+    while (queue.length > 0) {
+      const records = queue.splice(0, 5).map((m, i) => ({ id: `m${batch}-${i}`, body: JSON.stringify(m) }));
+      if (batch === 0) records.push({ id: 'poison', body: '{not json' });
+      if (batch === 1)
+        records.push({
+          id: 'stray',
+          body: JSON.stringify({ ...JSON.parse(records[0]?.body ?? '{}'), job: 'annual-rollup' }),
+        });
+      batch++;
+      const result = (await handler(sqsEvent(records), lambdaContext(300_000))) as SQSBatchResponse;
+      failures.push(...result.batchItemFailures.map((f) => f.itemIdentifier));
+    }
+    expect(failures.sort()).toEqual(['poison', 'stray']);
+    expect((await getRun(city.db, 'compute-rankings', PERIOD))?.status).toBe('DONE');
+
+    // What the queue-driven run stored is what an inline run at the scheduled time stores.
+    const viaQueue = await dump(city.db, ofType('RankingSnapshot', 'SubunitRankingSnapshot'));
+    const twin = await freshTable('lambda-inline');
+    await writeCity(twin, city.city);
+    await runJobInline(twin, 'compute-rankings', { now: new Date(SCHEDULED) });
+    expect(await dump(twin, ofType('RankingSnapshot', 'SubunitRankingSnapshot'))).toEqual(viaQueue);
+
+    // The scheduler retrying the same delivery finds the run done and sends nothing.
+    const retry = (await handler(
+      { source: 'aws.scheduler', job: 'compute-rankings', scheduledTime: SCHEDULED, attemptNumber: '2' },
+      lambdaContext(300_000),
+    )) as JobReport;
+    expect(retry.runs[0]?.state).toBe('done');
+    expect(queue).toHaveLength(0);
+  });
+
+  it('stops before the timeout and lets the retry finish the close from its checkpoints', async () => {
+    const closes = deadlinesFor(PERIOD).closesAt;
+    const handler = jobHandler('close-period', { database: () => city.db, logger: silent });
+    const event = {
+      source: 'aws.scheduler',
+      job: 'close-period',
+      scheduledTime: new Date(closes).toISOString(),
+    } as const;
+    await expect(handler(event, lambdaContext(30_000))).rejects.toBeInstanceOf(JobIncomplete);
+    expect((await getPeriod(city.db, PERIOD))?.status).toBe('CLOSING');
+    const done = (await handler(event, lambdaContext(600_000))) as JobReport;
+    expect(done.runs[0]).toMatchObject({ state: 'resumed', status: 'DONE' });
+    expect((await getPeriod(city.db, PERIOD))?.status).toBe('CLOSED');
+  });
+
+  it('refuses an event meant for another job', async () => {
+    const handler = jobHandler('remind', { database: () => city.db, logger: silent });
+    await expect(handler({ job: 'open-period' }, lambdaContext(600_000))).rejects.toThrow(
+      /invoked for open-period/,
+    );
+  });
+});
+
+describe('the AWS transports', () => {
+  it('SQS: batches of 10, retrying the entries SQS reports as failed', async () => {
+    const calls: SendMessageBatchCommand['input'][] = [];
+    let failOnce = true;
+    const sender = {
+      send: async (command: SendMessageBatchCommand) => {
+        calls.push(command.input);
+        const entries = command.input.Entries ?? [];
+        const failed = failOnce
+          ? [{ Id: entries[0]?.Id ?? '0', SenderFault: false, Code: 'InternalError' }]
+          : [];
+        failOnce = false;
+        return { Successful: [], Failed: failed, $metadata: {} };
+      },
+    };
+    const fanOut = new SqsFanOut('https://sqs.example/queue', sender);
+    const messages: StepMessage[] = Array.from({ length: 23 }, (_, i) => ({
+      v: 1,
+      job: 'open-period',
+      scope: '2026-05',
+      runId: 'r',
+      at: '2026-05-01T00:05:00+07:00',
+      step: 'units',
+      units: [`u${i}`],
+    }));
+    await fanOut.send(messages);
+    const sizes = calls.map((c) => c.Entries?.length);
+    expect(sizes.filter((n) => n !== 1).sort()).toEqual([10, 10, 3]);
+    expect(sizes.filter((n) => n === 1)).toHaveLength(1);
+    const bodies = calls
+      .flatMap((c) => c.Entries ?? [])
+      .map((e) => JSON.parse(e.MessageBody ?? '{}').units[0]);
+    expect(new Set(bodies).size).toBe(23);
+    expect(calls.every((c) => c.QueueUrl === 'https://sqs.example/queue')).toBe(true);
+  });
+
+  it('SES: from the configured sender, UTF-8 subject and text', async () => {
+    const sent: SendEmailCommand['input'][] = [];
+    const mailer = new SesMailer('nhac-viec@example.gov.vn', {
+      send: async (command: SendEmailCommand) => {
+        sent.push(command.input);
+        return { $metadata: {} };
+      },
+    });
+    await mailer.send({ to: 'a@example.vn', subject: 'Nhắc việc', text: 'Kính gửi đồng chí' });
+    expect(sent[0]).toMatchObject({
+      FromEmailAddress: 'nhac-viec@example.gov.vn',
+      Destination: { ToAddresses: ['a@example.vn'] },
+      Content: {
+        Simple: {
+          Subject: { Data: 'Nhắc việc', Charset: 'UTF-8' },
+          Body: { Text: { Data: 'Kính gửi đồng chí', Charset: 'UTF-8' } },
+        },
+      },
+    });
+  });
+});
