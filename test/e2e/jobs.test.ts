@@ -136,7 +136,8 @@ describe('jobs on the local server', () => {
       'Lương Văn Đức',
       78,
       1,
-      '',
+      // Not classified: the grade cell is left empty.
+      undefined,
       'Không xếp loại (dưới 6 tháng)',
     ]);
   });
