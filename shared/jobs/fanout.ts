@@ -4,12 +4,31 @@
  * see infra/stacks/jobs-stack.ts). Locally the same messages go through an in-process queue drained by a few
  * workers, calling the very same step handler, so both paths run the same code.
  */
-import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  SendMessageBatchCommandInput,
+  SendMessageBatchCommandOutput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { FanOut, StepMessage } from './types.ts';
 
-/** The SQS client's one method we use: lets tests observe the calls without a queue. */
+/** The SQS call we use: lets tests observe the calls without a queue. */
 export interface SqsSender {
-  send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput>;
+  send(input: SendMessageBatchCommandInput): Promise<Pick<SendMessageBatchCommandOutput, 'Failed'>>;
+}
+
+/**
+ * The real sender. The SDK module is loaded on first use, not at cold start: the steps that consume the queue
+ * never send, and loading the SQS client would only slow their start.
+ */
+function sqsSender(): SqsSender {
+  let client: SQSClient | undefined;
+  return {
+    async send(input) {
+      const sqs = await import('@aws-sdk/client-sqs');
+      client ??= new sqs.SQSClient({});
+      return client.send(new sqs.SendMessageBatchCommand(input));
+    },
+  };
 }
 
 const SQS_BATCH = 10;
@@ -19,7 +38,7 @@ export class SqsFanOut implements FanOut {
 
   constructor(
     private readonly queueUrl: string,
-    private readonly client: SqsSender = new SQSClient({}),
+    private readonly client: SqsSender = sqsSender(),
   ) {}
 
   async send(messages: readonly StepMessage[]): Promise<void> {
@@ -40,9 +59,7 @@ export class SqsFanOut implements FanOut {
   private async sendBatch(chunk: StepMessage[]): Promise<void> {
     let entries = chunk.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) }));
     for (let attempt = 0; entries.length > 0; attempt++) {
-      const result = await this.client.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-      );
+      const result = await this.client.send({ QueueUrl: this.queueUrl, Entries: entries });
       const failed = new Set((result.Failed ?? []).map((f) => f.Id));
       entries = entries.filter((e) => failed.has(e.Id));
       if (entries.length > 0 && attempt >= 4) {

@@ -6,7 +6,7 @@
  * (`GET /local/outbox`); in AWS the mailer is SES.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client, SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../store/client.ts';
 import { keys } from '../store/keys.ts';
@@ -139,9 +139,21 @@ export const noMailer: Mailer = {
   },
 };
 
-/** The SES client's one method we use: lets tests observe the calls without sending. */
+/** The SES call we use: lets tests observe the calls without sending. */
 export interface SesSender {
-  send(command: SendEmailCommand): Promise<unknown>;
+  send(input: SendEmailCommandInput): Promise<unknown>;
+}
+
+/** The real sender; the SDK module is loaded on first use, not at cold start. */
+function sesSender(): SesSender {
+  let client: SESv2Client | undefined;
+  return {
+    async send(input) {
+      const ses = await import('@aws-sdk/client-sesv2');
+      client ??= new ses.SESv2Client({});
+      return client.send(new ses.SendEmailCommand(input));
+    },
+  };
 }
 
 /** SES v2 from the configured sender (the stack allows that sender only). One client per cold start. */
@@ -150,21 +162,19 @@ export class SesMailer implements Mailer {
 
   constructor(
     private readonly sender: string,
-    private readonly client: SesSender = new SESv2Client({}),
+    private readonly client: SesSender = sesSender(),
   ) {}
 
   async send(mail: Mail): Promise<void> {
-    await this.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.sender,
-        Destination: { ToAddresses: [mail.to] },
-        Content: {
-          Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-          },
+    await this.client.send({
+      FromEmailAddress: this.sender,
+      Destination: { ToAddresses: [mail.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
         },
-      }),
-    );
+      },
+    });
   }
 }

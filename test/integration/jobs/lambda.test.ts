@@ -4,8 +4,8 @@
  * close to Lambda's retry. The SQS and SES clients are replaced by recorders (the only stand-ins here: the table
  * is DynamoDB Local).
  */
-import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deadlinesFor } from '../../../shared/domain/calendar.ts';
@@ -145,12 +145,12 @@ describe('the job Lambda', () => {
 
 describe('the AWS transports', () => {
   it('SQS: batches of 10, retrying the entries SQS reports as failed', async () => {
-    const calls: SendMessageBatchCommand['input'][] = [];
+    const calls: SendMessageBatchCommandInput[] = [];
     let failOnce = true;
     const sender = {
-      send: async (command: SendMessageBatchCommand) => {
-        calls.push(command.input);
-        const entries = command.input.Entries ?? [];
+      send: async (input: SendMessageBatchCommandInput) => {
+        calls.push(input);
+        const entries = input.Entries ?? [];
         const failed = failOnce
           ? [{ Id: entries[0]?.Id ?? '0', SenderFault: false, Code: 'InternalError' }]
           : [];
@@ -180,10 +180,10 @@ describe('the AWS transports', () => {
   });
 
   it('SES: from the configured sender, UTF-8 subject and text', async () => {
-    const sent: SendEmailCommand['input'][] = [];
+    const sent: SendEmailCommandInput[] = [];
     const mailer = new SesMailer('nhac-viec@example.gov.vn', {
-      send: async (command: SendEmailCommand) => {
-        sent.push(command.input);
+      send: async (input: SendEmailCommandInput) => {
+        sent.push(input);
         return { $metadata: {} };
       },
     });
