@@ -24,6 +24,7 @@ import { getPeriod, type Period } from '../store/period-store.ts';
 import { getRubricVersion } from '../store/rubric-store.ts';
 import { Access, hasAnyRelation } from './access.ts';
 import { presentEvaluation, presentHistory } from './present.ts';
+import { refreshRankingsAfterChange } from './rankings.ts';
 
 export interface Caller {
   db: Db;
@@ -183,7 +184,17 @@ export async function transition(
       ? counters.grades
       : null;
     const outcome = await writeTransition(caller.db, evaluation, next, event, decided.gradeChange, guard);
-    if (outcome === 'written') return { evaluation: next, period: periodRecord };
+    if (outcome === 'written') {
+      const changedPublished =
+        action.type === 'decideAppeal' &&
+        periodRecord?.status === 'CLOSED' &&
+        (next.decision?.total !== evaluation.decision?.total ||
+          next.decision?.grade !== evaluation.decision?.grade);
+      // Published rankings must show the result as it now stands.
+      if (changedPublished)
+        await refreshRankingsAfterChange(caller.db, evaluation.unitId, period, now.toISOString());
+      return { evaluation: next, period: periodRecord };
+    }
     // Someone else changed the evaluation or the unit's grades first: decide again on what is there now.
     await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
   }

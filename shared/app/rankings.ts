@@ -19,7 +19,14 @@ import {
   type UnitPeriodCounters,
 } from '../store/evaluation-store.ts';
 import { keys } from '../store/keys.ts';
-import { type Employee, listUnitStaff, listUnits, type Unit } from '../store/org-store.ts';
+import {
+  type Employee,
+  listChildUnits,
+  listUnitStaff,
+  listUnits,
+  type Unit,
+  unitChain,
+} from '../store/org-store.ts';
 import { getPeriod } from '../store/period-store.ts';
 import {
   getRanking,
@@ -413,4 +420,48 @@ export async function readAnnualCsv(caller: Caller, year: number, unitId: string
       r.gradeLabel,
     ]),
   ]);
+}
+
+const EMPTY_FIGURES: SubtreeFigures = { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 };
+
+const subtractFigures = (a: SubtreeFigures, b: SubtreeFigures): SubtreeFigures => ({
+  approved: a.approved - b.approved,
+  evaluated: a.evaluated - b.evaluated,
+  sumTotals: a.sumTotals - b.sumTotals,
+  countA: a.countA - b.countA,
+});
+
+/**
+ * After a published result changed (an accepted appeal), brings the stored rankings up to date: the unit's own
+ * snapshot is recomputed, and the change in its figures is carried up to every ancestor's subtree figures and
+ * league table. Periods still open are left to the daily ranking job; a period never ranked has nothing to fix.
+ */
+export async function refreshRankingsAfterChange(
+  db: Db,
+  unitId: string,
+  period: string,
+  at: string,
+): Promise<void> {
+  const before = await getRanking(db, unitId, period);
+  if (!before) return;
+  const [unit, ...ancestors] = await unitChain(db, unitId);
+  if (!unit) return;
+  const childFigures = async (parentId: string) => {
+    const kids = await listChildUnits(db, parentId);
+    const snapshots = await Promise.all(kids.map((k) => getRanking(db, k.id, period)));
+    return { kids, subtree: new Map(kids.map((k, i) => [k.id, snapshots[i]?.subtree ?? EMPTY_FIGURES])) };
+  };
+  const { subtree: below } = await childFigures(unitId);
+  const oldOwn = [...below.values()].reduce(subtractFigures, before.subtree);
+  const { own: newOwn, ...fresh } = await computeUnitSnapshot(db, unit, period, at);
+  const delta = subtractFigures(newOwn, oldOwn);
+  await putRanking(db, { ...fresh, subtree: addFigures(before.subtree, delta) });
+  // Nearest first: each ancestor's league table reads its children's subtree figures, just updated below it.
+  for (const ancestor of ancestors) {
+    const snapshot = await getRanking(db, ancestor.id, period);
+    if (snapshot)
+      await putRanking(db, { ...snapshot, computedAt: at, subtree: addFigures(snapshot.subtree, delta) });
+    const { kids, subtree } = await childFigures(ancestor.id);
+    await putSubunitRanking(db, subunitSnapshot(ancestor.id, kids, subtree, period, at));
+  }
 }

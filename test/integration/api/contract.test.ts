@@ -326,6 +326,21 @@ describe('closing, publication and appeal', () => {
     expect(decided.body.decision.total).not.toBe(before);
     expect(decided.body.appeal.status).toBe('ACCEPTED');
     expect(decided.body.version).toBe(appeal.body.version + 1);
+
+    // The published rankings follow: the unit's entry, and the parent's league table of its sub-units.
+    const after = await api.call('GET', `/v1/units/stc-gia/rankings/${period}`, { as: 'stc-gia-01' });
+    expect(after.body.entries.find((e: { employeeId: string }) => e.employeeId === 'stc-gia-01').total).toBe(
+      86,
+    );
+    const leagueAfter = await api.call('GET', `/v1/units/stc/subunit-rankings/${period}`, { as: cityHr });
+    const gia = (l: typeof league) => l.body.entries.find((e: { unitId: string }) => e.unitId === 'stc-gia');
+    expect(gia(leagueAfter).meanTotal).toBeGreaterThan(gia(league).meanTotal);
+    // And they equal a full recomputation from scratch.
+    expect((await api.call('POST', `/v1/periods/${period}/rankings`, { as: admin })).status).toBe(200);
+    const recomputed = await api.call('GET', `/v1/units/stc/subunit-rankings/${period}`, { as: cityHr });
+    expect(recomputed.body.entries).toEqual(leagueAfter.body.entries);
+    const stcRecomputed = await api.call('GET', `/v1/units/stc/rankings/${period}`, { as: cityHr });
+    expect(stcRecomputed.status).toBe(200);
   });
 
   it('the annual report counts months and does not classify under six', async () => {
