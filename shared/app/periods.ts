@@ -30,6 +30,7 @@ import {
 import {
   createPeriodIfMissing,
   getPeriod,
+  MAX_SKIPPED_LISTED,
   markClosed,
   markClosing,
   type Period,
@@ -373,7 +374,10 @@ export async function openPeriod(
   );
   const skipped = results.flatMap((r) => r.skipped).sort((a, b) => a.employeeId.localeCompare(b.employeeId));
   await setSkipped(db, period, skipped);
-  return { period: { ...record, skipped }, created: results.reduce((n, r) => n + r.created, 0) };
+  return {
+    period: { ...record, skipped: skipped.slice(0, MAX_SKIPPED_LISTED), skippedCount: skipped.length },
+    created: results.reduce((n, r) => n + r.created, 0),
+  };
 }
 
 export async function periodCounts(db: Db, period: string, unitIds: Set<string> | null) {
@@ -401,6 +405,7 @@ export function presentPeriod(record: Period, counts: Record<EvaluationStatus, n
     appealDeadline: record.appealDeadline,
     counts,
     skipped: record.skipped,
+    skippedCount: record.skippedCount ?? record.skipped.length,
   };
 }
 

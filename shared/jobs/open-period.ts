@@ -14,12 +14,6 @@ import { perUnit, startUnitRun, type UnitJob } from './unit-run.ts';
 /** Who the history records as having opened the drafts. */
 export const SYSTEM_ACTOR = 'system';
 
-/**
- * The period record keeps at most this many skipped employees (sorted by id) for HR: a headless unit of
- * thousands would otherwise outgrow the 400 KB item. The summary carries the full count.
- */
-export const MAX_SKIPPED_LISTED = 1000;
-
 export interface OpenStepResult {
   created: number;
   existing: number;
@@ -56,7 +50,7 @@ export const openPeriodJob: UnitJob<OpenStepResult> = {
         r.skipped.flatMap((g) => g.employeeIds.map((employeeId) => ({ employeeId, reason: g.reason }))),
       )
       .sort((a, b) => a.employeeId.localeCompare(b.employeeId));
-    await setSkipped(ctx.db, run.scope, skipped.slice(0, MAX_SKIPPED_LISTED));
+    await setSkipped(ctx.db, run.scope, skipped);
     let created = 0;
     let existing = 0;
     for (const r of results.values()) {

@@ -23,6 +23,8 @@ export interface Period {
   openedBy: string;
   /** Employees that could not get a draft (e.g. nobody to approve them), kept for HR to fix. */
   skipped: SkippedEmployee[];
+  /** How many were skipped in all (the list keeps the first MAX_SKIPPED_LISTED). */
+  skippedCount?: number;
   closedAt: string | null;
   publishedAt: string | null;
   appealDeadline: string | null;
@@ -62,13 +64,19 @@ export async function createPeriodIfMissing(
   }
 }
 
+/**
+ * The period record keeps at most this many skipped employees (the first by id) for HR: a headless unit of
+ * thousands would otherwise outgrow DynamoDB's 400 KB item. `skippedCount` keeps the full count.
+ */
+export const MAX_SKIPPED_LISTED = 1000;
+
 export async function setSkipped(db: Db, period: string, skipped: SkippedEmployee[]): Promise<void> {
   await db.doc.send(
     new UpdateCommand({
       TableName: db.tableName,
       Key: keys.periodKey(period),
-      UpdateExpression: 'SET skipped = :s',
-      ExpressionAttributeValues: { ':s': skipped },
+      UpdateExpression: 'SET skipped = :s, skippedCount = :n',
+      ExpressionAttributeValues: { ':s': skipped.slice(0, MAX_SKIPPED_LISTED), ':n': skipped.length },
     }),
   );
 }
