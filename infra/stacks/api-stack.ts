@@ -3,7 +3,7 @@
  * route behind the JWT authorizer (Cognito's or the configured OIDC provider's). No `$default` route, so a
  * path that is not in the table is a 404 from API Gateway and never reaches a function.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -18,8 +18,10 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BACKGROUND_JOB_ENV } from '../../shared/app/background-jobs.ts';
 import { FUNCTIONS, type FunctionName, functionAccess, routeKey, routes } from '../../shared/http/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
@@ -80,6 +82,29 @@ export class ApiStack extends Stack {
       );
     }
     this.functions = functions;
+
+    // Opening or closing a period for a whole city outlasts an API request: the periods function hands the work
+    // to the job's own function (shared/app/background-jobs.ts). Named, not referenced: no export between the
+    // stateless stacks. Invoke on those two functions only.
+    const periods = functions.get('periods');
+    if (periods) {
+      const jobArns: string[] = [];
+      for (const [job, env] of Object.entries(BACKGROUND_JOB_ENV)) {
+        const jobFunction = names.functionName('job', job);
+        periods.function.addEnvironment(env, jobFunction);
+        jobArns.push(
+          Stack.of(this).formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: jobFunction,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        );
+      }
+      periods.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: jobArns }),
+      );
+    }
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, {
       authorizerName: 'jwt',

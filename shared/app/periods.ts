@@ -39,6 +39,7 @@ import {
 } from '../store/period-store.ts';
 import { getLatestRubric } from '../store/rubric-store.ts';
 import { Access, subtreeIds } from './access.ts';
+import { type Invoker, startInBackground } from './background-jobs.ts';
 import { rubricIdFor } from './config.ts';
 import type { Caller } from './evaluations.ts';
 import { transition } from './evaluations.ts';
@@ -409,17 +410,23 @@ export function presentPeriod(record: Period, counts: Record<EvaluationStatus, n
   };
 }
 
-export async function openPeriodForCaller(caller: Caller, period: string, deadlines: Deadlines | undefined) {
+export async function openPeriodForCaller(
+  caller: Caller,
+  period: string,
+  deadlines: Deadlines | undefined,
+  invoke?: Invoker,
+) {
   const access = new Access(caller.db, caller.principal, caller.now);
   await requirePeriodManager(access);
-  const { period: record } = await openPeriod(
-    caller.db,
-    period,
-    deadlines,
-    caller.now.toISOString(),
-    caller.principal.employeeId,
-  );
-  return presentPeriod(record, await periodCounts(caller.db, period, null));
+  const at = caller.now.toISOString();
+  const actor = caller.principal.employeeId;
+  // The period and its deadlines are decided now; the drafts follow, here or in the job's own function.
+  const { period: record } = await createPeriodRecord(caller.db, period, deadlines, at, actor);
+  const opened =
+    record.status === 'OPEN' && !(await startInBackground('open-period', period, invoke))
+      ? (await openPeriod(caller.db, period, deadlines, at, actor)).period
+      : record;
+  return presentPeriod(opened, await periodCounts(caller.db, period, null));
 }
 
 export async function readPeriod(caller: Caller, period: string) {
@@ -527,11 +534,18 @@ export async function closePeriod(db: Db, period: string, now: Date, steps: Part
   return { period: closed ?? record, expired: expired.reduce((a, b) => a + b, 0) };
 }
 
-export async function closePeriodForCaller(caller: Caller, period: string) {
+export async function closePeriodForCaller(caller: Caller, period: string, invoke?: Invoker) {
   const access = new Access(caller.db, caller.principal, caller.now);
   await requirePeriodManager(access);
-  const { period: record } = await closePeriod(caller.db, period, caller.now);
-  return presentPeriod(record, await periodCounts(caller.db, period, null));
+  const record = await getPeriod(caller.db, period);
+  if (!record) throw notFound(`Chưa mở kỳ đánh giá ${period}.`);
+  if (record.status === 'OPEN') await markClosing(caller.db, period, caller.now.toISOString());
+  // From CLOSING on, no new work starts; the rest (expiry, rankings, publication) runs here or in the job.
+  const closed =
+    record.status !== 'CLOSED' && (await startInBackground('close-period', period, invoke))
+      ? { ...record, status: 'CLOSING' as const }
+      : (await closePeriod(caller.db, period, caller.now)).period;
+  return presentPeriod(closed, await periodCounts(caller.db, period, null));
 }
 
 export async function computeRankingsForCaller(caller: Caller, period: string) {

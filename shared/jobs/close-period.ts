@@ -14,7 +14,9 @@ import { type RankingStepResult, rankingFinalize, rankingUnitWork } from './comp
 import { beginRun, finishRun, listSteps, stepOnce } from './runs.ts';
 import type { JobContext, RunReport } from './types.ts';
 
-const due = (p: Period, now: Date) => p.status !== 'CLOSED' && Date.parse(p.closesAt) <= now.getTime();
+/** Due once its close time has come, or as soon as a close has begun (by hand through the API, or a run that stopped). */
+const due = (p: Period, now: Date) =>
+  p.status === 'CLOSING' || (p.status === 'OPEN' && Date.parse(p.closesAt) <= now.getTime());
 
 export async function startClosePeriod(ctx: JobContext, target?: string): Promise<RunReport[]> {
   if (target !== undefined && !isValidPeriod(target)) throw new Error(`not a period: ${target}`);

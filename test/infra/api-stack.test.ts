@@ -176,6 +176,31 @@ describe('api stack: functions', () => {
     });
   });
 
+  it('only the periods function may start a job, and only open-period and close-period', () => {
+    for (const name of functionNames) {
+      const statements = roleStatements(app.templates.api, app.names.functionName('http', name));
+      const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      if (name !== 'periods') {
+        expect(invoke, name).toEqual([]);
+        continue;
+      }
+      const [statement] = invoke;
+      if (!statement) throw new Error('the periods function may not invoke anything');
+      expect(invoke).toHaveLength(1);
+      const targets = JSON.stringify(resourcesOf(statement));
+      for (const job of ['open-period', 'close-period'])
+        expect(targets).toContain(`:function:${app.names.functionName('job', job)}`);
+      expect(resourcesOf(statement)).toHaveLength(2);
+      const fn = resources(app.templates.api, 'AWS::Lambda::Function')
+        .map(([, f]) => props(f))
+        .find((f) => f.FunctionName === app.names.functionName('http', 'periods'));
+      expect((fn?.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        OPEN_PERIOD_FUNCTION: app.names.functionName('job', 'open-period'),
+        CLOSE_PERIOD_FUNCTION: app.names.functionName('job', 'close-period'),
+      });
+    }
+  });
+
   it('the docs function has no table access at all', () => {
     const statements = roleStatements(app.templates.api, app.names.functionName('http', 'docs'));
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
