@@ -194,7 +194,8 @@ describe('api stack: functions', () => {
       const fn = resources(app.templates.api, 'AWS::Lambda::Function')
         .map(([, f]) => props(f))
         .find((f) => f.FunctionName === app.names.functionName('http', 'periods'));
-      expect((fn?.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      if (!fn) throw new Error('no periods function');
+      expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
         OPEN_PERIOD_FUNCTION: app.names.functionName('job', 'open-period'),
         CLOSE_PERIOD_FUNCTION: app.names.functionName('job', 'close-period'),
       });
