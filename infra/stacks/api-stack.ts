@@ -39,9 +39,10 @@ export interface ApiAuth {
 export const AUTH_EMPLOYEE_ID_CLAIM_ENV = 'AUTH_EMPLOYEE_ID_CLAIM';
 export const AUTH_GROUPS_CLAIM_ENV = 'AUTH_GROUPS_CLAIM';
 
-/** Headers a browser client may send (CORS); ETag is readable by it. */
+/** Headers a browser client may send (CORS). */
 export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'accept', 'if-match', 'idempotency-key'];
-export const CORS_EXPOSE_HEADERS = ['etag'];
+/** Headers a browser client may read: the version (ETag), a download's file name, whether an answer was a replay. */
+export const CORS_EXPOSE_HEADERS = ['etag', 'content-disposition', 'idempotent-replayed'];
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;

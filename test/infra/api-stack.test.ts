@@ -89,6 +89,17 @@ describe('api stack: routes', () => {
     });
   });
 
+  it('lets the browser read the version, a download’s file name and replays', () => {
+    const [[, api] = ['', { Type: '', Properties: {} }]] = resources(
+      app.templates.api,
+      'AWS::ApiGatewayV2::Api',
+    );
+    const cors = props(api).CorsConfiguration as { ExposeHeaders: string[] };
+    expect(cors.ExposeHeaders).toEqual(
+      expect.arrayContaining(['etag', 'content-disposition', 'idempotent-replayed']),
+    );
+  });
+
   it('allows only the configured origins in prod', () => {
     const prod = synth({ stage: 'prod', stages: PROD_STAGES });
     try {
