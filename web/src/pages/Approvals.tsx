@@ -14,8 +14,8 @@ import type {
   Rubric,
 } from '../api/types.ts';
 import { QuotaMeter } from '../components/charts.tsx';
+import { COMMENT_MAX, HistoryDetails, ReturnForm } from '../components/ReturnForm.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
-import { Timeline } from '../components/Timeline.tsx';
 import {
   ErrorNotice,
   GradeBadge,
@@ -31,8 +31,6 @@ import { useAction, useLoad, useNow } from '../lib/hooks.ts';
 import { setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, gradeFor, quotaLimit, sheetFrom } from '../lib/scores.ts';
 import { awaitsEmployee, useRubrics } from './Reviews.tsx';
-
-const COMMENT_MAX = 2000;
 
 const waitsForApproval = (e: Evaluation, now: number) =>
   e.status === 'REVIEWED' ||
@@ -520,42 +518,18 @@ function ApproveForm({
         )}
       </form>
       {returning && (
-        <form
-          class="return-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void sendBack();
-          }}
-        >
-          <div class="field">
-            <label for="approver-return-comment">Lý do trả lại (bắt buộc)</label>
-            <textarea
-              id="approver-return-comment"
-              rows={3}
-              required
-              maxLength={COMMENT_MAX}
-              value={returnComment}
-              onInput={(e) => setReturnComment(e.currentTarget.value)}
-            />
-          </div>
-          <div class="actions">
-            <button type="submit" class="danger" disabled={action.busy}>
-              Trả lại người nhận xét
-            </button>
-            <button type="button" onClick={() => setReturning(false)}>
-              Huỷ
-            </button>
-          </div>
-        </form>
+        <ReturnForm
+          id="approver-return-comment"
+          label="Lý do trả lại (bắt buộc)"
+          submitLabel="Trả lại người nhận xét"
+          comment={returnComment}
+          busy={action.busy}
+          onComment={setReturnComment}
+          onSubmit={() => void sendBack()}
+          onCancel={() => setReturning(false)}
+        />
       )}
-      <details class="history">
-        <summary>Quá trình xử lý</summary>
-        {history.data ? (
-          <Timeline items={history.data} evaluation={evaluation} meId={me.employeeId} />
-        ) : (
-          <ErrorNotice error={history.error} />
-        )}
-      </details>
+      <HistoryDetails history={history} evaluation={evaluation} meId={me.employeeId} />
     </section>
   );
 }

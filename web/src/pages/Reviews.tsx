@@ -4,8 +4,8 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
+import { COMMENT_MAX, HistoryDetails, ReturnForm } from '../components/ReturnForm.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
-import { Timeline } from '../components/Timeline.tsx';
 import {
   ErrorNotice,
   Loading,
@@ -19,8 +19,6 @@ import { countdown, formatDateTime, formatPeriod, formatPoints, periodOf } from 
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
 import { setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, sheetFrom } from '../lib/scores.ts';
-
-const COMMENT_MAX = 2000;
 
 export const awaitsEmployee = (e: Evaluation) =>
   e.status === 'DRAFT' || (e.status === 'RETURNED' && e.returnedTo === 'employee');
@@ -300,42 +298,18 @@ function ReviewForm({
         )}
       </form>
       {returning && (
-        <form
-          class="return-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void sendBack();
-          }}
-        >
-          <div class="field">
-            <label for="return-comment">Lý do trả lại (bắt buộc, người lao động sẽ thấy)</label>
-            <textarea
-              id="return-comment"
-              rows={3}
-              required
-              maxLength={COMMENT_MAX}
-              value={returnComment}
-              onInput={(e) => setReturnComment(e.currentTarget.value)}
-            />
-          </div>
-          <div class="actions">
-            <button type="submit" class="danger" disabled={action.busy}>
-              Trả lại cho người lao động
-            </button>
-            <button type="button" onClick={() => setReturning(false)}>
-              Huỷ
-            </button>
-          </div>
-        </form>
+        <ReturnForm
+          id="return-comment"
+          label="Lý do trả lại (bắt buộc, người lao động sẽ thấy)"
+          submitLabel="Trả lại cho người lao động"
+          comment={returnComment}
+          busy={action.busy}
+          onComment={setReturnComment}
+          onSubmit={() => void sendBack()}
+          onCancel={() => setReturning(false)}
+        />
       )}
-      <details class="history">
-        <summary>Quá trình xử lý</summary>
-        {history.data ? (
-          <Timeline items={history.data} evaluation={evaluation} meId={me.employeeId} />
-        ) : (
-          <ErrorNotice error={history.error} />
-        )}
-      </details>
+      <HistoryDetails history={history} evaluation={evaluation} meId={me.employeeId} />
     </section>
   );
 }

@@ -1,0 +1,66 @@
+/** Sending an evaluation back, always with a reason (the API refuses a return without one). */
+import type { Evaluation, HistoryItem } from '../api/types.ts';
+import { Timeline } from './Timeline.tsx';
+import { ErrorNotice } from './ui.tsx';
+
+export const COMMENT_MAX = 2000;
+
+export function ReturnForm(props: {
+  /** The textarea's id, unique on the page. */
+  id: string;
+  label: string;
+  submitLabel: string;
+  comment: string;
+  busy: boolean;
+  onComment(comment: string): void;
+  onSubmit(): void;
+  onCancel(): void;
+}) {
+  return (
+    <form
+      class="return-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <div class="field">
+        <label for={props.id}>{props.label}</label>
+        <textarea
+          id={props.id}
+          rows={3}
+          required
+          maxLength={COMMENT_MAX}
+          value={props.comment}
+          onInput={(e) => props.onComment(e.currentTarget.value)}
+        />
+      </div>
+      <div class="actions">
+        <button type="submit" class="danger" disabled={props.busy}>
+          {props.submitLabel}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Huỷ
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The evaluation's history, folded away under the form. */
+export function HistoryDetails(props: {
+  history: { data: HistoryItem[] | undefined | null; error: Error | null | undefined };
+  evaluation: Evaluation;
+  meId: string;
+}) {
+  return (
+    <details class="history">
+      <summary>Quá trình xử lý</summary>
+      {props.history.data ? (
+        <Timeline items={props.history.data} evaluation={props.evaluation} meId={props.meId} />
+      ) : (
+        <ErrorNotice error={props.history.error} />
+      )}
+    </details>
+  );
+}
