@@ -10,7 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only queue behind the one Java process.
     maxWorkers: 2,
-    reporters: ['default'],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
     // Tests run on Node 20 on purpose (Lambda runs Node 22); the SDK's notice about Node 22 is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
