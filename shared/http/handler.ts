@@ -124,7 +124,8 @@ function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string,
 }
 
 function parseIfMatch(header: string | undefined): number | null {
-  if (header === undefined) return null;
+  // `*` matches any current version (RFC 9110): the same as sending no precondition.
+  if (header === undefined || header.trim() === '*') return null;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match?.[1]) {
     throw validationFailed([

@@ -2,7 +2,10 @@
  * `npm start` as a newcomer runs it: it serves within 15 s, the curl commands it prints work as printed, and
  * SIGTERM stops the server and DynamoDB Local, leaving no process behind.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../functions/local/dynamodb-local.ts';
 
@@ -72,4 +75,20 @@ describe('npm start', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(javaProcessesOn(dynamoPort)).toBe(0);
   }, 60_000);
+
+  it('without Java, says in one line what to install, and exits', () => {
+    // A PATH with node and nothing else: no java on it.
+    const bin = mkdtempSync(join(tmpdir(), 'no-java-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const run = spawnSync(join(bin, 'node'), ['--import', 'tsx', 'functions/local/main.ts'], {
+      env: { PATH: bin, LOCAL_DATA_DIR: 'memory', PORT: '0', HOME: process.env.HOME ?? '/tmp' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = `${run.stdout}${run.stderr}`.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('openjdk-17-jre-headless');
+    expect(lines[0]).not.toMatch(/\bat \S+ \(/);
+  });
 });

@@ -128,6 +128,10 @@ describe('idempotency and preconditions', () => {
     });
     expect(fresh.status).toBe(200);
     expect(fresh.body.version).toBe(current.body.version + 1);
+    const any = await api.call('PUT', path, { as: 'phk-tp', body, headers: { 'if-match': '*' } });
+    expect(any.status).toBe(200);
+    const garbage = await api.call('PUT', path, { as: 'phk-tp', body, headers: { 'if-match': 'v-three' } });
+    expect(garbage.status).toBe(400);
   });
 });
 
