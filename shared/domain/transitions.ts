@@ -270,22 +270,33 @@ function scoresBeforeLeaderRule(d: Decision): ScoreMap {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 'saveSelfAssessment' }>) {
+/**
+ * What the employee's own steps (save, submit) require, in this order: the employee, an evaluation still open,
+ * waiting for them, before the self-assessment deadline, scored with its own rubric.
+ */
+function employeeMayAct(
+  input: DecideInput,
+  texts: { forbidden: string; wrongState: string; deadline: string },
+): Refused | null {
   const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isEmployee)) return refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được tự đánh giá.');
+  if (!is(r.isEmployee)) return refuse('FORBIDDEN', texts.forbidden);
   const c = closed(e);
   if (c !== null) return c;
-  if (!awaitingEmployee(e)) {
-    return wrongState('Chỉ có thể sửa bản tự đánh giá khi phiếu là bản nháp hoặc được trả lại cho bạn', e);
-  }
+  if (!awaitingEmployee(e)) return wrongState(texts.wrongState, e);
   if (isAfter(now, e.deadlines.selfAssessment)) {
-    return refuse(
-      'DEADLINE_PASSED',
-      `Đã quá hạn tự đánh giá (${formatVietnamTime(e.deadlines.selfAssessment)}).`,
-    );
+    return refuse('DEADLINE_PASSED', `${texts.deadline} (${formatVietnamTime(e.deadlines.selfAssessment)}).`);
   }
-  const mismatch = rubricMismatch(e, rubric);
-  if (mismatch !== null) return mismatch;
+  return rubricMismatch(e, rubric);
+}
+
+function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 'saveSelfAssessment' }>) {
+  const { evaluation: e, rubric } = input;
+  const refused = employeeMayAct(input, {
+    forbidden: 'Chỉ người được đánh giá mới được tự đánh giá.',
+    wrongState: 'Chỉ có thể sửa bản tự đánh giá khi phiếu là bản nháp hoặc được trả lại cho bạn',
+    deadline: 'Đã quá hạn tự đánh giá',
+  });
+  if (refused !== null) return refused;
   const problems: Problem[] = [];
   const comment = readComment(action.comment, 'comment', false, '');
   if (!comment.ok) problems.push(comment.problem);
@@ -302,21 +313,13 @@ function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 
 }
 
 function submit(input: DecideInput) {
-  const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isEmployee)) return refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được nộp bản tự đánh giá.');
-  const c = closed(e);
-  if (c !== null) return c;
-  if (!awaitingEmployee(e)) {
-    return wrongState('Chỉ có thể nộp khi phiếu là bản nháp hoặc được trả lại cho bạn', e);
-  }
-  if (isAfter(now, e.deadlines.selfAssessment)) {
-    return refuse(
-      'DEADLINE_PASSED',
-      `Đã quá hạn nộp bản tự đánh giá (${formatVietnamTime(e.deadlines.selfAssessment)}).`,
-    );
-  }
-  const mismatch = rubricMismatch(e, rubric);
-  if (mismatch !== null) return mismatch;
+  const { evaluation: e, rubric, now } = input;
+  const refused = employeeMayAct(input, {
+    forbidden: 'Chỉ người được đánh giá mới được nộp bản tự đánh giá.',
+    wrongState: 'Chỉ có thể nộp khi phiếu là bản nháp hoặc được trả lại cho bạn',
+    deadline: 'Đã quá hạn nộp bản tự đánh giá',
+  });
+  if (refused !== null) return refused;
   const sa = e.selfAssessment;
   if (sa === null) {
     return invalid([
