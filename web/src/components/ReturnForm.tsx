@@ -1,9 +1,32 @@
 /** Sending an evaluation back, always with a reason (the API refuses a return without one). */
+import { useState } from 'preact/hooks';
 import type { Evaluation, HistoryItem } from '../api/types.ts';
+import type { useAction } from '../lib/hooks.ts';
 import { Timeline } from './Timeline.tsx';
 import { ErrorNotice } from './ui.tsx';
 
 export const COMMENT_MAX = 2000;
+
+/**
+ * The reason typed for a return, and the sending of it: refused here when empty (the API would refuse it too),
+ * then posted through the page's action, so its busy state and errors show where the page shows them.
+ */
+export function useSendBack(
+  action: ReturnType<typeof useAction>,
+  post: (comment: string) => Promise<Evaluation>,
+  onDone: (evaluation: Evaluation) => void,
+) {
+  const [comment, setComment] = useState('');
+  const send = async () => {
+    if (!comment.trim()) {
+      action.setError(new Error('Cần ghi rõ lý do trả lại.'));
+      return;
+    }
+    const done = await action.run(() => post(comment.trim()));
+    if (done) onDone(done);
+  };
+  return { comment, setComment, send };
+}
 
 export function ReturnForm(props: {
   /** The textarea's id, unique on the page. */

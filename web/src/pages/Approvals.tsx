@@ -14,7 +14,7 @@ import type {
   Rubric,
 } from '../api/types.ts';
 import { QuotaMeter } from '../components/charts.tsx';
-import { COMMENT_MAX, HistoryDetails, ReturnForm } from '../components/ReturnForm.tsx';
+import { COMMENT_MAX, HistoryDetails, ReturnForm, useSendBack } from '../components/ReturnForm.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
   ErrorNotice,
@@ -353,7 +353,6 @@ function ApproveForm({
   );
   const [comment, setComment] = useState('');
   const [returning, setReturning] = useState(false);
-  const [returnComment, setReturnComment] = useState('');
   const [showAllErrors, setShowAllErrors] = useState(false);
   const action = useAction();
   const history = useLoad(
@@ -391,20 +390,11 @@ function ApproveForm({
     }
   };
 
-  const sendBack = async () => {
-    if (!returnComment.trim()) {
-      action.setError(new Error('Cần ghi rõ lý do trả lại.'));
-      return;
-    }
-    const done = await action.run(() =>
-      api.post<Evaluation>(
-        `${base}/return`,
-        { comment: returnComment.trim() },
-        { ifMatch: evaluation.version },
-      ),
-    );
-    if (done) onDone(`Đã trả lại phiếu của ${evaluation.employeeName} cho người nhận xét.`, done);
-  };
+  const back = useSendBack(
+    action,
+    (comment) => api.post<Evaluation>(`${base}/return`, { comment }, { ifMatch: evaluation.version }),
+    (done) => onDone(`Đã trả lại phiếu của ${evaluation.employeeName} cho người nhận xét.`, done),
+  );
 
   return (
     <section class="card" aria-labelledby="approve-title">
@@ -522,10 +512,10 @@ function ApproveForm({
           id="approver-return-comment"
           label="Lý do trả lại (bắt buộc)"
           submitLabel="Trả lại người nhận xét"
-          comment={returnComment}
+          comment={back.comment}
           busy={action.busy}
-          onComment={setReturnComment}
-          onSubmit={() => void sendBack()}
+          onComment={back.setComment}
+          onSubmit={() => void back.send()}
           onCancel={() => setReturning(false)}
         />
       )}

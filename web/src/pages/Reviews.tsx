@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
-import { COMMENT_MAX, HistoryDetails, ReturnForm } from '../components/ReturnForm.tsx';
+import { COMMENT_MAX, HistoryDetails, ReturnForm, useSendBack } from '../components/ReturnForm.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
   ErrorNotice,
@@ -169,7 +169,6 @@ function ReviewForm({
   );
   const [comment, setComment] = useState(evaluation.review?.comment ?? '');
   const [returning, setReturning] = useState(false);
-  const [returnComment, setReturnComment] = useState('');
   const [showAllErrors, setShowAllErrors] = useState(false);
   const action = useAction();
   const base = `/v1/evaluations/${encodeURIComponent(evaluation.employeeId)}/${evaluation.period}`;
@@ -204,20 +203,11 @@ function ReviewForm({
     }
   };
 
-  const sendBack = async () => {
-    if (!returnComment.trim()) {
-      action.setError(new Error('Cần ghi rõ lý do trả lại.'));
-      return;
-    }
-    const done = await action.run(() =>
-      api.post<Evaluation>(
-        `${base}/return`,
-        { comment: returnComment.trim() },
-        { ifMatch: evaluation.version },
-      ),
-    );
-    if (done) onDone(`Đã trả lại phiếu của ${evaluation.employeeName} để hoàn thiện.`, done);
-  };
+  const back = useSendBack(
+    action,
+    (comment) => api.post<Evaluation>(`${base}/return`, { comment }, { ifMatch: evaluation.version }),
+    (done) => onDone(`Đã trả lại phiếu của ${evaluation.employeeName} để hoàn thiện.`, done),
+  );
 
   return (
     <section class="card" aria-labelledby="review-title">
@@ -302,10 +292,10 @@ function ReviewForm({
           id="return-comment"
           label="Lý do trả lại (bắt buộc, người lao động sẽ thấy)"
           submitLabel="Trả lại cho người lao động"
-          comment={returnComment}
+          comment={back.comment}
           busy={action.busy}
-          onComment={setReturnComment}
-          onSubmit={() => void sendBack()}
+          onComment={back.setComment}
+          onSubmit={() => void back.send()}
           onCancel={() => setReturning(false)}
         />
       )}
