@@ -127,6 +127,27 @@ const wrongState = (what: string, e: Evaluation): Refused =>
 /** Comments: trimmed; empty means none. */
 type CommentResult = { ok: true; value: string | null } | { ok: false; problem: Problem };
 
+/** An optional comment and a score sheet, with every problem of both reported in one refusal. */
+function readScoredInput(
+  rubric: Rubric,
+  raw: { comment: unknown; scores: unknown },
+  options: { requireAll: boolean },
+):
+  | {
+      ok: true;
+      comment: { ok: true; value: string | null };
+      scores: { ok: true; scores: ScoreMap; total: number };
+    }
+  | Refused {
+  const comment = readComment(raw.comment, 'comment', false, '');
+  const scores = validateScores(rubric, raw.scores, options);
+  const problems: Problem[] = [];
+  if (!comment.ok) problems.push(comment.problem);
+  if (!scores.ok) problems.push(...scores.problems);
+  if (!comment.ok || !scores.ok) return invalid(problems);
+  return { ok: true, comment, scores };
+}
+
 function readComment(
   value: unknown,
   path: string,
@@ -297,12 +318,9 @@ function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 
     deadline: 'Đã quá hạn tự đánh giá',
   });
   if (refused !== null) return refused;
-  const problems: Problem[] = [];
-  const comment = readComment(action.comment, 'comment', false, '');
-  if (!comment.ok) problems.push(comment.problem);
-  const scores = validateScores(rubric, action.scores, { requireAll: false });
-  if (!scores.ok) problems.push(...scores.problems);
-  if (!comment.ok || !scores.ok) return invalid(problems);
+  const scored = readScoredInput(rubric, action, { requireAll: false });
+  if (!scored.ok) return scored;
+  const { comment, scores } = scored;
   const next = bump(e, {
     selfAssessment: { scores: scores.scores, total: scores.total, comment: comment.value, submittedAt: null },
   });
@@ -359,12 +377,9 @@ function review(input: DecideInput, action: Extract<Action, { type: 'review' }>)
   }
   const mismatch = rubricMismatch(e, rubric);
   if (mismatch !== null) return mismatch;
-  const problems: Problem[] = [];
-  const comment = readComment(action.comment, 'comment', false, '');
-  if (!comment.ok) problems.push(comment.problem);
-  const scores = validateScores(rubric, action.scores, { requireAll: true });
-  if (!scores.ok) problems.push(...scores.problems);
-  if (!comment.ok || !scores.ok) return invalid(problems);
+  const scored = readScoredInput(rubric, action, { requireAll: true });
+  if (!scored.ok) return scored;
+  const { comment, scores } = scored;
   const late = isAfter(now, e.deadlines.review);
   const flags: (keyof EvaluationFlags)[] = [];
   if (late) flags.push('lateReview');

@@ -14,7 +14,7 @@ import type {
   Rubric,
 } from '../api/types.ts';
 import { QuotaMeter } from '../components/charts.tsx';
-import { COMMENT_MAX, HistoryDetails, ReturnForm, useSendBack } from '../components/ReturnForm.tsx';
+import { COMMENT_MAX, HistoryDetails, InboxButton, ReturnForm, useSendBack } from '../components/Inbox.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
   ErrorNotice,
@@ -243,13 +243,11 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                         ) : (
                           <span class="pick-spacer" aria-hidden="true" />
                         )}
-                        <button
-                          type="button"
-                          class={`inbox-item ${e.employeeId === selectedId ? 'selected' : ''}`}
-                          aria-pressed={e.employeeId === selectedId}
-                          aria-controls="approval-detail"
-                          data-employee-id={e.employeeId}
-                          onClick={() => {
+                        <InboxButton
+                          evaluation={e}
+                          selected={e.employeeId === selectedId}
+                          controls="approval-detail"
+                          onSelect={() => {
                             setMessage(null);
                             setQuery({ nguoi: e.employeeId });
                           }}
@@ -260,7 +258,7 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                             {e.decision ? 'Kết quả' : 'Người nhận xét chấm'}: {formatPoints(total)}{' '}
                             {band && <GradeBadge grade={e.decision?.grade ?? band.grade} />}
                           </span>
-                        </button>
+                        </InboxButton>
                       </li>
                     );
                   })}

@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
-import { COMMENT_MAX, HistoryDetails, ReturnForm, useSendBack } from '../components/ReturnForm.tsx';
+import { COMMENT_MAX, HistoryDetails, InboxButton, ReturnForm, useSendBack } from '../components/Inbox.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
   ErrorNotice,
@@ -98,13 +98,11 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
               <ul class="inbox">
                 {items.map((e) => (
                   <li key={e.employeeId}>
-                    <button
-                      type="button"
-                      class={`inbox-item ${e.employeeId === selectedId ? 'selected' : ''}`}
-                      aria-pressed={e.employeeId === selectedId}
-                      aria-controls="review-detail"
-                      data-employee-id={e.employeeId}
-                      onClick={() => {
+                    <InboxButton
+                      evaluation={e}
+                      selected={e.employeeId === selectedId}
+                      controls="review-detail"
+                      onSelect={() => {
                         setMessage(null);
                         setQuery({ nguoi: e.employeeId });
                       }}
@@ -116,7 +114,7 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
                         {e.review ? ` · Đã chấm: ${formatPoints(e.review.total)}` : ''}
                         {reviewable(e, now) ? <strong class="due"> · Chờ bạn</strong> : ''}
                       </span>
-                    </button>
+                    </InboxButton>
                   </li>
                 ))}
               </ul>

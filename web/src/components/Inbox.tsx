@@ -1,4 +1,8 @@
-/** Sending an evaluation back, always with a reason (the API refuses a return without one). */
+/**
+ * Pieces the reviewer's and the approver's inboxes share: the list's entries, sending an evaluation back (always
+ * with a reason: the API refuses a return without one), and the history panel.
+ */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Evaluation, HistoryItem } from '../api/types.ts';
 import type { useAction } from '../lib/hooks.ts';
@@ -85,5 +89,27 @@ export function HistoryDetails(props: {
         <ErrorNotice error={props.history.error} />
       )}
     </details>
+  );
+}
+
+/** One person in an inbox: selecting them shows their evaluation in the panel the button controls. */
+export function InboxButton(props: {
+  evaluation: Evaluation;
+  selected: boolean;
+  controls: string;
+  onSelect(): void;
+  children: ComponentChildren;
+}) {
+  return (
+    <button
+      type="button"
+      class={`inbox-item ${props.selected ? 'selected' : ''}`}
+      aria-pressed={props.selected}
+      aria-controls={props.controls}
+      data-employee-id={props.evaluation.employeeId}
+      onClick={props.onSelect}
+    >
+      {props.children}
+    </button>
   );
 }
