@@ -1,27 +1,29 @@
 /** A generated organisation for benchmarks: units of 20 (a head, a deputy who reviews, 18 staff), period open. */
 
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { openPeriod } from '../shared/app/periods.ts';
+import { runJobInline } from '../shared/app/jobs/runner.ts';
+import { createPeriodRecord } from '../shared/app/periods/open.ts';
 import { periodOf } from '../shared/domain/calendar.ts';
-import type { Db } from '../shared/store/client.ts';
-import { keys } from '../shared/store/keys.ts';
-import { employeeItem, unitItem } from '../shared/store/org-store.ts';
+import type { BulkRecord } from '../shared/store/bulk-store.ts';
+import type { Employee, Unit } from '../shared/store/entities.ts';
+import type { Store } from '../shared/store/store.ts';
+
+const unitItem = (unit: Unit): BulkRecord => ({ kind: 'unit', unit });
+const employeeItem = (employee: Employee): BulkRecord => ({ kind: 'employee', employee });
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô'];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Thu', 'Quốc', 'Ngọc'];
 const GIVEN = ['An', 'Bình', 'Cường', 'Dung', 'Hà', 'Hùng', 'Lan', 'Mai', 'Nam', 'Thảo', 'Tuấn', 'Yến'];
 
-export async function seedBenchOrg(db: Db, staff: number) {
+export async function seedBenchOrg(store: Store, staff: number) {
   const at = new Date().toISOString();
-  const items: Record<string, unknown>[] = [
+  const items: BulkRecord[] = [
     unitItem({ id: 'root', name: 'Thành phố', parentId: null, outstanding: false, updatedAt: at }),
   ];
   const employees: { id: string; reviewerId: string; approverId: string }[] = [];
   const perUnit = 20;
   const units = Math.ceil(staff / perUnit);
-  items.push({
-    ...keys.employee('root-head', 'root'),
-    ...{
+  items.push(
+    employeeItem({
       id: 'root-head',
       name: 'Chủ tịch',
       unitId: 'root',
@@ -32,8 +34,8 @@ export async function seedBenchOrg(db: Db, staff: number) {
       active: true,
       flags: {},
       updatedAt: at,
-    },
-  });
+    }),
+  );
   for (let u = 0; u < units; u++) {
     const unitId = `u${u}`;
     items.push(
@@ -62,16 +64,9 @@ export async function seedBenchOrg(db: Db, staff: number) {
       if (!head) employees.push({ id, reviewerId: supervisorId ?? '', approverId: `${unitId}-e0` });
     }
   }
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [db.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: request }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
+  await store.bulk.load(items);
   const period = periodOf(at) ?? '';
-  await openPeriod(db, period, undefined, at, 'bench');
+  await createPeriodRecord(store, period, undefined, at, 'bench');
+  await runJobInline(store, 'open-period', { target: period, fresh: true });
   return { period, units, employees };
 }

@@ -16,8 +16,9 @@ import { startLocalServer } from '../functions/local/server.ts';
 import { readEvaluation } from '../shared/app/evaluations.ts';
 import { readMe } from '../shared/app/worklists.ts';
 import type { HttpEvent, HttpResult } from '../shared/http/handler.ts';
-import { createDb, setDb } from '../shared/store/client.ts';
+import { createDb } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
+import { createDynamoStore, setStore } from '../shared/store/store.ts';
 import { seedBenchOrg } from './_org.ts';
 
 function arg(args: string[], name: string, fallback: number): number {
@@ -83,8 +84,10 @@ export async function run(args: string[]): Promise<void> {
   try {
     const db = createDb({ tableName: 'bench-api', endpoint: engine.endpoint });
     await createTableIfMissing(db.client, db.tableName);
-    setDb(db);
-    const org = await seedBenchOrg(db, staff);
+    const store = createDynamoStore(db);
+    setStore(store);
+    process.env.TABLE_NAME = db.tableName;
+    const org = await seedBenchOrg(store, staff);
     console.log(`seeded ${org.employees.length} staff in ${org.units} units, period ${org.period}`);
 
     // (1) handler stack overhead, on two read routes.
@@ -114,7 +117,7 @@ export async function run(args: string[]): Promise<void> {
       { name: 'GET /v1/me', full: () => worklists(event('GET /v1/me', '/v1/me', claims, {}), context) },
     ];
     const overhead: string[] = [];
-    const caller = () => ({ db, principal: { employeeId: someone.id, groups: [] }, now: new Date() });
+    const caller = () => ({ store, principal: { employeeId: someone.id, groups: [] }, now: new Date() });
     const bareCases: Record<string, () => Promise<unknown>> = {
       // The same use case, hence the same DynamoDB calls with the same concurrency, without the stack.
       'GET /v1/evaluations/{employeeId}/{period}': async () =>

@@ -16,18 +16,42 @@
  * request (see `transactWriteUnits`) and doubled as AWS bills them.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { cityItemCount, cityItems, generateCity, writeItems } from '../functions/local/city.ts';
+import { cityRecordCount, generateCity } from '../functions/local/city/generate.ts';
+import { writeCity } from '../functions/local/city/write.ts';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
-import { transition } from '../shared/app/evaluations.ts';
+import { transitionAndPresent } from '../shared/app/evaluations.ts';
+import { packUnits } from '../shared/app/jobs/compute-rankings.ts';
+import { runJobInline } from '../shared/app/jobs/runner.ts';
 import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
-import { batchGet, batchPut } from '../shared/jobs/batch.ts';
-import { packUnits, rankingQuery } from '../shared/jobs/compute-rankings.ts';
-import { runJobInline } from '../shared/jobs/runner.ts';
+import { batchGet, batchPut } from '../shared/store/batch.ts';
 import { createDb, type Db } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
-import { listQueue, listUnitPeriods } from '../shared/store/evaluation-store.ts';
+import { RANKING_ATTRIBUTES } from '../shared/store/evaluation-store.ts';
 import { keys } from '../shared/store/keys.ts';
-import { listUnits } from '../shared/store/org-store.ts';
+import { createDynamoStore, type Store } from '../shared/store/store.ts';
+
+/** The Query the ranking makes per unit: its evaluations on the unit index, only what a ranking reads. */
+function rankingQuery(db: Db, unitId: string, period: string, startKey?: Record<string, unknown>) {
+  const names: Record<string, string> = { '#pk': 'gsi3pk' };
+  const paths = RANKING_ATTRIBUTES.map((path) =>
+    path
+      .split('.')
+      .map((part) => {
+        names[`#${part}`] = part;
+        return `#${part}`;
+      })
+      .join('.'),
+  );
+  return {
+    TableName: db.tableName,
+    IndexName: 'gsi3',
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unitId, period).pk },
+    ProjectionExpression: paths.join(', '),
+    ExclusiveStartKey: startKey,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prices assumed (USD, Asia Pacific (Singapore) ap-southeast-1, the region nearest Hanoi, on-demand; check the
@@ -169,9 +193,9 @@ async function measure<T>(meterState: { current: Meter }, work: () => Promise<T>
  * nothing else: the units, their sizes (to group them), per group the units' records and counters in one
  * request, per unit its evaluations page by page (the same projection).
  */
-async function bareRead(db: Db, period: string, concurrency: number): Promise<number> {
-  const units = await listUnits(db);
-  const sizes = new Map((await listUnitPeriods(db, period)).map((c) => [c.unitId, c.evaluated]));
+async function bareRead(db: Db, store: Store, period: string, concurrency: number): Promise<number> {
+  const units = await store.org.listUnits();
+  const sizes = new Map((await store.evaluations.periodCounters(period)).map((c) => [c.unitId, c.evaluated]));
   const groups = packUnits(
     units.map((u) => u.id),
     sizes,
@@ -240,15 +264,16 @@ export async function run(argv: string[]): Promise<void> {
   );
   const engine = await startDynamoDbLocal({ dataDir: null });
   const db = createDb({ tableName: 'bench-rankings', endpoint: engine.endpoint });
+  const store = createDynamoStore(db);
   try {
     await createTableIfMissing(db.client, db.tableName);
     const meter = attachMeter(db);
     const city = generateCity({ staff: o.staff, units: o.units, months: 1, lastPeriod: '2026-03' });
     const period = city.periods[city.periods.length - 1] ?? '2026-03';
-    const total = cityItemCount(city);
+    const total = cityRecordCount(city);
     let lastPrint = 0;
     const seed = await measure(meter, () =>
-      writeItems(db, cityItems(city), {
+      writeCity(store, city, {
         concurrency: 12,
         onProgress: (n) => {
           if (Date.now() - lastPrint > 5000) {
@@ -259,26 +284,26 @@ export async function run(argv: string[]): Promise<void> {
       }),
     );
     const evaluations =
-      (await listUnits(db)).length > 0 ? await countEvaluations(db, period, o.concurrency) : 0;
+      (await store.org.listUnits()).length > 0 ? await countEvaluations(db, store, period, o.concurrency) : 0;
     log(
       `seeded ${fmt(seed.result)} items in ${fmt(seed.ms / 1000, 1)} s (${fmt(seed.result / (seed.ms / 1000))} items/s); ${fmt(evaluations)} evaluations in ${period}`,
     );
     const seedWriteUnitsPerEvaluation = seed.meter.write / Math.max(1, seed.result);
 
     // One unmeasured pass first: the JIT of both processes and DynamoDB Local's caches warm up on it.
-    await bareRead(db, period, o.concurrency);
+    await bareRead(db, store, period, o.concurrency);
     const bare: Awaited<ReturnType<typeof measure<number>>>[] = [];
     const job: Awaited<ReturnType<typeof measure<unknown>>>[] = [];
     const writes: Awaited<ReturnType<typeof measure<void>>>[] = [];
     for (let round = 0; round < o.rounds; round++) {
-      const b = await measure(meter, () => bareRead(db, period, o.concurrency));
+      const b = await measure(meter, () => bareRead(db, store, period, o.concurrency));
       bare.push(b);
       const j = await measure(meter, () =>
-        runJobInline(db, 'compute-rankings', { target: period, fresh: true, concurrency: o.concurrency }),
+        runJobInline(store, 'compute-rankings', { target: period, fresh: true, concurrency: o.concurrency }),
       );
       job.push(j);
       // The floor of any implementation: the same reads, plus writing the same snapshots in plain batches.
-      const outputs = await snapshotsOf(db, period);
+      const outputs = await snapshotsOf(db, store, period);
       const w = await measure(meter, () => batchPut(db, outputs, o.concurrency));
       writes.push(w);
       log(
@@ -337,12 +362,13 @@ export async function run(argv: string[]): Promise<void> {
       const steps: [string, () => Promise<unknown>][] = [
         [
           'annual-rollup',
-          () => runJobInline(db, 'annual-rollup', { target: year, fresh: true, concurrency: o.concurrency }),
+          () =>
+            runJobInline(store, 'annual-rollup', { target: year, fresh: true, concurrency: o.concurrency }),
         ],
         [
           'remind (approval deadline day)',
           () =>
-            runJobInline(db, 'remind', {
+            runJobInline(store, 'remind', {
               now: new Date(`${d.approval.slice(0, 10)}T08:00:00+07:00`),
               concurrency: o.concurrency,
             }),
@@ -350,16 +376,17 @@ export async function run(argv: string[]): Promise<void> {
         [
           'open-period (next month)',
           () =>
-            runJobInline(db, 'open-period', {
+            runJobInline(store, 'open-period', {
               target: nextPeriod(period) ?? '',
               now: new Date(deadlinesFor(nextPeriod(period) ?? '').opensAt),
               concurrency: o.concurrency,
             }),
         ],
-        ['API transitions (sample)', () => apiSample(db, nextPeriod(period) ?? '', o.sample)],
+        ['API transitions (sample)', () => apiSample(store, nextPeriod(period) ?? '', o.sample)],
         [
           'close-period',
-          () => runJobInline(db, 'close-period', { now: new Date(d.closesAt), concurrency: o.concurrency }),
+          () =>
+            runJobInline(store, 'close-period', { now: new Date(d.closesAt), concurrency: o.concurrency }),
         ],
       ];
       out();
@@ -407,8 +434,8 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 /** The ranking snapshots and league tables of the period, as stored (to time writing them bare). */
-async function snapshotsOf(db: Db, period: string): Promise<Record<string, unknown>[]> {
-  const units = await listUnits(db);
+async function snapshotsOf(db: Db, store: Store, period: string): Promise<Record<string, unknown>[]> {
+  const units = await store.org.listUnits();
   const found = await batchGet(
     db,
     units.flatMap((u) => [keys.ranking(u.id, period), keys.subunitRanking(u.id, period)]),
@@ -416,8 +443,8 @@ async function snapshotsOf(db: Db, period: string): Promise<Record<string, unkno
   return [...found.values()];
 }
 
-async function countEvaluations(db: Db, period: string, concurrency: number): Promise<number> {
-  const units = await listUnits(db);
+async function countEvaluations(db: Db, store: Store, period: string, concurrency: number): Promise<number> {
+  const units = await store.org.listUnits();
   let n = 0;
   let next = 0;
   await Promise.all(
@@ -442,35 +469,34 @@ async function countEvaluations(db: Db, period: string, concurrency: number): Pr
 }
 
 /** A sample of drafts taken through the month as people do it, through the same use cases as the API. */
-async function apiSample(db: Db, period: string, size: number): Promise<number> {
-  const units = (await listUnits(db)).slice(0, 400);
+async function apiSample(store: Store, period: string, size: number): Promise<number> {
+  const units = (await store.org.listUnits()).slice(0, 400);
   const drafts = [];
   for (const unit of units) {
-    for (const e of await listQueue(db, keys.unitEvaluations(unit.id, period)))
-      if (!e.isUnitHead) drafts.push(e);
+    for (const e of await store.evaluations.listByUnit(unit.id, period)) if (!e.isUnitHead) drafts.push(e);
     if (drafts.length >= size) break;
   }
   const now = new Date(`${nextPeriod(period)}-02T09:00:00+07:00`);
   let done = 0;
   for (const e of drafts.slice(0, size)) {
-    const as = (employeeId: string) => ({ db, principal: { employeeId, groups: [] }, now });
+    const as = (employeeId: string) => ({ store, principal: { employeeId, groups: [] }, now });
     const scores = { discipline: 18, duties: 60, bonus: 2 };
-    await transition(
+    await transitionAndPresent(
       as(e.employeeId),
       e.employeeId,
       period,
       { type: 'saveSelfAssessment', scores, comment: 'Hoàn thành nhiệm vụ.' },
       { ifMatch: null },
     );
-    await transition(as(e.employeeId), e.employeeId, period, { type: 'submit' }, { ifMatch: null });
-    await transition(
+    await transitionAndPresent(as(e.employeeId), e.employeeId, period, { type: 'submit' }, { ifMatch: null });
+    await transitionAndPresent(
       as(e.reviewerId),
       e.employeeId,
       period,
       { type: 'review', scores, comment: 'Đạt yêu cầu.' },
       { ifMatch: null },
     );
-    await transition(
+    await transitionAndPresent(
       as(e.approverId),
       e.employeeId,
       period,

@@ -14,7 +14,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
-import { FUNCTIONS, schedules } from '../shared/http/routes.ts';
+import { FUNCTIONS } from '../shared/http/routes.ts';
+import { schedules } from '../shared/jobs/schedules.ts';
 
 /** The repository root (the directory of package.json and package-lock.json). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

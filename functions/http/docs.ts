@@ -1,9 +1,5 @@
-/** Lambda (no table access): the OpenAPI document, built once per cold start. */
-import { httpHandler } from '../../shared/http/handler.ts';
-import { buildOpenApi } from '../../shared/http/openapi.ts';
+/** Lambda: the OpenAPI document, generated from every endpoint definition. */
+import { lambdaHandler } from '../../shared/http/handler.ts';
+import { docsEndpoint } from '../../shared/http/routes.ts';
 
-const document = buildOpenApi();
-
-export const handler = httpHandler({
-  'GET /v1/openapi.json': async () => ({ body: document }),
-});
+export const handler = lambdaHandler([docsEndpoint]);

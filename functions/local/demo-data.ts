@@ -4,13 +4,14 @@
  * moving. Everything goes through the same use cases the API uses, so the demo obeys every rule.
  */
 
-import { transition } from '../../shared/app/evaluations.ts';
-import { openPeriod } from '../../shared/app/periods.ts';
-import type { Principal } from '../../shared/auth/principal.ts';
+import type { Principal } from '../../shared/app/caller.ts';
+import { transitionAndPresent } from '../../shared/app/evaluations.ts';
+import { runJobInline } from '../../shared/app/jobs/runner.ts';
+import { createPeriodRecord } from '../../shared/app/periods/open.ts';
 import { periodOf } from '../../shared/domain/calendar.ts';
-import type { EmployeeCategory } from '../../shared/domain/types.ts';
-import type { Db } from '../../shared/store/client.ts';
-import { type Employee, putEmployee, putUnit, type Unit } from '../../shared/store/org-store.ts';
+import type { Action, EmployeeCategory } from '../../shared/domain/types.ts';
+import type { Employee, Unit } from '../../shared/store/entities.ts';
+import type { Store } from '../../shared/store/store.ts';
 
 interface DemoUnit {
   id: string;
@@ -93,7 +94,7 @@ export const DEMO_ACCOUNTS = [
 ];
 
 export async function seedDemo(
-  db: Db,
+  store: Store,
   now = new Date(),
 ): Promise<{ period: string; units: number; staff: number }> {
   const at = now.toISOString();
@@ -106,7 +107,7 @@ export async function seedDemo(
       outstanding: u.outstanding ?? false,
       updatedAt: at,
     };
-    await putUnit(db, unit, { ...audit, entity: 'unit', entityId: u.id });
+    await store.org.putUnit(unit, { ...audit, entity: 'unit', entityId: u.id });
   }
   for (const [id, name, unitId, category, supervisorId, head] of STAFF) {
     const employee: Employee = {
@@ -121,16 +122,18 @@ export async function seedDemo(
       flags: {},
       updatedAt: at,
     };
-    await putEmployee(db, employee, { ...audit, entity: 'employee', entityId: id });
+    await store.org.putEmployee(employee, { ...audit, entity: 'employee', entityId: id });
   }
   const period = periodOf(at);
   if (!period) throw new Error('cannot tell the current period');
-  await openPeriod(db, period, undefined, at, 'seed');
+  // Opened as HR would: the period with its calendar, then the open-period job creates the drafts.
+  await createPeriodRecord(store, period, undefined, at, 'seed');
+  await runJobInline(store, 'open-period', { target: period, now, fresh: true });
 
   // A month in motion: some have submitted, some are reviewed, two are approved.
   const as = (employeeId: string): Principal => ({ employeeId, groups: [] });
-  const act = (who: string, employeeId: string, action: Parameters<typeof transition>[3]) =>
-    transition({ db, principal: as(who), now }, employeeId, period, action, { ifMatch: null });
+  const act = (who: string, employeeId: string, action: Action) =>
+    transitionAndPresent({ store, principal: as(who), now }, employeeId, period, action, { ifMatch: null });
   const selfScores: Record<string, [number, number, number]> = {
     'stc-ns-01': [19, 65, 6],
     'stc-ns-02': [18, 60, 3],

@@ -10,13 +10,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
+import { type RunOptions, runJobInline } from '../../shared/app/jobs/runner.ts';
+import type { JobReport } from '../../shared/app/jobs/types.ts';
 import { isValidCivilDate, vietnamDateOf } from '../../shared/domain/calendar.ts';
-import { JOBS, type JobName, schedules } from '../../shared/http/routes.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
-import { listOutbox } from '../../shared/jobs/outbox.ts';
-import { type RunOptions, runJobInline } from '../../shared/jobs/runner.ts';
-import type { JobReport } from '../../shared/jobs/types.ts';
-import type { Db } from '../../shared/store/client.ts';
+import { JOBS, type JobName, schedules } from '../../shared/jobs/schedules.ts';
+import type { Store } from '../../shared/store/store.ts';
 import type { LocalExtension } from './server.ts';
 
 export const runRequestSchema = z.strictObject({
@@ -41,7 +40,7 @@ const error = (status: number, code: string, message: string) => ({
 /** setTimeout cannot wait longer than ~24.8 days; waking up sooner and looking again is harmless. */
 const MAX_WAIT_MS = 6 * 60 * 60 * 1000;
 
-export function localJobs(options: { db: Db; log?: (line: string) => void }): LocalJobs {
+export function localJobs(options: { store: Store; log?: (line: string) => void }): LocalJobs {
   const log = options.log ?? ((line: string) => console.log(line));
   const running = new Set<JobName>();
 
@@ -49,7 +48,7 @@ export function localJobs(options: { db: Db; log?: (line: string) => void }): Lo
     if (running.has(job)) throw Object.assign(new Error(`${job} is already running`), { busy: true });
     running.add(job);
     try {
-      return await runJobInline(options.db, job, runOptions);
+      return await runJobInline(options.store, job, runOptions);
     } finally {
       running.delete(job);
     }
@@ -61,7 +60,7 @@ export function localJobs(options: { db: Db; log?: (line: string) => void }): Lo
       const day = url.searchParams.get('day') ?? vietnamDateOf(new Date().toISOString()) ?? '';
       if (!isValidCivilDate(day))
         return error(400, 'VALIDATION_FAILED', 'Tham số day phải có dạng YYYY-MM-DD.');
-      return { status: 200, body: { day, items: await listOutbox(options.db, day) } };
+      return { status: 200, body: { day, items: await options.store.outbox.listDay(day) } };
     }
     if (url.pathname === '/local/jobs' && method === 'GET') {
       const now = new Date();

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
-import { GROUPS, type Group } from '../../shared/auth/principal.ts';
+import { GROUPS, type Group } from '../../shared/app/caller.ts';
 
 const ISSUER = 'danh-gia-local';
 const AUDIENCE = 'danh-gia-local-api';

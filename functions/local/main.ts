@@ -17,7 +17,7 @@ async function main() {
   const env = readLocalEnv();
   const runtime = await startLocalRuntime(env);
   const tokenKey = loadLocalTokenKey(env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR);
-  const jobs = localJobs({ db: runtime.db });
+  const jobs = localJobs({ store: runtime.store });
   const server = await startLocalServer({
     port: env.PORT,
     tokenKey,

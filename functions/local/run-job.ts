@@ -12,9 +12,9 @@
  * to close a period as on day 9: `npm run job -- close-period --at 2026-04-09T00:30:00+07:00`). `--fresh` starts
  * over instead of resuming an interrupted run.
  */
-import { JOBS, type JobName, schedules } from '../../shared/http/routes.ts';
-import { runJobInline } from '../../shared/jobs/runner.ts';
-import type { JobReport } from '../../shared/jobs/types.ts';
+import { runJobInline } from '../../shared/app/jobs/runner.ts';
+import type { JobReport } from '../../shared/app/jobs/types.ts';
+import { JOBS, type JobName, schedules } from '../../shared/jobs/schedules.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { type RunRequest, runRequestSchema } from './jobs-extension.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
@@ -98,7 +98,7 @@ async function main() {
   const started = Date.now();
   const runtime = await startLocalRuntime(env);
   try {
-    const report = await runJobInline(runtime.db, job, {
+    const report = await runJobInline(runtime.store, job, {
       ...(request.target ? { target: request.target } : {}),
       ...(request.at ? { now: new Date(request.at) } : {}),
       fresh: request.fresh ?? false,

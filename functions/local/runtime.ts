@@ -2,11 +2,11 @@
  * The local runtime shared by `npm start`, `npm run job` and the end-to-end tests: an engine (embedded
  * DynamoDB Local, or the one DYNAMODB_ENDPOINT names), the table from the shared definition, demo data.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { createDb, type Db, setDb } from '../../shared/store/client.ts';
+import { createDb, type Db } from '../../shared/store/client.ts';
 import { createTableIfMissing } from '../../shared/store/create-table.ts';
-import { keys } from '../../shared/store/keys.ts';
+import { createDynamoStore, type Store, setStore } from '../../shared/store/store.ts';
+import { TABLE_NAME_ENV } from '../../shared/store/table-definition.ts';
 import { seedDemo } from './demo-data.ts';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local.ts';
 
@@ -42,24 +42,11 @@ export function readLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
 
 export interface LocalRuntime {
   db: Db;
+  store: Store;
   env: LocalEnv;
   engine: RunningDynamoDb | null;
   seeded: { period: string; units: number; staff: number } | null;
   stop(): Promise<void>;
-}
-
-async function isEmpty(db: Db): Promise<boolean> {
-  const spec = keys.allUnits();
-  const page = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      IndexName: spec.index,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': spec.pk },
-      Limit: 1,
-    }),
-  );
-  return (page.Items ?? []).length === 0;
 }
 
 export async function startLocalRuntime(
@@ -70,13 +57,19 @@ export async function startLocalRuntime(
   const engine = env.DYNAMODB_ENDPOINT ? null : await startDynamoDbLocal({ dataDir });
   const endpoint = env.DYNAMODB_ENDPOINT ?? engine?.endpoint;
   const db = createDb({ tableName: env.TABLE_NAME, endpoint });
+  // The handlers read their configuration as in Lambda: the table's name and where the engine is.
+  process.env[TABLE_NAME_ENV] = env.TABLE_NAME;
+  if (endpoint) process.env.DYNAMODB_ENDPOINT = endpoint;
   try {
     await createTableIfMissing(db.client, db.tableName);
-    setDb(db);
+    const store = createDynamoStore(db);
+    setStore(store);
     let seeded = null;
-    if ((options.seed ?? true) && env.SEED === 'demo' && (await isEmpty(db))) seeded = await seedDemo(db);
+    if ((options.seed ?? true) && env.SEED === 'demo' && (await store.org.isEmpty()))
+      seeded = await seedDemo(store);
     return {
       db,
+      store,
       env,
       engine,
       seeded,

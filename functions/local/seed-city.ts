@@ -8,7 +8,8 @@
  * Stop `npm start` first when it uses the same data folder (DynamoDB Local locks it), or point both at one
  * engine with DYNAMODB_ENDPOINT. Seeding again writes the same items again (the generator is deterministic).
  */
-import { cityItemCount, cityItems, generateCity, previousPeriod, writeItems } from './city.ts';
+import { cityRecordCount, generateCity, previousPeriod } from './city/generate.ts';
+import { writeCity } from './city/write.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
 
@@ -71,10 +72,10 @@ async function main() {
       lastPeriod: options.period,
       seed: options.seed,
     });
-    const total = cityItemCount(city);
+    const total = cityRecordCount(city);
     const started = Date.now();
     const progress = progressLine('Đang nạp', total, started);
-    const written = await writeItems(runtime.db, cityItems(city), { onProgress: (n) => progress(n) });
+    const written = await writeCity(runtime.store, city, { onProgress: (n) => progress(n) });
     progress(written, true);
     process.stderr.write('\n');
     console.log(

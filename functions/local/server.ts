@@ -10,9 +10,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { idSchema } from '../../shared/http/contract.ts';
+import { idSchema } from '../../shared/app/inputs.ts';
 import type { HttpEvent, HttpResult } from '../../shared/http/handler.ts';
-import { MAX_BODY_BYTES } from '../../shared/http/handler.ts';
+import { MAX_BODY_BYTES } from '../../shared/http/middleware/parse.ts';
 import {
   FUNCTIONS,
   type FunctionName,

@@ -21,7 +21,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BACKGROUND_JOB_ENV } from '../../shared/app/background-jobs.ts';
+import { BACKGROUND_JOB_ENV } from '../../shared/config.ts';
 import { FUNCTIONS, type FunctionName, functionAccess, routeKey, routes } from '../../shared/http/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';

@@ -30,14 +30,14 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type JobName, type ScheduleDefinition, schedules } from '../../shared/http/routes.ts';
+import { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV } from '../../shared/config.ts';
+import { type JobName, type ScheduleDefinition, schedules } from '../../shared/jobs/schedules.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { deadLetterQueue, WorkQueue } from '../constructs/secure-queue.ts';
 import type { Naming } from '../naming.ts';
 
-export const FANOUT_QUEUE_URL_ENV = 'FANOUT_QUEUE_URL';
-export const REMINDER_SENDER_ENV = 'REMINDER_SENDER';
+export { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV };
 export const JOB_NAME_ENV = 'JOB_NAME';
 
 /** Scheduler retries a failed delivery this often within `SCHEDULE_MAX_EVENT_AGE`, then dead-letters it. */

@@ -22,7 +22,8 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionName, schedules } from '../../shared/http/routes.ts';
+import { FUNCTIONS, type FunctionName } from '../../shared/http/routes.ts';
+import { schedules } from '../../shared/jobs/schedules.ts';
 import type { StageConfig } from '../config.ts';
 import type { Naming } from '../naming.ts';
 

@@ -2,30 +2,58 @@
  * Who may do what, worked out from the org data and the evaluation's snapshot, never from the client.
  * One `Access` lives for one request and memoises what it reads.
  */
-import { isAdmin, isHr, type Principal } from '../auth/principal.ts';
+import { forbidden } from '../domain/errors.ts';
 import type { ActorRelations } from '../domain/types.ts';
-import { forbidden } from '../http/errors.ts';
-import type { Db } from '../store/client.ts';
-import type { StoredEvaluation } from '../store/evaluation-store.ts';
-import {
-  type Employee,
-  findUnitHead,
-  getEmployee,
-  listUnitDelegations,
-  type Unit,
-  unitChain,
-} from '../store/org-store.ts';
+import type { Employee, StoredEvaluation, Unit } from '../store/entities.ts';
+import type { Store } from '../store/store.ts';
+import { type Caller, isAdmin, isHr, type Principal } from './caller.ts';
+
+/** The active head of a unit, if there is exactly one; more than one is a data error reported as none. */
+export function headOf(staff: readonly Employee[]): Employee | null {
+  const heads = staff.filter((e) => e.isUnitHead && e.active);
+  return heads.length === 1 ? (heads[0] ?? null) : null;
+}
+
+/** The unit and its ancestors, nearest first. Stops on a cycle rather than looping. */
+export async function unitChain(store: Store, unitId: string): Promise<Unit[]> {
+  const chain: Unit[] = [];
+  const seen = new Set<string>();
+  let next: string | null = unitId;
+  while (next !== null && !seen.has(next)) {
+    seen.add(next);
+    const unit = await store.org.getUnit(next);
+    if (!unit) break;
+    chain.push(unit);
+    next = unit.parentId;
+  }
+  return chain;
+}
+
+const perCaller = new WeakMap<Caller, Access>();
 
 export class Access {
+  /** The caller's `Access`, made once per caller (one request): what it reads is read once. */
+  static of(caller: Caller): Access {
+    let access = perCaller.get(caller);
+    if (!access) {
+      access = new Access(caller);
+      perCaller.set(caller, access);
+    }
+    return access;
+  }
+
   private meLoaded: Promise<Employee | null> | undefined;
   private readonly chains = new Map<string, Promise<Unit[]>>();
   private readonly heads = new Map<string, Promise<Employee | null>>();
+  readonly store: Store;
+  readonly principal: Principal;
+  readonly now: Date;
 
-  constructor(
-    readonly db: Db,
-    readonly principal: Principal,
-    readonly now: Date,
-  ) {}
+  private constructor(caller: Caller) {
+    this.store = caller.store;
+    this.principal = caller.principal;
+    this.now = caller.now;
+  }
 
   get isAdmin(): boolean {
     return isAdmin(this.principal);
@@ -37,14 +65,14 @@ export class Access {
 
   /** The caller's employee record; an admin need not have one. */
   me(): Promise<Employee | null> {
-    this.meLoaded ??= getEmployee(this.db, this.principal.employeeId);
+    this.meLoaded ??= this.store.org.getEmployee(this.principal.employeeId);
     return this.meLoaded;
   }
 
   chain(unitId: string): Promise<Unit[]> {
     let chain = this.chains.get(unitId);
     if (!chain) {
-      chain = unitChain(this.db, unitId);
+      chain = unitChain(this.store, unitId);
       this.chains.set(unitId, chain);
     }
     return chain;
@@ -53,7 +81,7 @@ export class Access {
   head(unitId: string): Promise<Employee | null> {
     let head = this.heads.get(unitId);
     if (!head) {
-      head = findUnitHead(this.db, unitId);
+      head = this.store.org.listUnitStaff(unitId).then(headOf);
       this.heads.set(unitId, head);
     }
     return head;
@@ -95,7 +123,7 @@ export class Access {
 
   async isActingHeadOf(unitId: string, headId: string): Promise<boolean> {
     const now = this.now.getTime();
-    const delegations = await listUnitDelegations(this.db, unitId);
+    const delegations = await this.store.org.listUnitDelegations(unitId);
     return delegations.some(
       (d) =>
         d.delegateId === this.principal.employeeId &&

@@ -3,40 +3,22 @@
  * evaluation and what the rules need, asks the rules engine (`decide`), and writes the result in one
  * transaction; if anything it decided on moved meanwhile, it reads again and decides again.
  */
-import type { Principal } from '../auth/principal.ts';
-import { decide } from '../domain/transitions.ts';
-import type { Action, ActorRelations, Grade } from '../domain/types.ts';
-import { ApiError, notFound } from '../http/errors.ts';
-import type { Db } from '../store/client.ts';
-import {
-  getEvaluation,
-  getUnitPeriod,
-  type HistoryEvent,
-  listEmployeeEvaluations,
-  listHistory,
-  listQueue,
-  type StoredEvaluation,
-  writeTransition,
-} from '../store/evaluation-store.ts';
-import { keys } from '../store/keys.ts';
-import { getEmployee } from '../store/org-store.ts';
-import { getPeriod, type Period } from '../store/period-store.ts';
-import { getRubricVersion } from '../store/rubric-store.ts';
+import { AppError, notFound } from '../domain/errors.ts';
+import { actorMayAct, decide } from '../domain/transitions.ts';
+import type { Action, ActionType, ActorRelations, Grade } from '../domain/types.ts';
+import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
+import type { Store } from '../store/store.ts';
 import { Access, hasAnyRelation } from './access.ts';
+import { type Caller, SYSTEM_ACTOR } from './caller.ts';
+import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { presentEvaluation, presentHistory } from './present.ts';
-import { refreshRankingsAfterChange } from './rankings.ts';
-
-export interface Caller {
-  db: Db;
-  principal: Principal;
-  now: Date;
-}
+import { refreshRankingsAfterChange } from './rankings/refresh.ts';
 
 const MAX_ATTEMPTS = 8;
 const NOT_FOUND_MESSAGE = 'Không tìm thấy phiếu đánh giá.';
 
-async function loadVisible(caller: Caller, access: Access, employeeId: string, period: string) {
-  const evaluation = await getEvaluation(caller.db, employeeId, period);
+async function loadVisible(access: Access, employeeId: string, period: string) {
+  const evaluation = await access.store.evaluations.get(employeeId, period);
   if (!evaluation) throw notFound(NOT_FOUND_MESSAGE);
   const relations = await access.relationsTo(evaluation);
   // Someone with no part in an evaluation must not learn that it exists.
@@ -44,22 +26,31 @@ async function loadVisible(caller: Caller, access: Access, employeeId: string, p
   return { evaluation, relations };
 }
 
+/**
+ * Whether the caller may take this kind of action on the evaluation, before anything of the request's body is
+ * looked at: 404 for someone with no part in it, 403 for a party without the role. The transition asks the rules
+ * again with everything else.
+ */
+export async function authorizeAction(caller: Caller, employeeId: string, period: string, type: ActionType) {
+  const { evaluation, relations } = await loadVisible(Access.of(caller), employeeId, period);
+  const refused = actorMayAct(type, relations, evaluation);
+  if (refused) throw new AppError(refused.code, refused.message);
+}
+
 export async function readEvaluation(caller: Caller, employeeId: string, period: string) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const { evaluation } = await loadVisible(caller, access, employeeId, period);
-  const periodRecord = await getPeriod(caller.db, period);
+  const { evaluation } = await loadVisible(Access.of(caller), employeeId, period);
+  const periodRecord = await caller.store.periods.get(period);
   return presentEvaluation(evaluation, periodRecord?.publishedAt ?? null);
 }
 
 export async function readHistory(caller: Caller, employeeId: string, period: string) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  await loadVisible(caller, access, employeeId, period);
-  return { items: presentHistory(await listHistory(caller.db, employeeId, period)) };
+  await loadVisible(Access.of(caller), employeeId, period);
+  return { items: presentHistory(await caller.store.evaluations.history(employeeId, period)) };
 }
 
 export async function readEmployeeYear(caller: Caller, employeeId: string, year: number) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const employee = await getEmployee(caller.db, employeeId);
+  const access = Access.of(caller);
+  const employee = await caller.store.org.getEmployee(employeeId);
   const allowed =
     caller.principal.employeeId === employeeId ||
     access.isAdmin ||
@@ -68,24 +59,27 @@ export async function readEmployeeYear(caller: Caller, employeeId: string, year:
         (await access.hrScopeContains(employee.unitId)) ||
         (await access.headsUnitOrAncestor(employee.unitId))));
   if (!allowed || (!employee && !access.isAdmin)) throw notFound('Không tìm thấy nhân sự.');
-  const evaluations = await listEmployeeEvaluations(caller.db, employeeId, String(year));
+  const evaluations = await caller.store.evaluations.listOfEmployee(employeeId, String(year));
   const published = await publishedAtByPeriod(
-    caller.db,
+    caller.store,
     evaluations.map((e) => e.period),
   );
   return { items: evaluations.map((e) => presentEvaluation(e, published.get(e.period) ?? null)) };
 }
 
-export async function publishedAtByPeriod(db: Db, periods: string[]): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  for (const period of new Set(periods)) out.set(period, (await getPeriod(db, period))?.publishedAt ?? null);
-  return out;
+export async function publishedAtByPeriod(
+  store: Store,
+  periods: readonly string[],
+): Promise<Map<string, string | null>> {
+  const unique = [...new Set(periods)];
+  const records = await Promise.all(unique.map((p) => store.periods.get(p)));
+  return new Map(unique.map((p, i) => [p, records[i]?.publishedAt ?? null]));
 }
 
 /** Grades of the other approved members of a unit head's unit, for the leader rule. */
-async function subordinateGrades(db: Db, evaluation: StoredEvaluation): Promise<Grade[] | undefined> {
+async function subordinateGrades(store: Store, evaluation: StoredEvaluation): Promise<Grade[] | undefined> {
   if (!evaluation.isUnitHead) return undefined;
-  const members = await listQueue(db, keys.unitEvaluations(evaluation.unitId, evaluation.period));
+  const members = await store.evaluations.listByUnit(evaluation.unitId, evaluation.period);
   return members
     .filter((m) => m.employeeId !== evaluation.employeeId && m.decision)
     .map((m) => m.decision?.grade)
@@ -102,45 +96,61 @@ export interface TransitionOptions {
   ifMatch: number | null;
   /** For the period-close job: acts as the system, not as a person. */
   relations?: ActorRelations;
+  /** The request's Idempotency-Key receipt, written with the change. */
+  receiptFor?: ReceiptFor | null;
 }
 
+export type TransitionResult =
+  | { ok: true; evaluation: StoredEvaluation; period: Period | null }
+  | { ok: false; error: AppError };
+
 /**
- * Applies one action. Returns the new evaluation; throws the contract's error when the rules refuse it, 412
- * when `If-Match` is stale, 409 CONFLICT when it could not get through after repeated concurrent changes.
+ * Applies one action, or says why not: the contract's refusal when the rules refuse it, 412 when `If-Match` is
+ * stale, 409 CONFLICT when it could not get through after repeated concurrent changes. Throws only for what no
+ * caller can act on (a missing rubric) and for a duplicate request, which the adapter replays.
  */
-export async function transition(
+export async function attemptTransition(
   caller: Caller,
   employeeId: string,
   period: string,
   action: Action,
   options: TransitionOptions,
-): Promise<{ evaluation: StoredEvaluation; period: Period | null }> {
-  const access = new Access(caller.db, caller.principal, caller.now);
+): Promise<TransitionResult> {
+  const { store } = caller;
+  const access = Access.of(caller);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const now = caller.now;
+    const now = caller.now.toISOString();
     let evaluation: StoredEvaluation;
     let relations: ActorRelations;
     if (options.relations) {
-      const found = await getEvaluation(caller.db, employeeId, period);
-      if (!found) throw notFound(NOT_FOUND_MESSAGE);
+      const found = await store.evaluations.get(employeeId, period);
+      if (!found) return { ok: false, error: notFound(NOT_FOUND_MESSAGE) };
       evaluation = found;
       relations = options.relations;
     } else {
-      ({ evaluation, relations } = await loadVisible(caller, access, employeeId, period));
+      try {
+        ({ evaluation, relations } = await loadVisible(access, employeeId, period));
+      } catch (error) {
+        if (error instanceof AppError) return { ok: false, error };
+        throw error;
+      }
     }
     if (options.ifMatch !== null && options.ifMatch !== evaluation.version) {
-      throw new ApiError(
-        'PRECONDITION_FAILED',
-        `Phiếu đã được cập nhật (phiên bản hiện tại ${evaluation.version}); hãy tải lại rồi thao tác tiếp.`,
-      );
+      return {
+        ok: false,
+        error: new AppError(
+          'PRECONDITION_FAILED',
+          `Phiếu đã được cập nhật (phiên bản hiện tại ${evaluation.version}); hãy tải lại rồi thao tác tiếp.`,
+        ),
+      };
     }
     const [periodRecord, rubric, employee, counters, grades] = await Promise.all([
-      getPeriod(caller.db, period),
-      getRubricVersion(caller.db, evaluation.rubricId, evaluation.rubricVersion),
-      getEmployee(caller.db, employeeId),
-      getUnitPeriod(caller.db, evaluation.unitId, period),
+      store.periods.get(period),
+      store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion),
+      store.org.getEmployee(employeeId),
+      store.evaluations.unitCounters(evaluation.unitId, period),
       action.type === 'approve' || action.type === 'decideAppeal'
-        ? subordinateGrades(caller.db, evaluation)
+        ? subordinateGrades(store, evaluation)
         : Promise.resolve(undefined),
     ]);
     if (!rubric) throw new Error(`rubric ${evaluation.rubricId} v${evaluation.rubricVersion} missing`);
@@ -148,14 +158,16 @@ export async function transition(
       evaluation: { ...evaluation, publishedAt: periodRecord?.publishedAt ?? null },
       relations,
       action,
-      now: now.toISOString(),
+      now,
       rubric,
       employeeFlags: employee?.flags ?? {},
       quota: { evaluated: counters.evaluated, outstanding: counters.outstanding, counts: counters.grades },
       appealDeadline: periodRecord?.appealDeadline ?? null,
       subordinateGrades: grades,
     });
-    if (!decided.ok) throw new ApiError(decided.code, decided.message, decided.details ?? []);
+    if (!decided.ok) {
+      return { ok: false, error: new AppError(decided.code, decided.message, decided.details ?? []) };
+    }
     const next: StoredEvaluation = {
       ...evaluation,
       ...decided.next,
@@ -164,15 +176,15 @@ export async function transition(
       employeeName: evaluation.employeeName,
       approverUnitId: evaluation.approverUnitId,
       createdAt: evaluation.createdAt,
-      updatedAt: now.toISOString(),
+      updatedAt: now,
     };
     const actingFor = relations.isActingApprover && !relations.isApprover ? evaluation.approverId : null;
     const event: HistoryEvent = {
       employeeId,
       period,
       version: next.version,
-      at: now.toISOString(),
-      actorId: relations.isSystem ? 'system' : caller.principal.employeeId,
+      at: now,
+      actorId: relations.isSystem ? SYSTEM_ACTOR : caller.principal.employeeId,
       action: decided.event.action,
       fromStatus: decided.event.fromStatus,
       toStatus: decided.event.toStatus,
@@ -183,7 +195,16 @@ export async function transition(
     const guard = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB')
       ? counters.grades
       : null;
-    const outcome = await writeTransition(caller.db, evaluation, next, event, decided.gradeChange, guard);
+    const receipt = options.receiptFor?.(presentEvaluation(next, periodRecord?.publishedAt ?? null)) ?? null;
+    const outcome = await store.evaluations.writeTransition({
+      previous: evaluation,
+      next,
+      event,
+      gradeChange: decided.gradeChange,
+      guard,
+      receipt,
+    });
+    if (outcome === 'duplicate') throw new DuplicateRequest();
     if (outcome === 'written') {
       const changedPublished =
         action.type === 'decideAppeal' &&
@@ -191,16 +212,19 @@ export async function transition(
         (next.decision?.total !== evaluation.decision?.total ||
           next.decision?.grade !== evaluation.decision?.grade);
       // Published rankings must show the result as it now stands.
-      if (changedPublished)
-        await refreshRankingsAfterChange(caller.db, evaluation.unitId, period, now.toISOString());
-      return { evaluation: next, period: periodRecord };
+      if (changedPublished) await refreshRankingsAfterChange(store, evaluation.unitId, period, now);
+      return { ok: true, evaluation: next, period: periodRecord };
     }
     // Someone else changed the evaluation or the unit's grades first: decide again on what is there now.
     await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
   }
-  throw new ApiError('CONFLICT', 'Có nhiều thao tác đồng thời trên phiếu này; vui lòng thử lại.');
+  return {
+    ok: false,
+    error: new AppError('CONFLICT', 'Có nhiều thao tác đồng thời trên phiếu này; vui lòng thử lại.'),
+  };
 }
 
+/** Applies one action and presents the evaluation as it now is; throws the refusal as an `AppError`. */
 export async function transitionAndPresent(
   caller: Caller,
   employeeId: string,
@@ -208,6 +232,7 @@ export async function transitionAndPresent(
   action: Action,
   options: TransitionOptions,
 ) {
-  const { evaluation, period: periodRecord } = await transition(caller, employeeId, period, action, options);
-  return presentEvaluation(evaluation, periodRecord?.publishedAt ?? null);
+  const result = await attemptTransition(caller, employeeId, period, action, options);
+  if (!result.ok) throw result.error;
+  return presentEvaluation(result.evaluation, result.period?.publishedAt ?? null);
 }

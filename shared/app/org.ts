@@ -1,31 +1,12 @@
-/** Org use cases: units, employees, import (all or nothing), acting heads. */
-
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
-import { type employeeBody, importBody, type unitBody } from '../http/contract.ts';
-import { ApiError, forbidden, notFound, validationFailed } from '../http/errors.ts';
-import {
-  type Employee,
-  employeeItem,
-  getEmployee,
-  getUnit,
-  listUnitDelegations,
-  listUnits,
-  orgAuditItem,
-  putDelegation,
-  putEmployee,
-  putUnit,
-  type Unit,
-  unitItem,
-} from '../store/org-store.ts';
+/** Org use cases: units, employees, acting heads. (The import is in org-import.ts.) */
+import { forbidden, notFound, validationFailed } from '../domain/errors.ts';
+import type { Employee, Unit } from '../store/entities.ts';
 import { Access, subtreeIds } from './access.ts';
-import type { Caller } from './evaluations.ts';
+import type { Caller } from './caller.ts';
+import type { EmployeeInput, UnitInput } from './inputs.ts';
 import { presentEmployee, presentUnit } from './present.ts';
 
-type UnitInput = z.output<typeof unitBody>;
-type EmployeeInput = z.output<typeof employeeBody>;
-
-function toEmployee(id: string, input: EmployeeInput, at: string): Employee {
+export function toEmployee(id: string, input: EmployeeInput, at: string): Employee {
   return {
     id,
     name: input.name,
@@ -40,9 +21,35 @@ function toEmployee(id: string, input: EmployeeInput, at: string): Employee {
   };
 }
 
+export function toUnit(id: string, input: UnitInput, at: string): Unit {
+  return {
+    id,
+    name: input.name,
+    parentId: input.parentId,
+    outstanding: input.outstanding ?? false,
+    updatedAt: at,
+  };
+}
+
+/** What changed in the org, not who the person is: no name or e-mail in the audit trail's changes. */
+export const employeeAuditChanges = (e: Employee) => ({
+  unitId: e.unitId,
+  supervisorId: e.supervisorId,
+  isUnitHead: e.isUnitHead,
+  active: e.active,
+  flags: e.flags,
+});
+
+/** Admins and HR manage org data; everyone else is refused before anything is read or validated. */
+export function requireOrgManager(access: Access): void {
+  if (!access.isAdmin && !access.isHr)
+    throw forbidden('Chỉ quản trị hoặc cơ quan tổ chức cán bộ quản lý dữ liệu tổ chức.');
+}
+
 export async function upsertUnit(caller: Caller, unitId: string, input: UnitInput) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const existing = await getUnit(caller.db, unitId);
+  const access = Access.of(caller);
+  requireOrgManager(access);
+  const existing = await caller.store.org.getUnit(unitId);
   if (input.parentId === unitId)
     throw validationFailed([
       { path: 'body.parentId', message: 'Đơn vị không thể là cấp trên của chính nó.' },
@@ -70,14 +77,8 @@ export async function upsertUnit(caller: Caller, unitId: string, input: UnitInpu
       throw forbidden('Chỉ được đặt đơn vị trong phạm vi quản lý của bạn.');
     }
   }
-  const unit: Unit = {
-    id: unitId,
-    name: input.name,
-    parentId: input.parentId,
-    outstanding: input.outstanding ?? false,
-    updatedAt: caller.now.toISOString(),
-  };
-  await putUnit(caller.db, unit, {
+  const unit = toUnit(unitId, input, caller.now.toISOString());
+  await caller.store.org.putUnit(unit, {
     at: unit.updatedAt,
     actorId: caller.principal.employeeId,
     action: existing ? 'update' : 'create',
@@ -89,9 +90,9 @@ export async function upsertUnit(caller: Caller, unitId: string, input: UnitInpu
 }
 
 export async function readUnits(caller: Caller) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  if (!access.isAdmin && !access.isHr) throw forbidden();
-  const units = await listUnits(caller.db);
+  const access = Access.of(caller);
+  requireOrgManager(access);
+  const units = await caller.store.org.listUnits();
   if (access.isAdmin) return { items: units.map(presentUnit) };
   const me = await access.me();
   if (!me) return { items: [] };
@@ -102,47 +103,42 @@ export async function readUnits(caller: Caller) {
 
 async function checkEmployeeReferences(caller: Caller, employeeId: string, input: EmployeeInput) {
   const problems = [];
-  if (!(await getUnit(caller.db, input.unitId)))
+  if (!(await caller.store.org.getUnit(input.unitId)))
     problems.push({ path: 'body.unitId', message: `Không có đơn vị "${input.unitId}".` });
   if (input.supervisorId === employeeId) {
     problems.push({
       path: 'body.supervisorId',
       message: 'Một người không thể tự quản lý trực tiếp chính mình.',
     });
-  } else if (input.supervisorId !== null && !(await getEmployee(caller.db, input.supervisorId))) {
+  } else if (input.supervisorId !== null && !(await caller.store.org.getEmployee(input.supervisorId))) {
     problems.push({ path: 'body.supervisorId', message: `Không có nhân sự "${input.supervisorId}".` });
   }
   if (problems.length > 0) throw validationFailed(problems);
 }
 
 export async function upsertEmployee(caller: Caller, employeeId: string, input: EmployeeInput) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const existing = await getEmployee(caller.db, employeeId);
+  const access = Access.of(caller);
+  requireOrgManager(access);
+  const existing = await caller.store.org.getEmployee(employeeId);
+  // The record as it would become, and as it is now: both must be in the caller's scope.
   await access.requireManage(input.unitId);
   if (existing && existing.unitId !== input.unitId) await access.requireManage(existing.unitId);
   await checkEmployeeReferences(caller, employeeId, input);
   const employee = toEmployee(employeeId, input, caller.now.toISOString());
-  await putEmployee(caller.db, employee, {
+  await caller.store.org.putEmployee(employee, {
     at: employee.updatedAt,
     actorId: caller.principal.employeeId,
     action: existing ? 'update' : 'create',
     entity: 'employee',
     entityId: employeeId,
-    // What changed in the org, not who the person is: no name or e-mail in the audit trail's changes.
-    changes: {
-      unitId: employee.unitId,
-      supervisorId: employee.supervisorId,
-      isUnitHead: employee.isUnitHead,
-      active: employee.active,
-      flags: employee.flags,
-    },
+    changes: employeeAuditChanges(employee),
   });
   return presentEmployee(employee);
 }
 
 export async function readEmployee(caller: Caller, employeeId: string) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const employee = await getEmployee(caller.db, employeeId);
+  const access = Access.of(caller);
+  const employee = await caller.store.org.getEmployee(employeeId);
   const allowed =
     employee !== null &&
     (employeeId === caller.principal.employeeId ||
@@ -154,251 +150,13 @@ export async function readEmployee(caller: Caller, employeeId: string) {
   return presentEmployee(employee);
 }
 
-const CSV_HEADER = [
-  'kind',
-  'id',
-  'name',
-  'parentId',
-  'unitId',
-  'category',
-  'supervisorId',
-  'isUnitHead',
-  'email',
-];
-
-/** RFC 4180 fields: quoted fields may hold commas, quotes ("") and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const source = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (quoted) {
-      if (ch === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.length === 0) quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && source[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim().length > 0));
-}
-
-type ImportInput = z.output<typeof importBody>;
-
-/** CSV rows to the JSON import shape; row numbers count the header as row 1, as a spreadsheet shows them. */
-function csvToImport(csv: string): {
-  input: Record<string, unknown[]>;
-  rowOf: Map<string, number>;
-  errors: { row: number; message: string }[];
-} {
-  const rows = parseCsv(csv);
-  const header = rows[0]?.map((h) => h.trim());
-  const errors: { row: number; message: string }[] = [];
-  const input: Record<string, unknown[]> = { units: [], employees: [] };
-  const rowOf = new Map<string, number>();
-  if (!header || header.join(',') !== CSV_HEADER.join(',')) {
-    errors.push({ row: 1, message: `Dòng tiêu đề phải là: ${CSV_HEADER.join(',')}` });
-    return { input, rowOf, errors };
-  }
-  rows.slice(1).forEach((cells, i) => {
-    const row = i + 2;
-    const get = (name: string) => (cells[CSV_HEADER.indexOf(name)] ?? '').trim();
-    const kind = get('kind');
-    if (kind === 'unit') {
-      rowOf.set(`units.${input.units?.length ?? 0}`, row);
-      input.units?.push({ id: get('id'), name: get('name'), parentId: get('parentId') || null });
-    } else if (kind === 'employee') {
-      rowOf.set(`employees.${input.employees?.length ?? 0}`, row);
-      const isUnitHead = get('isUnitHead').toLowerCase();
-      input.employees?.push({
-        id: get('id'),
-        name: get('name'),
-        unitId: get('unitId'),
-        category: get('category'),
-        supervisorId: get('supervisorId') || null,
-        ...(isUnitHead ? { isUnitHead: ['true', '1', 'x', 'có', 'yes'].includes(isUnitHead) } : {}),
-        ...(get('email') ? { email: get('email') } : {}),
-      });
-    } else errors.push({ row, message: `Cột kind phải là "unit" hoặc "employee" (đang là "${kind}").` });
-  });
-  return { input, rowOf, errors };
-}
-
-/**
- * Validates every row first (shape, references inside the file and to what exists, cycles, scope) and writes
- * only when there is no error: a bad row means nothing is applied. Writes go in transactions of up to 100
- * items; should the service fail part-way, the same import can be sent again (it is a set of PUTs).
- */
-export async function importOrg(caller: Caller, json: unknown, csv: string | null) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  if (!access.isAdmin && !access.isHr) throw forbidden();
-  let raw: unknown = json;
-  let rowOf = new Map<string, number>();
-  const errors: { row: number; message: string }[] = [];
-  if (csv !== null) {
-    const parsed = csvToImport(csv);
-    raw = parsed.input;
-    rowOf = parsed.rowOf;
-    errors.push(...parsed.errors);
-  }
-  const result = importBody.safeParse(raw);
-  const rowFor = (path: PropertyKey[]) =>
-    rowOf.get(`${String(path[0])}.${String(path[1])}`) ?? Number(path[1] ?? 0) + 1;
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      errors.push({
-        row: rowFor(issue.path),
-        message: `${issue.path.slice(2).join('.') || issue.path.join('.')}: ${issue.message}`,
-      });
-    }
-  }
-  const data: ImportInput = result.success ? result.data : { units: [], employees: [] };
-  const existingUnits = new Map((await listUnits(caller.db)).map((u) => [u.id, u]));
-  const parentOf = new Map<string, string | null>([...existingUnits].map(([id, u]) => [id, u.parentId]));
-  for (const u of data.units) parentOf.set(u.id, u.parentId);
-  const seenIds = new Set<string>();
-  data.units.forEach((u, i) => {
-    const row = rowFor(['units', i]);
-    if (seenIds.has(`u:${u.id}`)) errors.push({ row, message: `Đơn vị "${u.id}" lặp lại trong tệp.` });
-    seenIds.add(`u:${u.id}`);
-    if (u.parentId !== null && !parentOf.has(u.parentId))
-      errors.push({ row, message: `Không có đơn vị cấp trên "${u.parentId}".` });
-    const visited = new Set<string>();
-    let cursor: string | null | undefined = u.id;
-    while (cursor) {
-      if (visited.has(cursor)) {
-        errors.push({ row, message: `Đơn vị "${u.id}" tạo thành vòng cấp trên – cấp dưới.` });
-        break;
-      }
-      visited.add(cursor);
-      cursor = parentOf.get(cursor);
-    }
-  });
-  const employeeIds = new Set(data.employees.map((e) => e.id));
-  for (const [i, e] of data.employees.entries()) {
-    const row = rowFor(['employees', i]);
-    if (seenIds.has(`e:${e.id}`)) errors.push({ row, message: `Nhân sự "${e.id}" lặp lại trong tệp.` });
-    seenIds.add(`e:${e.id}`);
-    if (!parentOf.has(e.unitId)) errors.push({ row, message: `Không có đơn vị "${e.unitId}".` });
-    if (e.supervisorId === e.id)
-      errors.push({ row, message: 'Một người không thể tự quản lý trực tiếp chính mình.' });
-    else if (
-      e.supervisorId !== null &&
-      !employeeIds.has(e.supervisorId) &&
-      !(await getEmployee(caller.db, e.supervisorId))
-    ) {
-      errors.push({ row, message: `Không có người quản lý trực tiếp "${e.supervisorId}".` });
-    }
-  }
-  if (!access.isAdmin && errors.length === 0) {
-    // HR imports only into its subtree: every unit, old place and new, must sit under HR's own unit.
-    const me = await access.me();
-    const under = (unitId: string, parents: Map<string, string | null>) => {
-      const visited = new Set<string>();
-      for (
-        let cursor: string | null | undefined = unitId;
-        cursor && !visited.has(cursor);
-        cursor = parents.get(cursor)
-      ) {
-        if (cursor === me?.unitId) return true;
-        visited.add(cursor);
-      }
-      return false;
-    };
-    const existingParents = new Map([...existingUnits].map(([id, u]) => [id, u.parentId]));
-    data.units.forEach((u, i) => {
-      const movedFromOutside = existingUnits.has(u.id) && !under(u.id, existingParents);
-      if (!me || !under(u.id, parentOf) || movedFromOutside) {
-        errors.push({
-          row: rowFor(['units', i]),
-          message: `Đơn vị "${u.id}" nằm ngoài phạm vi quản lý của bạn.`,
-        });
-      }
-    });
-    data.employees.forEach((e, i) => {
-      if (!me || !under(e.unitId, parentOf)) {
-        errors.push({
-          row: rowFor(['employees', i]),
-          message: `Đơn vị "${e.unitId}" nằm ngoài phạm vi quản lý của bạn.`,
-        });
-      }
-    });
-  }
-  if (errors.length > 0) {
-    errors.sort((a, b) => a.row - b.row);
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `Tệp có ${errors.length} lỗi; không dữ liệu nào được ghi.`,
-      errors.map((e) => ({ path: `row ${e.row}`, message: e.message })),
-    );
-  }
-  const at = caller.now.toISOString();
-  const items: Record<string, unknown>[] = [
-    ...data.units.map((u) =>
-      unitItem({
-        id: u.id,
-        name: u.name,
-        parentId: u.parentId,
-        outstanding: u.outstanding ?? false,
-        updatedAt: at,
-      }),
-    ),
-    ...data.employees.map((e) => employeeItem(toEmployee(e.id, e, at))),
-  ];
-  for (let i = 0; i < items.length; i += 99) {
-    const chunk = items.slice(i, i + 99);
-    await caller.db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...chunk.map((Item) => ({ Put: { TableName: caller.db.tableName, Item } })),
-          {
-            Put: {
-              TableName: caller.db.tableName,
-              Item: orgAuditItem({
-                at,
-                actorId: caller.principal.employeeId,
-                action: 'import',
-                entity: 'unit',
-                entityId: `import:${i / 99 + 1}`,
-                changes: { units: data.units.length, employees: data.employees.length },
-              }),
-            },
-          },
-        ],
-      }),
-    );
-  }
-  return {
-    units: data.units.length,
-    employees: data.employees.length,
-    errors: [] as { row: number; message: string }[],
-  };
-}
-
 export async function nameActingHead(
   caller: Caller,
   unitId: string,
   delegateId: string,
   input: { from: string; to: string; reason?: string | undefined },
 ) {
-  const access = new Access(caller.db, caller.principal, caller.now);
+  const access = Access.of(caller);
   const head = await access.head(unitId);
   if (!head) throw notFound('Không tìm thấy đơn vị hoặc đơn vị chưa có người đứng đầu.');
   if (head.id !== caller.principal.employeeId && !access.isAdmin) {
@@ -406,7 +164,7 @@ export async function nameActingHead(
   }
   if (delegateId === head.id)
     throw validationFailed([{ path: 'params.employeeId', message: 'Không thể giao quyền cho chính mình.' }]);
-  const delegate = await getEmployee(caller.db, delegateId);
+  const delegate = await caller.store.org.getEmployee(delegateId);
   if (!delegate?.active)
     throw validationFailed([{ path: 'params.employeeId', message: `Không có nhân sự "${delegateId}".` }]);
   const delegation = {
@@ -418,7 +176,7 @@ export async function nameActingHead(
     reason: input.reason ?? null,
     createdAt: caller.now.toISOString(),
   };
-  await putDelegation(caller.db, delegation, {
+  await caller.store.org.putDelegation(delegation, {
     at: delegation.createdAt,
     actorId: caller.principal.employeeId,
     action: 'delegate',
@@ -430,7 +188,7 @@ export async function nameActingHead(
 }
 
 export async function readActingHeads(caller: Caller, unitId: string) {
-  const access = new Access(caller.db, caller.principal, caller.now);
+  const access = Access.of(caller);
   if (!(await access.canManageUnit(unitId)) && !(await access.headsUnitOrAncestor(unitId))) throw forbidden();
-  return { items: await listUnitDelegations(caller.db, unitId) };
+  return { items: await caller.store.org.listUnitDelegations(unitId) };
 }

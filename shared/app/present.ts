@@ -3,8 +3,7 @@ import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
 import { type Rubric, rubricToJson } from '../domain/rubrics.ts';
 import type { ScoreMap } from '../domain/types.ts';
-import type { HistoryEvent, StoredEvaluation } from '../store/evaluation-store.ts';
-import type { Employee, Unit } from '../store/org-store.ts';
+import type { Employee, HistoryEvent, StoredEvaluation, Unit } from '../store/entities.ts';
 
 const points = (scores: ScoreMap) =>
   Object.fromEntries(Object.entries(scores).map(([id, h]) => [id, toPoints(h)]));

@@ -1,13 +1,13 @@
 /** The caller's own work: who they are, what waits for them, their review and approval inboxes. */
+
 import { isAfter } from '../domain/calendar.ts';
+import { AppError } from '../domain/errors.ts';
 import type { Action } from '../domain/types.ts';
-import { ApiError } from '../http/errors.ts';
-import { getEvaluation, listQueue, type StoredEvaluation } from '../store/evaluation-store.ts';
-import { keys } from '../store/keys.ts';
-import { listDelegationsTo } from '../store/org-store.ts';
-import { listPeriods } from '../store/period-store.ts';
+import type { StoredEvaluation } from '../store/entities.ts';
 import { Access } from './access.ts';
-import { type Caller, publishedAtByPeriod, transitionAndPresent } from './evaluations.ts';
+import type { Caller } from './caller.ts';
+import { publishedAtByPeriod, transitionAndPresent } from './evaluations.ts';
+import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { presentEmployee, presentEvaluation } from './present.ts';
 
 const waitsForEmployee = (e: StoredEvaluation, now: string) =>
@@ -28,16 +28,16 @@ const waitsForApprover = (e: StoredEvaluation, now: string) =>
 
 /** Evaluations the caller approves for a period: their own queue and those of heads they currently act for. */
 async function approvalQueue(caller: Caller, period: string): Promise<StoredEvaluation[]> {
+  const { store } = caller;
   const now = caller.now.getTime();
-  const own = await listQueue(caller.db, keys.approverQueue(caller.principal.employeeId, period));
-  const acting = (await listDelegationsTo(caller.db, caller.principal.employeeId)).filter(
-    (d) => Date.parse(d.from) <= now && now <= Date.parse(d.to),
-  );
+  const [own, delegations] = await Promise.all([
+    store.evaluations.listByApprover(caller.principal.employeeId, period),
+    store.org.listDelegationsTo(caller.principal.employeeId),
+  ]);
+  const acting = delegations.filter((d) => Date.parse(d.from) <= now && now <= Date.parse(d.to));
   const delegated = await Promise.all(
     acting.map(async (d) =>
-      (await listQueue(caller.db, keys.approverQueue(d.headId, period))).filter(
-        (e) => e.approverUnitId === d.unitId,
-      ),
+      (await store.evaluations.listByApprover(d.headId, period)).filter((e) => e.approverUnitId === d.unitId),
     ),
   );
   const seen = new Set<string>();
@@ -45,22 +45,27 @@ async function approvalQueue(caller: Caller, period: string): Promise<StoredEval
 }
 
 export async function readMe(caller: Caller) {
-  const access = new Access(caller.db, caller.principal, caller.now);
-  const me = await access.me();
+  const access = Access.of(caller);
+  const { store } = caller;
+  const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
   const now = caller.now.toISOString();
-  const openPeriods = (await listPeriods(caller.db))
-    .filter((p) => p.status !== 'CLOSED')
-    .map((p) => p.period);
+  const openPeriods = periods.filter((p) => p.status !== 'CLOSED').map((p) => p.period);
   const pending = { selfAssessment: 0, reviews: 0, approvals: 0 };
   let reviewsAnything = false;
   let approvesAnything = me?.isUnitHead ?? false;
-  for (const period of openPeriods) {
-    const own = me ? await getEvaluation(caller.db, me.id, period) : null;
+  const perPeriod = await Promise.all(
+    openPeriods.map((period) =>
+      Promise.all([
+        me ? store.evaluations.get(me.id, period) : Promise.resolve(null),
+        store.evaluations.listByReviewer(caller.principal.employeeId, period),
+        approvalQueue(caller, period),
+      ]),
+    ),
+  );
+  for (const [own, reviews, approvals] of perPeriod) {
     if (own && waitsForEmployee(own, now)) pending.selfAssessment++;
-    const reviews = await listQueue(caller.db, keys.reviewerQueue(caller.principal.employeeId, period));
     reviewsAnything ||= reviews.length > 0;
     pending.reviews += reviews.filter((e) => waitsForReviewer(e, now)).length;
-    const approvals = await approvalQueue(caller, period);
     approvesAnything ||= approvals.length > 0;
     pending.approvals += approvals.filter((e) => waitsForApprover(e, now)).length;
   }
@@ -81,7 +86,7 @@ export async function readMe(caller: Caller) {
 
 async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
   const published = await publishedAtByPeriod(
-    caller.db,
+    caller.store,
     evaluations.map((e) => e.period),
   );
   return evaluations
@@ -93,7 +98,7 @@ async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
 }
 
 export async function readReviews(caller: Caller, period: string) {
-  const items = await listQueue(caller.db, keys.reviewerQueue(caller.principal.employeeId, period));
+  const items = await caller.store.evaluations.listByReviewer(caller.principal.employeeId, period);
   return { items: await presentAll(caller, items) };
 }
 
@@ -101,36 +106,51 @@ export async function readApprovals(caller: Caller, period: string) {
   return { items: await presentAll(caller, await approvalQueue(caller, period)) };
 }
 
+/** Per item of a bulk request sent with an Idempotency-Key: its earlier answer, and its receipt for this one. */
+export interface ItemIdempotency {
+  /** The answer an earlier attempt of the same request gave for this item, as the adapter kept it. */
+  replay(employeeId: string): Promise<unknown | null>;
+  receiptFor(employeeId: string): ReceiptFor;
+}
+
+export type BulkItemOutcome =
+  | { employeeId: string; evaluation: ReturnType<typeof presentEvaluation> }
+  | { employeeId: string; error: AppError }
+  | { employeeId: string; replayed: unknown };
+
 /**
  * Approves each item in order, each exactly as a single approval would (same rules, same quota guard), and
- * reports each outcome: one refusal does not stop the others.
+ * reports each outcome: one refusal does not stop the others. With an Idempotency-Key each item keeps its own
+ * receipt, written with its approval, so a retry after a crash half-way replays the items already done and does
+ * the rest.
  */
 export async function bulkApprove(
   caller: Caller,
   period: string,
   items: { employeeId: string; version: number }[],
-) {
+  idempotency?: ItemIdempotency,
+): Promise<BulkItemOutcome[]> {
   const action: Action = { type: 'approve', scores: null, comment: null };
-  const outcomes = [];
+  const outcomes: BulkItemOutcome[] = [];
   for (const item of items) {
+    const earlier = await idempotency?.replay(item.employeeId);
+    if (earlier) {
+      outcomes.push({ employeeId: item.employeeId, replayed: earlier });
+      continue;
+    }
     try {
       const evaluation = await transitionAndPresent(caller, item.employeeId, period, action, {
         ifMatch: item.version,
+        receiptFor: idempotency?.receiptFor(item.employeeId) ?? null,
       });
-      outcomes.push({ employeeId: item.employeeId, status: 200, evaluation });
+      outcomes.push({ employeeId: item.employeeId, evaluation });
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      outcomes.push({
-        employeeId: item.employeeId,
-        status: error.status,
-        error: { code: error.code, message: error.message, details: error.details },
-      });
+      // A concurrent retry of the same request approved this item first: its answer is this one's.
+      const replayed = error instanceof DuplicateRequest ? await idempotency?.replay(item.employeeId) : null;
+      if (replayed) outcomes.push({ employeeId: item.employeeId, replayed });
+      else if (error instanceof AppError) outcomes.push({ employeeId: item.employeeId, error });
+      else throw error;
     }
   }
-  return {
-    period,
-    approved: outcomes.filter((o) => o.status === 200).length,
-    failed: outcomes.filter((o) => o.status !== 200).length,
-    items: outcomes,
-  };
+  return outcomes;
 }

@@ -35,21 +35,22 @@ import { type GradeResult, gradeFor, leaderTaskScore } from './grades.ts';
 import { sum, toPoints } from './points.ts';
 import { checkGradeChange, type QuotaState } from './quota.ts';
 import { type Rubric, scoresToPoints, validateScores } from './rubrics.ts';
-import type {
-  Action,
-  ActionType,
-  ActorRelations,
-  Decision,
-  DomainErrorCode,
-  EmployeeFlags,
-  Evaluation,
-  EvaluationFlags,
-  EvaluationStatus,
-  Grade,
-  Hundredths,
-  Problem,
-  Review,
-  ScoreMap,
+import {
+  ACTION_TYPES,
+  type Action,
+  type ActionType,
+  type ActorRelations,
+  type Decision,
+  type DomainErrorCode,
+  type EmployeeFlags,
+  type Evaluation,
+  type EvaluationFlags,
+  type EvaluationStatus,
+  type Grade,
+  type Hundredths,
+  type Problem,
+  type Review,
+  type ScoreMap,
 } from './types.ts';
 
 export interface DecideInput {
@@ -292,15 +293,78 @@ function scoresBeforeLeaderRule(d: Decision): ScoreMap {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
+ * The first check of every action (who): whether the caller has the role the action needs, with the refusal
+ * users read when not. The API asks it before it reads the request's body, so a caller without the role learns
+ * nothing of the body's rules; `decide` asks it again first, so the rules engine never relies on that.
+ */
+export function actorMayAct(
+  type: ActionType,
+  r: ActorRelations,
+  e: Pick<Evaluation, 'decision'>,
+): Refused | null {
+  switch (type) {
+    case 'saveSelfAssessment':
+      return is(r.isEmployee) ? null : refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được tự đánh giá.');
+    case 'submit':
+      return is(r.isEmployee)
+        ? null
+        : refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được nộp bản tự đánh giá.');
+    case 'review':
+      if (!is(r.isReviewer))
+        return refuse('FORBIDDEN', 'Chỉ người trực tiếp quản lý được phân công mới được nhận xét.');
+      if (is(r.isEmployee))
+        return refuse('FORBIDDEN', 'Không ai được tự nhận xét phiếu đánh giá của chính mình.');
+      return null;
+    case 'return':
+      if (!is(r.isReviewer) && !is(r.isApprover) && !is(r.isActingApprover))
+        return refuse(
+          'FORBIDDEN',
+          'Chỉ người nhận xét hoặc người phê duyệt mới được trả lại phiếu đánh giá.',
+        );
+      if (is(r.isEmployee))
+        return refuse('FORBIDDEN', 'Không ai được tự trả lại phiếu đánh giá của chính mình.');
+      return null;
+    case 'approve':
+      if (!is(r.isApprover) && !is(r.isActingApprover))
+        return refuse(
+          'FORBIDDEN',
+          'Chỉ người đứng đầu đơn vị (hoặc người được giao quyền) mới được phê duyệt.',
+        );
+      if (is(r.isEmployee))
+        return refuse('FORBIDDEN', 'Không ai được tự phê duyệt phiếu đánh giá của chính mình.');
+      return null;
+    case 'appeal':
+      return is(r.isEmployee)
+        ? null
+        : refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được khiếu nại kết quả của mình.');
+    case 'decideAppeal':
+      if (!is(r.isAppealDecider) && !is(r.isHrInScope))
+        return refuse(
+          'FORBIDDEN',
+          'Chỉ cấp trên của người phê duyệt hoặc cơ quan tổ chức cán bộ mới được giải quyết khiếu nại.',
+        );
+      if (is(r.isEmployee) || (e.decision !== null && e.decision.approverId === r.actorId))
+        return refuse(
+          'FORBIDDEN',
+          'Người khiếu nại hoặc người đã phê duyệt kết quả không được tự giải quyết khiếu nại.',
+        );
+      return null;
+    case 'expire':
+      return is(r.isSystem) || is(r.isAdmin) || is(r.isHrInScope)
+        ? null
+        : refuse(
+            'FORBIDDEN',
+            'Chỉ hệ thống, quản trị viên hoặc cơ quan tổ chức cán bộ mới được đóng kỳ đánh giá.',
+          );
+  }
+}
+
+/**
  * What the employee's own steps (save, submit) require, in this order: the employee, an evaluation still open,
  * waiting for them, before the self-assessment deadline, scored with its own rubric.
  */
-function employeeMayAct(
-  input: DecideInput,
-  texts: { forbidden: string; wrongState: string; deadline: string },
-): Refused | null {
-  const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isEmployee)) return refuse('FORBIDDEN', texts.forbidden);
+function employeeMayAct(input: DecideInput, texts: { wrongState: string; deadline: string }): Refused | null {
+  const { evaluation: e, now, rubric } = input;
   const c = closed(e);
   if (c !== null) return c;
   if (!awaitingEmployee(e)) return wrongState(texts.wrongState, e);
@@ -313,7 +377,6 @@ function employeeMayAct(
 function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 'saveSelfAssessment' }>) {
   const { evaluation: e, rubric } = input;
   const refused = employeeMayAct(input, {
-    forbidden: 'Chỉ người được đánh giá mới được tự đánh giá.',
     wrongState: 'Chỉ có thể sửa bản tự đánh giá khi phiếu là bản nháp hoặc được trả lại cho bạn',
     deadline: 'Đã quá hạn tự đánh giá',
   });
@@ -333,7 +396,6 @@ function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 
 function submit(input: DecideInput) {
   const { evaluation: e, rubric, now } = input;
   const refused = employeeMayAct(input, {
-    forbidden: 'Chỉ người được đánh giá mới được nộp bản tự đánh giá.',
     wrongState: 'Chỉ có thể nộp khi phiếu là bản nháp hoặc được trả lại cho bạn',
     deadline: 'Đã quá hạn nộp bản tự đánh giá',
   });
@@ -357,10 +419,6 @@ function submit(input: DecideInput) {
 
 function review(input: DecideInput, action: Extract<Action, { type: 'review' }>) {
   const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isReviewer))
-    return refuse('FORBIDDEN', 'Chỉ người trực tiếp quản lý được phân công mới được nhận xét.');
-  if (is(r.isEmployee))
-    return refuse('FORBIDDEN', 'Không ai được tự nhận xét phiếu đánh giá của chính mình.');
   const c = closed(e);
   if (c !== null) return c;
   let selfAssessmentMissing = false;
@@ -403,10 +461,6 @@ function review(input: DecideInput, action: Extract<Action, { type: 'review' }>)
 function returnEvaluation(input: DecideInput, action: Extract<Action, { type: 'return' }>) {
   const { evaluation: e, relations: r, now } = input;
   const approver = is(r.isApprover) || is(r.isActingApprover);
-  if (!is(r.isReviewer) && !approver) {
-    return refuse('FORBIDDEN', 'Chỉ người nhận xét hoặc người phê duyệt mới được trả lại phiếu đánh giá.');
-  }
-  if (is(r.isEmployee)) return refuse('FORBIDDEN', 'Không ai được tự trả lại phiếu đánh giá của chính mình.');
   const c = closed(e);
   if (c !== null) return c;
   let returnedTo: 'employee' | 'reviewer';
@@ -439,11 +493,6 @@ function returnEvaluation(input: DecideInput, action: Extract<Action, { type: 'r
 
 function approve(input: DecideInput, action: Extract<Action, { type: 'approve' }>) {
   const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isApprover) && !is(r.isActingApprover)) {
-    return refuse('FORBIDDEN', 'Chỉ người đứng đầu đơn vị (hoặc người được giao quyền) mới được phê duyệt.');
-  }
-  if (is(r.isEmployee))
-    return refuse('FORBIDDEN', 'Không ai được tự phê duyệt phiếu đánh giá của chính mình.');
   const c = closed(e);
   if (c !== null) return c;
   const reviewDeadlinePassed = isAfter(now, e.deadlines.review);
@@ -554,9 +603,7 @@ function approve(input: DecideInput, action: Extract<Action, { type: 'approve' }
 }
 
 function appeal(input: DecideInput, action: Extract<Action, { type: 'appeal' }>) {
-  const { evaluation: e, relations: r, now } = input;
-  if (!is(r.isEmployee))
-    return refuse('FORBIDDEN', 'Chỉ người được đánh giá mới được khiếu nại kết quả của mình.');
+  const { evaluation: e, now } = input;
   if (e.status !== 'APPROVED' || e.decision === null) {
     return wrongState('Chỉ có thể khiếu nại kết quả đã được phê duyệt', e);
   }
@@ -578,18 +625,6 @@ function appeal(input: DecideInput, action: Extract<Action, { type: 'appeal' }>)
 
 function decideAppeal(input: DecideInput, action: Extract<Action, { type: 'decideAppeal' }>) {
   const { evaluation: e, relations: r, now, rubric } = input;
-  if (!is(r.isAppealDecider) && !is(r.isHrInScope)) {
-    return refuse(
-      'FORBIDDEN',
-      'Chỉ cấp trên của người phê duyệt hoặc cơ quan tổ chức cán bộ mới được giải quyết khiếu nại.',
-    );
-  }
-  if (is(r.isEmployee) || (e.decision !== null && e.decision.approverId === r.actorId)) {
-    return refuse(
-      'FORBIDDEN',
-      'Người khiếu nại hoặc người đã phê duyệt kết quả không được tự giải quyết khiếu nại.',
-    );
-  }
   const current = e.decision;
   const pending = e.appeal;
   if (e.status !== 'APPROVED' || current === null || pending === null || pending.status !== 'PENDING') {
@@ -659,13 +694,7 @@ function decideAppeal(input: DecideInput, action: Extract<Action, { type: 'decid
 }
 
 function expire(input: DecideInput) {
-  const { evaluation: e, relations: r } = input;
-  if (!is(r.isSystem) && !is(r.isAdmin) && !is(r.isHrInScope)) {
-    return refuse(
-      'FORBIDDEN',
-      'Chỉ hệ thống, quản trị viên hoặc cơ quan tổ chức cán bộ mới được đóng kỳ đánh giá.',
-    );
-  }
+  const { evaluation: e } = input;
   if (e.status === 'APPROVED' || e.status === 'EXPIRED') {
     return wrongState('Chỉ phiếu chưa được phê duyệt mới hết hạn khi đóng kỳ', e);
   }
@@ -682,6 +711,10 @@ export function decide(input: DecideInput): Decided | Refused {
     return invalid([{ path: 'action', message: 'Thao tác không hợp lệ.' }]);
   }
   const a = input.action;
+  if (!ACTION_TYPES.includes(a.type))
+    return invalid([{ path: 'action', message: 'Thao tác không được hỗ trợ.' }]);
+  const who = actorMayAct(a.type, input.relations, input.evaluation);
+  if (who !== null) return who;
   switch (a.type) {
     case 'saveSelfAssessment':
       return saveSelfAssessment(input, a);

@@ -1,5 +1,5 @@
 /**
- * Core vocabulary of the domain (see ../shared/DOMAIN.md). Pure types, no I/O.
+ * Core vocabulary of the domain (see docs/DOMAIN.md). Pure types, no I/O.
  * Points are always held as integers of hundredths (`Hundredths`): 12.5 points is 1250.
  */
 
@@ -165,3 +165,14 @@ export type Action =
   | { type: 'expire' };
 
 export type ActionType = Action['type'];
+
+export const ACTION_TYPES: readonly ActionType[] = [
+  'saveSelfAssessment',
+  'submit',
+  'review',
+  'return',
+  'approve',
+  'appeal',
+  'decideAppeal',
+  'expire',
+];

@@ -1,10 +1,10 @@
 /**
- * The OpenAPI 3.1 document, generated from the route table and the very zod schemas that validate requests,
- * so it cannot drift from the code.
+ * The OpenAPI 3.1 document, generated from the endpoint definitions and the very zod schemas that validate
+ * requests, so it cannot drift from the code. Who may call each endpoint is part of its description.
  */
 import * as z from 'zod';
-import { contract, type RouteKey, type RouteSchemas } from './contract.ts';
-import { routeKey, routes } from './routes.ts';
+import type { AnyEndpoint, Authorization } from './endpoint.ts';
+import { ERROR_STATUS, type ErrorCode } from './errors.ts';
 
 const errorSchema = {
   type: 'object',
@@ -14,22 +14,7 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message', 'details'],
       properties: {
-        code: {
-          type: 'string',
-          enum: [
-            'VALIDATION_FAILED',
-            'UNAUTHENTICATED',
-            'FORBIDDEN',
-            'NOT_FOUND',
-            'INVALID_TRANSITION',
-            'QUOTA_EXCEEDED',
-            'DEADLINE_PASSED',
-            'CONFLICT',
-            'PRECONDITION_FAILED',
-            'PAYLOAD_TOO_LARGE',
-            'UNSUPPORTED_MEDIA_TYPE',
-          ],
-        },
+        code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
         message: { type: 'string' },
         details: {
           type: 'array',
@@ -46,11 +31,11 @@ const jsonSchema = (schema: z.ZodType) =>
     unknown
   >;
 
-function parameters(schemas: RouteSchemas) {
+function parameters(e: AnyEndpoint) {
   const out: Record<string, unknown>[] = [];
   for (const [where, schema] of [
-    ['path', schemas.params],
-    ['query', schemas.query],
+    ['path', e.params],
+    ['query', e.query],
   ] as const) {
     if (!schema) continue;
     const shape = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
@@ -66,44 +51,64 @@ function parameters(schemas: RouteSchemas) {
   return out;
 }
 
-const errorResponse = (description: string) => ({
-  description,
+const errorResponse = (codes: readonly ErrorCode[]) => ({
+  description: codes.join(' | '),
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-export function buildOpenApi() {
+export const AUTHORIZATION_TEXT: Record<Authorization['who'], string> = {
+  anyone: 'any signed-in caller (what they see depends on their part)',
+  admin: 'admins',
+  'hr-or-admin': 'HR (narrowed to the subtree of its own unit) and admins',
+  'period-manager': 'admins and HR of a top-level unit',
+  evaluation: "the evaluation's parties",
+  scoped: '',
+};
+
+export function describeAuthorization(a: Authorization): string {
+  if (a.who === 'scoped') return a.rule;
+  if (a.who === 'evaluation' && a.action)
+    return `the party whose role allows \`${a.action}\` (403 for other parties, 404 for others)`;
+  return AUTHORIZATION_TEXT[a.who];
+}
+
+export function buildOpenApi(endpoints: readonly AnyEndpoint[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const key = routeKey(route) as RouteKey;
-    const schemas: RouteSchemas = contract[key];
+  for (const e of endpoints) {
+    const writes = e.method !== 'GET';
     const operation: Record<string, unknown> = {
-      operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
-      summary: route.summary,
+      operationId: `${e.method} ${e.path}`.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
+      summary: e.summary,
+      description: `Who may call it: ${describeAuthorization(e.authorization)}.`,
       security: [{ bearer: [] }],
-      parameters: parameters(schemas),
+      parameters: parameters(e),
       responses: {
         '200': {
           description: 'OK',
           content: {
             'application/json': { schema: { type: 'object' } },
-            ...(schemas.csvResponse ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+            ...(e.csvResponse ? { 'text/csv': { schema: { type: 'string' } } } : {}),
           },
         },
-        '400': errorResponse('VALIDATION_FAILED'),
-        '401': errorResponse('UNAUTHENTICATED'),
-        '403': errorResponse('FORBIDDEN'),
-        '404': errorResponse('NOT_FOUND'),
-        ...(route.method !== 'GET'
+        ...(writes ? { '202': { description: 'Accepted: the work continues in the background' } } : {}),
+        '400': errorResponse(['VALIDATION_FAILED']),
+        '401': errorResponse(['UNAUTHENTICATED']),
+        '403': errorResponse(['FORBIDDEN']),
+        '404': errorResponse(['NOT_FOUND']),
+        '405': errorResponse(['METHOD_NOT_ALLOWED']),
+        ...(writes
           ? {
-              '409': errorResponse('INVALID_TRANSITION | QUOTA_EXCEEDED | DEADLINE_PASSED | CONFLICT'),
-              '412': errorResponse('PRECONDITION_FAILED'),
-              '413': errorResponse('PAYLOAD_TOO_LARGE'),
-              '415': errorResponse('UNSUPPORTED_MEDIA_TYPE'),
+              '409': errorResponse(['INVALID_TRANSITION', 'QUOTA_EXCEEDED', 'DEADLINE_PASSED', 'CONFLICT']),
+              '412': errorResponse(['PRECONDITION_FAILED']),
+              '413': errorResponse(['PAYLOAD_TOO_LARGE']),
+              '415': errorResponse(['UNSUPPORTED_MEDIA_TYPE']),
             }
           : {}),
+        '500': errorResponse(['INTERNAL_ERROR']),
+        '503': errorResponse(['SERVICE_UNAVAILABLE']),
       },
     };
-    if (route.method === 'POST') {
+    if (e.method === 'POST') {
       (operation.parameters as unknown[]).push({
         name: 'Idempotency-Key',
         in: 'header',
@@ -111,7 +116,7 @@ export function buildOpenApi() {
         schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
       });
     }
-    if (route.path.startsWith('/v1/evaluations/') && route.method !== 'GET') {
+    if (e.path.startsWith('/v1/evaluations/') && writes) {
       (operation.parameters as unknown[]).push({
         name: 'If-Match',
         in: 'header',
@@ -119,16 +124,25 @@ export function buildOpenApi() {
         schema: { type: 'string', examples: ['"3"'] },
       });
     }
-    if (schemas.body) {
+    if (e.body) {
+      const json: Record<string, unknown> = { schema: jsonSchema(e.body) };
+      if (e.example?.body !== undefined) json.example = e.example.body;
       operation.requestBody = {
-        required: route.method === 'PUT',
+        required: e.method === 'PUT',
         content: {
-          'application/json': { schema: jsonSchema(schemas.body) },
-          ...(schemas.csvBody ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+          'application/json': json,
+          ...(e.csvBody
+            ? {
+                'text/csv': {
+                  schema: { type: 'string' },
+                  ...(e.example?.csv ? { example: e.example.csv } : {}),
+                },
+              }
+            : {}),
         },
       };
     }
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+    paths[e.path] = { ...paths[e.path], [e.method.toLowerCase()]: operation };
   }
   return {
     openapi: '3.1.0',

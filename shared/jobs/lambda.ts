@@ -1,37 +1,37 @@
 /**
  * The Lambda adapter of every job. One function per job (see the schedule table) receives either
  * - the EventBridge Scheduler event `{source: 'aws.scheduler', job, scheduledTime, executionId, attemptNumber}`
- *   (or, invoked by hand, `{job, target?, fresh?}`): it starts the run. A fanned-out job sends its unit steps to
- *   its queue (FANOUT_QUEUE_URL) and returns; the others work until done, or until the time budget runs out,
- *   when they fail on purpose so that Lambda's retry of the asynchronous invocation resumes from the checkpoints;
+ *   (or, invoked by hand or by the API, `{job, target?, fresh?, correlationId?}`): it starts the run. A fanned-out
+ *   job sends its unit steps to its queue (FANOUT_QUEUE_URL) and returns; the others work until done, or until the
+ *   time budget runs out, when they fail on purpose so that Lambda's retry of the asynchronous invocation resumes
+ *   from the checkpoints;
  * - an SQS batch from its own queue: each record is one step; failed records are reported in
  *   `batchItemFailures`, so only they come back (and go to the dead-letter queue after 3 receives).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { JOBS } from '../http/routes.ts';
-import { db as processDb } from '../store/client.ts';
-import { InlineFanOut, SqsFanOut } from './fanout.ts';
-import { localMailer, noMailer, SesMailer } from './outbox.ts';
-import { handleMessage, JOB_DEFINITIONS } from './registry.ts';
+import { InlineFanOut } from '../app/jobs/inline-fanout.ts';
+import { localMailer, noMailer } from '../app/jobs/outbox.ts';
+import { handleMessage, JOB_DEFINITIONS } from '../app/jobs/registry.ts';
+import { asTheyAreNow } from '../app/jobs/runner.ts';
 import {
   type Budget,
-  FANOUT_QUEUE_URL_ENV,
   type FanOut,
+  JOBS,
   type JobContext,
   JobIncomplete,
   type JobName,
   type JobReport,
   type Mailer,
-  REMINDER_SENDER_ENV,
   stepMessageSchema,
-} from './types.ts';
-
-export { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV };
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'danh-gia-jobs' });
+} from '../app/jobs/types.ts';
+import { type Config, config, requireTableName } from '../config.ts';
+import { logger } from '../observability.ts';
+import { type Store, store } from '../store/store.ts';
+import { SesMailer } from './ses-mailer.ts';
+import { SqsFanOut } from './sqs-fanout.ts';
 
 /** The scheduler passes its context attributes as strings. */
 const scheduledEventSchema = z.object({
@@ -43,6 +43,8 @@ const scheduledEventSchema = z.object({
   /** By hand: the period, year or day to run for; `fresh` starts over instead of resuming. */
   target: z.string().max(16).optional(),
   fresh: z.boolean().optional(),
+  /** The request that asked for the run (the API's request id), to follow it across the logs. */
+  correlationId: z.string().max(128).optional(),
 });
 
 const sqsEventSchema = z.object({
@@ -66,8 +68,8 @@ function lambdaBudget(context: Pick<Context, 'getRemainingTimeInMillis'>): Budge
 let sqsFanOut: SqsFanOut | undefined;
 let sesMailer: SesMailer | undefined;
 
-function fanOutFromEnv(): FanOut {
-  const url = process.env[FANOUT_QUEUE_URL_ENV];
+function fanOutFromConfig(c: Config): FanOut {
+  const url = c.jobs.fanOutQueueUrl;
   if (url) {
     sqsFanOut ??= new SqsFanOut(url);
     return sqsFanOut;
@@ -76,21 +78,22 @@ function fanOutFromEnv(): FanOut {
   return new InlineFanOut(8);
 }
 
-function mailerFromEnv(job: JobName): Mailer {
-  const sender = process.env[REMINDER_SENDER_ENV];
+function mailerFromConfig(c: Config, job: JobName): Mailer {
+  const sender = c.jobs.reminderSender;
   if (sender) {
     sesMailer ??= new SesMailer(sender);
     return sesMailer;
   }
   if (job !== 'remind') return noMailer;
   // In Lambda a reminder job without its sender would mark messages sent that never left: fail loudly instead.
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error(`${REMINDER_SENDER_ENV} is not set`);
+  if (c.inLambda) throw new Error('REMINDER_SENDER is not set');
   return localMailer;
 }
 
 export interface JobHandlerOptions {
-  database?: typeof processDb;
-  logger?: Pick<Logger, 'info' | 'error'>;
+  config?: Config;
+  store?: () => Store;
+  logger?: Pick<typeof logger, 'info' | 'error'>;
   fanOut?: () => FanOut;
   mailer?: () => Mailer;
 }
@@ -99,16 +102,21 @@ export type JobEvent = SQSEvent | z.input<typeof scheduledEventSchema>;
 export type JobResult = JobReport | SQSBatchResponse;
 
 export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
-  const database = options.database ?? processDb;
+  const c = options.config ?? config();
+  // Every job uses the table: a missing name stops the function at cold start.
+  requireTableName(c);
+  const storeOf =
+    options.store ??
+    (() => store({ tableName: requireTableName(c), endpoint: c.table.endpoint, region: c.table.region }));
   const logs = options.logger ?? logger;
   const log = (message: string, fields: Record<string, unknown> = {}) =>
     logs.info(message, { job, ...fields });
   const context = (lambda: Context, now: Date, trigger: JobContext['trigger']): JobContext => ({
-    db: database(),
+    store: storeOf(),
     now,
     trigger,
-    fanOut: options.fanOut?.() ?? fanOutFromEnv(),
-    mailer: options.mailer?.() ?? mailerFromEnv(job),
+    fanOut: options.fanOut?.() ?? fanOutFromConfig(c),
+    mailer: options.mailer?.() ?? mailerFromConfig(c, job),
     budget: lambdaBudget(lambda),
     concurrency: 8,
     log,
@@ -123,6 +131,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
         try {
           const message = stepMessageSchema.parse(JSON.parse(record.body));
           if (message.job !== job) throw new Error(`a step of ${message.job} reached the ${job} function`);
+          logger.setCorrelationId(message.runId);
           await handleMessage(ctx, message);
         } catch (error) {
           // Reported, not thrown: the other records of the batch are not redone.
@@ -134,15 +143,17 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     }
     const scheduled = scheduledEventSchema.parse(event);
     if (scheduled.job !== job) throw new Error(`the ${job} function was invoked for ${scheduled.job}`);
+    logger.setCorrelationId(scheduled.correlationId ?? scheduled.executionId ?? scheduled.scheduledTime);
     const now = scheduled.scheduledTime ? new Date(scheduled.scheduledTime) : new Date();
     const trigger: JobContext['trigger'] = scheduled.scheduledTime
       ? { kind: 'scheduled', id: scheduled.scheduledTime }
       : { kind: 'manual', fresh: scheduled.fresh ?? false };
     const ctx = context(lambda, now, trigger);
-    const runs = await JOB_DEFINITIONS[job].start(ctx, scheduled.target);
+    let runs = await JOB_DEFINITIONS[job].start(ctx, scheduled.target);
     if (ctx.fanOut instanceof InlineFanOut) {
       ctx.fanOut.attach((message) => handleMessage({ ...ctx, now: new Date() }, message));
       await ctx.fanOut.drain();
+      runs = await asTheyAreNow(ctx.store, job, runs);
     }
     const report: JobReport = { job, at: now.toISOString(), runs };
     log('job invocation done', {
@@ -151,5 +162,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     return report;
   };
 
-  return middy<unknown, JobResult, Error, Context>(base);
+  return middy<unknown, JobResult, Error, Context>(base).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
 }

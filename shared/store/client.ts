@@ -1,11 +1,9 @@
 /**
- * The DynamoDB clients, created once per process (once per Lambda cold start), never per request.
- * In Lambda the endpoint and credentials come from the environment; locally DYNAMODB_ENDPOINT points at
- * DynamoDB Local.
+ * The DynamoDB clients, created once per process (once per Lambda cold start), never per request. In Lambda the
+ * endpoint and credentials come from the environment; locally an endpoint points at DynamoDB Local.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_NAME_ENV } from './table-definition.ts';
 
 export interface Db {
   client: DynamoDBClient;
@@ -13,35 +11,28 @@ export interface Db {
   tableName: string;
 }
 
-export function createDb(options: { tableName: string; endpoint?: string | undefined }): Db {
-  const client = new DynamoDBClient(
-    options.endpoint
-      ? {
-          endpoint: options.endpoint,
-          region: process.env.AWS_REGION ?? 'ap-southeast-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {},
-  );
+export interface DbOptions {
+  tableName: string;
+  /** A local engine (DynamoDB Local); absent: AWS, from the environment. */
+  endpoint?: string | undefined;
+  region?: string | undefined;
+  /** Give up on a request that has not answered in this time (a frozen local engine), in milliseconds. */
+  requestTimeoutMs?: number | undefined;
+}
+
+/** Local engines accept any credentials; these keep the SDK from looking for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'ap-southeast-1';
+
+export function createDb(options: DbOptions): Db {
+  const client = new DynamoDBClient({
+    ...(options.endpoint
+      ? { endpoint: options.endpoint, region: options.region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
+      : {}),
+    ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs } } : {}),
+  });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
   return { client, doc, tableName: options.tableName };
-}
-
-let processDb: Db | undefined;
-
-/** The process-wide client, configured from the environment; fails fast when the table name is missing. */
-export function db(): Db {
-  if (!processDb) {
-    const tableName = process.env[TABLE_NAME_ENV];
-    if (!tableName) throw new Error(`Missing environment variable ${TABLE_NAME_ENV}`);
-    processDb = createDb({ tableName, endpoint: process.env.DYNAMODB_ENDPOINT });
-  }
-  return processDb;
-}
-
-/** For the local server and tests, which choose the table at run time. */
-export function setDb(next: Db): void {
-  processDb = next;
 }

@@ -1,97 +1,62 @@
 /**
  * Evaluations, their history and the per-unit period counters. Every change of an evaluation is one
  * TransactWriteItems: the evaluation (conditional on the version it was read at), its history event (keyed by
- * the new version, so a transition can never be applied twice) and the unit's counters, which also guard the
- * A-quota: the write only succeeds if the grade counts are still those the decision was made on.
+ * the new version, so a transition can never be applied twice), the unit's counters, which also guard the
+ * A-quota (the write only succeeds if the grade counts are still those the decision was made on), and, when the
+ * request carries an Idempotency-Key, its receipt: the change and the answer to replay land together or not at all.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ActionType, Evaluation, EvaluationStatus, Grade } from '../domain/types.ts';
+import type { EvaluationStatus, Grade } from '../domain/types.ts';
 import { EVALUATION_STATUSES, GRADES } from '../domain/types.ts';
+import { batchGet, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
+import {
+  decode,
+  evaluationSchema,
+  type HistoryEvent,
+  historyEventSchema,
+  type RankingRow,
+  rankingRowSchema,
+  type StoredEvaluation,
+  type UnitPeriodCounters,
+} from './entities.ts';
+import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { keys } from './keys.ts';
-import { queryAll, stripKeys } from './query.ts';
-
-export interface StoredEvaluation extends Evaluation {
-  employeeName: string;
-  /** The unit whose head approves (the employee's unit, or its parent for a unit head): acting heads act for it. */
-  approverUnitId: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface HistoryEvent {
-  employeeId: string;
-  period: string;
-  version: number;
-  at: string;
-  actorId: string;
-  action: ActionType | 'open';
-  fromStatus: EvaluationStatus | null;
-  toStatus: EvaluationStatus;
-  comment: string | null;
-  changes: Record<string, unknown> | null;
-  /** Set when an acting head acted for the unit head. */
-  onBehalfOf?: string | null;
-}
-
-export interface UnitPeriodCounters {
-  unitId: string;
-  period: string;
-  /** Evaluations opened for the unit this period: the base of the 30% rule. */
-  evaluated: number;
-  outstanding: boolean;
-  status: Record<EvaluationStatus, number>;
-  grades: Record<Grade, number>;
-}
+import { queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const statusAttr = (s: EvaluationStatus) => `n_${s}`;
 const gradeAttr = (g: Grade) => `g_${g}`;
 
-export function evaluationItem(e: StoredEvaluation) {
-  return { ...keys.evaluation(e), ...e };
-}
+const toEvaluation = (item: Item) => decode(evaluationSchema, item, 'evaluation');
+const toHistory = (item: Item) => decode(historyEventSchema, item, 'history event');
+const toRankingRow = (item: Item) => decode(rankingRowSchema, item, 'evaluation');
 
-export async function getEvaluation(
-  db: Db,
-  employeeId: string,
-  period: string,
-): Promise<StoredEvaluation | null> {
-  const { Item } = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.evaluationKey(employeeId, period),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? (stripKeys(Item) as unknown as StoredEvaluation) : null;
-}
+/** The attributes a ranking reads of an evaluation: a third of the item. */
+export const RANKING_ATTRIBUTES = [
+  'employeeId',
+  'employeeName',
+  'status',
+  'rubricId',
+  'rubricVersion',
+  'flags',
+  'selfAssessment.total',
+  'selfAssessment.submittedAt',
+  'review.total',
+  'review.comment',
+  'decision.total',
+  'decision.grade',
+  'decision.comment',
+] as const;
 
-export async function listEmployeeEvaluations(
-  db: Db,
-  employeeId: string,
-  yearPrefix: string,
-): Promise<StoredEvaluation[]> {
-  const spec = keys.employeeEvaluations(employeeId, yearPrefix);
-  const items = await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true });
-  return items.map((i) => stripKeys(i) as unknown as StoredEvaluation);
-}
-
-export async function listQueue(
-  db: Db,
-  spec: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string },
-): Promise<StoredEvaluation[]> {
-  const items = await queryAll(db, spec);
-  return items.map((i) => stripKeys(i) as unknown as StoredEvaluation);
-}
-
-export async function listHistory(db: Db, employeeId: string, period: string): Promise<HistoryEvent[]> {
-  const spec = keys.historyOf(employeeId, period);
-  const items = await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true });
-  return items.map((i) => stripKeys(i) as unknown as HistoryEvent);
-}
+export const evaluationItem = (e: StoredEvaluation) => ({ ...keys.evaluation(e), ...e, publishedAt: null });
+const historyItem = (event: HistoryEvent) => ({
+  ...keys.history(event.employeeId, event.period, event.version),
+  ...event,
+});
 
 function countersFrom(item: Item | undefined, unitId: string, period: string): UnitPeriodCounters {
   const num = (name: string) => (typeof item?.[name] === 'number' ? (item[name] as number) : 0);
@@ -108,164 +73,322 @@ function countersFrom(item: Item | undefined, unitId: string, period: string): U
   };
 }
 
-export async function getUnitPeriod(db: Db, unitId: string, period: string): Promise<UnitPeriodCounters> {
-  const { Item } = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.unitPeriodKey(unitId, period),
-      ConsistentRead: true,
-    }),
-  );
-  return countersFrom(Item, unitId, period);
+/** The counters item of a unit and period as the transitions leave it (for a bulk load of finished months). */
+export function countersItem(c: UnitPeriodCounters) {
+  return {
+    ...keys.unitPeriod(c.unitId, c.period),
+    unitId: c.unitId,
+    period: c.period,
+    outstanding: c.outstanding,
+    evaluated: c.evaluated,
+    ...Object.fromEntries(EVALUATION_STATUSES.map((s) => [statusAttr(s), c.status[s]])),
+    ...Object.fromEntries(GRADES.map((g) => [gradeAttr(g), c.grades[g]])),
+  };
 }
 
-export async function listUnitPeriods(db: Db, period: string): Promise<UnitPeriodCounters[]> {
-  const items = await queryAll(db, keys.periodUnits(period));
-  return items.map((i) => countersFrom(i, String(i.unitId), period));
+export interface NewDraft {
+  draft: StoredEvaluation;
+  event: HistoryEvent;
 }
 
-function historyItem(event: HistoryEvent) {
-  return { ...keys.history(event.employeeId, event.period, event.version), ...event };
+export interface TransitionWrite {
+  previous: StoredEvaluation;
+  next: StoredEvaluation;
+  event: HistoryEvent;
+  /** The approved grade this change gives or replaces, for the unit's grade counters. */
+  gradeChange: { from: Grade | null; to: Grade | null } | null;
+  /** The grade counts the decision was made on: the write only succeeds if they are unchanged. */
+  guard: Record<Grade, number> | null;
+  /** The answer to replay for the request's Idempotency-Key, written with the change. */
+  receipt?: Receipt | null;
 }
 
 /**
- * Creates a draft with its opening history event and counts it in its unit, unless it already exists:
- * running the opening twice changes nothing.
+ * - written: applied;
+ * - stale: the evaluation moved since it was read (another change got there first);
+ * - counters-moved: the unit's grade counts moved (another approval), the decision must be made again;
+ * - conflict: a transaction conflict, to retry;
+ * - duplicate: the same Idempotency-Key was answered meanwhile (a concurrent retry): replay its receipt.
  */
-export async function createDraft(
-  db: Db,
-  draft: StoredEvaluation,
-  event: HistoryEvent,
-  unitOutstanding: boolean,
-): Promise<'created' | 'exists'> {
-  const unitPeriodKeys = keys.unitPeriod(draft.unitId, draft.period);
-  try {
-    await db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: evaluationItem(draft),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: db.tableName, Item: historyItem(event) } },
-          {
-            Update: {
-              TableName: db.tableName,
-              Key: { pk: unitPeriodKeys.pk, sk: unitPeriodKeys.sk },
-              UpdateExpression:
-                'SET gsi1pk = :g1pk, gsi1sk = :g1sk, entityType = :type, unitId = :unit, #period = :period, outstanding = :out ADD evaluated :one, n_DRAFT :one',
-              ExpressionAttributeNames: { '#period': 'period' },
-              ExpressionAttributeValues: {
-                ':g1pk': unitPeriodKeys.gsi1pk,
-                ':g1sk': unitPeriodKeys.gsi1sk,
-                ':type': unitPeriodKeys.entityType,
-                ':unit': draft.unitId,
-                ':period': draft.period,
-                ':out': unitOutstanding,
-                ':one': 1,
-              },
-            },
-          },
-        ],
+export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' | 'duplicate';
+
+/** 49 drafts and their history events plus the unit's counters: 99 of the 100 items a transaction may hold. */
+const DRAFTS_PER_TRANSACTION = 49;
+const MAX_CONFLICT_RETRIES = 6;
+
+export function evaluationStore(db: Db) {
+  const get = async (employeeId: string, period: string): Promise<StoredEvaluation | null> => {
+    const { Item } = await db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: keys.evaluationKey(employeeId, period),
+        ConsistentRead: true,
       }),
     );
-    return 'created';
-  } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return 'exists';
-    }
-    throw error;
-  }
-}
+    return Item ? toEvaluation(Item) : null;
+  };
 
-export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict';
-
-/**
- * Writes one transition. `guard` holds the grade counts the decision was made on; when given, the write only
- * succeeds if they are unchanged, so two approvals racing for the last A slot cannot both succeed.
- */
-export async function writeTransition(
-  db: Db,
-  previous: StoredEvaluation,
-  next: StoredEvaluation,
-  event: HistoryEvent,
-  gradeChange: { from: Grade | null; to: Grade | null } | null,
-  guard: Record<Grade, number> | null,
-): Promise<WriteOutcome> {
-  const deltas = new Map<string, number>();
-  const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
-  if (previous.status !== next.status) {
-    bump(statusAttr(previous.status), -1);
-    bump(statusAttr(next.status), 1);
-  }
-  if (gradeChange && gradeChange.from !== gradeChange.to) {
-    if (gradeChange.from) bump(gradeAttr(gradeChange.from), -1);
-    if (gradeChange.to) bump(gradeAttr(gradeChange.to), 1);
-  }
-  const changed = [...deltas].filter(([, by]) => by !== 0);
-  const transactItems: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    {
-      Put: {
-        TableName: db.tableName,
-        Item: evaluationItem(next),
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': previous.version },
-      },
-    },
-    {
-      Put: {
-        TableName: db.tableName,
-        Item: historyItem(event),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
-  if (changed.length > 0 || guard) {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
-    const adds = changed.map(([name, by], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = by;
-      return `#c${i} :c${i}`;
-    });
-    const conditions = guard
-      ? GRADES.map((g, i) => {
-          names[`#g${i}`] = gradeAttr(g);
-          values[`:g${i}`] = guard[g];
-          // A counter never written yet reads as zero.
-          return guard[g] === 0 ? `(attribute_not_exists(#g${i}) OR #g${i} = :g${i})` : `#g${i} = :g${i}`;
-        })
-      : [];
-    const { pk, sk } = keys.unitPeriodKey(next.unitId, next.period);
-    transactItems.push({
+  const countersUpdate = (unitId: string, period: string, outstanding: boolean, n: number): TransactItem => {
+    const counters = keys.unitPeriod(unitId, period);
+    return {
       Update: {
         TableName: db.tableName,
-        Key: { pk, sk },
-        // An ADD with nothing to add is invalid: a guard-only write touches the update time instead.
+        Key: { pk: counters.pk, sk: counters.sk },
         UpdateExpression:
-          adds.length > 0 ? `ADD ${adds.join(', ')} SET updatedAt = :at` : 'SET updatedAt = :at',
-        ConditionExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':at': event.at } as Record<string, unknown>,
+          'SET gsi1pk = :g1pk, gsi1sk = :g1sk, entityType = :type, unitId = :unit, #period = :period, outstanding = :out ADD evaluated :n, n_DRAFT :n',
+        ExpressionAttributeNames: { '#period': 'period' },
+        ExpressionAttributeValues: {
+          ':g1pk': counters.gsi1pk,
+          ':g1sk': counters.gsi1sk,
+          ':type': counters.entityType,
+          ':unit': unitId,
+          ':period': period,
+          ':out': outstanding,
+          ':n': n,
+        },
       },
-    });
-  }
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
-    return 'written';
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed')
-      return 'stale';
-    if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'counters-moved';
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
-    throw error;
-  }
+    };
+  };
+
+  const draftItems = (chunk: readonly NewDraft[]): TransactItem[] =>
+    chunk.flatMap(({ draft, event }) => [
+      {
+        Put: {
+          TableName: db.tableName,
+          Item: evaluationItem(draft),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: db.tableName, Item: historyItem(event) } },
+    ]);
+
+  /** One draft alone, only if absent: 'exists' when it was there already. */
+  const createOne = async (one: NewDraft, outstanding: boolean): Promise<'created' | 'exists'> => {
+    try {
+      await db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...draftItems([one]),
+            countersUpdate(one.draft.unitId, one.draft.period, outstanding, 1),
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return 'exists';
+      throw error;
+    }
+  };
+
+  /**
+   * Writes drafts of one unit in one transaction: each draft only if it does not exist, its history event, and
+   * the unit's counters raised by the number written, so the counters can never drift from the drafts. When a
+   * draft exists already (a rerun, or the API opening the same period at the same moment) the transaction is
+   * refused as a whole and the chunk goes one draft at a time, each conditional.
+   */
+  const createChunk = async (chunk: readonly NewDraft[], outstanding: boolean): Promise<number> => {
+    const first = chunk[0];
+    if (!first) return 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...draftItems(chunk),
+              countersUpdate(first.draft.unitId, first.draft.period, outstanding, chunk.length),
+            ],
+          }),
+        );
+        return chunk.length;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+          let created = 0;
+          for (const one of chunk) if ((await createOne(one, outstanding)) === 'created') created++;
+          return created;
+        }
+        // Someone moved the unit's counters at the same instant (an early self-assessment): try again shortly.
+        if (attempt >= MAX_CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict'))
+          throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+      }
+    }
+  };
+
+  return {
+    get,
+
+    /** An employee's evaluations whose period starts with the prefix (a year, `2026`). */
+    async listOfEmployee(employeeId: string, periodPrefix: string): Promise<StoredEvaluation[]> {
+      const spec = keys.employeeEvaluations(employeeId, periodPrefix);
+      return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(
+        toEvaluation,
+      );
+    },
+
+    async listByReviewer(reviewerId: string, period: string): Promise<StoredEvaluation[]> {
+      return (await queryAll(db, keys.reviewerQueue(reviewerId, period))).map(toEvaluation);
+    },
+
+    async listByApprover(approverId: string, period: string): Promise<StoredEvaluation[]> {
+      return (await queryAll(db, keys.approverQueue(approverId, period))).map(toEvaluation);
+    },
+
+    async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {
+      return (await queryAll(db, keys.unitEvaluations(unitId, period))).map(toEvaluation);
+    },
+
+    /** A unit's evaluations with only what a ranking reads. */
+    async rankingRows(unitId: string, period: string): Promise<RankingRow[]> {
+      return (
+        await queryAll(db, { ...keys.unitEvaluations(unitId, period), attributes: RANKING_ATTRIBUTES })
+      ).map(toRankingRow);
+    },
+
+    async history(employeeId: string, period: string): Promise<HistoryEvent[]> {
+      const spec = keys.historyOf(employeeId, period);
+      return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(toHistory);
+    },
+
+    async unitCounters(unitId: string, period: string): Promise<UnitPeriodCounters> {
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.unitPeriodKey(unitId, period),
+          ConsistentRead: true,
+        }),
+      );
+      return countersFrom(Item, unitId, period);
+    },
+
+    /** Some units' counters for the period (BatchGet, consistent), by unit id. */
+    async unitCountersOf(
+      unitIds: readonly string[],
+      period: string,
+    ): Promise<Map<string, UnitPeriodCounters>> {
+      const found = await batchGet(
+        db,
+        unitIds.map((id) => keys.unitPeriodKey(id, period)),
+        { consistent: true },
+      );
+      return new Map(
+        unitIds.map((id) => [id, countersFrom(found.get(keyOf(keys.unitPeriodKey(id, period))), id, period)]),
+      );
+    },
+
+    /** Every unit's counters for the period. */
+    async periodCounters(period: string): Promise<UnitPeriodCounters[]> {
+      return (await queryAll(db, keys.periodUnits(period))).map((i) =>
+        countersFrom(i, String(i.unitId), period),
+      );
+    },
+
+    /**
+     * Creates the drafts of one unit (each only if absent) with their opening history events, counting them in
+     * the unit's counters. Returns how many were created.
+     */
+    async createDrafts(drafts: readonly NewDraft[], unitOutstanding: boolean): Promise<number> {
+      let created = 0;
+      // One chunk at a time within a unit: every chunk updates the unit's counters; parallel writes would conflict.
+      for (let i = 0; i < drafts.length; i += DRAFTS_PER_TRANSACTION)
+        created += await createChunk(drafts.slice(i, i + DRAFTS_PER_TRANSACTION), unitOutstanding);
+      return created;
+    },
+
+    async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {
+      const { previous, next, event, gradeChange, guard, receipt } = change;
+      const deltas = new Map<string, number>();
+      const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
+      if (previous.status !== next.status) {
+        bump(statusAttr(previous.status), -1);
+        bump(statusAttr(next.status), 1);
+      }
+      if (gradeChange && gradeChange.from !== gradeChange.to) {
+        if (gradeChange.from) bump(gradeAttr(gradeChange.from), -1);
+        if (gradeChange.to) bump(gradeAttr(gradeChange.to), 1);
+      }
+      const changed = [...deltas].filter(([, by]) => by !== 0);
+      const transactItems: TransactItem[] = [
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: evaluationItem(next),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': previous.version },
+          },
+        },
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: historyItem(event),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ];
+      let countersIndex = -1;
+      if (changed.length > 0 || guard) {
+        const names: Record<string, string> = {};
+        const values: Record<string, number> = {};
+        const adds = changed.map(([name, by], i) => {
+          names[`#c${i}`] = name;
+          values[`:c${i}`] = by;
+          return `#c${i} :c${i}`;
+        });
+        const conditions = guard
+          ? GRADES.map((g, i) => {
+              names[`#g${i}`] = gradeAttr(g);
+              values[`:g${i}`] = guard[g];
+              // A counter never written yet reads as zero.
+              return guard[g] === 0 ? `(attribute_not_exists(#g${i}) OR #g${i} = :g${i})` : `#g${i} = :g${i}`;
+            })
+          : [];
+        const { pk, sk } = keys.unitPeriodKey(next.unitId, next.period);
+        countersIndex = transactItems.length;
+        transactItems.push({
+          Update: {
+            TableName: db.tableName,
+            Key: { pk, sk },
+            // An ADD with nothing to add is invalid: a guard-only write touches the update time instead.
+            UpdateExpression:
+              adds.length > 0 ? `ADD ${adds.join(', ')} SET updatedAt = :at` : 'SET updatedAt = :at',
+            ConditionExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':at': event.at } as Record<string, unknown>,
+          },
+        });
+      }
+      let receiptIndex = -1;
+      if (receipt) {
+        receiptIndex = transactItems.length;
+        transactItems.push({
+          Put: {
+            TableName: db.tableName,
+            Item: receiptItem(receipt),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      try {
+        await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+        return 'written';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const failed = (i: number) =>
+          i >= 0 && error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
+        if (failed(receiptIndex)) return 'duplicate';
+        if (failed(0) || failed(1)) return 'stale';
+        if (failed(countersIndex)) return 'counters-moved';
+        if ((error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
+          return 'conflict';
+        throw error;
+      }
+    },
+  };
 }
+
+export type EvaluationStore = ReturnType<typeof evaluationStore>;

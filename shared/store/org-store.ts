@@ -1,162 +1,167 @@
-/** Units, employees and acting-head delegations. */
+/** Units, employees, acting-head delegations and the org audit trail. */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmployeeCategory, EmployeeFlags } from '../domain/types.ts';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch.ts';
 import type { Db } from './client.ts';
+import {
+  type Delegation,
+  decode,
+  delegationSchema,
+  type Employee,
+  employeeSchema,
+  type OrgAuditEvent,
+  type Unit,
+  unitSchema,
+} from './entities.ts';
 import { keys } from './keys.ts';
-import { queryAll, stripKeys } from './query.ts';
-
-export interface Unit {
-  id: string;
-  name: string;
-  parentId: string | null;
-  outstanding: boolean;
-  updatedAt: string;
-}
-
-export interface Employee {
-  id: string;
-  name: string;
-  unitId: string;
-  category: EmployeeCategory;
-  supervisorId: string | null;
-  isUnitHead: boolean;
-  email: string | null;
-  active: boolean;
-  flags: EmployeeFlags;
-  updatedAt: string;
-}
-
-export interface Delegation {
-  unitId: string;
-  /** The unit head who named the acting head. */
-  headId: string;
-  delegateId: string;
-  from: string;
-  to: string;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface OrgAuditEvent {
-  at: string;
-  actorId: string;
-  action: string;
-  entity: 'unit' | 'employee' | 'delegation' | 'rubric' | 'period';
-  entityId: string;
-  changes?: Record<string, unknown>;
-}
+import { queryAll } from './query.ts';
 
 export function orgAuditItem(event: OrgAuditEvent) {
   return { ...keys.orgAudit(event.at.slice(0, 10), event.at, randomUUID()), ...event };
 }
 
-export function unitItem(unit: Unit) {
-  return { ...keys.unit(unit.id, unit.parentId), ...unit };
-}
+export const unitItem = (unit: Unit) => ({ ...keys.unit(unit.id, unit.parentId), ...unit });
+export const employeeItem = (employee: Employee) => ({
+  ...keys.employee(employee.id, employee.unitId),
+  ...employee,
+});
+const delegationItem = (d: Delegation) => ({ ...keys.delegation(d.unitId, d.delegateId, d.from), ...d });
 
-export function employeeItem(employee: Employee) {
-  return { ...keys.employee(employee.id, employee.unitId), ...employee };
-}
+const toUnit = (item: Record<string, unknown>) => decode(unitSchema, item, 'unit');
+const toEmployee = (item: Record<string, unknown>) => decode(employeeSchema, item, 'employee');
+const toDelegation = (item: Record<string, unknown>) => decode(delegationSchema, item, 'delegation');
 
-export async function getUnit(db: Db, unitId: string): Promise<Unit | null> {
-  const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.unitKey(unitId) }));
-  return Item ? (stripKeys(Item) as unknown as Unit) : null;
-}
+/** A transaction holds at most 100 items: 99 records and their audit event. */
+const IMPORT_CHUNK = 99;
 
-export async function getEmployee(db: Db, employeeId: string): Promise<Employee | null> {
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.employeeKey(employeeId) }),
-  );
-  return Item ? (stripKeys(Item) as unknown as Employee) : null;
-}
+export function orgStore(db: Db) {
+  /** Writes an org item together with its audit event, in one transaction. */
+  const putWithAudit = async (item: Record<string, unknown>, audit: OrgAuditEvent): Promise<void> => {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: db.tableName, Item: item } },
+          { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
+        ],
+      }),
+    );
+  };
 
-export async function getEmployees(db: Db, employeeIds: string[]): Promise<Map<string, Employee>> {
-  const found = new Map<string, Employee>();
-  const unique = [...new Set(employeeIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [db.tableName]: { Keys: unique.slice(i, i + 100).map((id) => ({ ...keys.employeeKey(id) })) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const page = await db.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of page.Responses?.[db.tableName] ?? []) {
-        const employee = stripKeys(item) as unknown as Employee;
-        found.set(employee.id, employee);
+  return {
+    async getUnit(unitId: string): Promise<Unit | null> {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: keys.unitKey(unitId) }),
+      );
+      return Item ? toUnit(Item) : null;
+    },
+
+    async getEmployee(employeeId: string): Promise<Employee | null> {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: keys.employeeKey(employeeId) }),
+      );
+      return Item ? toEmployee(Item) : null;
+    },
+
+    /** Employees by id (BatchGet, 100 at a time); ids not found are absent from the map. */
+    async getEmployees(employeeIds: readonly string[]): Promise<Map<string, Employee>> {
+      const found = new Map<string, Employee>();
+      const unique = [...new Set(employeeIds)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+          [db.tableName]: { Keys: unique.slice(i, i + 100).map((id) => ({ ...keys.employeeKey(id) })) },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const page = await db.doc.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of page.Responses?.[db.tableName] ?? []) {
+            const employee = toEmployee(item);
+            found.set(employee.id, employee);
+          }
+          request = page.UnprocessedKeys as typeof request;
+        }
       }
-      request = page.UnprocessedKeys as typeof request;
-    }
-  }
-  return found;
+      return found;
+    },
+
+    /** Units by id (BatchGet); ids not found are absent from the map. */
+    async getUnits(unitIds: readonly string[]): Promise<Map<string, Unit>> {
+      const found = await batchGet(db, [...new Set(unitIds)].map(keys.unitKey));
+      const out = new Map<string, Unit>();
+      for (const item of found.values()) {
+        const unit = toUnit(item);
+        out.set(unit.id, unit);
+      }
+      return out;
+    },
+
+    async listUnits(): Promise<Unit[]> {
+      return (await queryAll(db, keys.allUnits())).map(toUnit);
+    },
+
+    /** Whether the organisation has no unit at all (a fresh table). */
+    async isEmpty(): Promise<boolean> {
+      return (await queryAll(db, { ...keys.allUnits(), limit: 1 })).length === 0;
+    },
+
+    async listChildUnits(parentId: string | null): Promise<Unit[]> {
+      return (await queryAll(db, keys.childUnits(parentId))).map(toUnit);
+    },
+
+    async listUnitStaff(unitId: string): Promise<Employee[]> {
+      return (await queryAll(db, keys.unitStaff(unitId))).map(toEmployee);
+    },
+
+    putUnit: (unit: Unit, audit: OrgAuditEvent) => putWithAudit(unitItem(unit), audit),
+    putEmployee: (employee: Employee, audit: OrgAuditEvent) => putWithAudit(employeeItem(employee), audit),
+    putDelegation: (delegation: Delegation, audit: OrgAuditEvent) =>
+      putWithAudit(delegationItem(delegation), audit),
+
+    /**
+     * Writes an import's units and employees in transactions of 99 records plus one audit event each. A failure
+     * part-way leaves earlier chunks written: the same import sent again completes it (it is a set of PUTs).
+     */
+    async importOrg(
+      units: readonly Unit[],
+      employees: readonly Employee[],
+      auditFor: (chunk: { units: Unit[]; employees: Employee[] }, index: number) => OrgAuditEvent,
+    ): Promise<void> {
+      const records = [
+        ...units.map((unit) => ({ unit, item: unitItem(unit) })),
+        ...employees.map((employee) => ({ employee, item: employeeItem(employee) })),
+      ];
+      for (let i = 0; i < records.length; i += IMPORT_CHUNK) {
+        const chunk = records.slice(i, i + IMPORT_CHUNK);
+        const audit = auditFor(
+          {
+            units: chunk.flatMap((r) => ('unit' in r ? [r.unit] : [])),
+            employees: chunk.flatMap((r) => ('employee' in r ? [r.employee] : [])),
+          },
+          i / IMPORT_CHUNK,
+        );
+        await db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...chunk.map(({ item }) => ({ Put: { TableName: db.tableName, Item: item } })),
+              { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
+            ],
+          }),
+        );
+      }
+    },
+
+    /** An audit event on its own, for changes stored elsewhere (a rubric version). */
+    async recordAudit(event: OrgAuditEvent): Promise<void> {
+      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: orgAuditItem(event) }));
+    },
+
+    async listUnitDelegations(unitId: string): Promise<Delegation[]> {
+      const spec = keys.unitDelegations(unitId);
+      return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix })).map(toDelegation);
+    },
+
+    async listDelegationsTo(delegateId: string): Promise<Delegation[]> {
+      return (await queryAll(db, keys.delegationsTo(delegateId))).map(toDelegation);
+    },
+  };
 }
 
-export async function listUnits(db: Db): Promise<Unit[]> {
-  const items = await queryAll(db, keys.allUnits());
-  return items.map((i) => stripKeys(i) as unknown as Unit);
-}
-
-export async function listChildUnits(db: Db, parentId: string | null): Promise<Unit[]> {
-  const items = await queryAll(db, keys.childUnits(parentId));
-  return items.map((i) => stripKeys(i) as unknown as Unit);
-}
-
-export async function listUnitStaff(db: Db, unitId: string): Promise<Employee[]> {
-  const items = await queryAll(db, keys.unitStaff(unitId));
-  return items.map((i) => stripKeys(i) as unknown as Employee);
-}
-
-/** The active head of a unit, if there is exactly one; more than one is a data error reported as none. */
-export async function findUnitHead(db: Db, unitId: string): Promise<Employee | null> {
-  const heads = (await listUnitStaff(db, unitId)).filter((e) => e.isUnitHead && e.active);
-  return heads.length === 1 ? (heads[0] ?? null) : null;
-}
-
-/** The unit and its ancestors, nearest first. Stops on a cycle rather than looping. */
-export async function unitChain(db: Db, unitId: string): Promise<Unit[]> {
-  const chain: Unit[] = [];
-  const seen = new Set<string>();
-  let next: string | null = unitId;
-  while (next !== null && !seen.has(next)) {
-    seen.add(next);
-    const unit = await getUnit(db, next);
-    if (!unit) break;
-    chain.push(unit);
-    next = unit.parentId;
-  }
-  return chain;
-}
-
-/** Writes an org item together with its audit event, in one transaction. */
-async function putWithAudit(db: Db, item: Record<string, unknown>, audit: OrgAuditEvent): Promise<void> {
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: db.tableName, Item: item } },
-        { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
-      ],
-    }),
-  );
-}
-
-export const putUnit = (db: Db, unit: Unit, audit: OrgAuditEvent) => putWithAudit(db, unitItem(unit), audit);
-
-export const putEmployee = (db: Db, employee: Employee, audit: OrgAuditEvent) =>
-  putWithAudit(db, employeeItem(employee), audit);
-
-export const putDelegation = (db: Db, delegation: Delegation, audit: OrgAuditEvent) =>
-  putWithAudit(
-    db,
-    { ...keys.delegation(delegation.unitId, delegation.delegateId, delegation.from), ...delegation },
-    audit,
-  );
-
-export async function listUnitDelegations(db: Db, unitId: string): Promise<Delegation[]> {
-  const spec = keys.unitDelegations(unitId);
-  const items = await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix });
-  return items.map((i) => stripKeys(i) as unknown as Delegation);
-}
-
-export async function listDelegationsTo(db: Db, delegateId: string): Promise<Delegation[]> {
-  const items = await queryAll(db, keys.delegationsTo(delegateId));
-  return items.map((i) => stripKeys(i) as unknown as Delegation);
-}
+export type OrgStore = ReturnType<typeof orgStore>;

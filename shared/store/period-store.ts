@@ -1,68 +1,10 @@
 /** Periods (one month of evaluation for the whole deployment). */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deadlines } from '../domain/types.ts';
 import type { Db } from './client.ts';
+import { decode, type Period, periodSchema, type SkippedEmployee } from './entities.ts';
 import { keys } from './keys.ts';
-import { queryAll, stripKeys } from './query.ts';
-
-export type PeriodStatus = 'OPEN' | 'CLOSING' | 'CLOSED';
-
-export interface SkippedEmployee {
-  employeeId: string;
-  reason: string;
-}
-
-export interface Period {
-  period: string;
-  status: PeriodStatus;
-  deadlines: Deadlines;
-  /** When the scheduled close is due (after the approval deadline). */
-  closesAt: string;
-  openedAt: string;
-  openedBy: string;
-  /** Employees that could not get a draft (e.g. nobody to approve them), kept for HR to fix. */
-  skipped: SkippedEmployee[];
-  /** How many were skipped in all (the list keeps the first MAX_SKIPPED_LISTED). */
-  skippedCount?: number;
-  closedAt: string | null;
-  publishedAt: string | null;
-  appealDeadline: string | null;
-}
-
-export async function getPeriod(db: Db, period: string): Promise<Period | null> {
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.periodKey(period), ConsistentRead: true }),
-  );
-  return Item ? (stripKeys(Item) as unknown as Period) : null;
-}
-
-export async function listPeriods(db: Db): Promise<Period[]> {
-  const items = await queryAll(db, keys.allPeriods());
-  return items.map((i) => stripKeys(i) as unknown as Period);
-}
-
-/** Creates the period unless it exists; returns the stored one either way. */
-export async function createPeriodIfMissing(
-  db: Db,
-  period: Period,
-): Promise<{ created: boolean; period: Period }> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...keys.period(period.period), ...period },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return { created: true, period };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const existing = await getPeriod(db, period.period);
-    if (!existing) throw error;
-    return { created: false, period: existing };
-  }
-}
+import { queryAll } from './query.ts';
 
 /**
  * The period record keeps at most this many skipped employees (the first by id) for HR: a headless unit of
@@ -70,51 +12,95 @@ export async function createPeriodIfMissing(
  */
 export const MAX_SKIPPED_LISTED = 1000;
 
-export async function setSkipped(db: Db, period: string, skipped: SkippedEmployee[]): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.periodKey(period),
-      UpdateExpression: 'SET skipped = :s, skippedCount = :n',
-      ExpressionAttributeValues: { ':s': skipped.slice(0, MAX_SKIPPED_LISTED), ':n': skipped.length },
-    }),
-  );
-}
+const toPeriod = (item: Record<string, unknown>) => decode(periodSchema, item, 'period');
 
-/** OPEN → CLOSING: from now on the close is in progress and resumable. Returns false when not OPEN. */
-export async function markClosing(db: Db, period: string, at: string): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.periodKey(period),
-        UpdateExpression: 'SET #status = :closing, closingStartedAt = :at',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':closing': 'CLOSING', ':open': 'OPEN', ':at': at },
-      }),
+export function periodStore(db: Db) {
+  const get = async (period: string): Promise<Period | null> => {
+    const { Item } = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: keys.periodKey(period), ConsistentRead: true }),
     );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    return Item ? toPeriod(Item) : null;
+  };
+
+  /** A conditional update: true when applied, false when its condition did not hold. */
+  const updateIf = async (
+    period: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> => {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.periodKey(period),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+
+  return {
+    get,
+
+    async list(): Promise<Period[]> {
+      return (await queryAll(db, keys.allPeriods())).map(toPeriod);
+    },
+
+    /** Creates the period unless it exists; returns the stored one either way. */
+    async createIfMissing(period: Period): Promise<{ created: boolean; period: Period }> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: { ...keys.period(period.period), ...period },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, period };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await get(period.period);
+        if (!existing) throw error;
+        return { created: false, period: existing };
+      }
+    },
+
+    async setSkipped(period: string, skipped: readonly SkippedEmployee[]): Promise<void> {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.periodKey(period),
+          UpdateExpression: 'SET skipped = :s, skippedCount = :n',
+          ExpressionAttributeValues: { ':s': skipped.slice(0, MAX_SKIPPED_LISTED), ':n': skipped.length },
+        }),
+      );
+    },
+
+    /** OPEN → CLOSING: from now on the close is in progress and resumable. False when it was not OPEN. */
+    markClosing: (period: string, at: string) =>
+      updateIf(period, 'SET #status = :closing, closingStartedAt = :at', '#status = :open', {
+        ':closing': 'CLOSING',
+        ':open': 'OPEN',
+        ':at': at,
+      }),
+
+    /** CLOSING → CLOSED with the publication time and appeal deadline. False when it was not CLOSING. */
+    markClosed: (period: string, at: string, appealDeadline: string) =>
+      updateIf(
+        period,
+        'SET #status = :closed, closedAt = :at, publishedAt = :at, appealDeadline = :appeal',
+        '#status = :closing',
+        { ':closed': 'CLOSED', ':closing': 'CLOSING', ':at': at, ':appeal': appealDeadline },
+      ),
+  };
 }
 
-export async function markClosed(db: Db, period: string, at: string, appealDeadline: string): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.periodKey(period),
-      UpdateExpression: 'SET #status = :closed, closedAt = :at, publishedAt = :at, appealDeadline = :appeal',
-      ConditionExpression: '#status = :closing',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':closed': 'CLOSED',
-        ':closing': 'CLOSING',
-        ':at': at,
-        ':appeal': appealDeadline,
-      },
-    }),
-  );
-}
+export type PeriodStore = ReturnType<typeof periodStore>;

@@ -11,17 +11,39 @@ export interface QuerySpec {
   descending?: boolean;
   limit?: number;
   consistent?: boolean;
+  /** Only these attributes (dotted paths allowed), to read less. */
+  attributes?: readonly string[];
 }
 
-function input(db: Db, spec: QuerySpec, startKey?: Record<string, unknown>): QueryCommandInput {
+type Item = Record<string, unknown>;
+
+function input(db: Db, spec: QuerySpec, startKey?: Item): QueryCommandInput {
   const pkName = spec.index ? `${spec.index}pk` : 'pk';
   const skName = spec.index ? `${spec.index}sk` : 'sk';
+  const names: Record<string, string> = { '#pk': pkName };
+  const values: Record<string, unknown> = { ':pk': spec.pk };
+  if (spec.skPrefix) {
+    names['#sk'] = skName;
+    values[':sk'] = spec.skPrefix;
+  }
+  const projection = spec.attributes
+    ?.map((path) =>
+      path
+        .split('.')
+        .map((part) => {
+          names[`#${part}`] = part;
+          return `#${part}`;
+        })
+        .join('.'),
+    )
+    .join(', ');
   return {
     TableName: db.tableName,
     IndexName: spec.index,
     KeyConditionExpression: spec.skPrefix ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
-    ExpressionAttributeNames: spec.skPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
-    ExpressionAttributeValues: spec.skPrefix ? { ':pk': spec.pk, ':sk': spec.skPrefix } : { ':pk': spec.pk },
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ProjectionExpression: projection,
     ScanIndexForward: !spec.descending,
     Limit: spec.limit,
     // Indexes are eventually consistent by definition; the table can be read consistently where it matters.
@@ -31,34 +53,21 @@ function input(db: Db, spec: QuerySpec, startKey?: Record<string, unknown>): Que
 }
 
 /** Every item of the query, following pagination. */
-export async function queryAll<T = Record<string, unknown>>(db: Db, spec: QuerySpec): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(new QueryCommand(input(db, spec, startKey)));
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
+export async function queryAll(db: Db, spec: QuerySpec): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(db, spec)) {
+    items.push(...page);
     if (spec.limit !== undefined && items.length >= spec.limit) break;
-  } while (startKey);
+  }
   return items;
 }
 
-/** Pages of a query, for jobs that process large partitions without holding them in memory. */
-export async function* queryPages<T = Record<string, unknown>>(db: Db, spec: QuerySpec): AsyncGenerator<T[]> {
-  let startKey: Record<string, unknown> | undefined;
+/** Pages of a query, for work over large partitions without holding them in memory. */
+export async function* queryPages(db: Db, spec: QuerySpec): AsyncGenerator<Item[]> {
+  let startKey: Item | undefined;
   do {
     const page = await db.doc.send(new QueryCommand(input(db, spec, startKey)));
-    yield (page.Items ?? []) as T[];
+    yield page.Items ?? [];
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-}
-
-/** Drops key and bookkeeping attributes before an item leaves the store. */
-export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'entityType'> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (name === 'pk' || name === 'sk' || name === 'entityType' || /^gsi\d+(pk|sk)$/.test(name)) continue;
-    out[name] = value;
-  }
-  return out as Omit<T, 'pk' | 'sk' | 'entityType'>;
 }

@@ -1,74 +1,87 @@
-/** Ranking snapshots: what the ranking job computed for a unit and period, served as stored. */
+/** Ranking snapshots (what a ranking computed for a unit and period, served as stored) and annual results. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Participation, RankingEntry, SubunitEntry, UnitInflation } from '../domain/rankings.ts';
-import type { Grade, Hundredths } from '../domain/types.ts';
+import { batchGet, batchPut, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
+import {
+  annualRecordSchema,
+  decode,
+  type RankingSnapshot,
+  rankingSnapshotSchema,
+  type StoredAnnualResult,
+  type SubunitRankingSnapshot,
+  subunitRankingSnapshotSchema,
+} from './entities.ts';
 import { keys } from './keys.ts';
-import { stripKeys } from './query.ts';
+import { queryAll } from './query.ts';
 
-/** The unit's own figures and those of its whole subtree, from which parents rank their sub-units. */
-export interface SubtreeFigures {
-  approved: number;
-  evaluated: number;
-  sumTotals: Hundredths;
-  countA: number;
+type Item = Record<string, unknown>;
+const toRanking = (item: Item) => decode(rankingSnapshotSchema, item, 'ranking snapshot');
+const toSubunitRanking = (item: Item) => decode(subunitRankingSnapshotSchema, item, 'sub-unit ranking');
+const toAnnual = (item: Item) => decode(annualRecordSchema, item, 'annual result');
+
+export const rankingItem = (s: RankingSnapshot) => ({ ...keys.ranking(s.unitId, s.period), ...s });
+const subunitItem = (s: SubunitRankingSnapshot) => ({ ...keys.subunitRanking(s.unitId, s.period), ...s });
+
+export function rankingStore(db: Db) {
+  const getItem = async (k: { pk: string; sk: string }) =>
+    (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }))).Item;
+
+  return {
+    async get(unitId: string, period: string): Promise<RankingSnapshot | null> {
+      const item = await getItem(keys.ranking(unitId, period));
+      return item ? toRanking(item) : null;
+    },
+
+    async put(snapshot: RankingSnapshot): Promise<void> {
+      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: rankingItem(snapshot) }));
+    },
+
+    /** Several units' snapshots of a period (consistent reads), by unit id. */
+    async getMany(unitIds: readonly string[], period: string): Promise<Map<string, RankingSnapshot>> {
+      const found = await batchGet(
+        db,
+        unitIds.map((id) => keys.ranking(id, period)),
+        { consistent: true },
+      );
+      const out = new Map<string, RankingSnapshot>();
+      for (const id of unitIds) {
+        const item = found.get(keyOf(keys.ranking(id, period)));
+        if (item) out.set(id, toRanking(item));
+      }
+      return out;
+    },
+
+    /** Puts snapshots and league tables in batches (plain overwrites). */
+    async putMany(
+      snapshots: readonly RankingSnapshot[],
+      subunits: readonly SubunitRankingSnapshot[],
+      concurrency = 8,
+    ): Promise<void> {
+      await batchPut(db, [...snapshots.map(rankingItem), ...subunits.map(subunitItem)], concurrency);
+    },
+
+    async getSubunit(unitId: string, period: string): Promise<SubunitRankingSnapshot | null> {
+      const item = await getItem(keys.subunitRanking(unitId, period));
+      return item ? toSubunitRanking(item) : null;
+    },
+
+    async putSubunit(snapshot: SubunitRankingSnapshot): Promise<void> {
+      await db.doc.send(new PutCommand({ TableName: db.tableName, Item: subunitItem(snapshot) }));
+    },
+
+    /** Stores employees' annual results (plain overwrites: a rerun writes the same items). */
+    async putAnnual(results: readonly StoredAnnualResult[]): Promise<void> {
+      await batchPut(
+        db,
+        results.map((r) => ({ ...keys.annual(r.employeeId, r.year, r.unitId), ...r })),
+      );
+    },
+
+    /** The stored annual results of a unit's members (as of the last rollup). */
+    async listUnitAnnual(unitId: string, year: number): Promise<StoredAnnualResult[]> {
+      return (await queryAll(db, keys.unitAnnual(unitId, year))).map(toAnnual);
+    },
+  };
 }
 
-export interface RankingSnapshot {
-  unitId: string;
-  unitName: string;
-  period: string;
-  computedAt: string;
-  rubricId: string | null;
-  entries: RankingEntry[];
-  distribution: Record<Grade, number>;
-  quota: { rule: string; limit: number; used: number; ok: boolean } | null;
-  participation: Participation;
-  inflation: UnitInflation;
-  subtree: SubtreeFigures;
-}
-
-export interface SubunitRankingSnapshot {
-  unitId: string;
-  period: string;
-  computedAt: string;
-  entries: SubunitEntry[];
-}
-
-export async function putRanking(db: Db, snapshot: RankingSnapshot): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: { ...keys.ranking(snapshot.unitId, snapshot.period), ...snapshot },
-    }),
-  );
-}
-
-export async function getRanking(db: Db, unitId: string, period: string): Promise<RankingSnapshot | null> {
-  const k = keys.ranking(unitId, period);
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
-  );
-  return Item ? (stripKeys(Item) as unknown as RankingSnapshot) : null;
-}
-
-export async function putSubunitRanking(db: Db, snapshot: SubunitRankingSnapshot): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: { ...keys.subunitRanking(snapshot.unitId, snapshot.period), ...snapshot },
-    }),
-  );
-}
-
-export async function getSubunitRanking(
-  db: Db,
-  unitId: string,
-  period: string,
-): Promise<SubunitRankingSnapshot | null> {
-  const k = keys.subunitRanking(unitId, period);
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
-  );
-  return Item ? (stripKeys(Item) as unknown as SubunitRankingSnapshot) : null;
-}
+export type RankingStore = ReturnType<typeof rankingStore>;

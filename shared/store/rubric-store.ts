@@ -7,56 +7,65 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../domain/rubrics.ts';
 import type { Db } from './client.ts';
+import { decode, rubricRecordSchema } from './entities.ts';
 import { keys } from './keys.ts';
-import { queryAll, stripKeys } from './query.ts';
+import { queryAll } from './query.ts';
 
-export async function getRubricVersion(db: Db, rubricId: string, version: number): Promise<Rubric | null> {
-  const builtIn = findRubric(BUILT_IN_RUBRICS, rubricId, version);
-  if (builtIn) return builtIn;
-  const k = keys.rubric(rubricId, version);
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
-  );
-  return Item ? (stripKeys(Item) as unknown as Rubric) : null;
+const toRubric = (item: Record<string, unknown>): Rubric => decode(rubricRecordSchema, item, 'rubric');
+
+export function rubricStore(db: Db) {
+  return {
+    async getVersion(rubricId: string, version: number): Promise<Rubric | null> {
+      const builtIn = findRubric(BUILT_IN_RUBRICS, rubricId, version);
+      if (builtIn) return builtIn;
+      const k = keys.rubric(rubricId, version);
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }),
+      );
+      return Item ? toRubric(Item) : null;
+    },
+
+    async getLatest(rubricId: string): Promise<Rubric | null> {
+      const spec = keys.rubricVersions(rubricId);
+      const [latest] = await queryAll(db, {
+        pk: spec.pk,
+        skPrefix: spec.skPrefix,
+        descending: true,
+        limit: 1,
+        consistent: true,
+      });
+      return latest ? toRubric(latest) : (findRubric(BUILT_IN_RUBRICS, rubricId) ?? null);
+    },
+
+    /** The latest version of every rubric, built-in or stored. */
+    async listLatest(): Promise<Rubric[]> {
+      const latest = new Map<string, Rubric>();
+      for (const rubric of BUILT_IN_RUBRICS) latest.set(rubric.id, rubric);
+      for (const item of await queryAll(db, keys.allRubrics())) {
+        const rubric = toRubric(item);
+        const known = latest.get(rubric.id);
+        if (!known || rubric.version > known.version) latest.set(rubric.id, rubric);
+      }
+      return [...latest.values()].sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    /** Stores a new version; false when that version number was taken meanwhile (two admins at once). */
+    async putVersion(rubric: Rubric): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: { ...keys.rubric(rubric.id, rubric.version), ...rubric },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
 }
 
-export async function getLatestRubric(db: Db, rubricId: string): Promise<Rubric | null> {
-  const spec = keys.rubricVersions(rubricId);
-  const [latest] = await queryAll<Record<string, unknown>>(db, {
-    pk: spec.pk,
-    skPrefix: spec.skPrefix,
-    descending: true,
-    limit: 1,
-    consistent: true,
-  });
-  return latest ? (stripKeys(latest) as unknown as Rubric) : (findRubric(BUILT_IN_RUBRICS, rubricId) ?? null);
-}
-
-/** The latest version of every rubric, built-in or stored. */
-export async function listLatestRubrics(db: Db): Promise<Rubric[]> {
-  const latest = new Map<string, Rubric>();
-  for (const rubric of BUILT_IN_RUBRICS) latest.set(rubric.id, rubric);
-  for (const item of await queryAll(db, keys.allRubrics())) {
-    const rubric = stripKeys(item) as unknown as Rubric;
-    const known = latest.get(rubric.id);
-    if (!known || rubric.version > known.version) latest.set(rubric.id, rubric);
-  }
-  return [...latest.values()].sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/** Stores a new version; false when that version number was taken meanwhile (two admins at once). */
-export async function putRubricVersion(db: Db, rubric: Rubric): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...keys.rubric(rubric.id, rubric.version), ...rubric },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
+export type RubricStore = ReturnType<typeof rubricStore>;

@@ -11,18 +11,19 @@ import { seedDemo } from '../../functions/local/demo-data.ts';
 import { localJobs } from '../../functions/local/jobs-extension.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
 import { type RunningServer, startLocalServer } from '../../functions/local/server.ts';
-import type { Group } from '../../shared/auth/principal.ts';
+import type { Group } from '../../shared/app/caller.ts';
+import type { JobReport } from '../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../shared/domain/calendar.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
-import type { OutboxMessage } from '../../shared/jobs/outbox.ts';
-import type { JobReport } from '../../shared/jobs/types.ts';
-import type { Db } from '../../shared/store/client.ts';
+import type { OutboxMessage } from '../../shared/store/entities.ts';
+import type { Store } from '../../shared/store/store.ts';
 import { freshTable } from '../support/table.ts';
 
 const run = promisify(execFile);
 const PERIOD = '2026-03';
 const key = loadLocalTokenKey(null);
-let db: Db;
+let store: Store;
+let tableName: string;
 let server: RunningServer;
 
 async function call<T = JobReport>(
@@ -60,12 +61,14 @@ const rowValues = (sheet: ExcelJS.Worksheet | undefined, n: number) =>
   ((sheet?.getRow(n).values ?? []) as unknown[]).slice(1);
 
 beforeAll(async () => {
-  db = await freshTable('e2e-jobs');
-  await seedDemo(db, new Date('2026-03-20T10:00:00+07:00'));
+  const table = await freshTable('e2e-jobs');
+  store = table.store;
+  tableName = table.db.tableName;
+  await seedDemo(store, new Date('2026-03-20T10:00:00+07:00'));
   server = await startLocalServer({
     port: 0,
     tokenKey: key,
-    extensions: [localJobs({ db, log: () => undefined }).extension],
+    extensions: [localJobs({ store, log: () => undefined }).extension],
   });
 });
 afterAll(async () => server?.close());
@@ -198,7 +201,7 @@ describe('jobs on the local server', () => {
 
   it('fires the jobs on their cron, in Vietnam time, inside the server', async () => {
     const lines: string[] = [];
-    const jobs = localJobs({ db, log: (line) => lines.push(line) });
+    const jobs = localJobs({ store, log: (line) => lines.push(line) });
     // A clock 0.4 s before the next 00:30 in Hanoi: close-period's schedule.
     const fire = nextFireTime(parseCron('cron(30 0 * * ? *)'), new Date());
     if (!fire) throw new Error('no next firing');
@@ -223,11 +226,11 @@ describe('jobs on the local server', () => {
         ...process.env,
         PORT: port,
         DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-        TABLE_NAME: db.tableName,
+        TABLE_NAME: tableName,
         SEED: 'none',
       },
     });
-    expect(own.stdout).toContain(`bảng ${db.tableName}`);
+    expect(own.stdout).toContain(`bảng ${tableName}`);
     expect(own.stdout).toContain('2026: chạy mới → DONE');
   }, 60_000);
 });

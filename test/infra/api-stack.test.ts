@@ -187,7 +187,7 @@ describe('api stack: functions', () => {
     });
   });
 
-  it('only the periods function may start a job, and only open-period and close-period', () => {
+  it('only the periods function may start a job, and only open-period, close-period and compute-rankings', () => {
     for (const name of functionNames) {
       const statements = roleStatements(app.templates.api, app.names.functionName('http', name));
       const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
@@ -199,9 +199,9 @@ describe('api stack: functions', () => {
       if (!statement) throw new Error('the periods function may not invoke anything');
       expect(invoke).toHaveLength(1);
       const targets = JSON.stringify(resourcesOf(statement));
-      for (const job of ['open-period', 'close-period'])
+      for (const job of ['open-period', 'close-period', 'compute-rankings'])
         expect(targets).toContain(`:function:${app.names.functionName('job', job)}`);
-      expect(resourcesOf(statement)).toHaveLength(2);
+      expect(resourcesOf(statement)).toHaveLength(3);
       const fn = resources(app.templates.api, 'AWS::Lambda::Function')
         .map(([, f]) => props(f))
         .find((f) => f.FunctionName === app.names.functionName('http', 'periods'));
@@ -209,6 +209,7 @@ describe('api stack: functions', () => {
       expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
         OPEN_PERIOD_FUNCTION: app.names.functionName('job', 'open-period'),
         CLOSE_PERIOD_FUNCTION: app.names.functionName('job', 'close-period'),
+        COMPUTE_RANKINGS_FUNCTION: app.names.functionName('job', 'compute-rankings'),
       });
     }
   });

@@ -9,7 +9,7 @@ import {
   SCHEDULE_MAX_EVENT_AGE,
   SCHEDULE_RETRY_ATTEMPTS,
 } from '../../infra/stacks/jobs-stack.ts';
-import { schedules } from '../../shared/http/routes.ts';
+import { schedules } from '../../shared/jobs/schedules.ts';
 import {
   actionsOf,
   type CfnResource,
@@ -229,10 +229,13 @@ describe('jobs stack', () => {
     }
   });
 
-  it('passes the queue and sender under the names the job adapter reads', async () => {
-    const adapter = await import('../../shared/jobs/lambda.ts');
-    expect(FANOUT_QUEUE_URL_ENV).toBe(adapter.FANOUT_QUEUE_URL_ENV);
-    expect(REMINDER_SENDER_ENV).toBe(adapter.REMINDER_SENDER_ENV);
+  it('passes the queue and sender under the names the configuration reads', async () => {
+    const { readConfig } = await import('../../shared/config.ts');
+    const read = readConfig({
+      [FANOUT_QUEUE_URL_ENV]: 'https://sqs.example/q',
+      [REMINDER_SENDER_ENV]: 'a@b.vn',
+    });
+    expect(read.jobs).toEqual({ fanOutQueueUrl: 'https://sqs.example/q', reminderSender: 'a@b.vn' });
   });
 
   it('creates the SES identity only when asked to', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, schedules } from '../../shared/http/routes.ts';
+import { FUNCTIONS } from '../../shared/http/routes.ts';
+import { schedules } from '../../shared/jobs/schedules.ts';
 import { PROD_STAGES, props, resources, type SynthesisedApp, synth } from './support.ts';
 
 type AlarmProps = {

@@ -5,7 +5,7 @@ import { freshTable } from '../support/table.ts';
 
 describe('the local table', () => {
   it('is created from the shared definition, with every index', async () => {
-    const db = await freshTable();
+    const { db } = await freshTable();
     const { Table } = await db.client.send(new DescribeTableCommand({ TableName: db.tableName }));
     expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual([
       tableDefinition.partitionKey,

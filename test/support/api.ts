@@ -5,8 +5,9 @@
 import { seedDemo } from '../../functions/local/demo-data.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
-import type { Group } from '../../shared/auth/principal.ts';
+import type { Group } from '../../shared/app/caller.ts';
 import type { Db } from '../../shared/store/client.ts';
+import type { Store } from '../../shared/store/store.ts';
 import { freshTable } from './table.ts';
 
 export interface CallOptions {
@@ -27,18 +28,21 @@ export interface ApiResponse<T = any> {
 export interface TestApi {
   url: string;
   db: Db;
+  store: Store;
   seeded: Awaited<ReturnType<typeof seedDemo>> | null;
   tokenFor(
     who: string | { employeeId: string; groups?: readonly Group[] },
     options?: { lifetimeSeconds?: number; now?: number },
   ): Promise<string>;
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
+  /** Starts a recomputation of the period's rankings (202) and waits for its run to be DONE. */
+  computeRankings(period: string, as: CallOptions['as']): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
 export async function startTestApi(options: { seed?: boolean; label?: string } = {}): Promise<TestApi> {
-  const db = await freshTable(options.label ?? 'api');
-  const seeded = options.seed === false ? null : await seedDemo(db);
+  const { db, store } = await freshTable(options.label ?? 'api');
+  const seeded = options.seed === false ? null : await seedDemo(store);
   const tokenKey = loadLocalTokenKey(null);
   const server = await startLocalServer({ port: 0, tokenKey });
   const tokens = new Map<string, string>();
@@ -56,9 +60,10 @@ export async function startTestApi(options: { seed?: boolean; label?: string } =
     if (cacheKey) tokens.set(cacheKey, token);
     return token;
   };
-  return {
+  const api: TestApi = {
     url: server.url,
     db,
+    store,
     seeded,
     tokenFor,
     async call(method, path, callOptions = {}) {
@@ -81,6 +86,19 @@ export async function startTestApi(options: { seed?: boolean; label?: string } =
       }
       return { status: response.status, headers: response.headers, body: parsed as any, text };
     },
+    async computeRankings(period, as) {
+      const started = await api.call('POST', `/v1/periods/${period}/rankings`, { as });
+      if (started.status !== 202) return started;
+      for (let i = 0; i < 300; i++) {
+        const run = await api.call('GET', `/v1/periods/${period}/rankings/runs/${started.body.runId}`, {
+          as,
+        });
+        if (run.body.status !== 'RUNNING') return run;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`the rankings of ${period} were not computed in time`);
+    },
     close: () => server.close(),
   };
+  return api;
 }

@@ -5,9 +5,10 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { presentEvaluation, presentHistory } from '../../shared/app/present.ts';
-import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/rankings.ts';
-import type { bulkApprove, readMe } from '../../shared/app/worklists.ts';
-import type { Delegation as StoredDelegation } from '../../shared/store/org-store.ts';
+import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/reports.ts';
+import type { readMe } from '../../shared/app/worklists.ts';
+import type { presentBulk } from '../../shared/http/endpoints/evaluations.ts';
+import type { Delegation as StoredDelegation } from '../../shared/store/entities.ts';
 import type {
   AnnualReport,
   BulkResult,
@@ -24,7 +25,7 @@ describe('web API types match the server', () => {
     expectTypeOf<ReturnType<typeof presentEvaluation>>().toExtend<Evaluation>();
     expectTypeOf<ReturnType<typeof presentHistory>[number]>().toExtend<HistoryItem>();
     expectTypeOf<Awaited<ReturnType<typeof readMe>>>().toExtend<Me>();
-    expectTypeOf<Awaited<ReturnType<typeof bulkApprove>>>().toExtend<BulkResult>();
+    expectTypeOf<ReturnType<typeof presentBulk>>().toExtend<BulkResult>();
   });
 
   it('rankings, league tables, annual report, acting heads', () => {

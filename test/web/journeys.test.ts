@@ -196,7 +196,16 @@ describe.skipIf(!hasChromium)('the web app in Chromium', () => {
         headers: { authorization: `Bearer ${hr}`, 'content-type': 'application/json' },
         body: '{}',
       });
-      expect(computed.status).toBe(200);
+      expect(computed.status).toBe(202);
+      const { runId } = (await computed.json()) as { runId: string };
+      await expect
+        .poll(async () => {
+          const run = await fetch(`${server.url}/v1/periods/${period}/rankings/runs/${runId}`, {
+            headers: { authorization: `Bearer ${hr}` },
+          });
+          return ((await run.json()) as { status: string }).status;
+        })
+        .toBe('DONE');
 
       const head = await newPage();
       await signIn(head, 'stc-ns-tp', '/phe-duyet');

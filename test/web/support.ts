@@ -13,7 +13,7 @@ import { seedDemo } from '../../functions/local/demo-data.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
 import { createWebApp, serveWebApp } from '../../functions/local/web-static.ts';
-import type { Group } from '../../shared/auth/principal.ts';
+import type { Group } from '../../shared/app/caller.ts';
 import { freshTable } from '../support/table.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,8 +76,8 @@ export interface WebTestServer {
 
 /** The local server as `npm start` runs it, on a free port, over a fresh table with the demo data. */
 export async function startWebTestServer(distDir: string): Promise<WebTestServer> {
-  const db = await freshTable('web');
-  const seeded = await seedDemo(db);
+  const { store } = await freshTable('web');
+  const seeded = await seedDemo(store);
   const tokenKey = loadLocalTokenKey(null);
   const server = await startLocalServer({ port: 0, tokenKey });
   serveWebApp(server.server, createWebApp({ distDir }));

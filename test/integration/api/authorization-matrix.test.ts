@@ -1,13 +1,18 @@
 /**
- * The authorization matrix: every route × every kind of caller, generated from one table. A route added to the
- * route table without a row here fails the first test, so no route can be forgotten.
+ * The authorization matrix: every endpoint × every kind of caller, generated from the endpoint definitions. Each
+ * definition declares who may call it (its `authorization`) and an example request; the expected answer of each
+ * caller follows from the declared rule, so a new endpoint is in the matrix the moment it is defined, and a rule
+ * that does not hold fails here. Rules that depend on the data (`scoped`) spell their answers out below, and an
+ * endpoint that writes through another path (the org import, JSON and CSV) is held to the rule of the
+ * single-item route it writes like.
  *
  * 'allow' means the caller gets past authentication and authorization: the status is neither 401, 403 nor 404
  * (the rules may still refuse on the evaluation's state, e.g. 409). Denials are exact: 403 for a caller who
  * knows the resource exists but may not act, 404 where even its existence must not leak.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeKey, routes } from '../../../shared/http/routes.ts';
+import type { AnyEndpoint } from '../../../shared/http/endpoint.ts';
+import { endpoints, routeKey } from '../../../shared/http/routes.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 
 const CALLERS = {
@@ -22,177 +27,127 @@ const CALLERS = {
   admin: { employeeId: 'admin', groups: ['admin'] },
 } as const;
 type Caller = keyof typeof CALLERS;
+const ALL = Object.keys(CALLERS) as Caller[];
 const UNAUTHENTICATED = ['noToken', 'expired', 'forged', 'tampered'] as const;
 
-type Expect = 'allow' | 403 | 404 | 200;
-type Row = { path: (period: string) => string; body?: unknown; expect: Record<Caller, Expect> };
+type Expect = 'allow' | 403 | 404;
 
-const E = '/v1/evaluations/stc-ns-03';
-const only = (allowed: Caller[], otherwise: Expect, related: Partial<Record<Caller, Expect>> = {}) =>
+const only = (allowed: readonly Caller[], otherwise: Expect, related: Partial<Record<Caller, Expect>> = {}) =>
   Object.fromEntries(
-    (Object.keys(CALLERS) as Caller[]).map((c) => [
-      c,
-      allowed.includes(c) ? 'allow' : (related[c] ?? otherwise),
-    ]),
+    ALL.map((c) => [c, allowed.includes(c) ? 'allow' : (related[c] ?? otherwise)]),
   ) as Record<Caller, Expect>;
-const everyone = only(Object.keys(CALLERS) as Caller[], 'allow');
-/** Callers with some part in stc-ns-03's evaluation; the others must not learn it exists. */
-const evaluationParties: Caller[] = ['self', 'reviewer', 'approver', 'actingHead', 'hrInScope', 'admin'];
-const transitionBy = (allowed: Caller[]) =>
-  only(
-    allowed,
-    404,
-    Object.fromEntries(evaluationParties.filter((c) => !allowed.includes(c)).map((c) => [c, 403])),
-  );
 
-const scores = { discipline: 18, duties: 60, bonus: 2 };
-const MATRIX: Record<string, Row> = {
-  'PUT /v1/units/{unitId}': {
-    path: () => '/v1/units/stc-ns',
-    body: { name: 'Phòng Quản lý ngân sách', parentId: 'stc' },
-    expect: only(['admin', 'hrInScope'], 403),
-  },
-  'GET /v1/units': { path: () => '/v1/units', expect: only(['admin', 'hrInScope', 'hrOutOfScope'], 403) },
-  'PUT /v1/employees/{employeeId}': {
-    path: () => '/v1/employees/stc-ns-03',
-    body: {
-      name: 'Nguyễn Thị Bích Ngọc',
-      unitId: 'stc-ns',
-      category: 'civil_servant',
-      supervisorId: 'stc-ns-pp',
-    },
-    expect: only(['admin', 'hrInScope'], 403),
-  },
-  'GET /v1/employees/{employeeId}': {
-    path: () => '/v1/employees/stc-ns-03',
-    expect: only(['self', 'reviewer', 'approver', 'hrInScope', 'admin'], 404),
-  },
-  'POST /v1/org/import': {
-    path: () => '/v1/org/import',
-    body: { units: [], employees: [] },
-    expect: only(['admin', 'hrInScope', 'hrOutOfScope'], 403),
-  },
-  'PUT /v1/units/{unitId}/acting-heads/{employeeId}': {
-    path: () => '/v1/units/stc-ns/acting-heads/stc-ns-05',
-    body: { from: '2026-01-01T00:00:00+07:00', to: '2030-01-01T00:00:00+07:00' },
-    expect: only(['approver', 'admin'], 403),
-  },
-  'GET /v1/units/{unitId}/acting-heads': {
-    path: () => '/v1/units/stc-ns/acting-heads',
-    expect: only(['approver', 'hrInScope', 'admin'], 403),
-  },
-  'POST /v1/periods/{period}/open': {
-    path: (p) => `/v1/periods/${p}/open`,
-    body: {},
-    expect: only(['admin', 'hrInScope'], 403),
-  },
-  'GET /v1/periods/{period}': {
-    path: (p) => `/v1/periods/${p}`,
-    expect: only(['admin', 'hrInScope', 'hrOutOfScope'], 403),
-  },
-  // A period that was never opened: the managers get past authorization to a 404, everyone else a 403.
+/** Callers with some part in stc-ns-03's evaluation; the others must not learn it exists. */
+const PARTIES: Caller[] = ['self', 'reviewer', 'approver', 'actingHead', 'hrInScope', 'admin'];
+/** Who of the callers holds the role each action needs (the rules engine's `actorMayAct`). */
+const ACTORS: Record<string, Caller[]> = {
+  saveSelfAssessment: ['self'],
+  submit: ['self'],
+  appeal: ['self'],
+  review: ['reviewer'],
+  return: ['reviewer', 'approver', 'actingHead'],
+  approve: ['approver', 'actingHead'],
+  decideAppeal: ['hrInScope'],
+};
+const REPORT_READERS: Caller[] = ['approver', 'hrInScope', 'admin'];
+
+/** What each rule means for these callers. */
+function fromRule(e: AnyEndpoint): Record<Caller, Expect> | null {
+  const rule = e.authorization;
+  switch (rule.who) {
+    case 'anyone':
+      return only(ALL, 'allow');
+    case 'admin':
+      return only(['admin'], 403);
+    case 'hr-or-admin':
+      return only(['admin', 'hrInScope', 'hrOutOfScope'], 403);
+    case 'period-manager':
+      return only(['admin', 'hrInScope'], 403);
+    case 'evaluation': {
+      const actors = rule.action ? (ACTORS[rule.action] ?? []) : PARTIES;
+      return only(
+        actors,
+        404,
+        Object.fromEntries(PARTIES.filter((c) => !actors.includes(c)).map((c) => [c, 403])),
+      );
+    }
+    case 'scoped':
+      return null;
+  }
+}
+
+/**
+ * Answers that depend on the data. For `hr-or-admin` writes, HR out of scope gets past the first check and is
+ * refused by the use case on the unit (403), exactly as the import must refuse a row out of its scope.
+ */
+const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
+  'PUT /v1/units/{unitId}': only(['admin', 'hrInScope'], 403),
+  'PUT /v1/employees/{employeeId}': only(['admin', 'hrInScope'], 403),
+  'POST /v1/org/import': only(['admin', 'hrInScope'], 403),
+  'GET /v1/employees/{employeeId}': only(['self', 'reviewer', 'approver', 'hrInScope', 'admin'], 404),
+  'PUT /v1/units/{unitId}/acting-heads/{employeeId}': only(['approver', 'admin'], 403),
+  'GET /v1/units/{unitId}/acting-heads': only(['approver', 'hrInScope', 'admin'], 403),
+  'GET /v1/employees/{employeeId}/evaluations': only(
+    ['self', 'reviewer', 'approver', 'hrInScope', 'admin'],
+    404,
+  ),
+  // Every caller may send a batch; each item is authorized on its own (see the per-item outcomes).
+  'POST /v1/approvals/bulk': only(ALL, 'allow'),
+  'GET /v1/units/{unitId}/rankings/{period}': only(REPORT_READERS, 403),
+  'GET /v1/units/{unitId}/subunit-rankings/{period}': only(['hrInScope', 'admin'], 403),
+  'GET /v1/reports/annual/{year}': only(REPORT_READERS, 403),
+  'GET /v1/exports/units/{unitId}/rankings/{period}': only(REPORT_READERS, 403),
+  'GET /v1/exports/annual/{year}': only(REPORT_READERS, 403),
+};
+
+/** Where a rule alone does not say it all: a period never opened gets its managers past the check to a 404. */
+const OVERRIDES: Record<string, { path?: (period: string) => string; expect?: Record<Caller, Expect> }> = {
   'POST /v1/periods/{period}/close': {
     path: () => '/v1/periods/2020-01/close',
     expect: { ...only([], 403), admin: 404, hrInScope: 404 },
   },
-  'POST /v1/periods/{period}/rankings': {
-    path: (p) => `/v1/periods/${p}/rankings`,
-    expect: only(['admin', 'hrInScope', 'hrOutOfScope'], 403),
-  },
-  'GET /v1/evaluations/{employeeId}/{period}': {
-    path: (p) => `${E}/${p}`,
-    expect: only(evaluationParties, 404),
-  },
-  'PUT /v1/evaluations/{employeeId}/{period}/self-assessment': {
-    path: (p) => `${E}/${p}/self-assessment`,
-    body: { scores },
-    expect: transitionBy(['self']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/submit': {
-    path: (p) => `${E}/${p}/submit`,
-    expect: transitionBy(['self']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/review': {
-    path: (p) => `${E}/${p}/review`,
-    body: { scores },
-    expect: transitionBy(['reviewer']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/return': {
-    path: (p) => `${E}/${p}/return`,
-    body: { comment: 'Bổ sung.' },
-    expect: transitionBy(['reviewer', 'approver', 'actingHead']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/approve': {
-    path: (p) => `${E}/${p}/approve`,
-    body: {},
-    expect: transitionBy(['approver', 'actingHead']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/appeal': {
-    path: (p) => `${E}/${p}/appeal`,
-    body: { reason: 'Xin xem lại.' },
-    expect: transitionBy(['self']),
-  },
-  'POST /v1/evaluations/{employeeId}/{period}/appeal/decision': {
-    path: (p) => `${E}/${p}/appeal/decision`,
-    body: { accept: false, comment: 'Giữ nguyên.' },
-    expect: transitionBy(['hrInScope']),
-  },
-  'GET /v1/evaluations/{employeeId}/{period}/history': {
-    path: (p) => `${E}/${p}/history`,
-    expect: only(evaluationParties, 404),
-  },
-  'GET /v1/employees/{employeeId}/evaluations': {
-    path: (p) => `/v1/employees/stc-ns-03/evaluations?year=${p.slice(0, 4)}`,
-    expect: only(['self', 'reviewer', 'approver', 'hrInScope', 'admin'], 404),
-  },
-  // Every caller may send a batch; each item is authorized on its own (see the per-item outcomes).
-  'POST /v1/approvals/bulk': { path: () => '/v1/approvals/bulk', body: null, expect: everyone },
-  'GET /v1/me': { path: () => '/v1/me', expect: everyone },
-  'GET /v1/reviews': { path: (p) => `/v1/reviews?period=${p}`, expect: everyone },
-  'GET /v1/approvals': { path: (p) => `/v1/approvals?period=${p}`, expect: everyone },
-  'GET /v1/rubrics': { path: () => '/v1/rubrics', expect: everyone },
-  'GET /v1/rubrics/{rubricId}': { path: () => '/v1/rubrics/hn-3814', expect: everyone },
-  'PUT /v1/rubrics/{rubricId}': {
-    path: () => '/v1/rubrics/matrix-test',
-    body: {
-      name: 'Bộ tiêu chí thử',
-      categories: ['worker'],
-      criteria: [{ id: 'all', label: 'Toàn bộ', max: 100 }],
-      bands: [
-        { grade: 'A', min: 90, label: 'Hoàn thành xuất sắc nhiệm vụ' },
-        { grade: 'B', min: 70, label: 'Hoàn thành tốt nhiệm vụ' },
-        { grade: 'C', min: 50, label: 'Hoàn thành nhiệm vụ' },
-        { grade: 'D', min: 0, label: 'Không hoàn thành nhiệm vụ' },
-      ],
-      quota: { kind: 'shareOfEvaluated', percent: 30, outstandingPercent: 40 },
-    },
-    expect: only(['admin'], 403),
-  },
-  'GET /v1/units/{unitId}/rankings/{period}': {
-    path: (p) => `/v1/units/stc-ns/rankings/${p}`,
-    expect: only(['approver', 'hrInScope', 'admin'], 403),
-  },
-  'GET /v1/units/{unitId}/subunit-rankings/{period}': {
-    path: (p) => `/v1/units/stc/subunit-rankings/${p}`,
-    expect: only(['hrInScope', 'admin'], 403),
-  },
-  'GET /v1/reports/annual/{year}': {
-    path: (p) => `/v1/reports/annual/${p.slice(0, 4)}?unitId=stc-ns`,
-    expect: only(['approver', 'hrInScope', 'admin'], 403),
-  },
-  'GET /v1/exports/units/{unitId}/rankings/{period}': {
-    path: (p) => `/v1/exports/units/stc-ns/rankings/${p}`,
-    expect: only(['approver', 'hrInScope', 'admin'], 403),
-  },
-  'GET /v1/exports/annual/{year}': {
-    path: (p) => `/v1/exports/annual/${p.slice(0, 4)}?unitId=stc-ns`,
-    expect: only(['approver', 'hrInScope', 'admin'], 403),
-  },
-  'GET /v1/openapi.json': { path: () => '/v1/openapi.json', expect: everyone },
+  'PUT /v1/rubrics/{rubricId}': { path: () => '/v1/rubrics/matrix-test' },
 };
+
+/** Path parameters of the fixture: stc-ns-03's evaluation, the unit stc-ns (its parent stc for league tables). */
+function pathOf(e: AnyEndpoint, period: string, runId: string): string {
+  const override = OVERRIDES[routeKey(e)]?.path;
+  if (override) return override(period);
+  const path = e.path
+    .replace('{unitId}/subunit-rankings', 'stc/subunit-rankings')
+    .replace('{unitId}', 'stc-ns')
+    .replace('{employeeId}/{period}', `stc-ns-03/${period}`)
+    .replace('acting-heads/{employeeId}', 'acting-heads/stc-ns-05')
+    .replace('{employeeId}', 'stc-ns-03')
+    .replace('{period}', period)
+    .replace('{year}', period.slice(0, 4))
+    .replace('{rubricId}', 'hn-3814')
+    .replace('{runId}', runId);
+  const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
+  if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
+  if (e.path.startsWith('/v1/reports/annual') || e.path.startsWith('/v1/exports/annual'))
+    return `${path}?unitId=stc-ns`;
+  return `${path}${query}`;
+}
+
+interface Row {
+  key: string;
+  endpoint: AnyEndpoint;
+  variant: 'json' | 'csv';
+  expect: Record<Caller, Expect>;
+}
+
+const rows: Row[] = endpoints.flatMap((endpoint) => {
+  const key = routeKey(endpoint);
+  const expectations = OVERRIDES[key]?.expect ?? DATA_DEPENDENT[key] ?? fromRule(endpoint);
+  if (!expectations) return [];
+  const json: Row = { key, endpoint, variant: 'json', expect: expectations };
+  return endpoint.csvBody && endpoint.example?.csv ? [json, { ...json, variant: 'csv' as const }] : [json];
+});
 
 let api: TestApi;
 let period: string;
+let runId: string;
 
 beforeAll(async () => {
   api = await startTestApi({ label: 'matrix' });
@@ -203,27 +158,42 @@ beforeAll(async () => {
     body: { from: '2020-01-01T00:00:00+07:00', to: '2035-01-01T00:00:00+07:00' },
   });
   expect(named.status).toBe(200);
-  expect((await api.call('POST', `/v1/periods/${period}/rankings`, { as: CALLERS.admin })).status).toBe(200);
+  const computed = await api.computeRankings(period, CALLERS.admin);
+  expect(computed.body.status).toBe('DONE');
+  runId = computed.body.runId;
 });
 afterAll(async () => api?.close());
 
 describe('authorization matrix', () => {
-  it('has a row for every route in the route table, and no row for a route that does not exist', () => {
-    expect(Object.keys(MATRIX).sort()).toEqual(routes.map(routeKey).sort());
+  it('covers every endpoint: a data-dependent rule must spell out its answers here', () => {
+    const covered = new Set(rows.map((r) => r.key));
+    expect(endpoints.map(routeKey).filter((k) => !covered.has(k))).toEqual([]);
+    expect(Object.keys(DATA_DEPENDENT).filter((k) => !endpoints.some((e) => routeKey(e) === k))).toEqual([]);
   });
 
-  const cells = Object.entries(MATRIX).flatMap(([key, row]) =>
-    (Object.keys(CALLERS) as Caller[]).map((caller) => ({ key, row, caller })),
+  it('tests the org import in both formats', () => {
+    expect(rows.filter((r) => r.key === 'POST /v1/org/import').map((r) => r.variant)).toEqual([
+      'json',
+      'csv',
+    ]);
+  });
+
+  const cells = rows.flatMap((row) =>
+    ALL.map((caller) => ({ name: `${row.key} (${row.variant})`, row, caller })),
   );
-  it.each(cells)('$key as $caller', async ({ key, row, caller }) => {
-    const method = key.split(' ')[0] ?? 'GET';
+  it.each(cells)('$name as $caller', async ({ row, caller }) => {
+    const { endpoint } = row;
     const body =
-      key === 'POST /v1/approvals/bulk'
+      endpoint.path === '/v1/approvals/bulk'
         ? { period, items: [{ employeeId: 'stc-ns-03', version: 1 }] }
-        : row.body;
-    const response = await api.call(method, row.path(period), {
+        : (endpoint.example?.body ?? (endpoint.body ? {} : undefined));
+    const response = await api.call(endpoint.method, pathOf(endpoint, period, runId), {
       as: CALLERS[caller],
-      ...(body ? { body } : {}),
+      ...(row.variant === 'csv'
+        ? { rawBody: endpoint.example?.csv ?? '', headers: { 'content-type': 'text/csv' } }
+        : body !== undefined
+          ? { body }
+          : {}),
     });
     const expected = row.expect[caller];
     expect(response.status, JSON.stringify(response.body)).toBeLessThan(500);
@@ -232,10 +202,10 @@ describe('authorization matrix', () => {
     else expect(response.status, JSON.stringify(response.body)).toBe(expected);
   });
 
-  const unauthenticated = routes.flatMap((r) => UNAUTHENTICATED.map((how) => ({ key: routeKey(r), how })));
-  it.each(unauthenticated)('$key with $how is 401', async ({ key, how }) => {
-    const row = MATRIX[key];
-    if (!row) throw new Error(`no row for ${key}`);
+  const unauthenticated = endpoints.flatMap((e) =>
+    UNAUTHENTICATED.map((how) => ({ key: routeKey(e), e, how })),
+  );
+  it.each(unauthenticated)('$key with $how is 401', async ({ e, how }) => {
     let token: string | undefined;
     if (how === 'expired')
       token = await api.tokenFor('stc-ns-03', { lifetimeSeconds: 60, now: Date.now() - 3_600_000 });
@@ -252,11 +222,14 @@ describe('authorization matrix', () => {
       ).toString('base64url');
       token = `${header}.${payload}.${signature}`;
     }
-    const method = key.split(' ')[0] ?? 'GET';
-    const response = await api.call(method, row.path(period), {
-      ...(token ? { token } : {}),
-      ...(row.body ? { body: row.body } : {}),
-    });
+    const response = await api.call(
+      e.method,
+      pathOf(e, period, runId ?? '00000000-0000-4000-8000-000000000000'),
+      {
+        ...(token ? { token } : {}),
+        ...(e.example?.body ? { body: e.example.body } : {}),
+      },
+    );
     expect(response.status).toBe(401);
     expect(response.body.error.code).toBe('UNAUTHENTICATED');
   });

@@ -1,66 +1,98 @@
 /**
- * In AWS, opening or closing a period for a whole city is handed to the job's own function: the API records the
- * decision and returns, the job does the rest. The job's function is AWS's; here the invocation is observed and
- * the job is then run exactly as that function would run it (`{job, target}`), against DynamoDB Local.
+ * In AWS, opening, closing or ranking a period for a whole city is handed to the job's own function: the API
+ * records the decision and returns (202), the job does the rest. The job's function is AWS's; here the
+ * invocation is observed and the job is then run exactly as that function would run it (`{job, target}`), against
+ * DynamoDB Local. Locally, with no function named, the same job runs in the request.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../functions/local/demo-data.ts';
-import { BACKGROUND_JOB_ENV } from '../../../shared/app/background-jobs.ts';
-import { closePeriodForCaller, openPeriodForCaller, readPeriod } from '../../../shared/app/periods.ts';
-import { runJobInline } from '../../../shared/jobs/runner.ts';
-import type { Db } from '../../../shared/store/client.ts';
+import { inlineJobStarter, runJobInline } from '../../../shared/app/jobs/runner.ts';
+import type { JobStarter } from '../../../shared/app/jobs/types.ts';
+import {
+  closePeriodForCaller,
+  computeRankingsForCaller,
+  openPeriodForCaller,
+  readPeriod,
+  readRankingRun,
+} from '../../../shared/app/periods/periods.ts';
+import { lambdaJobStarter } from '../../../shared/http/background.ts';
+import type { Store } from '../../../shared/store/store.ts';
 import { freshTable } from '../../support/table.ts';
 
-let db: Db;
-const admin = () => ({ db, principal: { employeeId: 'admin', groups: ['admin' as const] }, now: new Date() });
+let store: Store;
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+const FUNCTIONS = {
+  'open-period': 'danh-gia-prod-job-open-period',
+  'close-period': 'danh-gia-prod-job-close-period',
+  'compute-rankings': 'danh-gia-prod-job-compute-rankings',
+};
+
+/** The API in AWS: every job named, each invocation recorded instead of sent. */
+function inAws(invoked: [string, string][]): JobStarter {
+  return lambdaJobStarter(FUNCTIONS, inlineJobStarter(store), async (fn, payload) => {
+    invoked.push([fn, payload]);
+  });
+}
+const admin = (jobs: JobStarter) => ({
+  store,
+  principal: { employeeId: 'admin', groups: ['admin' as const] },
+  now: new Date(),
+  jobs,
+});
 
 beforeAll(async () => {
-  db = await freshTable('background');
-  await seedDemo(db);
-});
-afterEach(() => {
-  for (const env of Object.values(BACKGROUND_JOB_ENV)) delete process.env[env];
+  ({ store } = await freshTable('background'));
+  await seedDemo(store);
 });
 
 describe('period work too big for a request', () => {
   it('open: records the period, starts the job without waiting, and the job creates the drafts', async () => {
-    process.env[BACKGROUND_JOB_ENV['open-period']] = 'danh-gia-prod-job-open-period';
     const invoked: [string, string][] = [];
-    const opened = await openPeriodForCaller(admin(), '2027-01', undefined, async (fn, payload) => {
-      invoked.push([fn, payload]);
-    });
+    const opened = await openPeriodForCaller(admin(inAws(invoked)), '2027-01', undefined);
     expect(invoked).toEqual([
-      ['danh-gia-prod-job-open-period', JSON.stringify({ job: 'open-period', target: '2027-01' })],
+      [FUNCTIONS['open-period'], JSON.stringify({ job: 'open-period', target: '2027-01', fresh: true })],
     ]);
-    expect(opened).toMatchObject({ period: '2027-01', status: 'OPEN' });
-    expect(total(opened.counts)).toBe(0);
+    expect(opened.handedOff).toBe(true);
+    expect(opened.period).toMatchObject({ period: '2027-01', status: 'OPEN' });
+    expect(total(opened.period.counts)).toBe(0);
 
-    await runJobInline(db, 'open-period', { target: '2027-01' });
-    const after = await readPeriod(admin(), '2027-01');
+    await runJobInline(store, 'open-period', { target: '2027-01', fresh: true });
+    const after = await readPeriod(admin(inAws([])), '2027-01');
     expect(total(after.counts)).toBe(39);
   });
 
   it('close: marks the period closing, starts the job, and the job closes it before its close time', async () => {
-    process.env[BACKGROUND_JOB_ENV['close-period']] = 'danh-gia-prod-job-close-period';
-    const invoked: string[] = [];
-    const closing = await closePeriodForCaller(admin(), '2027-01', async (_fn, payload) => {
-      invoked.push(payload);
-    });
-    expect(invoked).toEqual([JSON.stringify({ job: 'close-period', target: '2027-01' })]);
-    // To users the period is open until the close is done (it is CLOSING inside: the job will resume it).
-    expect(closing.status).toBe('OPEN');
+    const invoked: [string, string][] = [];
+    const closing = await closePeriodForCaller(admin(inAws(invoked)), '2027-01');
+    expect(invoked).toEqual([
+      [FUNCTIONS['close-period'], JSON.stringify({ job: 'close-period', target: '2027-01' })],
+    ]);
+    // To users the period is open until the close is done; `closing` says the close has begun.
+    expect(closing.period).toMatchObject({ status: 'OPEN', closing: true });
 
-    await runJobInline(db, 'close-period', { target: '2027-01' });
-    const closed = await readPeriod(admin(), '2027-01');
+    await runJobInline(store, 'close-period', { target: '2027-01' });
+    const closed = await readPeriod(admin(inAws([])), '2027-01');
     expect(closed.status).toBe('CLOSED');
     expect(closed.counts.EXPIRED).toBe(39);
   });
 
-  it('without a job function named (locally), does the work in the request', async () => {
-    const opened = await openPeriodForCaller(admin(), '2027-02', undefined, async () => {
-      throw new Error('must not be called');
+  it('rankings: begins the run the API answers with, and the job function resumes that very run', async () => {
+    const invoked: [string, string][] = [];
+    const started = await computeRankingsForCaller(admin(inAws(invoked)), '2027-01');
+    expect(invoked).toEqual([
+      [FUNCTIONS['compute-rankings'], JSON.stringify({ job: 'compute-rankings', target: '2027-01' })],
+    ]);
+    expect(started).toMatchObject({ period: '2027-01', status: 'RUNNING' });
+    const report = await runJobInline(store, 'compute-rankings', { target: '2027-01' });
+    expect(report.runs[0]).toMatchObject({ runId: started.runId, state: 'resumed', status: 'DONE' });
+    expect(await readRankingRun(admin(inAws([])), '2027-01', started.runId)).toMatchObject({
+      status: 'DONE',
     });
-    expect(total(opened.counts)).toBe(39);
+  });
+
+  it('without a job function named (locally), does the work in the request', async () => {
+    const opened = await openPeriodForCaller(admin(inlineJobStarter(store)), '2027-02', undefined);
+    expect(opened.handedOff).toBe(false);
+    expect(total(opened.period.counts)).toBe(39);
   });
 });

@@ -169,7 +169,7 @@ describe('audit trail', () => {
     expect(items).toHaveLength(approved.body.version);
     expect(items.map((h) => h.version)).toEqual(items.map((_, i) => i + 1));
     expect(items.map((h) => `${h.action}:${h.actorId}:${h.toStatus}`)).toEqual([
-      'open:seed:DRAFT',
+      'open:system:DRAFT',
       `saveSelfAssessment:${id}:DRAFT`,
       `submit:${id}:SUBMITTED`,
       'return:sgd-pgd:RETURNED',

@@ -5,12 +5,10 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeAnnual } from '../../../shared/app/rankings.ts';
-import { listUnitAnnual } from '../../../shared/jobs/annual-rollup.ts';
-import { runJobInline } from '../../../shared/jobs/runner.ts';
-import { getRun } from '../../../shared/jobs/runs.ts';
+import { computeAnnual } from '../../../shared/app/annual.ts';
+import { runJobInline } from '../../../shared/app/jobs/runner.ts';
+import type { Employee } from '../../../shared/store/entities.ts';
 import { keys } from '../../../shared/store/keys.ts';
-import { type Employee, getEmployee, putEmployee } from '../../../shared/store/org-store.ts';
 import { crashAfter, dump, InjectedCrash, type Item, ofType, type SmallCity, smallCity } from './support.ts';
 
 const YEAR = 2026;
@@ -25,10 +23,9 @@ let shortId: string;
 let first: Item[];
 
 async function transfer(employeeId: string, unitId: string) {
-  const e = await getEmployee(city.db, employeeId);
+  const e = await city.store.org.getEmployee(employeeId);
   if (!e) throw new Error('employee missing');
-  await putEmployee(
-    city.db,
+  await city.store.org.putEmployee(
     { ...e, unitId, supervisorId: null },
     {
       at: T.toISOString(),
@@ -54,7 +51,7 @@ beforeAll(async () => {
       new DeleteCommand({ TableName: city.db.tableName, Key: keys.evaluationKey(shortId, period) }),
     );
   }
-  await runJobInline(city.db, 'annual-rollup', { target: String(YEAR), now: T });
+  await runJobInline(city.store, 'annual-rollup', { target: String(YEAR), now: T });
   first = await dump(city.db, annual);
 });
 
@@ -62,8 +59,8 @@ describe('annual-rollup', () => {
   it("stores every employee's year as the API's annual report computes it", async () => {
     expect(first).toHaveLength(city.city.employees.length);
     for (const unit of city.city.units) {
-      const api = await computeAnnual(city.db, unit.id, YEAR);
-      const stored = await listUnitAnnual(city.db, unit.id, YEAR);
+      const api = await computeAnnual(city.store, unit.id, YEAR);
+      const stored = await city.store.rankings.listUnitAnnual(unit.id, YEAR);
       expect(
         stored.map(({ employeeId, name, average, monthsCounted, grade, classified }) => ({
           employeeId,
@@ -78,10 +75,12 @@ describe('annual-rollup', () => {
   });
 
   it('carries a transfer: the months from the old unit count in the new one', async () => {
-    const inNew = (await listUnitAnnual(city.db, to, YEAR)).find((r) => r.employeeId === mover.id);
+    const inNew = (await city.store.rankings.listUnitAnnual(to, YEAR)).find((r) => r.employeeId === mover.id);
     expect(inNew?.monthsCounted).toBeGreaterThanOrEqual(6);
     expect(inNew?.classified).toBe(true);
-    expect((await listUnitAnnual(city.db, from, YEAR)).some((r) => r.employeeId === mover.id)).toBe(false);
+    expect(
+      (await city.store.rankings.listUnitAnnual(from, YEAR)).some((r) => r.employeeId === mover.id),
+    ).toBe(false);
   });
 
   it('does not classify a year of fewer than 6 months', async () => {
@@ -91,9 +90,9 @@ describe('annual-rollup', () => {
 
   it('changes nothing for a repeated schedule, and crashes resume to the same stored results', async () => {
     const trigger = { kind: 'scheduled', id: T.toISOString() } as const;
-    await runJobInline(city.db, 'annual-rollup', { target: String(YEAR), now: T, trigger });
+    await runJobInline(city.store, 'annual-rollup', { target: String(YEAR), now: T, trigger });
     const before = await dump(city.db);
-    const again = await runJobInline(city.db, 'annual-rollup', {
+    const again = await runJobInline(city.store, 'annual-rollup', {
       target: String(YEAR),
       now: new Date(),
       trigger,
@@ -101,7 +100,7 @@ describe('annual-rollup', () => {
     expect(again.runs[0]?.state).toBe('done');
     expect(await dump(city.db)).toEqual(before);
 
-    const crashing = runJobInline(city.db, 'annual-rollup', {
+    const crashing = runJobInline(city.store, 'annual-rollup', {
       target: String(YEAR),
       now: T,
       fresh: true,
@@ -109,8 +108,11 @@ describe('annual-rollup', () => {
       fault: crashAfter(4, 'work-done'),
     });
     await expect(crashing).rejects.toBeInstanceOf(InjectedCrash);
-    expect((await getRun(city.db, 'annual-rollup', String(YEAR)))?.status).toBe('RUNNING');
-    const resumed = await runJobInline(city.db, 'annual-rollup', { target: String(YEAR), now: new Date() });
+    expect((await city.store.runs.get('annual-rollup', String(YEAR)))?.status).toBe('RUNNING');
+    const resumed = await runJobInline(city.store, 'annual-rollup', {
+      target: String(YEAR),
+      now: new Date(),
+    });
     expect(resumed.runs[0]).toMatchObject({ state: 'resumed', status: 'DONE' });
     expect(resumed.runs[0]?.summary).toMatchObject({ employees: city.city.employees.length });
     expect(await dump(city.db, annual)).toEqual(first);
@@ -118,10 +120,14 @@ describe('annual-rollup', () => {
 
   it('moves, never duplicates, a result when the person transfers again before a later rollup', async () => {
     await transfer(mover.id, from);
-    await runJobInline(city.db, 'annual-rollup', { target: String(YEAR), now: T });
+    await runJobInline(city.store, 'annual-rollup', { target: String(YEAR), now: T });
     const items = await dump(city.db, annual);
     expect(items.filter((i) => i.employeeId === mover.id)).toHaveLength(1);
-    expect((await listUnitAnnual(city.db, from, YEAR)).some((r) => r.employeeId === mover.id)).toBe(true);
-    expect((await listUnitAnnual(city.db, to, YEAR)).some((r) => r.employeeId === mover.id)).toBe(false);
+    expect(
+      (await city.store.rankings.listUnitAnnual(from, YEAR)).some((r) => r.employeeId === mover.id),
+    ).toBe(true);
+    expect((await city.store.rankings.listUnitAnnual(to, YEAR)).some((r) => r.employeeId === mover.id)).toBe(
+      false,
+    );
   });
 });

@@ -8,14 +8,17 @@ import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runJobInline } from '../../../shared/app/jobs/runner.ts';
+import {
+  type FanOut,
+  JobIncomplete,
+  type JobReport,
+  type StepMessage,
+} from '../../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../../shared/domain/calendar.ts';
-import { SqsFanOut } from '../../../shared/jobs/fanout.ts';
 import { jobHandler } from '../../../shared/jobs/lambda.ts';
-import { SesMailer } from '../../../shared/jobs/outbox.ts';
-import { runJobInline } from '../../../shared/jobs/runner.ts';
-import { getRun } from '../../../shared/jobs/runs.ts';
-import { type FanOut, JobIncomplete, type JobReport, type StepMessage } from '../../../shared/jobs/types.ts';
-import { getPeriod } from '../../../shared/store/period-store.ts';
+import { SesMailer } from '../../../shared/jobs/ses-mailer.ts';
+import { SqsFanOut } from '../../../shared/jobs/sqs-fanout.ts';
 import { freshTable } from '../../support/table.ts';
 import { dump, ofType, type SmallCity, smallCity, writeCity } from './support.ts';
 
@@ -66,7 +69,7 @@ describe('the job Lambda', () => {
     const queue: StepMessage[] = [];
     const fanOut: FanOut = { kind: 'sqs', send: async (m) => void queue.push(...m) };
     const handler = jobHandler('compute-rankings', {
-      database: () => city.db,
+      store: () => city.store,
       fanOut: () => fanOut,
       logger: silent,
     });
@@ -92,7 +95,7 @@ describe('the job Lambda', () => {
     while (queue.length > 0) {
       const records = queue.splice(0, 5).map((m, i) => ({ id: `m${batch}-${i}`, body: JSON.stringify(m) }));
       if (batch === 0) records.push({ id: 'poison', body: '{not json' });
-      if (batch === 1)
+      if (batch === 0)
         records.push({
           id: 'stray',
           body: JSON.stringify({ ...JSON.parse(records[0]?.body ?? '{}'), job: 'annual-rollup' }),
@@ -102,14 +105,14 @@ describe('the job Lambda', () => {
       failures.push(...result.batchItemFailures.map((f) => f.itemIdentifier));
     }
     expect(failures.sort()).toEqual(['poison', 'stray']);
-    expect((await getRun(city.db, 'compute-rankings', PERIOD))?.status).toBe('DONE');
+    expect((await city.store.runs.get('compute-rankings', PERIOD))?.status).toBe('DONE');
 
     // What the queue-driven run stored is what an inline run at the scheduled time stores.
     const viaQueue = await dump(city.db, ofType('RankingSnapshot', 'SubunitRankingSnapshot'));
     const twin = await freshTable('lambda-inline');
-    await writeCity(twin, city.city);
-    await runJobInline(twin, 'compute-rankings', { now: new Date(SCHEDULED) });
-    expect(await dump(twin, ofType('RankingSnapshot', 'SubunitRankingSnapshot'))).toEqual(viaQueue);
+    await writeCity(twin.store, city.city);
+    await runJobInline(twin.store, 'compute-rankings', { now: new Date(SCHEDULED) });
+    expect(await dump(twin.db, ofType('RankingSnapshot', 'SubunitRankingSnapshot'))).toEqual(viaQueue);
 
     // The scheduler retrying the same delivery finds the run done and sends nothing.
     const retry = (await handler(
@@ -122,21 +125,21 @@ describe('the job Lambda', () => {
 
   it('stops before the timeout and lets the retry finish the close from its checkpoints', async () => {
     const closes = deadlinesFor(PERIOD).closesAt;
-    const handler = jobHandler('close-period', { database: () => city.db, logger: silent });
+    const handler = jobHandler('close-period', { store: () => city.store, logger: silent });
     const event = {
       source: 'aws.scheduler',
       job: 'close-period',
       scheduledTime: new Date(closes).toISOString(),
     } as const;
     await expect(handler(event, lambdaContext(30_000))).rejects.toBeInstanceOf(JobIncomplete);
-    expect((await getPeriod(city.db, PERIOD))?.status).toBe('CLOSING');
+    expect((await city.store.periods.get(PERIOD))?.status).toBe('CLOSING');
     const done = (await handler(event, lambdaContext(600_000))) as JobReport;
     expect(done.runs[0]).toMatchObject({ state: 'resumed', status: 'DONE' });
-    expect((await getPeriod(city.db, PERIOD))?.status).toBe('CLOSED');
+    expect((await city.store.periods.get(PERIOD))?.status).toBe('CLOSED');
   });
 
   it('refuses an event meant for another job', async () => {
-    const handler = jobHandler('remind', { database: () => city.db, logger: silent });
+    const handler = jobHandler('remind', { store: () => city.store, logger: silent });
     await expect(handler({ job: 'open-period' }, lambdaContext(600_000))).rejects.toThrow(
       /invoked for open-period/,
     );

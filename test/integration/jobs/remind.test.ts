@@ -4,12 +4,11 @@
  * The mailer here records what SES would be asked to send.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dueAction, inWindow } from '../../../shared/app/jobs/remind.ts';
+import { runJobInline } from '../../../shared/app/jobs/runner.ts';
+import type { Mail, Mailer } from '../../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../../shared/domain/calendar.ts';
-import { listOutbox } from '../../../shared/jobs/outbox.ts';
-import { dueAction, inWindow } from '../../../shared/jobs/remind.ts';
-import { runJobInline } from '../../../shared/jobs/runner.ts';
-import type { Mail, Mailer } from '../../../shared/jobs/types.ts';
-import type { StoredEvaluation } from '../../../shared/store/evaluation-store.ts';
+import type { StoredEvaluation } from '../../../shared/store/entities.ts';
 import { dump, ofType, type SmallCity, smallCity } from './support.ts';
 
 const PERIOD = '2026-03';
@@ -56,10 +55,10 @@ describe('remind', () => {
   it('in the self-assessment window, tells each employee with a draft what to do and by when, in Vietnamese', async () => {
     const day = '2026-04-02';
     const mailer = recorder();
-    const report = await runJobInline(city.db, 'remind', { now: at8(day), mailer });
+    const report = await runJobInline(city.store, 'remind', { now: at8(day), mailer });
     const drafts = evaluations.filter((e) => e.status === 'DRAFT');
     expect(drafts.length).toBeGreaterThan(0);
-    const outbox = await listOutbox(city.db, day);
+    const outbox = await city.store.outbox.listDay(day);
     expect(outbox.map((m) => m.recipientId).sort()).toEqual(drafts.map((e) => e.employeeId).sort());
     expect(
       outbox.every((m) => m.tasks.length === 1 && m.tasks[0]?.kind === 'self' && m.status === 'SENT'),
@@ -75,17 +74,17 @@ describe('remind', () => {
 
   it('never notifies anyone twice on the same day: reruns and concurrent runs find the outbox', async () => {
     const day = '2026-04-02';
-    const before = await listOutbox(city.db, day);
+    const before = await city.store.outbox.listDay(day);
     const mailer = recorder();
-    const again = await runJobInline(city.db, 'remind', { now: at8(day), mailer });
+    const again = await runJobInline(city.store, 'remind', { now: at8(day), mailer });
     expect(again.runs[0]?.state).toBe('done');
     const fresh = await Promise.all([
-      runJobInline(city.db, 'remind', { now: at8(day), mailer, fresh: true }),
-      runJobInline(city.db, 'remind', { now: at8(day), mailer, fresh: true }),
+      runJobInline(city.store, 'remind', { now: at8(day), mailer, fresh: true }),
+      runJobInline(city.store, 'remind', { now: at8(day), mailer, fresh: true }),
     ]);
     expect(fresh.map((r) => r.runs[0]?.summary?.queued)).toEqual([0, 0]);
     expect(mailer.sent).toHaveLength(0);
-    expect(await listOutbox(city.db, day)).toEqual(before);
+    expect(await city.store.outbox.listDay(day)).toEqual(before);
   });
 
   it('on the review deadline, one message per person with every review and approval waiting for them', async () => {
@@ -93,10 +92,10 @@ describe('remind', () => {
     // Two runs at once, the very first of the day: still one message per person, each sent once.
     const mailer = recorder();
     await Promise.all([
-      runJobInline(city.db, 'remind', { now: at8(day), mailer }),
-      runJobInline(city.db, 'remind', { now: at8(day), mailer, fresh: true }),
+      runJobInline(city.store, 'remind', { now: at8(day), mailer }),
+      runJobInline(city.store, 'remind', { now: at8(day), mailer, fresh: true }),
     ]);
-    const outbox = await listOutbox(city.db, day);
+    const outbox = await city.store.outbox.listDay(day);
     const got = new Map(
       outbox.map((m) => [m.recipientId, m.tasks.map((t) => `${t.kind}:${t.count}`).sort()]),
     );
@@ -111,20 +110,20 @@ describe('remind', () => {
   });
 
   it('sends nothing outside the windows', async () => {
-    const report = await runJobInline(city.db, 'remind', { now: at8('2026-04-20'), mailer: recorder() });
+    const report = await runJobInline(city.store, 'remind', { now: at8('2026-04-20'), mailer: recorder() });
     expect(report.runs[0]?.summary).toMatchObject({ recipients: 0, queued: 0, periods: [] });
-    expect(await listOutbox(city.db, '2026-04-20')).toEqual([]);
+    expect(await city.store.outbox.listDay('2026-04-20')).toEqual([]);
   });
 
   it('records a refused message as FAILED and does not retry it the same day', async () => {
     const day = '2026-04-07';
-    const failing = await runJobInline(city.db, 'remind', { now: at8(day), mailer: recorder(true) });
+    const failing = await runJobInline(city.store, 'remind', { now: at8(day), mailer: recorder(true) });
     expect(failing.runs[0]?.summary).toMatchObject({ sent: 0 });
-    const outbox = await listOutbox(city.db, day);
+    const outbox = await city.store.outbox.listDay(day);
     expect(outbox.length).toBeGreaterThan(0);
     expect(outbox.every((m) => m.status === 'FAILED' && m.error === 'MessageRejected')).toBe(true);
     const mailer = recorder();
-    await runJobInline(city.db, 'remind', { now: at8(day), mailer, fresh: true });
+    await runJobInline(city.store, 'remind', { now: at8(day), mailer, fresh: true });
     expect(mailer.sent).toHaveLength(0);
   });
 });

@@ -3,16 +3,18 @@
  * compare stored results, and crash injection.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { type City, cityItems, generateCity, writeItems } from '../../../functions/local/city.ts';
-import type { FaultPoint } from '../../../shared/jobs/types.ts';
+import { type City, cityRecords, generateCity } from '../../../functions/local/city/generate.ts';
+import type { FaultPoint } from '../../../shared/app/jobs/types.ts';
+import type { BulkRecord } from '../../../shared/store/bulk-store.ts';
 import type { Db } from '../../../shared/store/client.ts';
-import { employeeItem, unitItem } from '../../../shared/store/org-store.ts';
+import type { Store } from '../../../shared/store/store.ts';
 import { freshTable } from '../../support/table.ts';
 
 export type Item = Record<string, unknown>;
 
 export interface SmallCity {
   db: Db;
+  store: Store;
   city: City;
 }
 
@@ -27,7 +29,7 @@ export async function smallCity(
     seed?: number;
   } = {},
 ): Promise<SmallCity> {
-  const db = await freshTable(label);
+  const { db, store } = await freshTable(label);
   const city = generateCity({
     staff: options.staff ?? 240,
     units: options.units ?? 14,
@@ -35,15 +37,18 @@ export async function smallCity(
     lastPeriod: options.lastPeriod ?? '2026-03',
     ...(options.seed ? { seed: options.seed } : {}),
   });
-  await writeCity(db, city, options.orgOnly ?? false);
-  return { db, city };
+  await writeCity(store, city, options.orgOnly ?? false);
+  return { db, store, city };
 }
 
-export async function writeCity(db: Db, city: City, orgOnly = false): Promise<void> {
-  const items = orgOnly
-    ? [...city.units.map(unitItem), ...city.employees.map(employeeItem)]
-    : cityItems(city);
-  await writeItems(db, items, { concurrency: 8 });
+export async function writeCity(store: Store, city: City, orgOnly = false): Promise<void> {
+  const records: Iterable<BulkRecord> = orgOnly
+    ? [
+        ...city.units.map((unit) => ({ kind: 'unit' as const, unit })),
+        ...city.employees.map((employee) => ({ kind: 'employee' as const, employee })),
+      ]
+    : cityRecords(city);
+  await store.bulk.load(records, { concurrency: 8 });
 }
 
 /** Every item of the table, sorted by key: Scan is fine in a test, never in the jobs. */

@@ -1,6 +1,7 @@
 /** HR: open a month (with its deadlines), follow its progress, compute rankings, close it. */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
+import { computeRankings } from '../api/jobs.ts';
 import type { EvaluationStatus, PeriodInfo } from '../api/types.ts';
 import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
@@ -72,10 +73,7 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
   };
 
   const rank = async () => {
-    await action.run(
-      () => api.post(`/v1/periods/${period}/rankings`, {}),
-      'Đã tính xếp hạng cho mọi đơn vị.',
-    );
+    await action.run(() => computeRankings(api, period), 'Đã tính xếp hạng cho mọi đơn vị.');
   };
 
   const p = info.data;

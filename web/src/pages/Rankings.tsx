@@ -5,6 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
+import { computeRankings } from '../api/jobs.ts';
 import type { Grade, Ranking, SubunitRanking, Unit } from '../api/types.ts';
 import { type DistributionRow, GradeDistributionChart } from '../components/charts.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
@@ -120,7 +121,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
 
   const recompute = async () => {
     const done = await compute.run(
-      () => api.post(`/v1/periods/${period}/rankings`, {}),
+      () => computeRankings(api, period),
       `Đã tính lại xếp hạng ${formatPeriod(period)}.`,
     );
     if (done) data.reload();

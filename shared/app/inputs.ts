@@ -1,0 +1,159 @@
+/**
+ * What the use cases accept, as zod schemas: the HTTP adapter validates requests with them and the OpenAPI
+ * document is generated from them, so the document cannot drift from the code. Objects are strict: unknown fields
+ * are rejected, so typos never pass silently. Text is refused when it holds what no person types and what breaks
+ * other tools reading the table (control characters, lone UTF-16 surrogates).
+ */
+import * as z from 'zod';
+import { vi } from 'zod/locales';
+import { rubricSchema } from '../domain/rubrics.ts';
+import { EMPLOYEE_CATEGORIES } from '../domain/types.ts';
+
+// Users read validation messages: zod's Vietnamese locale (imported alone: all locales would add ~255 KB), and
+// plain words where the locale says something odd ("expected a number, got a number" for 1e400).
+z.config({
+  ...vi(),
+  customError: (issue) => {
+    if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof issue.input === 'number')
+      return 'Phải là một số hữu hạn (số này quá lớn hoặc không phải số).';
+    return undefined;
+  },
+});
+
+/** C0 controls but tab, line feed and carriage return; DEL; C1 controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: this pattern exists to find control characters
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Any control character, tabs and line breaks included: a name is one line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: this pattern exists to find control characters
+const CONTROL_IN_LINE = /[\u0000-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text of one line (names): no control characters at all. */
+export const lineText = (max: number) =>
+  z
+    .string()
+    .max(max, `Tối đa ${max} ký tự.`)
+    .refine((s) => !CONTROL_IN_LINE.test(s), 'Không được chứa ký tự điều khiển (kể cả tab, xuống dòng).')
+    .refine((s) => !LONE_SURROGATE.test(s), 'Chứa ký tự Unicode không hợp lệ (nửa cặp surrogate).');
+
+/** Free text (comments, reasons): tabs and line breaks allowed, other control characters not. */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .max(max, `Tối đa ${max} ký tự.`)
+    .refine((s) => !CONTROL_IN_TEXT.test(s), 'Không được chứa ký tự điều khiển.')
+    .refine((s) => !LONE_SURROGATE.test(s), 'Chứa ký tự Unicode không hợp lệ (nửa cặp surrogate).');
+
+export const idSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._-]{1,64}$/,
+    'Mã chỉ gồm chữ cái Latin, chữ số, dấu chấm, gạch dưới, gạch nối (1–64 ký tự).',
+  );
+export const periodSchema = z
+  .string()
+  .regex(/^(20|21)\d{2}-(0[1-9]|1[0-2])$/, 'Kỳ đánh giá có dạng YYYY-MM, ví dụ 2026-11 (năm 2000–2199).');
+export const yearSchema = z
+  .string()
+  .regex(/^(19|20|21)\d{2}$/, 'Năm có dạng YYYY.')
+  .transform(Number);
+const isoInstant = z.iso.datetime({ offset: true });
+const comment = z.string().trim().pipe(freeText(2000));
+const requiredComment = z.string().trim().min(1, 'Bắt buộc nhập nhận xét.').pipe(freeText(2000));
+
+/**
+ * Criterion id → points; decimals, ranges and criterion names are checked against the rubric afterwards. A key
+ * that JavaScript objects cannot hold (`__proto__`) is an unknown criterion like any other, not silently dropped.
+ */
+export const scoresSchema = z.preprocess(
+  (value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        path: ['__proto__'],
+        message: 'Tiêu chí "__proto__" không có trong bộ tiêu chí.',
+      });
+    }
+    return value;
+  },
+  z.record(z.string().max(64), z.number()),
+);
+
+const name = z.string().trim().min(1, 'Bắt buộc nhập tên.').pipe(lineText(200));
+
+export const unitBody = z.strictObject({
+  name,
+  parentId: idSchema.nullable(),
+  outstanding: z.boolean().optional(),
+});
+export const employeeFlagsSchema = z.strictObject({
+  disciplined: z.boolean().optional(),
+  degradation: z.boolean().optional(),
+  unitCorruption: z.boolean().optional(),
+});
+export const employeeBody = z.strictObject({
+  name,
+  unitId: idSchema,
+  category: z.enum(EMPLOYEE_CATEGORIES),
+  supervisorId: idSchema.nullable(),
+  isUnitHead: z.boolean().optional(),
+  email: z.email().optional(),
+  active: z.boolean().optional(),
+  flags: employeeFlagsSchema.optional(),
+});
+export const importBody = z.strictObject({
+  units: z
+    .array(unitBody.extend({ id: idSchema }))
+    .max(10_000)
+    .default([]),
+  employees: z
+    .array(employeeBody.extend({ id: idSchema }))
+    .max(50_000)
+    .default([]),
+});
+export const importQuery = z.strictObject({
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+export const actingHeadBody = z
+  .strictObject({ from: isoInstant, to: isoInstant, reason: comment.optional() })
+  .refine((d) => Date.parse(d.from) < Date.parse(d.to), {
+    message: 'Thời điểm bắt đầu phải trước thời điểm kết thúc.',
+    path: ['to'],
+  });
+
+export const deadlinesSchema = z.strictObject({
+  selfAssessment: isoInstant,
+  review: isoInstant,
+  approval: isoInstant,
+});
+export const openPeriodBody = z.strictObject({ deadlines: deadlinesSchema.optional() });
+export const emptyBody = z.strictObject({});
+
+export const selfAssessmentBody = z.strictObject({ scores: scoresSchema, comment: comment.optional() });
+export const reviewBody = z.strictObject({ scores: scoresSchema, comment: comment.optional() });
+export const returnBody = z.strictObject({ comment: requiredComment });
+export const approveBody = z.strictObject({ scores: scoresSchema.optional(), comment: comment.optional() });
+export const appealBody = z.strictObject({ reason: requiredComment });
+export const appealDecisionBody = z.strictObject({
+  accept: z.boolean(),
+  scores: scoresSchema.optional(),
+  comment: requiredComment,
+});
+export const bulkApprovalBody = z.strictObject({
+  period: periodSchema,
+  items: z
+    .array(z.strictObject({ employeeId: idSchema, version: z.int().min(1) }))
+    .min(1)
+    .max(100, 'Tối đa 100 phiếu mỗi lần.'),
+});
+
+/** A new rubric version: the rules engine's own schema, so the API and the rules agree on what a rubric is. */
+export const rubricBody = rubricSchema;
+
+export type UnitInput = z.output<typeof unitBody>;
+export type EmployeeInput = z.output<typeof employeeBody>;
+export type ImportInput = z.output<typeof importBody>;

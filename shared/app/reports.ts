@@ -1,0 +1,137 @@
+/**
+ * Reports: a unit's ranking (JSON or CSV), a parent's league table of its sub-units, the annual report. They are
+ * read as stored by the ranking pipeline (app/jobs) and computed for the annual report, for callers allowed to
+ * see them: approvers of the unit or above, HR in scope, admins; staff of a unit see its ranking once the period
+ * is closed (published).
+ */
+import { forbidden, notFound } from '../domain/errors.ts';
+import { GRADE_LABELS } from '../domain/grades.ts';
+import { toPoints } from '../domain/points.ts';
+import type { RankingSnapshot } from '../store/entities.ts';
+import { Access } from './access.ts';
+import { computeAnnual } from './annual.ts';
+import type { Caller } from './caller.ts';
+import { toCsv } from './csv.ts';
+
+async function requireReportAccess(caller: Caller, unitId: string, period: string | null): Promise<Access> {
+  const access = Access.of(caller);
+  if ((await access.chain(unitId)).length === 0) throw notFound('Không tìm thấy đơn vị.');
+  if (access.isAdmin || (await access.hrScopeContains(unitId)) || (await access.headsUnitOrAncestor(unitId)))
+    return access;
+  if (period !== null) {
+    const [me, record] = await Promise.all([access.me(), caller.store.periods.get(period)]);
+    if (me?.unitId === unitId && record?.status === 'CLOSED') return access;
+  }
+  throw forbidden('Bạn không có quyền xem bảng xếp hạng của đơn vị này.');
+}
+
+export function presentRanking(s: RankingSnapshot) {
+  return {
+    unitId: s.unitId,
+    unitName: s.unitName,
+    period: s.period,
+    computedAt: s.computedAt,
+    rubricId: s.rubricId,
+    entries: s.entries.map((e) => ({ ...e, total: toPoints(e.total), gradeLabel: GRADE_LABELS[e.grade] })),
+    distribution: s.distribution,
+    quota: s.quota,
+    participation: s.participation,
+    inflation: {
+      ...s.inflation,
+      meanSelfMinusReview:
+        s.inflation.meanSelfMinusReview === null ? null : toPoints(s.inflation.meanSelfMinusReview),
+    },
+  };
+}
+
+/** The stored snapshot, for a caller allowed to see it. */
+export async function loadRanking(caller: Caller, unitId: string, period: string): Promise<RankingSnapshot> {
+  await requireReportAccess(caller, unitId, period);
+  const snapshot = await caller.store.rankings.get(unitId, period);
+  if (!snapshot) throw notFound(`Chưa có bảng xếp hạng kỳ ${period} của đơn vị này (chưa tính).`);
+  return snapshot;
+}
+
+export async function readRanking(caller: Caller, unitId: string, period: string) {
+  return presentRanking(await loadRanking(caller, unitId, period));
+}
+
+export function rankingCsv(s: RankingSnapshot): string {
+  return toCsv([
+    ['Hạng', 'Mã nhân sự', 'Họ và tên', 'Tổng điểm', 'Xếp loại', 'Mức xếp loại'],
+    ...s.entries.map((e) => [
+      e.rank,
+      e.employeeId,
+      e.name,
+      toPoints(e.total),
+      e.grade,
+      GRADE_LABELS[e.grade],
+    ]),
+  ]);
+}
+
+export async function readRankingCsv(caller: Caller, unitId: string, period: string) {
+  return rankingCsv(await loadRanking(caller, unitId, period));
+}
+
+export async function readSubunitRanking(caller: Caller, unitId: string, period: string) {
+  const access = Access.of(caller);
+  if ((await access.chain(unitId)).length === 0) throw notFound('Không tìm thấy đơn vị.');
+  if (
+    !access.isAdmin &&
+    !(await access.hrScopeContains(unitId)) &&
+    !(await access.headsUnitOrAncestor(unitId))
+  ) {
+    throw forbidden('Bạn không có quyền xem bảng xếp hạng các đơn vị trực thuộc.');
+  }
+  const snapshot = await caller.store.rankings.getSubunit(unitId, period);
+  if (!snapshot)
+    throw notFound(`Chưa có bảng xếp hạng kỳ ${period} (chưa tính hoặc đơn vị không có đơn vị trực thuộc).`);
+  return {
+    unitId,
+    period,
+    computedAt: snapshot.computedAt,
+    entries: snapshot.entries.map((e) => ({
+      ...e,
+      meanTotal: e.meanTotal === null ? null : toPoints(e.meanTotal),
+      shareA: e.shareA / 100,
+      participation: e.participation / 100,
+    })),
+  };
+}
+
+export async function readAnnual(caller: Caller, year: number, unitId: string | undefined) {
+  const access = Access.of(caller);
+  const target = unitId ?? (await access.me())?.unitId;
+  if (!target) throw notFound('Cần chỉ rõ đơn vị (unitId).');
+  await requireReportAccess(caller, target, null);
+  const items = await computeAnnual(caller.store, target, year);
+  return {
+    unitId: target,
+    year,
+    items: items.map((r) => ({
+      employeeId: r.employeeId,
+      name: r.name,
+      average: r.average === null ? null : toPoints(r.average),
+      monthsCounted: r.monthsCounted,
+      grade: r.grade,
+      gradeLabel: r.grade ? GRADE_LABELS[r.grade] : 'Không xếp loại (dưới 6 tháng)',
+      classified: r.classified,
+    })),
+  };
+}
+
+export async function readAnnualCsv(caller: Caller, year: number, unitId: string | undefined) {
+  const report = await readAnnual(caller, year, unitId);
+  return toCsv([
+    ['Mã nhân sự', 'Họ và tên', 'Điểm trung bình', 'Số tháng', 'Xếp loại', 'Mức xếp loại'],
+    ...report.items.map((r) => [
+      r.employeeId,
+      r.name,
+      r.average,
+      r.monthsCounted,
+      r.grade ?? '',
+      r.gradeLabel,
+    ]),
+  ]);
+}

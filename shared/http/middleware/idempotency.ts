@@ -1,0 +1,120 @@
+/**
+ * `Idempotency-Key` on POST: a retry with the same key and request gets the first answer, for 24 hours; the same
+ * key with another request is 409. The answer is kept as a receipt (shared/store/idempotency-store.ts):
+ * - a transition writes it in the same transaction as its change (the use case asks `receiptFor` for it), so a
+ *   crash between the change and the reply can never make a retry apply the change twice or answer differently;
+ * - a request whose work is idempotent by itself (open, close, import) gets its receipt once answered;
+ * - a refusal (4xx) is an answer too, kept the same way;
+ * - a bulk approval keeps one receipt per item, written with that item's approval.
+ * Powertools' idempotency utility keeps its record apart from the change, and cannot promise the first point.
+ */
+import { createHash } from 'node:crypto';
+import type middy from '@middy/core';
+import { DuplicateRequest } from '../../app/idempotency.ts';
+import { AppError, conflict, validationFailed } from '../../domain/errors.ts';
+import type { Receipt } from '../../store/idempotency-store.ts';
+import type { Store } from '../../store/store.ts';
+import { toResult } from '../reply.ts';
+import type { HttpContext, HttpEvent, HttpResult, HttpState } from '../state.ts';
+import { stateOf } from '../state.ts';
+import { knownErrorResult } from './errors.ts';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const replayed = (receipt: Receipt): HttpResult => ({
+  ...receipt.response,
+  headers: { ...receipt.response.headers, 'idempotent-replayed': 'true' },
+});
+
+export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, HttpContext> {
+  const storeOf = (state: HttpState): Store => {
+    if (!state.caller) throw new Error('idempotency before authenticate');
+    return state.caller.store;
+  };
+  const receipt = (state: HttpState, suffix: string, response: HttpResult): Receipt => {
+    const principalId = state.caller?.principal.employeeId ?? '';
+    const { key, hash } = state.idempotency ?? { key: '', hash: '' };
+    return {
+      principalId,
+      key: `${key}${suffix}`,
+      requestHash: hash,
+      response: { statusCode: response.statusCode, headers: response.headers, body: response.body },
+      at: new Date().toISOString(),
+    };
+  };
+  /** Keeps an answer as the key's receipt unless one is there (written with the change, or by a concurrent retry). */
+  const keep = async (state: HttpState, response: HttpResult) => {
+    if (!state.idempotency || response.statusCode >= 500) return;
+    await storeOf(state).receipts.put(receipt(state, '', response));
+  };
+
+  return {
+    before: async (request) => {
+      const state = stateOf(request.context);
+      const key = state.headers['idempotency-key'];
+      if (request.event.requestContext.http.method !== 'POST' || key === undefined) return;
+      if (!IDEMPOTENCY_KEY.test(key)) {
+        throw validationFailed([
+          { path: 'headers.idempotency-key', message: 'Idempotency-Key gồm 1–128 ký tự [A-Za-z0-9._:-].' },
+        ]);
+      }
+      const hash = createHash('sha256')
+        .update(`${request.event.routeKey}\n${request.event.rawPath}\n${request.event.body ?? ''}`)
+        .digest('base64url');
+      const earlier = await storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', key);
+      if (earlier) {
+        if (earlier.requestHash !== hash)
+          throw conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.');
+        return replayed(earlier);
+      }
+      const claim = { key, hash, writtenWithChange: false };
+      state.idempotency = claim;
+      state.receiptFor = (answer) => {
+        claim.writtenWithChange = true;
+        return receipt(state, '', toResult({ body: answer }));
+      };
+      state.itemReceipts = {
+        replay: async (itemId) => {
+          const item = await storeOf(state).receipts.get(
+            state.caller?.principal.employeeId ?? '',
+            `${key}#${itemId}`,
+          );
+          return item && item.requestHash === hash
+            ? { statusCode: item.response.statusCode, body: JSON.parse(item.response.body) as unknown }
+            : null;
+        },
+        receiptFor: (itemId) => (answer) => receipt(state, `#${itemId}`, toResult({ body: answer })),
+        keep: async (itemId, statusCode, body) => {
+          await storeOf(state).receipts.put(
+            receipt(state, `#${itemId}`, toResult({ status: statusCode, body })),
+          );
+        },
+      };
+    },
+    after: async (request) => {
+      const state = stateOf(request.context);
+      // A transition's answer was written with its change.
+      if (request.response && !state.idempotency?.writtenWithChange) await keep(state, request.response);
+    },
+    onError: async (request) => {
+      const state = request.context.http;
+      if (!state?.idempotency) return;
+      if (request.error instanceof DuplicateRequest) {
+        // A concurrent request with the same key was answered first: its answer is this one's.
+        const first = await storeOf(state).receipts.get(
+          state.caller?.principal.employeeId ?? '',
+          state.idempotency.key,
+        );
+        request.response = first
+          ? replayed(first)
+          : (knownErrorResult(
+              conflict('Yêu cầu này đang được xử lý; hãy thử lại sau giây lát.'),
+            ) as HttpResult);
+        return;
+      }
+      // A refusal is an answer: a retry must get the same one. Anything else leaves the key free for a retry.
+      const refusal = request.error instanceof AppError ? knownErrorResult(request.error) : null;
+      if (refusal && refusal.statusCode < 500) await keep(state, refusal);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The schedule table: the scheduled jobs, when they run and how. The CDK stack creates the job functions,
+ * their queues and EventBridge Scheduler schedules from it; the local scheduler fires the same cron expressions.
+ */
+
+import { JOBS, type JobName } from '../app/jobs/types.ts';
+import type { TableAccess } from '../http/endpoint.ts';
+
+export { JOBS, type JobName };
+
+export interface ScheduleDefinition {
+  job: JobName;
+  entry: string;
+  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
+  cron: string;
+  timeZone: 'Asia/Ho_Chi_Minh';
+  access: TableAccess;
+  description: string;
+  /**
+   * The job splits its work per unit: in AWS the scheduled run enqueues one message per unit on an SQS queue
+   * (with a dead-letter queue) that the same function consumes; locally the units run inline.
+   */
+  fanOut: boolean;
+  /** Sends e-mail (SES in AWS, the local outbox otherwise). */
+  sendsEmail: boolean;
+}
+
+const schedule = (
+  job: JobName,
+  cron: string,
+  description: string,
+  options: { fanOut?: boolean; sendsEmail?: boolean } = {},
+): ScheduleDefinition => ({
+  job,
+  fanOut: options.fanOut ?? false,
+  sendsEmail: options.sendsEmail ?? false,
+  entry: `functions/jobs/${job}.ts`,
+  cron,
+  timeZone: 'Asia/Ho_Chi_Minh',
+  access: 'write',
+  description,
+});
+
+export const schedules: readonly ScheduleDefinition[] = [
+  schedule('open-period', 'cron(5 0 1 * ? *)', 'Day 1, 00:05: open the month and create drafts', {
+    fanOut: true,
+  }),
+  schedule('remind', 'cron(0 8 * * ? *)', 'Every day 08:00: remind who still has to act', {
+    sendsEmail: true,
+  }),
+  // Deadlines move with weekends and holidays, so the job runs daily and closes a period once its approval
+  // deadline has passed; on other days it changes nothing.
+  schedule(
+    'close-period',
+    'cron(30 0 * * ? *)',
+    'Every day 00:30: close periods past the approval deadline',
+    {
+      fanOut: true,
+    },
+  ),
+  schedule('compute-rankings', 'cron(0 1 * * ? *)', 'Every day 01:00: refresh rankings of open periods', {
+    fanOut: true,
+  }),
+  schedule('annual-rollup', 'cron(0 2 10 12 ? *)', '10 December 02:00: annual results before 15 December', {
+    fanOut: true,
+  }),
+];

@@ -1,0 +1,61 @@
+/** Batch reads and writes, retrying what DynamoDB hands back unprocessed. */
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './client.ts';
+import type { TableKey } from './keys.ts';
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+/** Puts in batches of 25 (the BatchWriteItem limit), `concurrency` batches at a time. */
+export async function batchPut(
+  db: Db,
+  items: readonly Record<string, unknown>[],
+  concurrency = 1,
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let requests: Record<string, unknown>[] = (batches[next++] ?? []).map((Item) => ({
+        PutRequest: { Item },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[db.tableName] ?? []) as Record<string, unknown>[];
+        if (requests.length > 0) {
+          if (attempt >= 8) throw new Error(`${requests.length} items left unprocessed`);
+          await backoff(attempt);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, worker));
+}
+
+export const keyOf = (k: TableKey) => `${k.pk}\u0000${k.sk}`;
+
+/** Gets up to any number of items by key, 100 per request; found items by `keyOf` their key. */
+export async function batchGet(
+  db: Db,
+  wanted: readonly TableKey[],
+  options: { consistent?: boolean } = {},
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [db.tableName]: {
+        Keys: wanted.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk })),
+        ConsistentRead: options.consistent,
+      },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      const out = await db.doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[db.tableName] ?? []) {
+        found.set(keyOf({ pk: String(item.pk), sk: String(item.sk) }), item);
+      }
+      request = out.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0) await backoff(attempt);
+    }
+  }
+  return found;
+}

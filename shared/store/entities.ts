@@ -1,0 +1,413 @@
+/**
+ * What the store keeps, entity by entity, and the one checked decoder of each: every item read back from the
+ * table goes through its entity's schema, so a malformed or foreign item is an error where it is read, never a
+ * wrong value further on. Key attributes (`pk`, `sk`, `gsi…`, `entityType`, `expiresAt`) are not part of an
+ * entity: the schemas drop them. Writers build items from these types and `keys.ts`.
+ */
+import * as z from 'zod';
+import type { Band, Rubric } from '../domain/rubrics.ts';
+import {
+  type Appeal,
+  type Deadlines,
+  type Decision,
+  EMPLOYEE_CATEGORIES,
+  type EmployeeFlags,
+  EVALUATION_STATUSES,
+  type Evaluation,
+  type EvaluationFlags,
+  GRADES,
+  type Review,
+  type SelfAssessment,
+} from '../domain/types.ts';
+
+const nullableString = z.string().nullable();
+const scoreMap = z.record(z.string(), z.number());
+const grade = z.enum(GRADES);
+const status = z.enum(EVALUATION_STATUSES);
+
+export const unitSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  parentId: nullableString,
+  outstanding: z.boolean(),
+  updatedAt: z.string(),
+});
+export type Unit = z.output<typeof unitSchema>;
+
+const employeeFlagsSchema = z.object({
+  disciplined: z.boolean().optional(),
+  degradation: z.boolean().optional(),
+  unitCorruption: z.boolean().optional(),
+}) satisfies z.ZodType<EmployeeFlags>;
+
+export const employeeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  unitId: z.string(),
+  category: z.enum(EMPLOYEE_CATEGORIES),
+  supervisorId: nullableString,
+  isUnitHead: z.boolean(),
+  email: nullableString,
+  active: z.boolean(),
+  flags: employeeFlagsSchema,
+  updatedAt: z.string(),
+});
+export type Employee = z.output<typeof employeeSchema>;
+
+export const delegationSchema = z.object({
+  unitId: z.string(),
+  /** The unit head who named the acting head. */
+  headId: z.string(),
+  delegateId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: nullableString,
+  createdAt: z.string(),
+});
+export type Delegation = z.output<typeof delegationSchema>;
+
+export const AUDITED_ENTITIES = ['unit', 'employee', 'delegation', 'rubric', 'period'] as const;
+export const orgAuditEventSchema = z.object({
+  at: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  entity: z.enum(AUDITED_ENTITIES),
+  entityId: z.string(),
+  changes: z.record(z.string(), z.unknown()).optional(),
+});
+export type OrgAuditEvent = z.output<typeof orgAuditEventSchema>;
+
+const deadlinesSchema = z.object({
+  selfAssessment: z.string(),
+  review: z.string(),
+  approval: z.string(),
+}) satisfies z.ZodType<Deadlines>;
+
+export const PERIOD_STATUSES = ['OPEN', 'CLOSING', 'CLOSED'] as const;
+export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
+
+export const skippedEmployeeSchema = z.object({ employeeId: z.string(), reason: z.string() });
+export type SkippedEmployee = z.output<typeof skippedEmployeeSchema>;
+
+export const periodSchema = z.object({
+  period: z.string(),
+  status: z.enum(PERIOD_STATUSES),
+  deadlines: deadlinesSchema,
+  /** When the scheduled close is due (after the approval deadline). */
+  closesAt: z.string(),
+  openedAt: z.string(),
+  openedBy: z.string(),
+  /** Employees that could not get a draft (e.g. nobody to approve them), kept for HR to fix. */
+  skipped: z.array(skippedEmployeeSchema),
+  /** How many were skipped in all (the list keeps the first MAX_SKIPPED_LISTED). */
+  skippedCount: z.number().optional(),
+  /** When a close began: a close resumed later still closes as of that instant. */
+  closingStartedAt: z.string().optional(),
+  closedAt: nullableString,
+  publishedAt: nullableString,
+  appealDeadline: nullableString,
+});
+export type Period = z.output<typeof periodSchema>;
+
+const selfAssessmentSchema = z.object({
+  scores: scoreMap,
+  total: z.number(),
+  comment: nullableString,
+  submittedAt: nullableString,
+}) satisfies z.ZodType<SelfAssessment>;
+
+const reviewSchema = z.object({
+  scores: scoreMap,
+  total: z.number(),
+  comment: nullableString,
+  reviewedAt: z.string(),
+  reviewerId: z.string(),
+}) satisfies z.ZodType<Review>;
+
+const decisionSchema = z.object({
+  scores: scoreMap,
+  total: z.number(),
+  grade,
+  comment: nullableString,
+  approvedAt: z.string(),
+  approverId: z.string(),
+  adjusted: z.boolean(),
+  forcedReason: nullableString.optional(),
+  leaderRule: z
+    .object({ criterionId: z.string(), before: z.number(), after: z.number() })
+    .nullable()
+    .optional(),
+}) satisfies z.ZodType<Decision>;
+
+const appealSchema = z.object({
+  reason: z.string(),
+  filedAt: z.string(),
+  status: z.enum(['PENDING', 'ACCEPTED', 'REJECTED']),
+  decidedAt: z.string().optional(),
+  deciderId: z.string().optional(),
+  comment: z.string().optional(),
+  previousDecision: decisionSchema.optional(),
+}) satisfies z.ZodType<Appeal>;
+
+const evaluationFlagsSchema = z.object({
+  selfAssessmentMissing: z.boolean().optional(),
+  lateSelfAssessment: z.boolean().optional(),
+  lateReview: z.boolean().optional(),
+  lateApproval: z.boolean().optional(),
+  reviewedByApprover: z.boolean().optional(),
+  approvedByActingHead: z.boolean().optional(),
+}) satisfies z.ZodType<EvaluationFlags>;
+
+export const evaluationSchema = z.object({
+  employeeId: z.string(),
+  /** The employee's name when the period opened, for lists and rankings without a look-up per row. */
+  employeeName: z.string(),
+  period: z.string(),
+  unitId: z.string(),
+  category: z.enum(EMPLOYEE_CATEGORIES),
+  isUnitHead: z.boolean(),
+  status,
+  returnedTo: z.enum(['employee', 'reviewer']).nullable(),
+  version: z.number(),
+  rubricId: z.string(),
+  rubricVersion: z.number(),
+  reviewerId: z.string(),
+  approverId: z.string(),
+  /** The unit whose head approves (the employee's unit, or its parent for a unit head): acting heads act for it. */
+  approverUnitId: z.string(),
+  deadlines: deadlinesSchema,
+  selfAssessment: selfAssessmentSchema.nullable(),
+  review: reviewSchema.nullable(),
+  decision: decisionSchema.nullable(),
+  appeal: appealSchema.nullable(),
+  flags: evaluationFlagsSchema,
+  /** Publication belongs to the period: never stored on the evaluation, always null when read back. */
+  publishedAt: z.null().default(null),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type StoredEvaluation = z.output<typeof evaluationSchema>;
+/** A stored evaluation is an evaluation of the rules engine, with what the store adds (checked at compile time). */
+export type IsEvaluation = StoredEvaluation extends Evaluation ? true : never;
+export const storedEvaluationIsEvaluation: IsEvaluation = true;
+
+/** One history event per evaluation version: the version in its key makes a double-applied transition impossible. */
+export const historyEventSchema = z.object({
+  employeeId: z.string(),
+  period: z.string(),
+  version: z.number(),
+  at: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  fromStatus: status.nullable(),
+  toStatus: status,
+  comment: nullableString,
+  changes: z.record(z.string(), z.unknown()).nullable(),
+  /** Set when an acting head acted for the unit head. */
+  onBehalfOf: nullableString.optional(),
+});
+export type HistoryEvent = z.output<typeof historyEventSchema>;
+
+/** Per unit and period: status counts, grade counts and the base of the A quota. */
+export interface UnitPeriodCounters {
+  unitId: string;
+  period: string;
+  /** Evaluations opened for the unit this period: the base of the 30% rule. */
+  evaluated: number;
+  outstanding: boolean;
+  status: Record<(typeof EVALUATION_STATUSES)[number], number>;
+  grades: Record<(typeof GRADES)[number], number>;
+}
+
+const bandSchema = z.object({ grade, min: z.number(), label: z.string() }) satisfies z.ZodType<Band>;
+export const rubricRecordSchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  name: z.string(),
+  categories: z.array(z.enum(EMPLOYEE_CATEGORIES)),
+  criteria: z.array(
+    z.object({ id: z.string(), label: z.string(), max: z.number(), group: z.string().optional() }),
+  ),
+  bands: z.array(bandSchema),
+  quota: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('shareOfEvaluated'), percent: z.number(), outstandingPercent: z.number() }),
+    z.object({ kind: z.literal('shareOfB'), percent: z.number() }),
+  ]),
+  leaderTaskCriterion: z.string().optional(),
+}) satisfies z.ZodType<Rubric>;
+
+/** A unit's own figures and those of its whole subtree, from which parents rank their sub-units. */
+export const subtreeFiguresSchema = z.object({
+  approved: z.number(),
+  evaluated: z.number(),
+  sumTotals: z.number(),
+  countA: z.number(),
+});
+export type SubtreeFigures = z.output<typeof subtreeFiguresSchema>;
+
+const participationSchema = z.object({
+  evaluated: z.number(),
+  submitted: z.number(),
+  reviewed: z.number(),
+  approved: z.number(),
+  missing: z.number(),
+  late: z.number(),
+});
+const gradeCounts = z.object({ A: z.number(), B: z.number(), C: z.number(), D: z.number() });
+
+export const rankingSnapshotSchema = z.object({
+  unitId: z.string(),
+  unitName: z.string(),
+  period: z.string(),
+  computedAt: z.string(),
+  rubricId: nullableString,
+  entries: z.array(
+    z.object({ rank: z.number(), employeeId: z.string(), name: z.string(), total: z.number(), grade }),
+  ),
+  distribution: gradeCounts,
+  quota: z.object({ rule: z.string(), limit: z.number(), used: z.number(), ok: z.boolean() }).nullable(),
+  participation: participationSchema,
+  inflation: z.object({
+    unitId: z.string(),
+    name: z.string(),
+    approved: z.number(),
+    shareA: z.number(),
+    meanSelfMinusReview: z.number().nullable(),
+    allSameGrade: z.boolean(),
+    identicalComments: z.number(),
+    signals: z.array(z.enum(['NEARLY_ALL_A', 'ALL_SAME_GRADE', 'SELF_ABOVE_REVIEW', 'COPY_PASTE_COMMENTS'])),
+  }),
+  subtree: subtreeFiguresSchema,
+});
+export type RankingSnapshot = z.output<typeof rankingSnapshotSchema>;
+
+export const subunitRankingSnapshotSchema = z.object({
+  unitId: z.string(),
+  period: z.string(),
+  computedAt: z.string(),
+  entries: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      meanTotal: z.number().nullable(),
+      shareA: z.number(),
+      participation: z.number(),
+      rank: z.number(),
+    }),
+  ),
+});
+export type SubunitRankingSnapshot = z.output<typeof subunitRankingSnapshotSchema>;
+
+export const annualRecordSchema = z.object({
+  employeeId: z.string(),
+  name: z.string(),
+  /** The unit the employee belonged to when the year was rolled up. */
+  unitId: z.string(),
+  year: z.number(),
+  average: z.number().nullable(),
+  monthsCounted: z.number(),
+  grade: grade.nullable(),
+  classified: z.boolean(),
+  /** The months counted, wherever the employee was then. */
+  periods: z.array(z.string()),
+  computedAt: z.string(),
+});
+export type StoredAnnualResult = z.output<typeof annualRecordSchema>;
+
+/** What a ranking reads of an evaluation: the ranking job asks the table for these attributes only. */
+export const rankingRowSchema = z.object({
+  employeeId: z.string(),
+  employeeName: z.string(),
+  status,
+  rubricId: z.string(),
+  rubricVersion: z.number(),
+  /** Absent when projected from an item whose flags were never set. */
+  flags: evaluationFlagsSchema.optional(),
+  // A projection leaves out what was null on the item: absent reads as null.
+  selfAssessment: z.object({ total: z.number(), submittedAt: nullableString }).nullable().default(null),
+  review: z.object({ total: z.number(), comment: nullableString }).nullable().default(null),
+  decision: z.object({ total: z.number(), grade, comment: nullableString }).nullable().default(null),
+});
+export type RankingRow = z.output<typeof rankingRowSchema>;
+
+export const RUN_STATUSES = ['RUNNING', 'DONE'] as const;
+export const runSchema = z.object({
+  job: z.string(),
+  scope: z.string(),
+  runId: z.string(),
+  trigger: z.string(),
+  status: z.enum(RUN_STATUSES),
+  /** The run's reference time: what the job writes as computedAt, createdAt, etc. Unchanged on resume. */
+  at: z.string(),
+  startedAt: z.string(),
+  finishedAt: nullableString,
+  summary: z.record(z.string(), z.unknown()).nullable(),
+});
+export type StoredRun = z.output<typeof runSchema>;
+
+export const stepRecordSchema = z.object({ step: z.string(), result: z.unknown() });
+
+export const OUTBOX_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'NO_ADDRESS'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const reminderTaskSchema = z.object({
+  kind: z.enum(['self', 'review', 'approve']),
+  period: z.string(),
+  /** Evaluations waiting for this person (1 for their own self-assessment). */
+  count: z.number(),
+  deadline: z.string(),
+});
+export type ReminderTask = z.output<typeof reminderTaskSchema>;
+export const outboxMessageSchema = z.object({
+  day: z.string(),
+  recipientId: z.string(),
+  reminder: z.string(),
+  to: nullableString,
+  subject: z.string(),
+  text: z.string(),
+  tasks: z.array(reminderTaskSchema),
+  status: z.enum(OUTBOX_STATUSES),
+  channel: z.enum(['ses', 'local']).nullable(),
+  createdAt: z.string(),
+  sentAt: nullableString,
+  /** The error's name only: a provider's message may quote the address. */
+  error: z.string().optional(),
+});
+export type OutboxMessage = z.output<typeof outboxMessageSchema>;
+
+export const storedResponseSchema = z.object({
+  statusCode: z.number(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
+export type StoredResponse = z.output<typeof storedResponseSchema>;
+
+/** The answer to a request sent with an Idempotency-Key, kept to be replayed to a retry. */
+export const receiptSchema = z.object({
+  principalId: z.string(),
+  key: z.string(),
+  /** What the request was (route, path, body): the same key with another request is refused. */
+  requestHash: z.string(),
+  response: storedResponseSchema,
+  at: z.string(),
+});
+export type StoredReceipt = z.output<typeof receiptSchema>;
+
+/**
+ * Decodes one item read from the table. A failure means the table holds something this code did not write
+ * (corruption, a foreign writer, a missed migration): a bug to surface, never a client's mistake.
+ */
+export function decode<S extends z.ZodType>(
+  schema: S,
+  item: Record<string, unknown>,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const where = first ? `${first.path.join('.') || '(item)'}: ${first.message}` : 'invalid';
+    throw new Error(
+      `stored ${what} ${String(item.pk ?? '')}/${String(item.sk ?? '')} is malformed (${where})`,
+    );
+  }
+  return result.data;
+}
