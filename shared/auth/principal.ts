@@ -18,10 +18,15 @@ type Claims = Record<string, string | number | boolean | string[]>;
 
 /**
  * Claim names: Cognito's by default; a deployment that trusts its own OIDC provider names its claims (the CDK
- * stack passes them from its config).
+ * stack passes them from its config, `npm start` sets its local provider's). Read on each call, so the local
+ * server and the tests can set them after this module is loaded.
  */
-const EMPLOYEE_ID_CLAIM = process.env.AUTH_EMPLOYEE_ID_CLAIM ?? 'custom:employeeId';
-const GROUPS_CLAIM = process.env.AUTH_GROUPS_CLAIM ?? 'cognito:groups';
+export function claimNames(): { employeeId: string; groups: string } {
+  return {
+    employeeId: process.env.AUTH_EMPLOYEE_ID_CLAIM || 'custom:employeeId',
+    groups: process.env.AUTH_GROUPS_CLAIM || 'cognito:groups',
+  };
+}
 
 /**
  * `cognito:groups` reaches a Lambda behind an HTTP API as a string such as `[hr admin]`, but as an array in a
@@ -40,9 +45,10 @@ export function principalFromEvent(
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer?.jwt
     ?.claims;
   if (!claims) return null;
-  const employeeId = claims[EMPLOYEE_ID_CLAIM] ?? claims.sub;
+  const names = claimNames();
+  const employeeId = claims[names.employeeId] ?? claims.sub;
   if (typeof employeeId !== 'string' || employeeId.length === 0) return null;
-  return { employeeId, groups: parseGroups(claims[GROUPS_CLAIM]) };
+  return { employeeId, groups: parseGroups(claims[names.groups]) };
 }
 
 export const isAdmin = (p: Principal) => p.groups.includes('admin');
