@@ -34,6 +34,7 @@ import type Provider from 'oidc-provider';
 import type { Account, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { claimNames, type Group } from '../../shared/auth/principal.ts';
+import { idSchema } from '../../shared/http/contract.ts';
 import type { Db } from '../../shared/store/client.ts';
 import { type Employee, getEmployee } from '../../shared/store/org-store.ts';
 import { DEMO_ACCOUNTS } from './demo-data.ts';
@@ -50,7 +51,6 @@ const DEV_SERVER_PORT = 5173;
 const TOKEN_SECONDS = 60 * 60;
 const SESSION_SECONDS = 12 * 60 * 60;
 const MAX_FORM_BYTES = 16 * 1024;
-const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The API reads the claim names from AUTH_EMPLOYEE_ID_CLAIM and AUTH_GROUPS_CLAIM, as the CDK stack sets them for
@@ -206,11 +206,6 @@ export async function createLocalOidc(options: LocalOidcOptions): Promise<LocalO
     };
   };
 
-  const appUrl = (ctx: KoaContextWithOIDC) => {
-    const requested = ctx.oidc?.params?.post_logout_redirect_uri;
-    return typeof requested === 'string' && requested ? requested : `${origin}/`;
-  };
-
   const configuration: Configuration = {
     clients: [
       {
@@ -249,7 +244,8 @@ export async function createLocalOidc(options: LocalOidcOptions): Promise<LocalO
       AccessToken: TOKEN_SECONDS,
       AuthorizationCode: 60,
       IdToken: TOKEN_SECONDS,
-      RefreshToken: SESSION_SECONDS,
+      // 12 h from sign-in: a rotated refresh token keeps what was left of its predecessor's lifetime.
+      RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? SESSION_SECONDS,
       Interaction: 60 * 60,
       Session: SESSION_SECONDS,
       Grant: SESSION_SECONDS,
@@ -278,7 +274,7 @@ export async function createLocalOidc(options: LocalOidcOptions): Promise<LocalO
     },
     renderError: (ctx, out) => {
       const description = out.error_description ? `: ${out.error_description}` : '';
-      const page = errorPage(`Lỗi ${out.error}${description}.`, appUrl(ctx), ctx.status || 400);
+      const page = errorPage(`Lỗi ${out.error}${description}.`, `${origin}/`, ctx.status || 400);
       ctx.set('content-security-policy', page.csp);
       ctx.type = 'html';
       ctx.body = page.html;
@@ -360,10 +356,11 @@ export async function createLocalOidc(options: LocalOidcOptions): Promise<LocalO
       const employeeId = demo ? demo.employeeId : (form.get('employeeId') ?? '').trim();
       const groups = demo ? demo.groups.filter(isGroup) : form.getAll('group').filter(isGroup);
       const typed = { employeeId, groups };
-      if (!ID_PATTERN.test(employeeId)) {
+      const valid = idSchema.safeParse(employeeId);
+      if (!valid.success) {
         return showLogin(res, uid, {
           typed,
-          error: 'Mã nhân sự chỉ gồm chữ cái Latin, chữ số, dấu chấm, gạch dưới, gạch nối (1–64 ký tự).',
+          error: valid.error.issues[0]?.message ?? 'Mã nhân sự không hợp lệ.',
         });
       }
       if (!(await lookUp(employeeId))) {

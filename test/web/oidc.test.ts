@@ -283,7 +283,7 @@ describe('the local OpenID provider and the API behind it (over HTTP)', () => {
     expect(html).toContain('data-employee-id="admin"');
     for (const [employeeId, message] of [
       ['khong-co-ai', 'Không có nhân sự mã &quot;khong-co-ai&quot; trong dữ liệu'],
-      ['<script>', 'Mã nhân sự chỉ gồm chữ cái Latin'],
+      ['<script>', 'Mã chỉ gồm chữ cái Latin'],
     ]) {
       const refused = await fetch(`${interaction}/login`, {
         method: 'POST',
@@ -375,6 +375,39 @@ describe('the local OpenID provider and the API behind it (over HTTP)', () => {
     expect(await restarted.verify(idToken)).toMatchObject({ employee_id: 'stc-ns-03' });
     const fresh = await createLocalOidc({ origin: server.url, db, dataDir: null });
     expect(await fresh.verify(idToken)).toBeNull();
+  });
+
+  it("lets the app's origins call it from the browser (CORS): the Vite dev server on :5173, not another site", async () => {
+    const discovery = `${server.identity.issuer}/.well-known/openid-configuration`;
+    const dev = await fetch(discovery, { headers: { origin: 'http://localhost:5173' } });
+    expect(dev.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const preflight = (origin: string) =>
+      fetch(`${server.identity.issuer}/token`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+    expect((await preflight('http://localhost:5173')).headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:5173',
+    );
+    // The token request itself is checked against the client's origins.
+    const tokenRequest = (origin: string) =>
+      fetch(`${server.identity.issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: LOCAL_OIDC_CLIENT_ID,
+          refresh_token: 'x',
+        }).toString(),
+      });
+    const allowed = await tokenRequest('http://localhost:5173');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const foreign = await tokenRequest('https://attacker.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers only as localhost (a DNS-rebinding page gets nothing)', async () => {
@@ -514,6 +547,15 @@ describe.skipIf(!hasChromium)('signing in through the local OpenID provider in C
     await page.waitForURL(/\/oidc\/interaction\//);
     await chooseAccount(page, 'stc-ns-tp');
     expect(await page.locator('.who-name').textContent()).toBe('Phạm Thị Thanh Hương');
+  });
+
+  it('signs in too when the app is opened as 127.0.0.1 (the provider stays on localhost, its issuer)', async () => {
+    const page = await newPage();
+    const loopback = server.url.replace('localhost', '127.0.0.1');
+    await page.goto(`${loopback}/`);
+    await chooseAccount(page, 'stc-ns-03');
+    expect(new URL(page.url()).origin).toBe(loopback);
+    await page.getByRole('heading', { name: 'Xin chào, Nguyễn Thị Bích Ngọc', level: 1 }).waitFor();
   });
 
   it('comes back with a message when the user cancels on the provider page', async () => {
