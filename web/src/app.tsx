@@ -1,6 +1,6 @@
 /**
- * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which pages the user has;
- * a header with the navigation for their roles and the pages by path.
+ * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which
+ * pages the user has; a header with the navigation for their roles and the pages by path.
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
