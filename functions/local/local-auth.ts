@@ -1,13 +1,16 @@
 /**
- * Local stand-in for Cognito: tokens signed with a key of this machine (HS256), carrying the same claims the
- * HTTP API's JWT authorizer passes on in AWS (`sub`, `custom:employeeId`, `cognito:groups`). Only the local
- * server uses this module; it is never bundled into a Lambda.
+ * The shortcut for scripts and API tests (`POST /local/token`): tokens signed with a key of this machine (HS256),
+ * carrying the claims the HTTP API's JWT authorizer passes on in AWS, under the configured claim names
+ * (`AUTH_EMPLOYEE_ID_CLAIM` and `AUTH_GROUPS_CLAIM` in shared/config.ts, as for the local OpenID provider's tokens).
+ * The web app signs in through that provider (`local-oidc.ts`) instead. Only the local server uses this module;
+ * it is never bundled into a Lambda.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
 import { GROUPS, type Group } from '../../shared/app/caller.ts';
+import { config } from '../../shared/config.ts';
 
 const ISSUER = 'danh-gia-local';
 const AUDIENCE = 'danh-gia-local-api';
@@ -35,7 +38,9 @@ export async function issueLocalToken(
   options: { lifetimeSeconds?: number; now?: number } = {},
 ): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
-  return new SignJWT({ 'custom:employeeId': employeeId, 'cognito:groups': groups })
+  const { employeeIdClaim, groupsClaim } = config().auth;
+  const names = { employeeId: employeeIdClaim, groups: groupsClaim };
+  return new SignJWT({ [names.employeeId]: employeeId, [names.groups]: groups })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(employeeId)
     .setIssuer(ISSUER)
@@ -55,16 +60,21 @@ export async function verifyLocalToken(key: LocalTokenKey, token: string): Promi
       audience: AUDIENCE,
       algorithms: ['HS256'],
     });
-    const claims: Claims = {};
-    for (const [name, value] of Object.entries(payload)) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-        claims[name] = value;
-      else if (Array.isArray(value)) claims[name] = value.map(String);
-    }
-    return claims;
+    return claimsOf(payload);
   } catch {
     return null;
   }
+}
+
+/** A verified payload's claims as the authorizer keeps them: strings, numbers, booleans, lists of strings. */
+export function claimsOf(payload: Record<string, unknown>): Claims {
+  const claims: Claims = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      claims[name] = value;
+    else if (Array.isArray(value)) claims[name] = value.map(String);
+  }
+  return claims;
 }
 
 export function isGroup(value: unknown): value is Group {

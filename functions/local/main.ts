@@ -7,6 +7,7 @@ import { DEMO_ACCOUNTS } from './demo-data.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
+import { createLocalOidc, type LocalOidc, serveLocalOidc, useLocalClaimNames } from './local-oidc.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
 import { startLocalServer } from './server.ts';
 import { createWebApp, ensureWebBuild, serveWebApp, WEB_BUILD_MISSING } from './web-static.ts';
@@ -15,20 +16,34 @@ const started = Date.now();
 
 async function main() {
   const env = readLocalEnv();
+  // The claim names of the local OpenID provider, passed to the API as the CDK stack passes a city's.
+  useLocalClaimNames();
   const runtime = await startLocalRuntime(env);
-  const tokenKey = loadLocalTokenKey(env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR);
+  const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
+  const tokenKey = loadLocalTokenKey(dataDir);
   const jobs = localJobs({ store: runtime.store });
+  // The provider's issuer names the port, known once the server listens (PORT=0 picks one).
+  let identity: LocalOidc | undefined;
   const server = await startLocalServer({
     port: env.PORT,
     tokenKey,
+    verifyToken: (token) => identity?.verify(token) ?? Promise.resolve(null),
     host: '127.0.0.1',
     extensions: [jobs.extension],
+  });
+  const url = server.url.replace('127.0.0.1', 'localhost');
+  identity = await createLocalOidc({
+    origin: url,
+    store: runtime.store,
+    tableName: runtime.db.tableName,
+    dataDir,
   });
   // The jobs fire on their schedule (Asia/Ho_Chi_Minh) inside the server; LOCAL_SCHEDULER=off keeps them manual.
   const stopScheduler = process.env.LOCAL_SCHEDULER === 'off' ? () => undefined : jobs.startScheduler();
   let webBuilding = true;
-  const web = createWebApp({ building: () => webBuilding });
+  const web = createWebApp({ building: () => webBuilding, identity: identity.webAuth });
   serveWebApp(server.server, web);
+  serveLocalOidc(server.server, identity);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,7 +58,6 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const url = server.url.replace('127.0.0.1', 'localhost');
   const period = periodOf(new Date().toISOString()) ?? '';
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const engine = runtime.engine
@@ -52,14 +66,14 @@ async function main() {
   const seed = runtime.seeded
     ? `dữ liệu mẫu: ${runtime.seeded.units} đơn vị, ${runtime.seeded.staff} nhân sự, kỳ ${runtime.seeded.period} đã mở`
     : 'dữ liệu có sẵn (không nạp lại dữ liệu mẫu)';
-  const webLine = `Giao diện web: ${url}/  (chọn tài khoản mẫu để đăng nhập)`;
+  const webLine = `Giao diện web: ${url}/  (đăng nhập qua máy chủ OpenID trên máy ${identity.issuer}: chọn tài khoản mẫu)`;
   console.log(`
 Hệ thống đánh giá, xếp loại hằng tháng — API đang chạy tại ${url}  (sẵn sàng sau ${seconds} s)
   ${engine}, bảng ${env.TABLE_NAME}; ${seed}
   ${webLine}
   OpenAPI: ${url}/v1/openapi.json (cần token)
 
-Tài khoản mẫu (POST /local/token với employeeId và groups):
+Tài khoản mẫu (trang đăng nhập của ${identity.issuer}, hoặc POST /local/token với employeeId và groups cho script):
 ${DEMO_ACCOUNTS.map((a) => `  - ${a.role.padEnd(36)} ${JSON.stringify({ employeeId: a.employeeId, groups: a.groups })}`).join('\n')}
 
 Thử ngay (copy-paste):

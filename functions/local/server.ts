@@ -56,6 +56,11 @@ export interface LocalServerOptions {
   port: number;
   host?: string;
   tokenKey: LocalTokenKey;
+  /**
+   * Verifies a bearer token that is not one of `/local/token`'s, as the HTTP API's JWT authorizer would (the local
+   * OpenID provider's RS256 tokens through its JWKS); its claims, or null to refuse it.
+   */
+  verifyToken?: (token: string) => Promise<Claims | null>;
   /** Extra `/local/*` endpoints (outbox, jobs); answer null when the path is not theirs. */
   extensions?: LocalExtension[];
 }
@@ -187,7 +192,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
 
     // The JWT authorizer runs before any function, as in AWS.
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const claims = bearer?.[1] ? await verifyLocalToken(options.tokenKey, bearer[1]) : null;
+    const token = bearer?.[1];
+    const claims = token
+      ? ((await verifyLocalToken(options.tokenKey, token)) ?? (await options.verifyToken?.(token)) ?? null)
+      : null;
     if (!claims) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'Thiếu token, token hết hạn hoặc không hợp lệ.');
     }

@@ -1,8 +1,9 @@
 /**
  * The web app on the local server: `web/dist` (the Vite build) at `/`, on the same port as the API. Everything
- * that is not the API (`/v1/…`) or a local route (`/local/…`) is the app's: files of the build, `/config.json`
- * (the runtime config: local sign-in with the demo accounts), and `index.html` for any other path so that client
- * routes such as `/phe-duyet` survive a reload. Without a build it answers 503 with what to run, never a blank page.
+ * that is not the API (`/v1/…`), a local route (`/local/…`) or the local OpenID provider (`/oidc/…`) is the app's:
+ * files of the build, `/config.json` (the runtime config: sign-in through the local OpenID provider, the same code
+ * path as in AWS), and `index.html` for any other path so that client routes such as `/phe-duyet` survive a
+ * reload. Without a build it answers 503 with what to run, never a blank page.
  *
  * The local server's extensions answer JSON only, so this is a request handler put in front of the server's own
  * (`serveWebApp`); the API's requests pass through untouched.
@@ -12,7 +13,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { DEMO_ACCOUNTS } from './demo-data.ts';
+import type { LocalWebAuth } from './local-oidc.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_SOURCE_DIR = join(projectRoot, 'web');
@@ -38,19 +39,24 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt']);
 
-/** The app loads only its own files and talks only to this origin (the API is on the same port). */
-export const LOCAL_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The app loads only its own files and talks only to this origin (the API is on the same port) and to its
+ * identity provider (the same origin too, unless the page was opened as 127.0.0.1 rather than localhost).
+ */
+export function localCsp(connectSources: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    ["connect-src 'self'", ...connectSources].join(' '),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -61,8 +67,8 @@ const SECURITY_HEADERS = {
 export interface WebAppOptions {
   /** The build to serve; default `web/dist`. */
   distDir?: string;
-  /** `/config.json`; default: the API on this origin, local sign-in with the demo accounts. */
-  runtimeConfig?: unknown;
+  /** The local OpenID provider the app signs in with (`/config.json`: the API on this origin, that provider). */
+  identity: LocalWebAuth;
   /** Is a build under way (the 503 page then reloads itself until it is done)? */
   building?: () => boolean;
 }
@@ -75,13 +81,7 @@ export interface WebApp {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-export const localRuntimeConfig = () => ({
-  apiUrl: '',
-  auth: {
-    mode: 'local',
-    demoAccounts: DEMO_ACCOUNTS.map((a) => ({ role: a.role, employeeId: a.employeeId, groups: a.groups })),
-  },
-});
+export const localRuntimeConfig = (identity: LocalWebAuth) => ({ apiUrl: '', auth: identity });
 
 /** Is this request for the app (rather than for the API or a local route)? */
 export function isWebRequest(method: string, pathname: string): boolean {
@@ -90,7 +90,9 @@ export function isWebRequest(method: string, pathname: string): boolean {
     pathname === '/v1' ||
     pathname.startsWith('/v1/') ||
     pathname === '/local' ||
-    pathname.startsWith('/local/')
+    pathname.startsWith('/local/') ||
+    pathname === '/oidc' ||
+    pathname.startsWith('/oidc/')
   );
 }
 
@@ -107,9 +109,10 @@ function missingPage(building: boolean): string {
 <p>API: <a href="/v1/openapi.json">/v1/openapi.json</a> (cần token).</p></main></body></html>`;
 }
 
-export function createWebApp(options: WebAppOptions = {}): WebApp {
+export function createWebApp(options: WebAppOptions): WebApp {
   const distDir = resolve(options.distDir ?? WEB_DIST_DIR);
-  const configBody = JSON.stringify(options.runtimeConfig ?? localRuntimeConfig());
+  const configBody = JSON.stringify(localRuntimeConfig(options.identity));
+  const csp = localCsp([new URL(options.identity.issuer).origin]);
   const gzipCache = new Map<string, { mtimeMs: number; size: number; gz: Buffer }>();
   const indexFile = join(distDir, 'index.html');
   const built = () => existsSync(indexFile);
@@ -148,7 +151,7 @@ export function createWebApp(options: WebAppOptions = {}): WebApp {
       'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
       'cache-control': cacheControl,
     };
-    if (ext === '.html') headers['content-security-policy'] = LOCAL_CSP;
+    if (ext === '.html') headers['content-security-policy'] = csp;
     const key = COMPRESSIBLE.has(ext) ? { file, mtimeMs: stat.mtimeMs, size: stat.size } : undefined;
     send(req, res, 200, readFileSync(file), headers, key);
   };

@@ -1,7 +1,7 @@
 /**
- * `npm start` as a newcomer runs it: it serves, the curl commands it prints work as printed, and SIGTERM stops
- * the server and DynamoDB Local, leaving no process behind. (How fast it starts is a benchmark's business, not a
- * test's: see BENCHMARKS.md.)
+ * `npm start` as a newcomer runs it: it serves, the curl commands it prints work as printed, the local OpenID
+ * provider answers, and SIGTERM stops the server and DynamoDB Local, leaving no process behind. (How fast it starts
+ * is a benchmark's business, not a test's: see BENCHMARKS.md.)
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
@@ -67,6 +67,21 @@ describe('npm start', () => {
     expect(me).toMatchObject({ employeeId: 'stc-ns-03', pending: { selfAssessment: 1 } });
     const saved = JSON.parse(printed[1] ?? '{}');
     expect(saved).toMatchObject({ status: 'DRAFT', selfAssessment: { total: 85.5 } });
+
+    // The web app signs in through the local OpenID provider, on the same origin.
+    const config = (await (await fetch(`http://localhost:${port}/config.json`)).json()) as {
+      auth: { mode: string; issuer: string };
+    };
+    expect(config.auth).toMatchObject({ mode: 'oidc', issuer: `http://localhost:${port}/oidc` });
+    const discovery = (await (
+      await fetch(`${config.auth.issuer}/.well-known/openid-configuration`)
+    ).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({
+      issuer: config.auth.issuer,
+      code_challenge_methods_supported: ['S256'],
+    });
+    // oidc-provider's notices (Node.js version, in-memory adapter) are not printed.
+    expect(output).not.toContain('oidc-provider');
 
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child?.once('exit', resolve));

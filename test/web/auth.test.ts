@@ -1,7 +1,7 @@
 /**
- * Sign-in in AWS, as far as it can be tested without a provider: the PKCE authorization code flow against a
- * fake token endpoint (RFC 7636 challenge, state and nonce checks, replay, refresh, sign-out URLs) and the
- * runtime configuration the app reads from /config.json.
+ * The sign-in code, unit by unit: the PKCE authorization code flow against a scripted token endpoint (RFC 7636
+ * challenge, state and nonce checks, replay, refresh, sign-out URLs) and the runtime configuration the app reads
+ * from /config.json. The same code against a real provider, in Chromium: test/web/oidc.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -226,15 +226,27 @@ describe('PKCE (RFC 7636)', () => {
 });
 
 describe('runtime config (/config.json)', () => {
-  it('reads the local, Cognito and OIDC forms', () => {
+  it("reads the Cognito and OIDC forms, and the local one (npm start's provider, over http on localhost)", () => {
     expect(
       parseRuntimeConfig({
         apiUrl: '',
-        auth: { mode: 'local', demoAccounts: [{ role: 'r', employeeId: 'a', groups: ['hr'] }] },
+        auth: {
+          mode: 'oidc',
+          issuer: 'http://localhost:3000/oidc',
+          clientId: 'danh-gia-web',
+          scopes: ['openid', 'profile', 'email'],
+          bearer: 'id_token',
+        },
       }),
     ).toEqual({
       apiUrl: '',
-      auth: { mode: 'local', demoAccounts: [{ role: 'r', employeeId: 'a', groups: ['hr'] }] },
+      auth: {
+        mode: 'oidc',
+        issuer: 'http://localhost:3000/oidc',
+        clientId: 'danh-gia-web',
+        scopes: ['openid', 'profile', 'email'],
+        bearer: 'id_token',
+      },
     });
     expect(
       parseRuntimeConfig({
@@ -277,9 +289,14 @@ describe('runtime config (/config.json)', () => {
     expect(() => parseRuntimeConfig({ auth: { mode: 'cognito', clientId: 'c' } })).toThrow(
       /config\.auth\.domain/,
     );
+    expect(() => parseRuntimeConfig({ apiUrl: 'http://api.example.gov.vn', auth: { mode: 'oidc' } })).toThrow(
+      /config\.apiUrl: phải là https/,
+    );
     expect(() =>
-      parseRuntimeConfig({ apiUrl: 'http://api.example.gov.vn', auth: { mode: 'local' } }),
-    ).toThrow(/config\.apiUrl: phải là https/);
+      parseRuntimeConfig({ auth: { mode: 'oidc', issuer: 'http://sso.example.gov.vn', clientId: 'c' } }),
+    ).toThrow(/config\.auth\.issuer: phải là https/);
+    // The demo-account shortcut of earlier versions is gone: locally too the app signs in through a provider.
+    expect(() => parseRuntimeConfig({ auth: { mode: 'local', demoAccounts: [] } })).toThrow(ConfigError);
     expect(() => parseRuntimeConfig({ auth: { mode: 'saml' } })).toThrow(ConfigError);
     expect(() => parseRuntimeConfig([])).toThrow(ConfigError);
   });

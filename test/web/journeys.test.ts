@@ -2,6 +2,8 @@
  * The web app in headless Chromium (Debian's, driven by playwright-core) against a real local server over a
  * fresh table with the demo data: the four journeys of issue 7, one after the other on the same month.
  *
+ * Everyone signs in as a user would, through the local OpenID provider's page (`chooseAccount`).
+ *
  * 1. An employee fills in and submits the self-assessment (keyboard sign-in, live total and grade, a bad entry).
  * 2. The supervisor returns it with a comment; the employee sees the comment and submits again; the supervisor
  *    reviews it with their own scores.
@@ -21,6 +23,7 @@ import {
   type BuiltApp,
   buildWebApp,
   CHROMIUM,
+  chooseAccount,
   hasChromium,
   launchChromium,
   startWebTestServer,
@@ -76,18 +79,13 @@ describe.skipIf(!hasChromium)('the web app in Chromium', () => {
     return page;
   }
 
-  /** Opens a path and signs in as a user would: a demo account's button, or any employee id in the form. */
+  /**
+   * Opens a path and signs in as a user would: the app sends the browser to the local provider, where a demo
+   * account's button (or any employee id in the form) signs in and brings the browser back to that path.
+   */
   async function signIn(page: Page, employeeId: string, path: string) {
     await page.goto(`${server.url}${path}`);
-    await page.getByRole('heading', { name: 'Đăng nhập', level: 1 }).waitFor();
-    const demo = page.locator(`button[data-employee-id="${employeeId}"]`);
-    if ((await demo.count()) > 0) {
-      await demo.click();
-    } else {
-      await page.getByLabel('Mã nhân sự').fill(employeeId);
-      await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    }
-    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await chooseAccount(page, employeeId);
   }
 
   const shot = (page: Page, name: string) =>
@@ -102,10 +100,10 @@ describe.skipIf(!hasChromium)('the web app in Chromium', () => {
     async () => {
       employee = await newPage();
       await employee.goto(`${server.url}/danh-gia`);
+      // The provider's page: the demo accounts are buttons; keyboard only, Enter signs in.
+      await employee.waitForURL(/\/oidc\/interaction\//);
       await shot(employee, '00-sign-in');
-      // Keyboard only: the skip link comes first, the demo accounts are buttons, Enter signs in.
-      await employee.locator('button[data-employee-id="stc-ns-03"]').focus();
-      await employee.keyboard.press('Enter');
+      await chooseAccount(employee, 'stc-ns-03', { keyboard: true });
       await employee.getByRole('heading', { name: `Tự đánh giá ${monthLabel}`, level: 1 }).waitFor();
       await expect
         .poll(() => employee.getByTestId('countdown').textContent())
@@ -345,15 +343,8 @@ describe.skipIf(!hasChromium)('the web app in Chromium', () => {
     'renders the employee page quickly (time to first render, measured)',
     async () => {
       const page = await newPage();
-      const token = await server.tokenFor('stc-ns-02');
-      const session = JSON.stringify({
-        mode: 'local',
-        bearer: token,
-        idToken: null,
-        refreshToken: null,
-        expiresAt: Date.now() + 3_600_000,
-      });
-      await page.addInitScript(`sessionStorage.setItem('danh-gia.session', ${JSON.stringify(session)})`);
+      // Signed in once through the provider; the session stays in this tab's sessionStorage across loads.
+      await signIn(page, 'stc-ns-02', '/danh-gia');
       const ready: number[] = [];
       const paint: number[] = [];
       for (let i = 0; i < 5; i++) {

@@ -1,16 +1,23 @@
 /**
  * For the web tests: a fresh build of the app (Vite, into a temporary folder, so the test runs the source as it
- * is and never touches web/dist), a real local server over a fresh table with the demo data and the app in front
- * of the API, and Debian's Chromium driven by playwright-core (no browser download).
+ * is and never touches web/dist), a real local server over a fresh table with the demo data, the local OpenID
+ * provider and the app in front of the API (as `npm start` puts them together), and Debian's Chromium driven by
+ * playwright-core (no browser download), which signs in through that provider's page.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedDemo } from '../../functions/local/demo-data.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
+import {
+  createLocalOidc,
+  type LocalOidc,
+  serveLocalOidc,
+  useLocalClaimNames,
+} from '../../functions/local/local-oidc.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
 import { createWebApp, serveWebApp } from '../../functions/local/web-static.ts';
 import type { Group } from '../../shared/app/caller.ts';
@@ -67,26 +74,77 @@ export const gzipSize = (distDir: string, url: string) =>
   gzipSync(readFileSync(join(distDir, url.replace(/^\//, ''))), { level: 9 }).length;
 
 export interface WebTestServer {
+  /** `http://localhost:<port>`: the origin of the app and of the provider (its issuer is `<url>/oidc`). */
   url: string;
   period: string;
-  /** A bearer token for direct API calls made by the test itself. */
+  identity: LocalOidc;
+  /** A `/local/token` bearer token for direct API calls made by the test itself (the scripts' shortcut). */
   tokenFor(employeeId: string, groups?: Group[]): Promise<string>;
   close(): Promise<void>;
 }
 
-/** The local server as `npm start` runs it, on a free port, over a fresh table with the demo data. */
-export async function startWebTestServer(distDir: string): Promise<WebTestServer> {
-  const { store } = await freshTable('web');
+/**
+ * The local server as `npm start` runs it, on a free port, over a fresh table with the demo data: the claim names
+ * of a city's SSO, the local OpenID provider (keys in `dataDir`, or in memory), the app, the API.
+ */
+export async function startWebTestServer(
+  distDir: string,
+  options: { dataDir?: string } = {},
+): Promise<WebTestServer> {
+  useLocalClaimNames();
+  const { db, store } = await freshTable('web');
   const seeded = await seedDemo(store);
   const tokenKey = loadLocalTokenKey(null);
-  const server = await startLocalServer({ port: 0, tokenKey });
-  serveWebApp(server.server, createWebApp({ distDir }));
+  let identity: LocalOidc | undefined;
+  const server = await startLocalServer({
+    port: 0,
+    tokenKey,
+    verifyToken: (token) => identity?.verify(token) ?? Promise.resolve(null),
+  });
+  // The browser uses localhost, as `npm start` prints it: the issuer and the app's origin are the same.
+  const url = server.url.replace('127.0.0.1', 'localhost');
+  identity = await createLocalOidc({
+    origin: url,
+    store,
+    tableName: db.tableName,
+    dataDir: options.dataDir ?? null,
+  });
+  serveWebApp(server.server, createWebApp({ distDir, identity: identity.webAuth }));
+  serveLocalOidc(server.server, identity);
   return {
-    url: server.url,
+    url,
     period: seeded.period,
+    identity,
     tokenFor: (employeeId, groups = []) => issueLocalToken(tokenKey, employeeId, groups),
     close: () => server.close(),
   };
+}
+
+/**
+ * On the local provider's login page (the app sent the browser there): a demo account's button, or any employee
+ * id typed in the form with the groups ticked. Waits until the app shows the signed-in header.
+ */
+export async function chooseAccount(
+  page: Page,
+  employeeId: string,
+  options: { groups?: Group[]; keyboard?: boolean } = {},
+): Promise<void> {
+  await page.waitForURL(/\/oidc\/interaction\//);
+  const demo = page.locator(`button[data-employee-id="${employeeId}"]`);
+  if (options.groups === undefined && (await demo.count()) > 0) {
+    if (options.keyboard) {
+      await demo.focus();
+      await page.keyboard.press('Enter');
+    } else {
+      await demo.click();
+    }
+  } else {
+    await page.getByRole('textbox', { name: 'Mã nhân sự' }).fill(employeeId);
+    for (const group of options.groups ?? [])
+      await page.getByRole('checkbox', { name: `(${group})` }).check();
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  }
+  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
 }
 
 export async function launchChromium(): Promise<Browser> {

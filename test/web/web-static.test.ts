@@ -10,14 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS } from '../../functions/local/demo-data.ts';
+import type { LocalWebAuth } from '../../functions/local/local-oidc.ts';
 import {
   createWebApp,
   isWebRequest,
-  LOCAL_CSP,
+  localCsp,
   serveWebApp,
   WEB_BUILD_MISSING,
 } from '../../functions/local/web-static.ts';
+
+/** The local OpenID provider as `npm start` describes it to the app (the provider itself is not needed here). */
+const IDENTITY: LocalWebAuth = {
+  mode: 'oidc',
+  issuer: 'http://localhost:3000/oidc',
+  clientId: 'danh-gia-web',
+  scopes: ['openid', 'profile', 'email'],
+  bearer: 'id_token',
+};
 
 const INDEX = '<!doctype html><html lang="vi"><body><div id="app"></div></body></html>';
 const SCRIPT = `console.log(${JSON.stringify('Đánh giá '.repeat(300))});`;
@@ -33,7 +42,7 @@ async function start(distDir: string): Promise<Running> {
     res.writeHead(299, { 'content-type': 'text/plain' });
     res.end(`api ${req.method} ${req.url}`);
   });
-  serveWebApp(server, createWebApp({ distDir }));
+  serveWebApp(server, createWebApp({ distDir, identity: IDENTITY }));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -65,7 +74,9 @@ describe('web app on the local server, with a build', () => {
     const r = await fetch(`${running.url}/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(r.headers.get('content-security-policy')).toBe(LOCAL_CSP);
+    // Its own origin, and the identity provider's (the same origin when the page is opened as localhost:3000).
+    expect(r.headers.get('content-security-policy')).toBe(localCsp(['http://localhost:3000']));
+    expect(r.headers.get('content-security-policy')).toContain("connect-src 'self' http://localhost:3000;");
     expect(r.headers.get('cache-control')).toBe('no-cache');
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await r.text()).toBe(INDEX);
@@ -111,22 +122,12 @@ describe('web app on the local server, with a build', () => {
     expect(await r.text()).toBe('');
   });
 
-  it('serves the local runtime config: the API on this origin, local sign-in with the demo accounts', async () => {
+  it('serves the local runtime config: the API on this origin, sign-in through the local OpenID provider', async () => {
     const r = await fetch(`${running.url}/config.json`);
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
     const config = await r.json();
-    expect(config).toEqual({
-      apiUrl: '',
-      auth: {
-        mode: 'local',
-        demoAccounts: DEMO_ACCOUNTS.map((a) => ({
-          role: a.role,
-          employeeId: a.employeeId,
-          groups: a.groups,
-        })),
-      },
-    });
+    expect(config).toEqual({ apiUrl: '', auth: IDENTITY });
   });
 
   it('answers 404 for a missing file and never serves outside the build or a dotfile', async () => {
@@ -139,12 +140,14 @@ describe('web app on the local server, with a build', () => {
     expect(encoded.status).toBe(404);
   });
 
-  it('passes the API and the local routes, and every non-GET request, to the server', async () => {
+  it('passes the API, the local routes and the provider, and every non-GET request, to the server', async () => {
     for (const [method, path] of [
       ['GET', '/v1/me'],
       ['GET', '/v1'],
       ['POST', '/local/token'],
       ['GET', '/local/outbox'],
+      ['GET', '/oidc/.well-known/openid-configuration'],
+      ['GET', '/oidc'],
       ['POST', '/'],
       ['PUT', '/danh-gia'],
     ] as const) {
@@ -159,6 +162,8 @@ describe('web app on the local server, with a build', () => {
     expect(isWebRequest('GET', '/v1x')).toBe(true);
     expect(isWebRequest('GET', '/v1/units')).toBe(false);
     expect(isWebRequest('GET', '/localize')).toBe(true);
+    expect(isWebRequest('GET', '/oidc/jwks')).toBe(false);
+    expect(isWebRequest('GET', '/oidcx')).toBe(true);
     expect(isWebRequest('DELETE', '/')).toBe(false);
   });
 });
@@ -187,7 +192,10 @@ describe('web app on the local server, without a build', () => {
 
   it('reloads itself while a build is under way', async () => {
     const building = createServer();
-    serveWebApp(building, createWebApp({ distDir: join(dir, 'dist'), building: () => true }));
+    serveWebApp(
+      building,
+      createWebApp({ distDir: join(dir, 'dist'), building: () => true, identity: IDENTITY }),
+    );
     await new Promise<void>((done) => building.listen(0, '127.0.0.1', done));
     try {
       const r = await fetch(`http://127.0.0.1:${(building.address() as AddressInfo).port}/`);

@@ -1,6 +1,6 @@
 /**
- * The shell: sign-in (local demo accounts or the PKCE flow), then `/v1/me` decides which pages the user has;
- * a header with the navigation for their roles and the pages by path.
+ * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which
+ * pages the user has; a header with the navigation for their roles and the pages by path.
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -16,7 +16,7 @@ import {
   signOut,
 } from './auth/session.ts';
 import { ErrorNotice, Loading } from './components/ui.tsx';
-import type { RuntimeConfig } from './config.ts';
+import { type RuntimeConfig, runsLocally } from './config.ts';
 import { AppContext, type AppContextValue } from './context.ts';
 import { ROLE_LABELS } from './lib/format.ts';
 import { useLoad } from './lib/hooks.ts';
@@ -66,11 +66,6 @@ export function App({ config }: { config: RuntimeConfig }) {
         config={config}
         reason={reason}
         returnTo={loc.path === '/dang-nhap' ? '/' : `${loc.path}${location.search}`}
-        onSignedIn={(s) => {
-          setReason(null);
-          setSession(s);
-          if (loc.path === '/dang-nhap') navigate('/', { replace: true });
-        }}
       />
     );
   }
@@ -142,7 +137,7 @@ function SignedIn({ config, api, onSignOut }: { config: RuntimeConfig; api: Api;
       <footer class="footer">
         <p>
           Đánh giá, xếp loại chất lượng hằng tháng theo Quy định 3814-QĐ/TU và Nghị định 335/2025/NĐ-CP.
-          {config.auth.mode === 'local' ? ' Đang chạy trên máy (dữ liệu mẫu).' : ''}
+          {runsLocally(config) ? ' Đang chạy trên máy (dữ liệu mẫu).' : ''}
         </p>
       </footer>
     </AppContext.Provider>

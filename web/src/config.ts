@@ -1,7 +1,8 @@
 /**
  * The runtime configuration, `/config.json` beside `index.html`: where the API is and how to sign in. The same
- * build runs everywhere; the local server writes this file on the fly (local sign-in with demo accounts), the CDK
- * web stack deploys it with the API URL and the user pool's (or OIDC provider's) settings. No DOM here.
+ * build runs everywhere and signs in the same way everywhere (authorization code with PKCE): the local server
+ * writes this file on the fly for its own OpenID provider (`http://localhost:<PORT>/oidc`), the CDK web stack
+ * deploys it with the API URL and the user pool's (or the city's OIDC provider's) settings. No DOM here.
  *
  * ```json
  * { "apiUrl": "https://abc.execute-api.ap-southeast-1.amazonaws.com",
@@ -11,14 +12,7 @@
  */
 import type { OidcSettings } from './auth/pkce.ts';
 
-export interface DemoAccount {
-  role: string;
-  employeeId: string;
-  groups: string[];
-}
-
 export type AuthConfig =
-  | { mode: 'local'; demoAccounts: DemoAccount[] }
   | { mode: 'cognito'; domain: string; clientId: string; scopes: string[] }
   | {
       mode: 'oidc';
@@ -87,18 +81,6 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   const auth = raw.auth;
   if (!isObject(auth)) throw new ConfigError('config.auth: thiếu.');
   switch (auth.mode) {
-    case 'local': {
-      const accounts = Array.isArray(auth.demoAccounts) ? auth.demoAccounts : [];
-      const demoAccounts = accounts.filter(isObject).map((a) => ({
-        role: typeof a.role === 'string' ? a.role : '',
-        employeeId: typeof a.employeeId === 'string' ? a.employeeId : '',
-        groups: Array.isArray(a.groups) ? a.groups.filter((g): g is string => typeof g === 'string') : [],
-      }));
-      return {
-        apiUrl,
-        auth: { mode: 'local', demoAccounts: demoAccounts.filter((a) => a.employeeId !== '') },
-      };
-    }
     case 'cognito':
       return {
         apiUrl,
@@ -133,18 +115,21 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
       };
     }
     default:
-      throw new ConfigError('config.auth.mode: "local", "cognito" hoặc "oidc".');
+      throw new ConfigError('config.auth.mode: "cognito" hoặc "oidc".');
   }
+}
+
+/** Is the app talking to a provider on this machine (`npm start`'s), i.e. to demo data? */
+export function runsLocally(config: RuntimeConfig): boolean {
+  const host = new URL(config.auth.mode === 'cognito' ? config.auth.domain : config.auth.issuer).hostname;
+  return host === 'localhost' || host === '127.0.0.1';
 }
 
 /**
  * The OAuth endpoints: Cognito's are fixed paths of the managed login domain; an OIDC provider's come from the
  * configuration or, when absent, from its discovery document.
  */
-export async function oidcSettings(
-  auth: Exclude<AuthConfig, { mode: 'local' }>,
-  fetcher: typeof fetch = fetch,
-): Promise<OidcSettings> {
+export async function oidcSettings(auth: AuthConfig, fetcher: typeof fetch = fetch): Promise<OidcSettings> {
   if (auth.mode === 'cognito') {
     return {
       authorizationEndpoint: `${auth.domain}/oauth2/authorize`,

@@ -1,15 +1,13 @@
 /**
- * The signed-in session, kept in `sessionStorage` (this tab only, gone when it closes): locally a token from
- * `POST /local/token` for a chosen demo account; in AWS the tokens of the PKCE flow, refreshed before expiry.
+ * The signed-in session, kept in `sessionStorage` (this tab only, gone when it closes): the tokens of the PKCE
+ * flow, refreshed before expiry. Locally and in AWS alike: `npm start` runs its own OpenID provider.
  */
 
-import { ApiError, errorFrom } from '../api/client.ts';
 import type { AuthConfig, RuntimeConfig } from '../config.ts';
 import { oidcSettings } from '../config.ts';
 import {
   beginSignIn,
   completeSignIn,
-  decodeJwtPayload,
   type OidcSettings,
   refreshTokens,
   signOutUrl,
@@ -17,6 +15,8 @@ import {
 } from './pkce.ts';
 
 const SESSION_KEY = 'danh-gia.session';
+/** Set while the browser goes to the provider to sign out, so that the app does not sign in again on return. */
+const SIGNED_OUT_KEY = 'danh-gia.signed-out';
 /** Renew this long before expiry, so a request never leaves with a token about to lapse. */
 const RENEW_MARGIN_MS = 60_000;
 
@@ -31,8 +31,8 @@ export function loadSession(): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Partial<Session>;
-    if (typeof s.bearer !== 'string' || typeof s.expiresAt !== 'number' || typeof s.mode !== 'string')
-      return null;
+    if (typeof s.bearer !== 'string' || typeof s.expiresAt !== 'number') return null;
+    if (s.mode !== 'cognito' && s.mode !== 'oidc') return null;
     const session: Session = {
       mode: s.mode,
       bearer: s.bearer,
@@ -58,39 +58,15 @@ export function clearSession(): void {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
-/** Local only: a token for any employee id (demo accounts), as `npm start` offers. */
-export async function signInLocal(
-  config: RuntimeConfig,
-  employeeId: string,
-  groups: string[],
-): Promise<Session> {
-  let response: Response;
-  try {
-    response = await fetch(`${config.apiUrl}/local/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ employeeId, groups }),
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ.');
-  }
-  if (!response.ok) throw await errorFrom(response);
-  const { token } = (await response.json()) as { token: string };
-  const exp = decodeJwtPayload(token)?.exp;
-  const session: Session = {
-    mode: 'local',
-    bearer: token,
-    idToken: null,
-    refreshToken: null,
-    expiresAt: typeof exp === 'number' ? exp * 1000 : Date.now() + 3_600_000,
-  };
-  saveSession(session);
-  return session;
+/** True once after the user signed out (and came back from the provider): the sign-in page then waits. */
+export function takeSignedOut(): boolean {
+  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) !== null;
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return signedOut;
 }
 
 let settingsPromise: Promise<OidcSettings> | null = null;
 function settingsFor(config: RuntimeConfig): Promise<OidcSettings> {
-  if (config.auth.mode === 'local') return Promise.reject(new Error('local mode has no OIDC settings'));
   settingsPromise ??= oidcSettings(config.auth).catch((error: unknown) => {
     // Not kept: the next attempt asks the provider again.
     settingsPromise = null;
@@ -101,7 +77,7 @@ function settingsFor(config: RuntimeConfig): Promise<OidcSettings> {
 
 const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
 
-/** Sends the browser to the Cognito managed login (or the OIDC provider). */
+/** Sends the browser to the Cognito managed login or the OIDC provider (locally: `npm start`'s). */
 export async function startSignIn(config: RuntimeConfig, returnTo: string): Promise<void> {
   const settings = await settingsFor(config);
   location.assign(await beginSignIn(settings, sessionStorage, { redirectUri: redirectUri(), returnTo }));
@@ -120,7 +96,7 @@ export async function currentToken(config: RuntimeConfig): Promise<string | null
   const session = loadSession();
   if (!session) return null;
   if (session.expiresAt - RENEW_MARGIN_MS > Date.now()) return session.bearer;
-  if (session.mode === 'local' || !session.refreshToken) {
+  if (!session.refreshToken) {
     return session.expiresAt > Date.now() ? session.bearer : null;
   }
   try {
@@ -134,15 +110,24 @@ export async function currentToken(config: RuntimeConfig): Promise<string | null
   }
 }
 
-/** Forgets the session; in AWS also ends the provider's session (returns true when the browser is leaving). */
+/**
+ * Forgets the session and ends the provider's session too, where it has an end-session endpoint (returns true
+ * when the browser is leaving for it).
+ */
 export async function signOut(config: RuntimeConfig): Promise<boolean> {
   const session = loadSession();
   clearSession();
-  if (config.auth.mode === 'local' || !session) return false;
-  const url = signOutUrl(await settingsFor(config), {
-    returnTo: `${location.origin}/`,
-    idToken: session.idToken,
-  });
+  sessionStorage.setItem(SIGNED_OUT_KEY, '1');
+  if (!session) return false;
+  let url: string | null = null;
+  try {
+    url = signOutUrl(await settingsFor(config), {
+      returnTo: `${location.origin}/`,
+      idToken: session.idToken,
+    });
+  } catch {
+    // The provider cannot be reached: the session here is gone all the same.
+  }
   if (!url) return false;
   location.assign(url);
   return true;
