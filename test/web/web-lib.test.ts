@@ -17,8 +17,8 @@ import {
 } from '../../web/src/lib/dates.ts';
 import { currentStep } from '../../web/src/lib/evaluation.ts';
 import { evaluationForm, MOTTO, NATION, PLACE_BLANK } from '../../web/src/lib/official.ts';
+import { closeImpact } from '../../web/src/lib/periods.ts';
 import { foldVietnamese, matchesSearch } from '../../web/src/lib/text.ts';
-import { closeImpact } from '../../web/src/pages/Periods.tsx';
 
 describe('search without diacritics', () => {
   it('folds tones, vowel marks and đ', () => {
@@ -111,7 +111,12 @@ const approved: Evaluation = {
     review: '2026-12-07T23:59:00+07:00',
     approval: '2026-12-08T23:59:00+07:00',
   },
-  selfAssessment: { scores: { discipline: 19, duties: 68, bonus: 8 }, total: 95, comment: 'Tự nhận xét', submittedAt: null },
+  selfAssessment: {
+    scores: { discipline: 19, duties: 68, bonus: 8 },
+    total: 95,
+    comment: 'Tự nhận xét',
+    submittedAt: null,
+  },
   review: {
     scores: { discipline: 19, duties: 67, bonus: 8 },
     total: 94,
@@ -177,18 +182,14 @@ describe('the official evaluation form', () => {
   });
 
   it('gives no grade for an expired month, whatever the self-score', () => {
-    const expired = evaluationForm(
-      { ...approved, status: 'EXPIRED', review: null, decision: null },
-      rubric,
-      {
-        unitName: 'Phòng Quản lý ngân sách',
-        parentUnitName: null,
-        category: null,
-        reviewerName: null,
-        approverName: null,
-        now: new Date('2026-12-20T00:00:00Z'),
-      },
-    );
+    const expired = evaluationForm({ ...approved, status: 'EXPIRED', review: null, decision: null }, rubric, {
+      unitName: 'Phòng Quản lý ngân sách',
+      parentUnitName: null,
+      category: null,
+      reviewerName: null,
+      approverName: null,
+      now: new Date('2026-12-20T00:00:00Z'),
+    });
     expect(expired.paragraphs[0]?.text).toBe('Phiếu hết hạn khi đóng kỳ: không được xếp loại tháng này.');
     expect(expired.title).toContain('CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG');
     expect(expired.table.footer?.[5]).toBe('—');
@@ -207,7 +208,9 @@ describe('whose step it is', () => {
 
 describe('closing a period early', () => {
   it('counts what would expire', () => {
-    expect(closeImpact({ counts: { DRAFT: 20, RETURNED: 2, SUBMITTED: 5, REVIEWED: 4, APPROVED: 8 } })).toEqual({
+    expect(
+      closeImpact({ counts: { DRAFT: 20, RETURNED: 2, SUBMITTED: 5, REVIEWED: 4, APPROVED: 8 } }),
+    ).toEqual({
       drafts: 20,
       returned: 2,
       submitted: 5,

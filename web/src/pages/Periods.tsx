@@ -13,21 +13,12 @@ import { defaultPeriod, useApp } from '../context.ts';
 import { parseDateTime, recentPeriods } from '../lib/dates.ts';
 import { countdown, formatDateTime, formatPeriod, periodOf, statusOnly } from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
+import { closeImpact } from '../lib/periods.ts';
 import { setQuery, usePageTitle } from '../lib/router.tsx';
 
 const STATUSES: EvaluationStatus[] = ['DRAFT', 'RETURNED', 'SUBMITTED', 'REVIEWED', 'APPROVED', 'EXPIRED'];
 
 const EMPTY: DateTimeValue = { date: '', time: '' };
-
-/** What closing now would do to the forms not yet approved, in words. */
-export function closeImpact(p: Pick<PeriodInfo, 'counts'>) {
-  const n = (s: EvaluationStatus) => p.counts[s] ?? 0;
-  const drafts = n('DRAFT');
-  const returned = n('RETURNED');
-  const submitted = n('SUBMITTED');
-  const reviewed = n('REVIEWED');
-  return { drafts, returned, submitted, reviewed, notApproved: drafts + returned + submitted + reviewed };
-}
 
 export function PeriodsPage({ query }: { query: URLSearchParams }) {
   const { api, me, reloadMe } = useApp();
