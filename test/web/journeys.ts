@@ -421,14 +421,16 @@ export function defineJourneys(width: number, height: number) {
         expect(await bonus.inputValue()).toBe('5');
         expect(await comment.inputValue()).toBe('Hoàn thành kiểm kê tài sản công.');
         await page.getByRole('button', { name: 'Lưu nháp' }).click();
-        await page.getByText('Đã lưu bản tự đánh giá (chưa nộp).').waitFor();
+        // Saved: the restored-input notice goes, and nothing is left to warn about.
+        await expect.poll(() => page.getByTestId('draft-restored').count()).toBe(0);
         expect(await page.getByTestId('self-total').textContent()).toContain('84,5/100');
-        // Saved: nothing left to warn about.
-        expect(
-          await page.evaluate<boolean>(
-            '(() => { const e = new Event("beforeunload", { cancelable: true }); dispatchEvent(e); return e.defaultPrevented; })()',
-          ),
-        ).toBe(false);
+        await expect
+          .poll(() =>
+            page.evaluate<boolean>(
+              '(() => { const e = new Event("beforeunload", { cancelable: true }); dispatchEvent(e); return e.defaultPrevented; })()',
+            ),
+          )
+          .toBe(false);
       },
       STEP,
     );
@@ -635,7 +637,8 @@ export function defineJourneys(width: number, height: number) {
         expect(pdfText).toContain('PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC HẰNG THÁNG');
         expect(pdfText).toContain('Nguyễn Thị Bích Ngọc');
         // Each criterion's maximum, self, leader's and final points, and the totals.
-        expect(pdfText).toMatch(/Ý thức tổ chức kỷ luật, phẩm chất\s+20\s+19\s+19\s+19/);
+        expect(pdfText).toMatch(/\n\s*1\s+Ý thức tổ chức kỷ luật[^\n]*?\s20\s+19\s+19\s+19\s*\n/);
+        expect(pdfText).toMatch(/\n\s*2\s+Kết quả thực hiện chức trách[^\n]*?\s70\s+68\s+67\s+67\s*\n/);
         expect(pdfText).toMatch(/Tổng cộng\s+100\s+95\s+94\s+94/);
         expect(pdfText).toContain('Hoàn thành xuất sắc nhiệm vụ (loại A), tổng điểm 94.');
         expect(pdfText).toMatch(/NGƯỜI ĐƯỢC ĐÁNH GIÁ\s+LÃNH ĐẠO TRỰC TIẾP\s+THỦ TRƯỞNG ĐƠN VỊ/);

@@ -76,27 +76,30 @@ export function clearDraftsOf(userId: string): void {
   for (const k of draftKeysOf(userId)) clearDraft(k);
 }
 
-// Forms with unsaved input, for the browser's "leave this page?" question.
-const unsaved = new Set<string>();
+// Forms with unsaved input, for the browser's "leave this page?" question. Each form registers a check that
+// reads its current state (kept in a ref at render time, so it is right even before effects have run).
+const forms = new Map<string, () => boolean>();
 let listening = false;
 
 function onBeforeUnload(event: BeforeUnloadEvent) {
-  if (unsaved.size === 0) return;
+  if (!hasUnsaved()) return;
   event.preventDefault();
   // Older browsers need a value; none shows it, each says "changes you made may not be saved".
   event.returnValue = '';
 }
 
-export function markUnsaved(id: string, isUnsaved: boolean): void {
-  if (isUnsaved) unsaved.add(id);
-  else unsaved.delete(id);
+function register(id: string, check: () => boolean): () => void {
+  forms.set(id, check);
   if (!listening && typeof addEventListener === 'function') {
     addEventListener('beforeunload', onBeforeUnload);
     listening = true;
   }
+  return () => {
+    forms.delete(id);
+  };
 }
 
-export const hasUnsaved = () => unsaved.size > 0;
+export const hasUnsaved = () => [...forms.values()].some((check) => check());
 
 export interface DraftState<T> {
   value: T;
@@ -131,14 +134,14 @@ export function useDraft<T>(key: string | null, baseVersion: number, initial: T)
   const [restored, setRestored] = useState<Draft<T> | null>(found);
   const dirty = JSON.stringify(value) !== initialJson;
   const id = useRef(`form-${Math.random().toString(36).slice(2)}`).current;
-
-  useEffect(() => {
-    markUnsaved(id, key !== null && dirty);
-  }, [id, key, dirty]);
-  useEffect(() => () => markUnsaved(id, false), [id]);
+  // Saved: nothing to lose until the next change (the form is replaced by the saved version soon after).
+  const state = useRef({ unsaved: false, saved: false });
+  state.current.unsaved = key !== null && dirty;
+  useEffect(() => register(id, () => state.current.unsaved && !state.current.saved), [id]);
 
   const set = useCallback(
     (next: T | ((old: T) => T)) => {
+      state.current.saved = false;
       setValue((old) => {
         const v = typeof next === 'function' ? (next as (old: T) => T)(old) : next;
         if (key) {
@@ -160,8 +163,8 @@ export function useDraft<T>(key: string | null, baseVersion: number, initial: T)
   const saved = useCallback(() => {
     if (key) clearDraft(key);
     setRestored(null);
-    markUnsaved(id, false);
-  }, [key, id]);
+    state.current.saved = true;
+  }, [key]);
 
   return { value, set, restored, dirty, discard, saved };
 }
