@@ -176,6 +176,11 @@ export function defineJourneys(width: number, height: number) {
         await bonus.fill('mười');
         await employee.getByText('Điểm phải là một số không âm, ví dụ 62,5.').waitFor();
         await audit(employee, '01-employee-score-error');
+        // What the screen shows (not the whole page): the picture of the score sheet in docs/screenshots.
+        await employee
+          .getByRole('heading', { name: 'Phiếu tự đánh giá' })
+          .evaluate((h) => h.scrollIntoView());
+        await employee.screenshot({ path: artifactPath(`${width}-01-employee-score-sheet-screen.png`) });
         await bonus.fill('8');
         const total = employee.getByTestId('self-total');
         await expect.poll(() => total.textContent()).toContain('95,5/100');
