@@ -769,7 +769,7 @@ export function OrgImportPage() {
           >
             <p>
               {rows} dòng dữ liệu sẽ được ghi; đơn vị và nhân sự cùng mã được thay bằng dữ liệu trong tệp.
-              Người chuyển đơn vị có người nhận xét, phê duyệt mới từ kỳ mở sau.
+              Người chuyển đơn vị có lãnh đạo trực tiếp, thủ trưởng đơn vị mới từ kỳ mở sau.
             </p>
           </ConfirmDialog>
         )}

@@ -123,8 +123,8 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
       {info.data === null && (
         <Section title={`${formatPeriod(period)}: chưa mở`} id="open-title">
           <p>
-            Mở kỳ sẽ tạo phiếu nháp cho mọi người đang công tác, với người nhận xét, người phê duyệt và bộ
-            tiêu chí theo tổ chức hiện tại.
+            Mở kỳ sẽ tạo phiếu nháp cho mọi người đang công tác, với lãnh đạo trực tiếp, thủ trưởng đơn vị và
+            bộ tiêu chí theo tổ chức hiện tại.
           </p>
           <fieldset class="grid-form">
             <legend>

@@ -355,8 +355,8 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       {inflation.length > 0 && (
         <Section title="Dấu hiệu đánh giá hình thức, nương tay" id="inflation-title">
           <p class="muted">
-            Tỷ lệ loại A cao bất thường, mọi người cùng một mức, tự chấm cao hơn nhiều so với người nhận xét,
-            hay nhận xét sao chép giống hệt nhau.
+            Tỷ lệ loại A cao bất thường, mọi người cùng một mức, tự chấm cao hơn nhiều so với lãnh đạo trực
+            tiếp chấm, hay nhận xét sao chép giống hệt nhau.
           </p>
           <div>
             <table class="list stack-table" data-testid="inflation-table">

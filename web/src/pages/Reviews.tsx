@@ -289,7 +289,7 @@ function ReviewForm({
         )}
         <ScoreSheet
           idPrefix="review"
-          caption={`Điểm tự chấm và điểm người nhận xét chấm của ${evaluation.employeeName}`}
+          caption={`Điểm tự chấm và điểm lãnh đạo trực tiếp chấm của ${evaluation.employeeName}`}
           criteria={rubric.criteria}
           bands={rubric.bands}
           references={[
