@@ -102,10 +102,6 @@ export function loadUnits(api: Api): Promise<Unit[] | null> {
   return unitsRequest;
 }
 
-export const forgetUnits = () => {
-  unitsRequest = null;
-};
-
 /** On a change of user: nothing read for the previous one is shown to the next. */
 export function clearDirectory(): void {
   people.clear();
