@@ -318,7 +318,10 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                         {bulkResult.items.map((o) =>
                           'error' in o ? (
                             <li key={o.employeeId} data-code={o.error.code}>
-                              {nameOf(o.employeeId)}: {o.error.message}
+                              {nameOf(o.employeeId)}:{' '}
+                              {o.error.code === 'PRECONDITION_FAILED'
+                                ? 'phiếu vừa được cập nhật ở nơi khác; hãy mở phiếu và phê duyệt lại.'
+                                : o.error.message}
                             </li>
                           ) : null,
                         )}
