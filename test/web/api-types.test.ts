@@ -4,7 +4,8 @@
  * still be assignable to what the web app reads, so a renamed or retyped field fails here, not in a browser.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { presentEvaluation, presentHistory } from '../../shared/app/present.ts';
+import type { importOrg } from '../../shared/app/org-import.ts';
+import type { presentEmployee, presentEvaluation, presentHistory } from '../../shared/app/present.ts';
 import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/reports.ts';
 import type { readMe } from '../../shared/app/worklists.ts';
 import type { presentBulk } from '../../shared/http/endpoints/evaluations.ts';
@@ -13,8 +14,10 @@ import type {
   AnnualReport,
   BulkResult,
   Delegation,
+  Employee,
   Evaluation,
   HistoryItem,
+  ImportResult,
   Me,
   Ranking,
   SubunitRanking,
@@ -26,6 +29,11 @@ describe('web API types match the server', () => {
     expectTypeOf<ReturnType<typeof presentHistory>[number]>().toExtend<HistoryItem>();
     expectTypeOf<Awaited<ReturnType<typeof readMe>>>().toExtend<Me>();
     expectTypeOf<ReturnType<typeof presentBulk>>().toExtend<BulkResult>();
+  });
+
+  it('employees and the org import', () => {
+    expectTypeOf<ReturnType<typeof presentEmployee>>().toExtend<Employee>();
+    expectTypeOf<Awaited<ReturnType<typeof importOrg>>>().toExtend<ImportResult>();
   });
 
   it('rankings, league tables, annual report, acting heads', () => {

@@ -32,10 +32,29 @@ describe('web build', () => {
   it('puts every asset under a hashed /assets/ name and ships no source map', () => {
     const assets = readdirSync(join(app.dir, 'assets'));
     expect(assets.length).toBeGreaterThan(0);
-    for (const name of assets) expect(name).toMatch(/^[\w-]+-[\w-]{8}\.(js|css)$/);
+    for (const name of assets) expect(name).toMatch(/^[\w-]+-[\w-]{8}\.(js|css|woff)$/);
     const { js, css } = initialAssets(app.dir);
     for (const url of [...js, ...css]) expect(url).toMatch(/^\/assets\//);
     expect(readdirSync(app.dir).sort()).toEqual(['assets', 'index.html']);
+  });
+
+  it('loads the PDF maker (pdf-lib, fontkit, the Tinos fonts) only when someone asks for a PDF', () => {
+    const initial = initialAssets(app.dir).js.map((url) =>
+      readFileSync(join(app.dir, url.replace(/^\//, '')), 'utf8'),
+    );
+    for (const code of initial) expect(code).not.toMatch(/registerFontkit|PDFDocument|tinos-latin/);
+    const lazy = readdirSync(join(app.dir, 'assets')).filter(
+      (name) =>
+        name.endsWith('.js') && /registerFontkit/.test(readFileSync(join(app.dir, 'assets', name), 'utf8')),
+    );
+    expect(lazy).toHaveLength(1);
+    const fonts = readdirSync(join(app.dir, 'assets')).filter((name) => name.endsWith('.woff'));
+    expect(fonts.map((f) => f.replace(/-[\w-]{8}\.woff$/, '')).sort()).toEqual([
+      'tinos-latin-400-normal',
+      'tinos-latin-700-normal',
+      'tinos-vietnamese-400-normal',
+      'tinos-vietnamese-700-normal',
+    ]);
   });
 
   it('is the production build: minified, no development JSX (file names, line numbers)', () => {

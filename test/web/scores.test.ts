@@ -114,7 +114,9 @@ describe('vi-VN wording', () => {
 
   it('names statuses as people say them', () => {
     expect(statusLabel({ status: 'RETURNED', returnedTo: 'employee' })).toBe('Bị trả lại để hoàn thiện');
-    expect(statusLabel({ status: 'RETURNED', returnedTo: 'reviewer' })).toBe('Bị trả lại cho người nhận xét');
+    expect(statusLabel({ status: 'RETURNED', returnedTo: 'reviewer' })).toBe(
+      'Bị trả lại cho lãnh đạo trực tiếp',
+    );
     expect(statusLabel({ status: 'SUBMITTED', returnedTo: null })).toBe('Đã nộp, chờ nhận xét');
   });
 });

@@ -62,6 +62,7 @@ describe('web app on the local server, with a build', () => {
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), INDEX);
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), SCRIPT);
+    writeFileSync(join(dir, 'assets', 'tinos-latin-400-normal-abc12345.woff'), Buffer.from('wOFF0000'));
     writeFileSync(join(dir, '.secret'), 'no');
     running = await start(dir);
   });
@@ -113,6 +114,17 @@ describe('web app on the local server, with a build', () => {
     });
     expect(raw.length).toBeLessThan(Buffer.byteLength(SCRIPT));
     expect(gunzipSync(raw).toString('utf8')).toBe(SCRIPT);
+  });
+
+  it('serves the PDF fonts as font/woff, cached for a year, as they are (WOFF is compressed already)', async () => {
+    const r = await fetch(`${running.url}/assets/tinos-latin-400-normal-abc12345.woff`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('font/woff');
+    expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(r.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await r.arrayBuffer()).toString('latin1')).toBe('wOFF0000');
   });
 
   it('answers HEAD like GET without a body', async () => {

@@ -1,6 +1,7 @@
 /**
  * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which
- * pages the user has; a header with the navigation for their roles and the pages by path.
+ * pages the user has; a header with the navigation for their roles and the pages by path. `/v1/me` is kept for the
+ * tab's session, so a reload renders the page at once and its requests go out together while `/v1/me` is read again.
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -17,15 +18,20 @@ import {
 } from './auth/session.ts';
 import { ErrorNotice, Loading } from './components/ui.tsx';
 import { type RuntimeConfig, runsLocally } from './config.ts';
-import { AppContext, type AppContextValue } from './context.ts';
-import { ROLE_LABELS } from './lib/format.ts';
+import { AppContext, type AppContextValue, isHr } from './context.ts';
+import { clearDirectory } from './lib/directory.ts';
+import { clearDraftsOf, hasUnsaved } from './lib/drafts.ts';
+import { CATEGORY_LABELS, ROLE_LABELS } from './lib/format.ts';
 import { useLoad } from './lib/hooks.ts';
 import { Link, navigate, useLocation, usePageTitle } from './lib/router.tsx';
-import { AnnualPage } from './pages/Annual.tsx';
+import { AdminHome, EmployeesPage, OrgImportPage, RubricsPage } from './pages/Admin.tsx';
+import { AnnualPage, AnnualPrintPage } from './pages/Annual.tsx';
+import { AppealDecisionPage } from './pages/Appeal.tsx';
 import { ApprovalsPage } from './pages/Approvals.tsx';
 import { EmployeePage } from './pages/Employee.tsx';
+import { EvaluationPrintPage } from './pages/EvaluationPrint.tsx';
 import { PeriodsPage } from './pages/Periods.tsx';
-import { isHr, RankingsPage } from './pages/Rankings.tsx';
+import { RankingPrintPage, RankingsPage } from './pages/Rankings.tsx';
 import { ReviewsPage } from './pages/Reviews.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 
@@ -74,7 +80,17 @@ export function App({ config }: { config: RuntimeConfig }) {
       key={session.bearer}
       config={config}
       api={api}
-      onSignOut={async () => {
+      onSignOut={async (employeeId) => {
+        if (
+          hasUnsaved() &&
+          !confirm('Bạn còn phần đã nhập mà chưa lưu. Đăng xuất sẽ xoá phần đó khỏi máy này. Vẫn đăng xuất?')
+        ) {
+          return;
+        }
+        // A shared office PC: nothing typed or read stays behind for the next person.
+        clearDraftsOf(employeeId);
+        clearMeCache();
+        clearDirectory();
         const leaving = await signOut(config);
         if (!leaving) {
           setSession(null);
@@ -84,6 +100,32 @@ export function App({ config }: { config: RuntimeConfig }) {
     />
   );
 }
+
+const ME_CACHE = 'danh-gia.me';
+
+/** The token the cached `/v1/me` belongs to: its last characters (the signature) tell tokens apart. */
+const tokenTag = () => loadSession()?.bearer.slice(-24) ?? '';
+
+function readMeCache(): Me | null {
+  try {
+    const raw = sessionStorage.getItem(ME_CACHE);
+    if (!raw) return null;
+    const cached = JSON.parse(raw) as { tag: string; me: Me };
+    return cached.tag === tokenTag() ? cached.me : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeMeCache(me: Me) {
+  try {
+    sessionStorage.setItem(ME_CACHE, JSON.stringify({ tag: tokenTag(), me }));
+  } catch {
+    // no storage: /v1/me is read before each first render
+  }
+}
+
+const clearMeCache = () => sessionStorage.removeItem(ME_CACHE);
 
 function Callback({ config, onDone }: { config: RuntimeConfig; onDone: (returnTo: string) => void }) {
   const [error, setError] = useState<Error | null>(null);
@@ -110,12 +152,26 @@ function Callback({ config, onDone }: { config: RuntimeConfig; onDone: (returnTo
   );
 }
 
-function SignedIn({ config, api, onSignOut }: { config: RuntimeConfig; api: Api; onSignOut: () => void }) {
-  const me = useLoad(() => api.get<Me>('/v1/me'), []);
+function SignedIn({
+  config,
+  api,
+  onSignOut,
+}: {
+  config: RuntimeConfig;
+  api: Api;
+  onSignOut: (employeeId: string) => void;
+}) {
+  const cached = useMemo(readMeCache, []);
+  const me = useLoad(async () => {
+    const fresh = await api.get<Me>('/v1/me');
+    writeMeCache(fresh);
+    return fresh;
+  }, []);
+  const current = me.data ?? cached;
   const loc = useLocation();
   const context = useMemo<AppContextValue | null>(
-    () => (me.data ? { config, api, me: me.data, reloadMe: me.reload } : null),
-    [config, api, me.data, me.reload],
+    () => (current ? { config, api, me: current, reloadMe: me.reload } : null),
+    [config, api, current, me.reload],
   );
   if (!context) {
     return (
@@ -123,7 +179,7 @@ function SignedIn({ config, api, onSignOut }: { config: RuntimeConfig; api: Api;
         <h1 tabIndex={-1}>Đánh giá, xếp loại hằng tháng</h1>
         {me.error ? <ErrorNotice error={me.error} /> : <Loading />}
         {me.error && (
-          <button type="button" onClick={onSignOut}>
+          <button type="button" onClick={() => onSignOut('')}>
             Đăng xuất
           </button>
         )}
@@ -132,7 +188,7 @@ function SignedIn({ config, api, onSignOut }: { config: RuntimeConfig; api: Api;
   }
   return (
     <AppContext.Provider value={context}>
-      <Header me={context.me} path={loc.path} onSignOut={onSignOut} />
+      <Header me={context.me} path={loc.path} onSignOut={() => onSignOut(context.me.employeeId)} />
       <Page path={loc.path} query={loc.query} me={context.me} />
       <footer class="footer">
         <p>
@@ -152,17 +208,32 @@ interface NavItem {
 
 function navFor(me: Me): NavItem[] {
   const roles = me.roles;
+  const hr = isHr(roles);
   const items: NavItem[] = [{ href: '/', label: 'Việc cần làm' }];
   if (me.employee) items.push({ href: '/danh-gia', label: 'Tự đánh giá', count: me.pending.selfAssessment });
   if (roles.includes('reviewer'))
     items.push({ href: '/nhan-xet', label: 'Nhận xét', count: me.pending.reviews });
   if (roles.includes('approver'))
     items.push({ href: '/phe-duyet', label: 'Phê duyệt', count: me.pending.approvals });
-  if (isHr(roles)) items.push({ href: '/ky-danh-gia', label: 'Kỳ đánh giá' });
-  if (isHr(roles) || roles.includes('approver')) {
+  if (hr) items.push({ href: '/ky-danh-gia', label: 'Kỳ đánh giá' });
+  if (hr || roles.includes('approver')) {
     items.push({ href: '/xep-hang', label: 'Xếp hạng' }, { href: '/bao-cao-nam', label: 'Báo cáo năm' });
+    items.push({ href: '/khieu-nai', label: 'Khiếu nại' });
+  } else if (me.employee) {
+    items.push({ href: '/xep-hang', label: 'Kết quả đơn vị' });
   }
+  if (hr) items.push({ href: '/quan-tri', label: 'Tổ chức, tiêu chí' });
   return items;
+}
+
+/** What the header says the person is: their category (công chức, viên chức…), then their other roles. */
+export function roleLine(me: Me): string {
+  const parts = me.roles.map((r) =>
+    r === 'employee' && me.employee
+      ? (CATEGORY_LABELS[me.employee.category] ?? ROLE_LABELS[r])
+      : (ROLE_LABELS[r] ?? r),
+  );
+  return [...new Set(parts)].join(' · ');
 }
 
 function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }) {
@@ -178,7 +249,7 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
         </Link>
         <div class="who">
           <span class="who-name">{me.employee?.name ?? me.employeeId}</span>
-          <span class="who-roles">{me.roles.map((r) => ROLE_LABELS[r] ?? r).join(' · ')}</span>
+          <span class="who-roles">{roleLine(me)}</span>
           <button type="button" class="link-button" onClick={onSignOut}>
             Đăng xuất
           </button>
@@ -219,24 +290,35 @@ const guard = (allowed: boolean, page: JSX.Element) => (allowed ? page : <Forbid
 
 function Page({ path, query, me }: { path: string; query: URLSearchParams; me: Me }) {
   const roles = me.roles;
+  const hr = isHr(roles);
+  const leads = hr || roles.includes('approver');
   const month = /^\/danh-gia\/(\d{4}-\d{2})$/.exec(path);
+  const ownForm = /^\/danh-gia\/(\d{4}-\d{2})\/phieu$/.exec(path);
+  const form = /^\/phieu\/([A-Za-z0-9._-]{1,64})\/(\d{4}-\d{2})$/.exec(path);
   if (path === '/' || path === '/dang-nhap') return <Home me={me} />;
   if (path === '/danh-gia' || month) return <EmployeePage period={month?.[1] ?? null} />;
+  if (ownForm?.[1] && me.employee)
+    return <EvaluationPrintPage employeeId={me.employee.id} period={ownForm[1]} />;
+  if (form?.[1] && form[2]) return <EvaluationPrintPage employeeId={form[1]} period={form[2]} />;
   if (path === '/nhan-xet') {
     return guard(roles.includes('reviewer'), <ReviewsPage query={query} />);
   }
   if (path === '/phe-duyet') {
     return guard(roles.includes('approver'), <ApprovalsPage query={query} />);
   }
-  if (path === '/ky-danh-gia') {
-    return guard(isHr(roles), <PeriodsPage query={query} />);
+  if (path === '/khieu-nai') return guard(leads, <AppealDecisionPage query={query} />);
+  if (path === '/ky-danh-gia') return guard(hr, <PeriodsPage query={query} />);
+  // Staff see their own unit's ranking once the period is closed (published); the page asks the API.
+  if (path === '/xep-hang') return guard(leads || me.employee !== null, <RankingsPage query={query} />);
+  if (path === '/xep-hang/ban-in') {
+    return guard(leads || me.employee !== null, <RankingPrintPage query={query} />);
   }
-  if (path === '/xep-hang') {
-    return guard(isHr(roles) || roles.includes('approver'), <RankingsPage query={query} />);
-  }
-  if (path === '/bao-cao-nam') {
-    return guard(isHr(roles) || roles.includes('approver'), <AnnualPage query={query} />);
-  }
+  if (path === '/bao-cao-nam') return guard(leads, <AnnualPage query={query} />);
+  if (path === '/bao-cao-nam/ban-in') return guard(leads, <AnnualPrintPage query={query} />);
+  if (path === '/quan-tri') return guard(hr, <AdminHome />);
+  if (path === '/quan-tri/nhan-su') return guard(hr, <EmployeesPage query={query} />);
+  if (path === '/quan-tri/tieu-chi') return guard(hr, <RubricsPage query={query} />);
+  if (path === '/quan-tri/nhap-to-chuc') return guard(hr, <OrgImportPage />);
   return <NotFound />;
 }
 

@@ -26,3 +26,6 @@ export function defaultPeriod(me: Me, current: string): string {
   const open = [...me.openPeriods].sort();
   return open.includes(current) ? current : (open.at(-1) ?? current);
 }
+
+/** HR or an administrator: the organisation's reports and settings. */
+export const isHr = (roles: readonly string[]) => roles.includes('hr') || roles.includes('admin');

@@ -13,7 +13,8 @@ async function start(target: HTMLElement) {
     render(node, target);
   };
   try {
-    const response = await fetch('/config.json', { cache: 'no-store' });
+    // The same request as the preload in index.html, so the browser reuses it (the server says no-store).
+    const response = await fetch('/config.json');
     if (!response.ok) throw new Error(`Không tải được cấu hình (/config.json: ${response.status}).`);
     const config = parseRuntimeConfig(await response.json());
     show(<App config={config} />);

@@ -77,6 +77,14 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, FALLBACK_MESSAGES[code] ?? `Lỗi ${response.status}.`);
 }
 
+/** A body sent as it is, with its own media type (CSV for the org import). */
+class RawBody {
+  constructor(
+    readonly text: string,
+    readonly type: string,
+  ) {}
+}
+
 const newKey = () =>
   typeof crypto.randomUUID === 'function'
     ? crypto.randomUUID()
@@ -94,14 +102,14 @@ export class Api {
     const token = await this.options.token();
     const all: Record<string, string> = { ...headers };
     if (token) all.authorization = `Bearer ${token}`;
-    if (body !== undefined) all['content-type'] = 'application/json';
+    if (body !== undefined) all['content-type'] = body instanceof RawBody ? body.type : 'application/json';
     if (method === 'POST') all['idempotency-key'] = newKey();
     let response: Response;
     try {
       response = await (this.options.fetcher ?? fetch)(`${this.options.baseUrl}${path}`, {
         method,
         headers: all,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: body instanceof RawBody ? body.text : JSON.stringify(body) }),
       });
     } catch {
       throw new ApiError(0, 'NETWORK', FALLBACK_MESSAGES.NETWORK ?? '');
@@ -133,6 +141,14 @@ export class Api {
 
   post<T>(path: string, body: unknown = {}, options?: WriteOptions): Promise<T> {
     return this.json<T>('POST', path, body, options);
+  }
+
+  /** A POST whose body is text of another media type (e.g. `text/csv`); the answer is JSON. */
+  async postText<T>(path: string, text: string, contentType: string): Promise<T> {
+    const response = await this.send('POST', path, new RawBody(text, contentType), {
+      accept: 'application/json',
+    });
+    return (await response.json()) as T;
   }
 
   /** A file (CSV, XLSX) with its name from `Content-Disposition`. */

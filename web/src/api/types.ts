@@ -83,15 +83,44 @@ export interface HistoryItem {
   onBehalfOf?: string;
 }
 
+export type EmployeeCategory = 'cadre' | 'civil_servant' | 'public_employee' | 'worker';
+
+/** Recorded by HR: each forces grade D (Decree 335). */
+export interface EmployeeFlags {
+  disciplined?: boolean;
+  degradation?: boolean;
+  unitCorruption?: boolean;
+}
+
 export interface Employee {
   id: string;
   name: string;
   unitId: string;
-  category: 'cadre' | 'civil_servant' | 'public_employee' | 'worker';
+  category: EmployeeCategory;
   supervisorId: string | null;
   isUnitHead: boolean;
   email: string | null;
   active: boolean;
+  flags?: EmployeeFlags;
+}
+
+/** What `PUT /v1/employees/{id}` takes. */
+export interface EmployeeInput {
+  name: string;
+  unitId: string;
+  category: EmployeeCategory;
+  supervisorId: string | null;
+  isUnitHead?: boolean;
+  email?: string;
+  active?: boolean;
+  flags?: EmployeeFlags;
+}
+
+/** `POST /v1/org/import`: what was written (all or nothing). */
+export interface ImportResult {
+  units: number;
+  employees: number;
+  errors: { row: number; message: string }[];
 }
 
 export interface Me {
@@ -126,6 +155,8 @@ export interface Rubric {
   criteria: Criterion[];
   bands: Band[];
   quota: QuotaRule;
+  categories?: EmployeeCategory[];
+  leaderTaskCriterion?: string;
 }
 
 export interface Unit {
@@ -143,6 +174,8 @@ export interface PeriodInfo {
   openedAt: string;
   closedAt: string | null;
   publishedAt: string | null;
+  /** Last moment to appeal, once the period is closed and published. */
+  appealDeadline?: string | null;
   counts: Partial<Record<EvaluationStatus, number>>;
 }
 

@@ -74,6 +74,24 @@ export function ReturnForm(props: {
   );
 }
 
+/**
+ * A 412: someone (or this person in another tab) changed the evaluation since it was opened. What was typed is
+ * in the local draft, so reloading keeps it: the form opens on the new version with the input put back.
+ */
+export function StaleNotice({ onReload }: { onReload: () => void }) {
+  return (
+    <div class="notice notice-warn" role="alert" data-code="PRECONDITION_FAILED">
+      <p>
+        Phiếu vừa được cập nhật ở nơi khác (có thể ở một thẻ khác) sau khi bạn mở. Phần bạn đã nhập vẫn được
+        giữ trên máy này.
+      </p>
+      <button type="button" class="primary" onClick={onReload}>
+        Tải lại và giữ phần tôi đã nhập
+      </button>
+    </div>
+  );
+}
+
 /** The evaluation's history, folded away under the form. */
 export function HistoryDetails(props: {
   history: { data: HistoryItem[] | undefined | null; error: Error | null | undefined };

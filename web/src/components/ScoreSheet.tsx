@@ -3,7 +3,7 @@
  * scores beside it (the employee's own, the reviewer's) and an input, then the live total and the grade it
  * would get. Inputs take a decimal comma or a dot; mistakes are announced next to the field.
  */
-import type { Band, Criterion, Scores } from '../api/types.ts';
+import type { Band, Criterion, Grade, Scores } from '../api/types.ts';
 import { formatPoints } from '../lib/format.ts';
 import { evaluateSheet, gradeFor } from '../lib/scores.ts';
 import { GradeBadge } from './ui.tsx';
@@ -27,6 +27,12 @@ export interface ScoreSheetProps {
   references?: readonly ScoreReference[];
   /** Show the message of an empty field too (after a save was attempted). */
   showAllErrors?: boolean;
+  /**
+   * Read-only sheets: the grade actually given (the decision's), or null with `gradeNote` saying why there is
+   * none. A read-only sheet never works a grade out of the scores itself: a self-score is not a result.
+   */
+  grade?: Grade | null;
+  gradeNote?: string;
 }
 
 export function ScoreSheet(props: ScoreSheetProps) {
@@ -36,8 +42,7 @@ export function ScoreSheet(props: ScoreSheetProps) {
   const maxTotal = criteria.reduce((sum, c) => sum + Math.round(c.max * 100), 0) / 100;
   const shown = editable ? null : ([...references].reverse().find((r) => r.total !== null) ?? null);
   const total = shown ? (shown.total ?? 0) : result.totalHundredths / 100;
-  const complete = editable ? result.complete : shown !== null;
-  const band = gradeFor(props.bands, total);
+  const band = editable && result.complete ? gradeFor(props.bands, total) : null;
   let lastGroup: string | undefined;
   const columns = 1 + references.length + (editable ? 1 : 0);
   return (
@@ -89,7 +94,7 @@ export function ScoreSheet(props: ScoreSheetProps) {
                   </td>
                 ))}
                 {editable && (
-                  <td class="num input-cell">
+                  <td class="num input-cell" data-label={props.inputLabel}>
                     <input
                       id={id}
                       name={c.id}
@@ -116,12 +121,12 @@ export function ScoreSheet(props: ScoreSheetProps) {
           <tr>
             <th scope="row">Tổng cộng (tối đa {formatPoints(maxTotal)})</th>
             {references.map((r) => (
-              <td class="num" key={r.label}>
+              <td class="num" key={r.label} data-label={r.label}>
                 <strong>{formatPoints(r.total)}</strong>
               </td>
             ))}
             {editable && (
-              <td class="num">
+              <td class="num" data-label={props.inputLabel}>
                 <strong>{formatPoints(total)}</strong>
               </td>
             )}
@@ -131,14 +136,23 @@ export function ScoreSheet(props: ScoreSheetProps) {
       <p class="total-preview" aria-live="polite" data-testid={`${idPrefix}-total`}>
         {shown ? `${shown.label}: ` : 'Tổng điểm: '}
         <strong>{formatPoints(total)}</strong>/{formatPoints(maxTotal)}
-        {complete && band ? (
+        {editable ? (
+          band ? (
+            <>
+              {' '}
+              · Mức xếp loại dự kiến: <GradeBadge grade={band.grade} long />
+            </>
+          ) : (
+            <span class="muted"> · nhập đủ điểm các tiêu chí để xem mức xếp loại dự kiến</span>
+          )
+        ) : props.grade ? (
           <>
             {' '}
-            · Mức xếp loại {editable ? 'dự kiến' : 'theo điểm'}: <GradeBadge grade={band.grade} long />
+            · Xếp loại: <GradeBadge grade={props.grade} long />
           </>
-        ) : (
-          <span class="muted"> · nhập đủ điểm các tiêu chí để xem mức xếp loại dự kiến</span>
-        )}
+        ) : props.gradeNote ? (
+          <span class="muted"> · {props.gradeNote}</span>
+        ) : null}
       </p>
     </div>
   );

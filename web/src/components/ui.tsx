@@ -1,12 +1,23 @@
 /** Small shared pieces: messages, badges, loading, period picker. */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, RefObject } from 'preact';
 import { ApiError } from '../api/client.ts';
 import type { Evaluation, Grade } from '../api/types.ts';
-import { formatPeriod, GRADE_LABELS, statusLabel } from '../lib/format.ts';
+import type { Draft } from '../lib/drafts.ts';
+import { formatDateTime, formatPeriod, GRADE_LABELS, statusLabel } from '../lib/format.ts';
 
 /** An error as the API phrased it (its Vietnamese `error.message`), with each detail of a validation error. */
 export function ErrorNotice({ error }: { error: Error | null | undefined }) {
   if (!error) return null;
+  if (error instanceof ApiError && error.code === 'PRECONDITION_FAILED') {
+    // The API's message names an internal version number; people need to know what happened and what to do.
+    return (
+      <div class="notice notice-error" role="alert" data-code={error.code}>
+        <p>
+          Phiếu vừa được cập nhật ở nơi khác (có thể ở một thẻ khác). Hãy tải lại trang rồi thao tác tiếp.
+        </p>
+      </div>
+    );
+  }
   const details = error instanceof ApiError ? error.details.filter((d) => d.message !== error.message) : [];
   const code = error instanceof ApiError ? error.code : 'ERROR';
   return (
@@ -23,10 +34,43 @@ export function ErrorNotice({ error }: { error: Error | null | undefined }) {
   );
 }
 
-export function SuccessNotice({ message }: { message: string | null }) {
+/** What an action did; `focusRef` lets the page move focus here after the action (the button may be gone). */
+export function SuccessNotice({
+  message,
+  focusRef,
+}: {
+  message: string | null;
+  focusRef?: RefObject<HTMLDivElement>;
+}) {
   return (
-    <div class="live" role="status" aria-live="polite">
+    <div class="live" role="status" aria-live="polite" tabIndex={-1} ref={focusRef}>
       {message && <p class="notice notice-success">{message}</p>}
+    </div>
+  );
+}
+
+/** Says that unsaved input from earlier was put back, and offers to drop it. */
+export function DraftNotice({
+  draft,
+  changedSince,
+  onDiscard,
+}: {
+  draft: Draft<unknown> | null;
+  changedSince: boolean;
+  onDiscard: () => void;
+}) {
+  if (!draft) return null;
+  return (
+    <div class="notice notice-info" role="status" data-testid="draft-restored">
+      <p>
+        Đã khôi phục phần bạn nhập lúc {formatDateTime(new Date(draft.savedAt).toISOString())} mà chưa lưu.
+        {changedSince
+          ? ' Phiếu đã được cập nhật kể từ lúc đó: hãy kiểm tra lại trước khi lưu.'
+          : ' Hãy lưu để không mất.'}
+      </p>
+      <button type="button" class="link-like" onClick={onDiscard}>
+        Bỏ phần đã khôi phục
+      </button>
     </div>
   );
 }

@@ -93,7 +93,7 @@ const STATUS_LABELS: Record<EvaluationStatus, string> = {
 
 export function statusLabel(e: Pick<Evaluation, 'status' | 'returnedTo'>): string {
   if (e.status === 'RETURNED') {
-    return e.returnedTo === 'reviewer' ? 'Bị trả lại cho người nhận xét' : 'Bị trả lại để hoàn thiện';
+    return e.returnedTo === 'reviewer' ? 'Bị trả lại cho lãnh đạo trực tiếp' : 'Bị trả lại để hoàn thiện';
   }
   return STATUS_LABELS[e.status];
 }
@@ -118,14 +118,15 @@ export const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;
 export const INFLATION_LABELS: Record<InflationSignal, string> = {
   NEARLY_ALL_A: 'Gần như tất cả đều loại A',
   ALL_SAME_GRADE: 'Mọi người cùng một mức xếp loại',
-  SELF_ABOVE_REVIEW: 'Tự chấm cao hơn nhiều so với người nhận xét',
+  SELF_ABOVE_REVIEW: 'Tự chấm cao hơn nhiều so với lãnh đạo trực tiếp chấm',
   COPY_PASTE_COMMENTS: 'Nhận xét sao chép giống hệt nhau',
 };
 
+/** Roles as people call them. `employee` is shown as the person's category instead (see CATEGORY_LABELS). */
 export const ROLE_LABELS: Record<string, string> = {
-  employee: 'Cán bộ, công chức',
-  reviewer: 'Người nhận xét',
-  approver: 'Người phê duyệt',
+  employee: 'Người được đánh giá',
+  reviewer: 'Lãnh đạo trực tiếp',
+  approver: 'Thủ trưởng đơn vị',
   hr: 'Tổ chức cán bộ',
   admin: 'Quản trị',
 };

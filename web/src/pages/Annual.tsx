@@ -1,11 +1,14 @@
 /** The annual report of a unit: each person's average of the monthly finals, months counted and year grade. */
 import type { AnnualReport } from '../api/types.ts';
+import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
+import { unitHeading } from '../lib/directory.ts';
 import { saveBlob } from '../lib/download.ts';
 import { formatPoints, periodOf } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
-import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { annualDocument } from '../lib/official.ts';
+import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { useUnitOptions } from './Rankings.tsx';
 
 export function AnnualPage({ query }: { query: URLSearchParams }) {
@@ -77,6 +80,12 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
             thì không xếp loại.
           </p>
           <div class="actions">
+            <Link
+              class="button-link"
+              href={`/bao-cao-nam/ban-in?donvi=${encodeURIComponent(unitId)}&nam=${year}`}
+            >
+              Bản in, PDF
+            </Link>
             <button type="button" disabled={download.busy} onClick={() => void fetchFile('csv')}>
               Tải CSV
             </button>
@@ -84,8 +93,8 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
               Tải Excel (XLSX)
             </button>
           </div>
-          <div class="table-wrap">
-            <table class="list" data-testid="annual-table">
+          <div>
+            <table class="list stack-table" data-testid="annual-table">
               <caption class="sr-only">Kết quả năm {year}</caption>
               <thead>
                 <tr>
@@ -103,9 +112,13 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
                 {report.data.items.map((r) => (
                   <tr key={r.employeeId}>
                     <th scope="row">{r.name}</th>
-                    <td class="num">{formatPoints(r.average)}</td>
-                    <td class="num">{r.monthsCounted}</td>
-                    <td>
+                    <td class="num" data-label="Điểm TB">
+                      {formatPoints(r.average)}
+                    </td>
+                    <td class="num" data-label="Số tháng">
+                      {r.monthsCounted}
+                    </td>
+                    <td data-label="Xếp loại năm">
                       {r.grade ? (
                         <GradeBadge grade={r.grade} long />
                       ) : (
@@ -118,6 +131,46 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
             </table>
           </div>
         </Section>
+      )}
+    </main>
+  );
+}
+
+/** `/bao-cao-nam/ban-in?donvi=&nam=`: the annual report as an official table, to print or download as PDF. */
+export function AnnualPrintPage({ query }: { query: URLSearchParams }) {
+  const { api, me } = useApp();
+  const unitId = query.get('donvi') ?? me.employee?.unitId ?? '';
+  const year = query.get('nam') ?? periodOf(new Date()).slice(0, 4);
+  usePageTitle(`Bản in báo cáo năm ${year}`, '/bao-cao-nam/ban-in');
+  const doc = useLoad(async () => {
+    const [report, heading] = await Promise.all([
+      api.get<AnnualReport>(`/v1/reports/annual/${year}?unitId=${encodeURIComponent(unitId)}`),
+      unitHeading(api, unitId, me.openPeriods),
+    ]);
+    return annualDocument(report, {
+      unitName: heading.unit,
+      parentUnitName: heading.parent,
+      now: new Date(),
+    });
+  }, [unitId, year]);
+  return (
+    <main id="main" class="print-page">
+      <h1 tabIndex={-1} class="no-print">
+        Bản in báo cáo năm {year}
+      </h1>
+      {doc.loading && !doc.data && <Loading />}
+      <ErrorNotice error={doc.error} />
+      {doc.data && (
+        <>
+          <OfficialToolbar
+            doc={doc.data}
+            back={{
+              href: `/bao-cao-nam?donvi=${encodeURIComponent(unitId)}&nam=${year}`,
+              label: 'Về báo cáo năm',
+            }}
+          />
+          <OfficialView doc={doc.data} />
+        </>
       )}
     </main>
   );

@@ -1,6 +1,7 @@
 /**
- * The unit head's month: the approvals inbox with the unit's grade-A quota meter, approve as reviewed or adjust
- * with a reason, return to the reviewer, approve many at once, and name an acting head for an absence.
+ * The head of unit's month (thủ trưởng đơn vị): the approvals inbox with the unit's grade-A quota meter, approve
+ * as reviewed or adjust with a reason, return to the direct leader, approve many at once, and name an acting
+ * head for an absence. What is typed is kept as a local draft until it is sent.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
@@ -14,9 +15,18 @@ import type {
   Rubric,
 } from '../api/types.ts';
 import { QuotaMeter } from '../components/charts.tsx';
-import { COMMENT_MAX, HistoryDetails, InboxButton, ReturnForm, useSendBack } from '../components/Inbox.tsx';
+import { DateTimeFields, type DateTimeValue } from '../components/DateFields.tsx';
+import {
+  COMMENT_MAX,
+  HistoryDetails,
+  InboxButton,
+  ReturnForm,
+  StaleNotice,
+  useSendBack,
+} from '../components/Inbox.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
+  DraftNotice,
   ErrorNotice,
   GradeBadge,
   Loading,
@@ -26,10 +36,13 @@ import {
   SuccessNotice,
 } from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
+import { dateText, parseDateTime, timeText } from '../lib/dates.ts';
+import { draftKey, useDraft } from '../lib/drafts.ts';
 import { countdown, formatDateTime, formatPeriod, formatPoints, periodOf } from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
-import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, gradeFor, quotaLimit, sheetFrom } from '../lib/scores.ts';
+import { gradeNote } from './Employee.tsx';
 import { awaitsEmployee, useRubrics } from './Reviews.tsx';
 
 const waitsForApproval = (e: Evaluation, now: number) =>
@@ -151,6 +164,12 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
 
   const refresh = (text: string | null, updated?: Evaluation) => {
     setMessage(text);
+    // A failure reported by an earlier bulk approval is old news once that person is approved.
+    if (updated?.status === 'APPROVED' && bulkResult) {
+      const items = bulkResult.items.filter((o) => !('error' in o && o.employeeId === updated.employeeId));
+      const failed = items.filter((o) => 'error' in o).length;
+      setBulkResult(failed === 0 ? null : { ...bulkResult, items, failed });
+    }
     if (updated && data.data) {
       const items = data.data.items.map((e) => (e.employeeId === updated.employeeId ? updated : e));
       data.setData({ ...data.data, items });
@@ -207,10 +226,11 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
       ))}
       {data.data && (
         <div class="split">
-          <Section
-            title={`Phiếu chờ phê duyệt (${items.filter((e) => waitsForApproval(e, now)).length})`}
-            id="approvals-title"
-          >
+          <Section title={`Phiếu của đơn vị (${items.length})`} id="approvals-title">
+            <p class="muted" data-testid="approvals-waiting">
+              Chờ bạn phê duyệt: <strong>{items.filter((e) => waitsForApproval(e, now)).length}</strong> · Đã
+              phê duyệt: {items.filter((e) => e.status === 'APPROVED').length}
+            </p>
             {items.length === 0 ? (
               <p class="muted">Không có phiếu nào trong {formatPeriod(period)}.</p>
             ) : (
@@ -255,7 +275,7 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                           <span class="inbox-name">{e.employeeName}</span>
                           <StatusBadge evaluation={e} />
                           <span class="inbox-score">
-                            {e.decision ? 'Kết quả' : 'Người nhận xét chấm'}: {formatPoints(total)}{' '}
+                            {e.decision ? 'Kết quả' : 'Lãnh đạo trực tiếp chấm'}: {formatPoints(total)}{' '}
                             {band && <GradeBadge grade={e.decision?.grade ?? band.grade} />}
                           </span>
                         </InboxButton>
@@ -298,7 +318,10 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                         {bulkResult.items.map((o) =>
                           'error' in o ? (
                             <li key={o.employeeId} data-code={o.error.code}>
-                              {nameOf(o.employeeId)}: {o.error.message}
+                              {nameOf(o.employeeId)}:{' '}
+                              {o.error.code === 'PRECONDITION_FAILED'
+                                ? 'phiếu vừa được cập nhật ở nơi khác; hãy mở phiếu và phê duyệt lại.'
+                                : o.error.message}
                             </li>
                           ) : null,
                         )}
@@ -316,7 +339,15 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                 evaluation={selected}
                 rubric={selectedRubric}
                 now={now}
-                onDone={refresh}
+                onDone={(text, updated) => {
+                  refresh(text, updated);
+                  requestAnimationFrame(() =>
+                    document
+                      .querySelector<HTMLElement>(`[data-employee-id="${updated.employeeId}"]`)
+                      ?.focus(),
+                  );
+                }}
+                onReload={() => data.reload()}
               />
             ) : (
               items.length > 0 && (
@@ -331,25 +362,44 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
   );
 }
 
+interface ApproveInput {
+  adjusting: boolean;
+  values: Record<string, string>;
+  comment: string;
+}
+
 function ApproveForm({
   evaluation,
   rubric,
   now,
   onDone,
+  onReload,
 }: {
   evaluation: Evaluation;
   rubric: Rubric;
   now: number;
   onDone: (message: string, updated: Evaluation) => void;
+  onReload: () => void;
 }) {
   const { api, me } = useApp();
   const base = `/v1/evaluations/${encodeURIComponent(evaluation.employeeId)}/${evaluation.period}`;
   const needsScores = evaluation.review === null;
-  const [adjusting, setAdjusting] = useState(needsScores);
-  const [values, setValues] = useState(() =>
-    sheetFrom(rubric.criteria, evaluation.review?.scores ?? evaluation.selfAssessment?.scores),
+  const open = waitsForApproval(evaluation, now);
+  const initial = useMemo<ApproveInput>(
+    () => ({
+      adjusting: needsScores,
+      values: sheetFrom(rubric.criteria, evaluation.review?.scores ?? evaluation.selfAssessment?.scores),
+      comment: '',
+    }),
+    [evaluation, rubric, needsScores],
   );
-  const [comment, setComment] = useState('');
+  const draft = useDraft(
+    open ? draftKey(me.employeeId, 'approve', evaluation.employeeId, evaluation.period) : null,
+    evaluation.version,
+    initial,
+  );
+  const { adjusting, values, comment } = draft.value;
+  const setAdjusting = (on: boolean) => draft.set((old) => ({ ...old, adjusting: on }));
   const [returning, setReturning] = useState(false);
   const [showAllErrors, setShowAllErrors] = useState(false);
   const action = useAction();
@@ -357,7 +407,6 @@ function ApproveForm({
     async () => (await api.get<{ items: HistoryItem[] }>(`${base}/history`)).items,
     [base, evaluation.version],
   );
-  const open = waitsForApproval(evaluation, now);
   const deadline = countdown(evaluation.deadlines.approval, now);
   const sheet = evaluateSheet(rubric.criteria, values);
   const reviewBand = evaluation.review ? gradeFor(rubric.bands, evaluation.review.total) : null;
@@ -381,6 +430,7 @@ function ApproveForm({
       api.post<Evaluation>(`${base}/approve`, body, { ifMatch: evaluation.version }),
     );
     if (done?.decision) {
+      draft.saved();
       onDone(
         `Đã phê duyệt ${evaluation.employeeName}: ${formatPoints(done.decision.total)} điểm, loại ${done.decision.grade} (${done.decision.gradeLabel}).`,
         done,
@@ -391,21 +441,30 @@ function ApproveForm({
   const back = useSendBack(
     action,
     (comment) => api.post<Evaluation>(`${base}/return`, { comment }, { ifMatch: evaluation.version }),
-    (done) => onDone(`Đã trả lại phiếu của ${evaluation.employeeName} cho người nhận xét.`, done),
+    (done) => {
+      draft.saved();
+      onDone(`Đã trả lại phiếu của ${evaluation.employeeName} cho lãnh đạo trực tiếp.`, done);
+    },
   );
+  const stale = action.error instanceof ApiError && action.error.code === 'PRECONDITION_FAILED';
 
   return (
     <section class="card" aria-labelledby="approve-title">
       <h2 id="approve-title">{evaluation.employeeName}</h2>
       <p class="status-line">
         <StatusBadge evaluation={evaluation} />
-        <span class={deadline.urgent ? 'urgent' : 'muted'}>
-          Hạn phê duyệt {formatDateTime(evaluation.deadlines.approval)} ({deadline.text})
-        </span>
+        {open && (
+          <span class={deadline.urgent ? 'urgent' : 'muted'}>
+            Hạn phê duyệt {formatDateTime(evaluation.deadlines.approval)} ({deadline.text})
+          </span>
+        )}
+        <Link href={`/phieu/${encodeURIComponent(evaluation.employeeId)}/${evaluation.period}`}>
+          Phiếu để in
+        </Link>
       </p>
       {evaluation.review?.comment && (
         <p>
-          Nhận xét của người nhận xét: <q>{evaluation.review.comment}</q>
+          Nhận xét của lãnh đạo trực tiếp: <q>{evaluation.review.comment}</q>
         </p>
       )}
       {evaluation.decision && (
@@ -417,9 +476,11 @@ function ApproveForm({
       )}
       {!open && !evaluation.decision && (
         <p class="notice notice-info">
-          {awaitsEmployee(evaluation)
-            ? 'Người lao động chưa nộp tự đánh giá.'
-            : 'Phiếu chưa được nhận xét; sau hạn nhận xét bạn có thể chấm điểm và phê duyệt cùng lúc.'}
+          {evaluation.status === 'EXPIRED'
+            ? 'Phiếu đã hết hạn khi đóng kỳ: không được xếp loại.'
+            : awaitsEmployee(evaluation)
+              ? 'Người được đánh giá chưa nộp tự đánh giá.'
+              : 'Phiếu chưa được nhận xét; sau hạn nhận xét bạn có thể chấm điểm và phê duyệt cùng lúc.'}
         </p>
       )}
       <form
@@ -429,6 +490,13 @@ function ApproveForm({
         }}
         noValidate
       >
+        {open && (
+          <DraftNotice
+            draft={draft.restored}
+            changedSince={draft.restored !== null && draft.restored.baseVersion !== evaluation.version}
+            onDiscard={draft.discard}
+          />
+        )}
         <ScoreSheet
           idPrefix="approve"
           caption={`Điểm của ${evaluation.employeeName}`}
@@ -441,22 +509,31 @@ function ApproveForm({
               total: evaluation.selfAssessment?.total ?? null,
             },
             {
-              label: 'Người nhận xét',
+              label: 'Lãnh đạo trực tiếp',
               scores: evaluation.review?.scores ?? null,
               total: evaluation.review?.total ?? null,
             },
             ...(evaluation.decision
-              ? [{ label: 'Phê duyệt', scores: evaluation.decision.scores, total: evaluation.decision.total }]
+              ? [
+                  {
+                    label: 'Thủ trưởng đơn vị',
+                    scores: evaluation.decision.scores,
+                    total: evaluation.decision.total,
+                  },
+                ]
               : []),
           ]}
           {...(open && adjusting
             ? {
                 values,
                 inputLabel: needsScores ? 'Chấm điểm' : 'Điểm điều chỉnh',
-                onChange: (id: string, v: string) => setValues((old) => ({ ...old, [id]: v })),
+                onChange: (id: string, v: string) =>
+                  draft.set((old) => ({ ...old, values: { ...old.values, [id]: v } })),
               }
             : {})}
           showAllErrors={showAllErrors}
+          grade={evaluation.decision?.grade ?? null}
+          gradeNote={gradeNote(evaluation)}
         />
         {open && (
           <>
@@ -467,12 +544,13 @@ function ApproveForm({
                   checked={adjusting}
                   onChange={(e) => setAdjusting(e.currentTarget.checked)}
                 />{' '}
-                Điều chỉnh điểm của người nhận xét
+                Điều chỉnh điểm của lãnh đạo trực tiếp
               </label>
             )}
             {!adjusting && reviewBand && (
               <p>
-                Phê duyệt theo điểm người nhận xét: <strong>{formatPoints(evaluation.review?.total)}</strong>{' '}
+                Phê duyệt theo điểm lãnh đạo trực tiếp chấm:{' '}
+                <strong>{formatPoints(evaluation.review?.total)}</strong>{' '}
                 <GradeBadge grade={reviewBand.grade} long />
               </p>
             )}
@@ -480,7 +558,7 @@ function ApproveForm({
               <label for="approve-comment">
                 {adjusting && !needsScores
                   ? 'Lý do điều chỉnh (bắt buộc)'
-                  : 'Ý kiến của người phê duyệt (không bắt buộc)'}
+                  : 'Ý kiến của thủ trưởng đơn vị (không bắt buộc)'}
               </label>
               <textarea
                 id="approve-comment"
@@ -488,17 +566,20 @@ function ApproveForm({
                 maxLength={COMMENT_MAX}
                 required={adjusting && !needsScores}
                 value={comment}
-                onInput={(e) => setComment(e.currentTarget.value)}
+                onInput={(e) => {
+                  const text = e.currentTarget.value;
+                  draft.set((old) => ({ ...old, comment: text }));
+                }}
               />
             </div>
-            <ErrorNotice error={action.error} />
+            {stale ? <StaleNotice onReload={onReload} /> : <ErrorNotice error={action.error} />}
             <div class="actions">
               <button type="submit" class="primary" disabled={action.busy}>
                 {adjusting && !needsScores ? 'Phê duyệt với điểm điều chỉnh' : 'Phê duyệt'}
               </button>
               {evaluation.status === 'REVIEWED' && !returning && (
                 <button type="button" disabled={action.busy} onClick={() => setReturning(true)}>
-                  Trả lại người nhận xét…
+                  Trả lại lãnh đạo trực tiếp…
                 </button>
               )}
             </div>
@@ -509,7 +590,7 @@ function ApproveForm({
         <ReturnForm
           id="approver-return-comment"
           label="Lý do trả lại (bắt buộc)"
-          submitLabel="Trả lại người nhận xét"
+          submitLabel="Trả lại lãnh đạo trực tiếp"
           comment={back.comment}
           busy={action.busy}
           onComment={back.setComment}
@@ -522,13 +603,8 @@ function ApproveForm({
   );
 }
 
-/** `datetime-local` values are Vietnam time: "2026-11-26T08:00" → "2026-11-26T08:00:00+07:00". */
-const vietnamInstant = (local: string) => `${local.length === 16 ? `${local}:00` : local}+07:00`;
-
-function localInput(date: Date): string {
-  const shifted = new Date(date.getTime() + 7 * 3_600_000);
-  return shifted.toISOString().slice(0, 16);
-}
+/** Date and time fields pre-filled with an instant, in Vietnam time. */
+const fieldsAt = (date: Date): DateTimeValue => ({ date: dateText(date), time: timeText(date) });
 
 function ActingHeads({ unitId, staff }: { unitId: string; staff: readonly Evaluation[] }) {
   const { api, me } = useApp();
@@ -539,15 +615,23 @@ function ActingHeads({ unitId, staff }: { unitId: string; staff: readonly Evalua
   );
   const people = staff.filter((e) => e.unitId === unitId && e.employeeId !== me.employeeId);
   const [delegateId, setDelegateId] = useState('');
-  const [from, setFrom] = useState(() => localInput(new Date()));
-  const [to, setTo] = useState(() => localInput(new Date(Date.now() + 7 * 86_400_000)));
+  const [from, setFrom] = useState(() => fieldsAt(new Date()));
+  const [to, setTo] = useState(() => fieldsAt(new Date(Date.now() + 7 * 86_400_000)));
+  const [showErrors, setShowErrors] = useState(false);
   const [reason, setReason] = useState('');
   const action = useAction();
   const name = (id: string) => staff.find((e) => e.employeeId === id)?.employeeName ?? id;
 
   const submit = async () => {
+    setShowErrors(true);
     if (!delegateId) {
       action.setError(new Error('Hãy chọn người được giao quyền.'));
+      return;
+    }
+    const start = parseDateTime(from.date, from.time);
+    const end = parseDateTime(to.date, to.time);
+    if (!start.ok || !end.ok) {
+      action.setError(new Error('Hãy nhập đúng ngày (dd/mm/yyyy) và giờ (hh:mm) bắt đầu và kết thúc.'));
       return;
     }
     const done = await action.run(
@@ -555,8 +639,8 @@ function ActingHeads({ unitId, staff }: { unitId: string; staff: readonly Evalua
         api.put<Delegation>(
           `/v1/units/${encodeURIComponent(unitId)}/acting-heads/${encodeURIComponent(delegateId)}`,
           {
-            from: vietnamInstant(from),
-            to: vietnamInstant(to),
+            from: start.value,
+            to: end.value,
             ...(reason.trim() ? { reason: reason.trim() } : {}),
           },
         ),
@@ -593,24 +677,22 @@ function ActingHeads({ unitId, staff }: { unitId: string; staff: readonly Evalua
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="acting-from">Từ (giờ Việt Nam)</label>
-          <input
-            id="acting-from"
-            type="datetime-local"
-            value={from}
-            onInput={(e) => setFrom(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="acting-to">Đến (giờ Việt Nam)</label>
-          <input
-            id="acting-to"
-            type="datetime-local"
-            value={to}
-            onInput={(e) => setTo(e.currentTarget.value)}
-          />
-        </div>
+        <DateTimeFields
+          id="acting-from"
+          legend="Từ"
+          value={from}
+          onChange={setFrom}
+          showErrors={showErrors}
+          required
+        />
+        <DateTimeFields
+          id="acting-to"
+          legend="Đến"
+          value={to}
+          onChange={setTo}
+          showErrors={showErrors}
+          required
+        />
         <div class="field">
           <label for="acting-reason">Lý do</label>
           <input

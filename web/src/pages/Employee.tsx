@@ -1,16 +1,40 @@
 /**
  * The employee's month: the self-assessment form from the rubric (live total and grade preview), save and
- * submit, the deadline countdown, what the reviewer and approver decided, the timeline with every comment, and
- * the other months of the year.
+ * submit, the deadline that counts now, what the direct leader and the head of unit decided, the appeal, the
+ * timeline with every comment, the printable form, and the other months of the year.
+ *
+ * What is typed is kept as a local draft (lib/drafts.ts): a session that ends, a reload or a stale tab (412)
+ * loses nothing. The month's requests go out together (evaluation, history, the year's months; the rubric from
+ * the cache), not one after the other.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
 import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
+import { ConfirmDialog } from '../components/Dialog.tsx';
+import { COMMENT_MAX, StaleNotice } from '../components/Inbox.tsx';
 import { type ScoreReference, ScoreSheet } from '../components/ScoreSheet.tsx';
 import { Timeline } from '../components/Timeline.tsx';
-import { ErrorNotice, GradeBadge, Loading, Section, StatusBadge, SuccessNotice } from '../components/ui.tsx';
+import {
+  DraftNotice,
+  ErrorNotice,
+  GradeBadge,
+  Loading,
+  Section,
+  StatusBadge,
+  SuccessNotice,
+} from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
-import { countdown, formatDateTime, formatPeriod, formatPoints, periodOf } from '../lib/format.ts';
+import { loadRubric } from '../lib/directory.ts';
+import { draftKey, useDraft } from '../lib/drafts.ts';
+import { currentStep, evaluationPath, STEP_DEADLINE } from '../lib/evaluation.ts';
+import {
+  countdown,
+  formatDate,
+  formatDateTime,
+  formatPeriod,
+  formatPoints,
+  periodOf,
+} from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
 import { Link, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, sheetFrom } from '../lib/scores.ts';
@@ -21,35 +45,55 @@ interface MonthData {
   history: HistoryItem[];
 }
 
-const COMMENT_MAX = 2000;
 const READY_MARK = 'danh-gia:employee-month-rendered';
+
+export const REVIEWER = 'Lãnh đạo trực tiếp';
+export const APPROVER = 'Thủ trưởng đơn vị';
 
 export function references(e: Evaluation): ScoreReference[] {
   const refs: ScoreReference[] = [];
   if (e.selfAssessment) {
     refs.push({ label: 'Tự chấm', scores: e.selfAssessment.scores, total: e.selfAssessment.total });
   }
-  if (e.review) refs.push({ label: 'Người nhận xét', scores: e.review.scores, total: e.review.total });
-  if (e.decision) refs.push({ label: 'Phê duyệt', scores: e.decision.scores, total: e.decision.total });
+  if (e.review) refs.push({ label: REVIEWER, scores: e.review.scores, total: e.review.total });
+  if (e.decision) refs.push({ label: APPROVER, scores: e.decision.scores, total: e.decision.total });
   return refs;
 }
 
+/** Why a read-only sheet shows no grade. */
+export function gradeNote(e: Evaluation): string {
+  if (e.status === 'EXPIRED') return 'phiếu hết hạn, không được xếp loại tháng này';
+  return 'chưa có kết quả xếp loại (chờ thủ trưởng đơn vị phê duyệt)';
+}
+
+/**
+ * The three deadlines as dates; a countdown only for the step that is waiting now. A month that is approved or
+ * expired has none: nothing is waiting.
+ */
 export function Deadlines({ evaluation, now }: { evaluation: Evaluation; now: number }) {
+  const step = currentStep(evaluation);
+  const live = step ? STEP_DEADLINE[step] : null;
   const steps = [
-    ['Tự đánh giá', evaluation.deadlines.selfAssessment],
-    ['Nhận xét', evaluation.deadlines.review],
-    ['Phê duyệt', evaluation.deadlines.approval],
+    ['selfAssessment', 'Hạn tự đánh giá'],
+    ['review', 'Hạn nhận xét, chấm điểm'],
+    ['approval', 'Hạn phê duyệt'],
   ] as const;
   return (
     <dl class="deadlines">
-      {steps.map(([label, at]) => {
-        const c = countdown(at, now);
+      {steps.map(([key, label]) => {
+        const at = evaluation.deadlines[key];
+        const c = key === live ? countdown(at, now) : null;
         return (
-          <div key={label}>
-            <dt>Hạn {label.toLowerCase()}</dt>
+          <div key={key}>
+            <dt>{label}</dt>
             <dd>
-              <time dateTime={at}>{formatDateTime(at)}</time>{' '}
-              <span class={c.passed ? 'muted' : c.urgent ? 'urgent' : ''}>({c.text})</span>
+              <time dateTime={at}>{formatDateTime(at)}</time>
+              {c && (
+                <>
+                  {' '}
+                  <span class={c.passed ? 'muted' : c.urgent ? 'urgent' : ''}>({c.text})</span>
+                </>
+              )}
             </dd>
           </div>
         );
@@ -58,10 +102,30 @@ export function Deadlines({ evaluation, now }: { evaluation: Evaluation; now: nu
   );
 }
 
+async function loadMonth(api: ReturnType<typeof useApp>['api'], employeeId: string, period: string) {
+  const base = evaluationPath(employeeId, period);
+  const absent = (e: unknown) => e instanceof ApiError && e.status === 404;
+  // Together: the evaluation and its history do not depend on each other.
+  const [evaluation, history] = await Promise.all([
+    api.get<Evaluation>(base).catch((e: unknown) => {
+      if (absent(e)) return null;
+      throw e;
+    }),
+    api.get<{ items: HistoryItem[] }>(`${base}/history`).catch((e: unknown) => {
+      if (absent(e)) return { items: [] };
+      throw e;
+    }),
+  ]);
+  if (!evaluation) return { evaluation: null, rubric: null, history: [] };
+  const rubric = await loadRubric(api, evaluation.rubricId, evaluation.rubricVersion);
+  return { evaluation, rubric, history: history.items };
+}
+
 export function EmployeePage({ period: periodParam }: { period: string | null }) {
   const { api, me, reloadMe } = useApp();
   const now = useNow();
   const [message, setMessage] = useState<string | null>(null);
+  const messageRef = useRef<HTMLDivElement>(null);
   const employee = me.employee;
   const period = periodParam ?? defaultPeriod(me, periodOf(new Date()));
   useEffect(() => setMessage(null), [period]);
@@ -69,19 +133,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
 
   const month = useLoad<MonthData>(async () => {
     if (!employee) return { evaluation: null, rubric: null, history: [] };
-    const base = `/v1/evaluations/${encodeURIComponent(employee.id)}/${period}`;
-    let evaluation: Evaluation;
-    try {
-      evaluation = await api.get<Evaluation>(base);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return { evaluation: null, rubric: null, history: [] };
-      throw e;
-    }
-    const [rubric, history] = await Promise.all([
-      api.get<Rubric>(`/v1/rubrics/${encodeURIComponent(evaluation.rubricId)}`),
-      api.get<{ items: HistoryItem[] }>(`${base}/history`),
-    ]);
-    return { evaluation, rubric, history: history.items };
+    return loadMonth(api, employee.id, period);
   }, [employee?.id, period]);
 
   const rendered = month.data?.evaluation !== undefined && month.data?.evaluation !== null;
@@ -103,7 +155,9 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
     return (
       <main id="main">
         <h1 tabIndex={-1}>Tự đánh giá</h1>
-        <p>Tài khoản này không gắn với cán bộ, công chức nào nên không có phiếu tự đánh giá.</p>
+        <p>
+          Tài khoản này không gắn với hồ sơ cán bộ, công chức, viên chức nào nên không có phiếu tự đánh giá.
+        </p>
       </main>
     );
   }
@@ -116,7 +170,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
       </p>
       {month.loading && !month.data && <Loading />}
       <ErrorNotice error={month.error} />
-      <SuccessNotice message={message} />
+      <SuccessNotice message={message} focusRef={messageRef} />
       {month.data && !month.data.evaluation && (
         <p class="notice notice-warn">
           Chưa có phiếu đánh giá của bạn cho {formatPeriod(period)} (kỳ chưa mở).
@@ -129,6 +183,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           rubric={month.data.rubric}
           history={month.data.history}
           now={now}
+          onReload={() => month.reload()}
           onChanged={(text, updated) => {
             setMessage(text);
             // Show the saved version at once (its inputs, its version for If-Match), then refresh the timeline.
@@ -136,6 +191,8 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
             month.reload();
             months.reload();
             reloadMe();
+            // Focus goes to the message that says what happened (the button pressed may be gone).
+            if (text) requestAnimationFrame(() => messageRef.current?.focus());
           }}
         />
       )}
@@ -144,43 +201,45 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
         <ErrorNotice error={months.error} />
         {months.data && months.data.length === 0 && <p class="muted">Chưa có tháng nào.</p>}
         {months.data && months.data.length > 0 && (
-          <div class="table-wrap">
-            <table class="list">
-              <caption class="sr-only">Kết quả các tháng năm {year}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Kỳ</th>
-                  <th scope="col">Trạng thái</th>
-                  <th scope="col" class="num">
-                    Tự chấm
-                  </th>
-                  <th scope="col" class="num">
-                    Điểm cuối
-                  </th>
-                  <th scope="col">Xếp loại</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...months.data]
-                  .sort((a, b) => b.period.localeCompare(a.period))
-                  .map((m) => (
-                    <tr key={m.period} aria-current={m.period === period ? 'page' : undefined}>
-                      <th scope="row">
-                        <Link href={`/danh-gia/${m.period}`}>{formatPeriod(m.period)}</Link>
-                      </th>
-                      <td>
-                        <StatusBadge evaluation={m} />
-                      </td>
-                      <td class="num">{formatPoints(m.selfAssessment?.total)}</td>
-                      <td class="num">{formatPoints(m.decision?.total)}</td>
-                      <td>
-                        <GradeBadge grade={m.decision?.grade ?? null} />
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
+          <table class="list stack-table" data-testid="months-table">
+            <caption class="sr-only">Kết quả các tháng năm {year}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Kỳ</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col" class="num">
+                  Tự chấm
+                </th>
+                <th scope="col" class="num">
+                  Điểm cuối
+                </th>
+                <th scope="col">Xếp loại</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...months.data]
+                .sort((a, b) => b.period.localeCompare(a.period))
+                .map((m) => (
+                  <tr key={m.period} aria-current={m.period === period ? 'page' : undefined}>
+                    <th scope="row">
+                      <Link href={`/danh-gia/${m.period}`}>{formatPeriod(m.period)}</Link>
+                    </th>
+                    <td data-label="Trạng thái">
+                      <StatusBadge evaluation={m} />
+                    </td>
+                    <td class="num" data-label="Tự chấm">
+                      {formatPoints(m.selfAssessment?.total)}
+                    </td>
+                    <td class="num" data-label="Điểm cuối">
+                      {formatPoints(m.decision?.total)}
+                    </td>
+                    <td data-label="Xếp loại">
+                      <GradeBadge grade={m.decision?.grade ?? null} />
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
         )}
         <p>
           <Link href={`/danh-gia/${Number(year) - 1}-12`}>Xem năm {Number(year) - 1}</Link>
@@ -190,41 +249,52 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
   );
 }
 
+interface SelfInput {
+  values: Record<string, string>;
+  comment: string;
+}
+
 function MonthForm({
   evaluation,
   rubric,
   history,
   now,
   onChanged,
+  onReload,
 }: {
   evaluation: Evaluation;
   rubric: Rubric;
   history: HistoryItem[];
   now: number;
   onChanged: (message: string | null, updated?: Evaluation) => void;
+  onReload: () => void;
 }) {
   const { api, me } = useApp();
-  const initial = useMemo(
-    () => sheetFrom(rubric.criteria, evaluation.selfAssessment?.scores),
-    [evaluation, rubric],
-  );
-  const [values, setValues] = useState(initial);
-  const [comment, setComment] = useState(evaluation.selfAssessment?.comment ?? '');
-  const [showAllErrors, setShowAllErrors] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  const action = useAction();
-
   const deadline = countdown(evaluation.deadlines.selfAssessment, now);
   const waitsForMe =
     evaluation.status === 'DRAFT' ||
     (evaluation.status === 'RETURNED' && evaluation.returnedTo === 'employee');
   const editable = waitsForMe && !deadline.passed;
+  const initial = useMemo<SelfInput>(
+    () => ({
+      values: sheetFrom(rubric.criteria, evaluation.selfAssessment?.scores),
+      comment: evaluation.selfAssessment?.comment ?? '',
+    }),
+    [evaluation, rubric],
+  );
+  const draft = useDraft<SelfInput>(
+    editable ? draftKey(me.employeeId, 'self', evaluation.employeeId, evaluation.period) : null,
+    evaluation.version,
+    initial,
+  );
+  const { values, comment } = draft.value;
+  const [showAllErrors, setShowAllErrors] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const action = useAction();
+
   const sheet = evaluateSheet(rubric.criteria, values);
-  const dirty =
-    JSON.stringify(values) !== JSON.stringify(initial) ||
-    comment !== (evaluation.selfAssessment?.comment ?? '');
   const lastReturn = [...history].reverse().find((h) => h.action === 'return');
-  const base = `/v1/evaluations/${encodeURIComponent(evaluation.employeeId)}/${evaluation.period}`;
+  const base = evaluationPath(evaluation.employeeId, evaluation.period);
 
   const save = async (): Promise<Evaluation | null> => {
     setShowAllErrors(true);
@@ -239,6 +309,7 @@ function MonthForm({
         { ifMatch: evaluation.version },
       ),
     );
+    if (saved) draft.saved();
     return saved ?? null;
   };
 
@@ -250,15 +321,17 @@ function MonthForm({
   const onSubmit = async () => {
     setConfirming(false);
     let current: Evaluation | null = evaluation;
-    if (dirty || !evaluation.selfAssessment) current = await save();
+    if (draft.dirty || !evaluation.selfAssessment) current = await save();
     if (!current) return;
     const version = current.version;
     const submitted = await action.run(() =>
       api.post<Evaluation>(`${base}/submit`, {}, { ifMatch: version }),
     );
-    if (submitted) onChanged('Đã nộp bản tự đánh giá. Người nhận xét sẽ xem và chấm điểm.', submitted);
+    if (submitted) onChanged('Đã nộp bản tự đánh giá. Lãnh đạo trực tiếp sẽ xem và chấm điểm.', submitted);
     else if (current !== evaluation) onChanged(null, current);
   };
+
+  const stale = action.error instanceof ApiError && action.error.code === 'PRECONDITION_FAILED';
 
   return (
     <>
@@ -275,33 +348,47 @@ function MonthForm({
         {waitsForMe && (
           <p class={`countdown ${deadline.urgent ? 'urgent' : ''}`} data-testid="countdown">
             {deadline.passed
-              ? `Đã quá hạn tự đánh giá (${formatDateTime(evaluation.deadlines.selfAssessment)}): bạn không thể nộp nữa; người nhận xét sẽ chấm điểm trên bản hiện có.`
+              ? `Đã quá hạn tự đánh giá (${formatDateTime(evaluation.deadlines.selfAssessment)}): bạn không thể nộp nữa; lãnh đạo trực tiếp sẽ chấm điểm trên bản hiện có.`
               : `Hạn nộp tự đánh giá: ${formatDateTime(evaluation.deadlines.selfAssessment)} — ${deadline.text}.`}
           </p>
+        )}
+        {evaluation.status === 'EXPIRED' && (
+          <p class="notice notice-warn" data-testid="expired">
+            Phiếu đã hết hạn khi đóng kỳ mà chưa được phê duyệt: tháng này bạn{' '}
+            <strong>không được xếp loại</strong>.
+          </p>
+        )}
+        {evaluation.status === 'APPROVED' && !evaluation.publishedAt && (
+          <p class="muted">Kết quả được công khai trong đơn vị khi đóng kỳ đánh giá.</p>
         )}
         {evaluation.status === 'RETURNED' && evaluation.returnedTo === 'employee' && lastReturn?.comment && (
           <div class="notice notice-warn" data-testid="returned">
             <p>
-              <strong>Phiếu bị trả lại để hoàn thiện.</strong> Nhận xét của người nhận xét:
+              <strong>Phiếu bị trả lại để hoàn thiện.</strong> Ý kiến của lãnh đạo trực tiếp:
             </p>
             <blockquote>{lastReturn.comment}</blockquote>
           </div>
         )}
         {evaluation.decision?.comment && (
           <p>
-            Ý kiến của người phê duyệt: <q>{evaluation.decision.comment}</q>
+            Ý kiến của thủ trưởng đơn vị: <q>{evaluation.decision.comment}</q>
           </p>
         )}
         {evaluation.review?.comment && (
           <p>
-            Nhận xét của người nhận xét: <q>{evaluation.review.comment}</q>
+            Nhận xét của lãnh đạo trực tiếp: <q>{evaluation.review.comment}</q>
           </p>
         )}
         {evaluation.decision?.forcedReason && (
           <p class="notice notice-warn">{evaluation.decision.forcedReason}</p>
         )}
         <Deadlines evaluation={evaluation} now={now} />
+        <p>
+          <Link href={`/danh-gia/${evaluation.period}/phieu`}>Phiếu đánh giá để in, tải PDF</Link>
+        </p>
       </Section>
+
+      <AppealSection evaluation={evaluation} onChanged={onChanged} />
 
       <Section title={editable ? 'Phiếu tự đánh giá' : 'Điểm các tiêu chí'} id="form-title">
         <p class="muted">{rubric.name}</p>
@@ -313,6 +400,11 @@ function MonthForm({
             }}
             noValidate
           >
+            <DraftNotice
+              draft={draft.restored}
+              changedSince={draft.restored !== null && draft.restored.baseVersion !== evaluation.version}
+              onDiscard={draft.discard}
+            />
             <ScoreSheet
               idPrefix="self"
               caption="Điểm tự chấm theo từng tiêu chí"
@@ -321,7 +413,7 @@ function MonthForm({
               values={values}
               inputLabel="Điểm tự chấm"
               showAllErrors={showAllErrors}
-              onChange={(id, v) => setValues((old) => ({ ...old, [id]: v }))}
+              onChange={(id, v) => draft.set((old) => ({ ...old, values: { ...old.values, [id]: v } }))}
             />
             <div class="field">
               <label for="self-comment">Tự nhận xét (không bắt buộc)</label>
@@ -331,44 +423,43 @@ function MonthForm({
                 maxLength={COMMENT_MAX}
                 value={comment}
                 aria-describedby="self-comment-count"
-                onInput={(e) => setComment(e.currentTarget.value)}
+                onInput={(e) => {
+                  const text = e.currentTarget.value;
+                  draft.set((old) => ({ ...old, comment: text }));
+                }}
               />
               <span class="muted" id="self-comment-count">
                 {comment.length}/{COMMENT_MAX} ký tự
               </span>
             </div>
-            <ErrorNotice error={action.error} />
+            {stale ? <StaleNotice onReload={onReload} /> : <ErrorNotice error={action.error} />}
             <div class="actions">
               <button type="submit" disabled={action.busy}>
                 Lưu nháp
               </button>
-              {!confirming ? (
-                <button
-                  type="button"
-                  class="primary"
-                  disabled={action.busy}
-                  onClick={() => setConfirming(true)}
-                >
-                  Nộp bản tự đánh giá
-                </button>
-              ) : (
-                <fieldset class="confirm">
-                  <legend class="sr-only">Xác nhận nộp</legend>
-                  <span>Nộp rồi sẽ không sửa được nữa (trừ khi bị trả lại). Nộp ngay?</span>
-                  <button
-                    type="button"
-                    class="primary"
-                    disabled={action.busy}
-                    onClick={() => void onSubmit()}
-                  >
-                    Xác nhận nộp
-                  </button>
-                  <button type="button" onClick={() => setConfirming(false)}>
-                    Huỷ
-                  </button>
-                </fieldset>
-              )}
+              <button
+                type="button"
+                class="primary"
+                disabled={action.busy}
+                onClick={() => setConfirming(true)}
+              >
+                Nộp bản tự đánh giá
+              </button>
             </div>
+            {confirming && (
+              <ConfirmDialog
+                title="Nộp bản tự đánh giá?"
+                confirmLabel="Xác nhận nộp"
+                busy={action.busy}
+                onConfirm={() => void onSubmit()}
+                onCancel={() => setConfirming(false)}
+              >
+                <p>
+                  Tổng điểm tự chấm: <strong>{formatPoints(sheet.totalHundredths / 100)}</strong>. Nộp rồi bạn
+                  sẽ không sửa được nữa, trừ khi lãnh đạo trực tiếp trả lại phiếu.
+                </p>
+              </ConfirmDialog>
+            )}
           </form>
         ) : (
           <>
@@ -378,6 +469,8 @@ function MonthForm({
               criteria={rubric.criteria}
               bands={rubric.bands}
               references={references(evaluation)}
+              grade={evaluation.decision?.grade ?? null}
+              gradeNote={gradeNote(evaluation)}
             />
             {evaluation.selfAssessment?.comment && (
               <p>
@@ -392,5 +485,145 @@ function MonthForm({
         <Timeline items={history} evaluation={evaluation} meId={me.employeeId} />
       </Section>
     </>
+  );
+}
+
+const APPEAL_STATUS: Record<NonNullable<Evaluation['appeal']>['status'], string> = {
+  PENDING: 'Đang chờ giải quyết',
+  ACCEPTED: 'Được chấp nhận',
+  REJECTED: 'Không được chấp nhận',
+};
+
+/**
+ * After the results are published the employee may appeal once, with a reason, within the appeal window (the
+ * API refuses it after the window with its own message); then follows the appeal here.
+ */
+function AppealSection({
+  evaluation,
+  onChanged,
+}: {
+  evaluation: Evaluation;
+  onChanged: (message: string | null, updated?: Evaluation) => void;
+}) {
+  const { api, me } = useApp();
+  const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const mine = evaluation.employeeId === me.employeeId;
+  const canAppeal =
+    mine && evaluation.status === 'APPROVED' && evaluation.publishedAt !== null && evaluation.appeal === null;
+  const draft = useDraft<string>(
+    canAppeal ? draftKey(me.employeeId, 'appeal', evaluation.employeeId, evaluation.period) : null,
+    evaluation.version,
+    '',
+  );
+  const action = useAction();
+  const appeal = evaluation.appeal;
+  if (!appeal && !canAppeal) return null;
+
+  const file = async () => {
+    setConfirming(false);
+    const reason = draft.value.trim();
+    const done = await action.run(() =>
+      api.post<Evaluation>(
+        `${evaluationPath(evaluation.employeeId, evaluation.period)}/appeal`,
+        { reason },
+        { ifMatch: evaluation.version },
+      ),
+    );
+    if (done) {
+      draft.saved();
+      onChanged('Đã gửi khiếu nại. Bạn sẽ thấy kết quả giải quyết tại đây.', done);
+    }
+  };
+
+  return (
+    <Section title="Khiếu nại kết quả" id="appeal-title">
+      {appeal ? (
+        <div data-testid="appeal">
+          <p class="status-line">
+            <span
+              class={`badge ${appeal.status === 'PENDING' ? 'badge-info' : appeal.status === 'ACCEPTED' ? 'badge-ok' : 'badge-bad'}`}
+            >
+              {APPEAL_STATUS[appeal.status]}
+            </span>
+            <span class="muted">Gửi lúc {formatDateTime(appeal.filedAt)}</span>
+          </p>
+          <p>
+            Lý do khiếu nại: <q>{appeal.reason}</q>
+          </p>
+          {appeal.decidedAt && (
+            <p>
+              Giải quyết lúc {formatDateTime(appeal.decidedAt)}
+              {appeal.comment ? (
+                <>
+                  : <q>{appeal.comment}</q>
+                </>
+              ) : (
+                '.'
+              )}
+            </p>
+          )}
+          {appeal.status === 'PENDING' && (
+            <p class="muted">
+              Khiếu nại do cấp trên của thủ trưởng đơn vị (hoặc cơ quan tổ chức cán bộ) giải quyết.
+            </p>
+          )}
+        </div>
+      ) : !open ? (
+        <>
+          <p>
+            Kết quả đã được công khai ngày {formatDate(evaluation.publishedAt ?? '')}. Nếu không đồng ý, bạn
+            có thể khiếu nại một lần, trong thời hạn khiếu nại tính từ ngày công khai.
+          </p>
+          <button type="button" onClick={() => setOpen(true)}>
+            Khiếu nại kết quả…
+          </button>
+        </>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!draft.value.trim()) {
+              action.setError(new Error('Cần ghi rõ lý do khiếu nại.'));
+              return;
+            }
+            setConfirming(true);
+          }}
+          noValidate
+        >
+          <div class="field">
+            <label for="appeal-reason">Lý do khiếu nại (bắt buộc)</label>
+            <textarea
+              id="appeal-reason"
+              rows={4}
+              required
+              maxLength={COMMENT_MAX}
+              value={draft.value}
+              onInput={(e) => draft.set(e.currentTarget.value)}
+            />
+          </div>
+          <ErrorNotice error={action.error} />
+          <div class="actions">
+            <button type="submit" class="primary" disabled={action.busy}>
+              Gửi khiếu nại
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Huỷ
+            </button>
+          </div>
+          {confirming && (
+            <ConfirmDialog
+              title="Gửi khiếu nại?"
+              confirmLabel="Xác nhận gửi khiếu nại"
+              busy={action.busy}
+              onConfirm={() => void file()}
+              onCancel={() => setConfirming(false)}
+            >
+              <p>Mỗi kết quả chỉ được khiếu nại một lần. Gửi khiếu nại với lý do đã nhập?</p>
+            </ConfirmDialog>
+          )}
+        </form>
+      )}
+    </Section>
   );
 }

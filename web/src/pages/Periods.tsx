@@ -1,25 +1,37 @@
-/** HR: open a month (with its deadlines), follow its progress, compute rankings, close it. */
+/**
+ * HR: open a month (with its deadlines), follow its progress, compute rankings, close it. Closing cannot be
+ * undone and expires every form not yet approved, so the confirmation says how many forms that is, whether
+ * deadlines are still ahead, and asks for the period id to be typed in.
+ */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
 import { computeRankings } from '../api/jobs.ts';
 import type { EvaluationStatus, PeriodInfo } from '../api/types.ts';
+import { DateTimeFields, type DateTimeValue, MonthSelect } from '../components/DateFields.tsx';
+import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
-import { formatDateTime, formatPeriod, periodOf, statusOnly } from '../lib/format.ts';
-import { useAction, useLoad } from '../lib/hooks.ts';
+import { parseDateTime, recentPeriods } from '../lib/dates.ts';
+import { countdown, formatDateTime, formatPeriod, periodOf, statusOnly } from '../lib/format.ts';
+import { useAction, useLoad, useNow } from '../lib/hooks.ts';
+import { closeImpact } from '../lib/periods.ts';
 import { setQuery, usePageTitle } from '../lib/router.tsx';
 
 const STATUSES: EvaluationStatus[] = ['DRAFT', 'RETURNED', 'SUBMITTED', 'REVIEWED', 'APPROVED', 'EXPIRED'];
 
-const vietnamInstant = (local: string) => `${local.length === 16 ? `${local}:00` : local}+07:00`;
+const EMPTY: DateTimeValue = { date: '', time: '' };
 
 export function PeriodsPage({ query }: { query: URLSearchParams }) {
   const { api, me, reloadMe } = useApp();
-  const period = query.get('ky') ?? defaultPeriod(me, periodOf(new Date()));
+  const now = useNow();
+  const current = periodOf(new Date());
+  const period = query.get('ky') ?? defaultPeriod(me, current);
   usePageTitle(`Kỳ đánh giá ${formatPeriod(period)}`, '/ky-danh-gia');
   const action = useAction();
   const [confirmClose, setConfirmClose] = useState(false);
-  const [deadlines, setDeadlines] = useState({ selfAssessment: '', review: '', approval: '' });
+  const [typed, setTyped] = useState('');
+  const [showErrors, setShowErrors] = useState(false);
+  const [deadlines, setDeadlines] = useState({ selfAssessment: EMPTY, review: EMPTY, approval: EMPTY });
 
   const info = useLoad(async () => {
     try {
@@ -36,21 +48,32 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
   };
 
   const open = async () => {
-    const given = Object.values(deadlines).filter((d) => d !== '').length;
+    const given = Object.values(deadlines).filter((d) => d.date.trim() !== '' || d.time.trim() !== '').length;
     if (given !== 0 && given !== 3) {
+      setShowErrors(true);
       action.setError(new Error('Nhập đủ cả ba hạn, hoặc để trống cả ba để dùng lịch mặc định.'));
       return;
     }
-    const body =
-      given === 3
-        ? {
-            deadlines: {
-              selfAssessment: vietnamInstant(deadlines.selfAssessment),
-              review: vietnamInstant(deadlines.review),
-              approval: vietnamInstant(deadlines.approval),
-            },
-          }
-        : {};
+    let body = {};
+    if (given === 3) {
+      setShowErrors(true);
+      const parsed = {
+        selfAssessment: parseDateTime(deadlines.selfAssessment.date, deadlines.selfAssessment.time),
+        review: parseDateTime(deadlines.review.date, deadlines.review.time),
+        approval: parseDateTime(deadlines.approval.date, deadlines.approval.time),
+      };
+      if (!parsed.selfAssessment.ok || !parsed.review.ok || !parsed.approval.ok) {
+        action.setError(new Error('Hãy nhập đúng ngày (dd/mm/yyyy) và giờ (hh:mm) cho cả ba hạn.'));
+        return;
+      }
+      body = {
+        deadlines: {
+          selfAssessment: parsed.selfAssessment.value,
+          review: parsed.review.value,
+          approval: parsed.approval.value,
+        },
+      };
+    }
     if (
       await action.run(
         () => api.post(`/v1/periods/${period}/open`, body),
@@ -61,7 +84,9 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
   };
 
   const close = async () => {
+    if (typed.trim() !== period) return;
     setConfirmClose(false);
+    setTyped('');
     if (
       await action.run(
         () => api.post(`/v1/periods/${period}/close`, {}),
@@ -82,15 +107,13 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
     <main id="main">
       <h1 tabIndex={-1}>Kỳ đánh giá</h1>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <div class="field field-inline">
-          <label for="period-month">Tháng</label>
-          <input
-            id="period-month"
-            type="month"
-            value={period}
-            onChange={(e) => e.currentTarget.value && setQuery({ ky: e.currentTarget.value })}
-          />
-        </div>
+        <MonthSelect
+          id="period-month"
+          label="Tháng"
+          value={period}
+          periods={recentPeriods(current, 24, 2)}
+          onChange={(p) => setQuery({ ky: p })}
+        />
       </form>
       <ErrorNotice error={info.error ?? action.error} />
       <SuccessNotice message={action.success} />
@@ -98,8 +121,8 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
       {info.data === null && (
         <Section title={`${formatPeriod(period)}: chưa mở`} id="open-title">
           <p>
-            Mở kỳ sẽ tạo phiếu nháp cho mọi người đang công tác, với người nhận xét, người phê duyệt và bộ
-            tiêu chí theo tổ chức hiện tại.
+            Mở kỳ sẽ tạo phiếu nháp cho mọi người đang công tác, với lãnh đạo trực tiếp, thủ trưởng đơn vị và
+            bộ tiêu chí theo tổ chức hiện tại.
           </p>
           <fieldset class="grid-form">
             <legend>
@@ -112,15 +135,14 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
                 ['approval', 'Hạn phê duyệt'],
               ] as const
             ).map(([key, label]) => (
-              <div class="field" key={key}>
-                <label for={`deadline-${key}`}>{label} (giờ Việt Nam)</label>
-                <input
-                  id={`deadline-${key}`}
-                  type="datetime-local"
-                  value={deadlines[key]}
-                  onInput={(e) => setDeadlines({ ...deadlines, [key]: e.currentTarget.value })}
-                />
-              </div>
+              <DateTimeFields
+                key={key}
+                id={`deadline-${key}`}
+                legend={label}
+                value={deadlines[key]}
+                showErrors={showErrors}
+                onChange={(v) => setDeadlines({ ...deadlines, [key]: v })}
+              />
             ))}
           </fieldset>
           <div class="actions">
@@ -161,7 +183,7 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
               </div>
             )}
           </dl>
-          <div class="table-wrap">
+          <div>
             <table class="list" data-testid="period-counts">
               <caption>Số phiếu theo trạng thái ({total} phiếu)</caption>
               <thead>
@@ -191,31 +213,103 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
               <button type="button" disabled={action.busy} onClick={() => void rank()}>
                 Tính xếp hạng ngay
               </button>
-              {!confirmClose ? (
-                <button
-                  type="button"
-                  class="danger"
-                  disabled={action.busy}
-                  onClick={() => setConfirmClose(true)}
-                >
-                  Đóng kỳ…
-                </button>
-              ) : (
-                <fieldset class="confirm">
-                  <legend class="sr-only">Xác nhận đóng kỳ</legend>
-                  <span>Phiếu chưa phê duyệt sẽ hết hạn; kết quả được công khai. Đóng kỳ?</span>
-                  <button type="button" class="danger" onClick={() => void close()}>
-                    Xác nhận đóng kỳ
-                  </button>
-                  <button type="button" onClick={() => setConfirmClose(false)}>
-                    Huỷ
-                  </button>
-                </fieldset>
+              <button
+                type="button"
+                class="danger"
+                disabled={action.busy}
+                onClick={() => {
+                  setTyped('');
+                  setConfirmClose(true);
+                }}
+              >
+                Đóng kỳ…
+              </button>
+              {confirmClose && (
+                <CloseDialog
+                  info={p}
+                  now={now}
+                  typed={typed}
+                  busy={action.busy}
+                  onType={setTyped}
+                  onConfirm={() => void close()}
+                  onCancel={() => setConfirmClose(false)}
+                />
               )}
             </div>
           )}
         </Section>
       )}
     </main>
+  );
+}
+
+function CloseDialog(props: {
+  info: PeriodInfo;
+  now: number;
+  typed: string;
+  busy: boolean;
+  onType(text: string): void;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const { info, now } = props;
+  const impact = closeImpact(info);
+  const approval = countdown(info.deadlines.approval, now);
+  const review = countdown(info.deadlines.review, now);
+  const self = countdown(info.deadlines.selfAssessment, now);
+  const early = !approval.passed;
+  return (
+    <ConfirmDialog
+      title={`Đóng kỳ ${formatPeriod(info.period)}?`}
+      confirmLabel={`Đóng kỳ ${formatPeriod(info.period)}`}
+      danger
+      busy={props.busy}
+      canConfirm={props.typed.trim() === info.period}
+      onConfirm={props.onConfirm}
+      onCancel={props.onCancel}
+    >
+      <p data-testid="close-impact">
+        {impact.notApproved > 0 ? (
+          <>
+            <strong>{impact.notApproved} phiếu chưa được phê duyệt sẽ chuyển sang “Hết hạn”</strong> và những
+            người đó không được xếp loại tháng này: {impact.drafts} phiếu nháp chưa nộp, {impact.returned}{' '}
+            phiếu bị trả lại, {impact.submitted} phiếu chờ nhận xét, {impact.reviewed} phiếu chờ phê duyệt.
+          </>
+        ) : (
+          <>Mọi phiếu đã được phê duyệt.</>
+        )}{' '}
+        Kết quả được công khai ngay. <strong>Không thể hoàn tác.</strong>
+      </p>
+      {early && (
+        <p class="notice notice-warn" data-testid="close-early">
+          Chưa hết hạn:{' '}
+          {!self.passed && (
+            <>
+              hạn tự đánh giá {formatDateTime(info.deadlines.selfAssessment)} ({self.text});{' '}
+            </>
+          )}
+          {!review.passed && (
+            <>
+              hạn nhận xét {formatDateTime(info.deadlines.review)} ({review.text});{' '}
+            </>
+          )}
+          hạn phê duyệt {formatDateTime(info.deadlines.approval)} ({approval.text}).
+          {info.closesAt ? ` Hệ thống tự đóng kỳ lúc ${formatDateTime(info.closesAt)}.` : ''}
+        </p>
+      )}
+      <div class="field">
+        <label for="close-confirm-id">
+          Để xác nhận, gõ mã kỳ <code>{info.period}</code>
+        </label>
+        <input
+          id="close-confirm-id"
+          type="text"
+          autoComplete="off"
+          inputMode="numeric"
+          value={props.typed}
+          onInput={(e) => props.onType(e.currentTarget.value)}
+        />
+      </div>
+    </ConfirmDialog>
   );
 }

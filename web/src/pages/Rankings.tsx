@@ -1,15 +1,20 @@
 /**
  * Rankings for HR (any unit of its scope) and unit heads (their own unit and below): the unit's ranking with
  * filters and CSV / Excel downloads, the grade distribution of the unit and its sub-units as a chart, the
- * sub-unit league table, and the grade-inflation signals.
+ * sub-unit league table, and the grade-inflation signals. Staff see their own unit's published ranking once the
+ * month is closed (the API decides; before that it answers 403). Each ranking also prints as an official table.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
 import { computeRankings } from '../api/jobs.ts';
 import type { Grade, Ranking, SubunitRanking, Unit } from '../api/types.ts';
 import { type DistributionRow, GradeDistributionChart } from '../components/charts.tsx';
+import { MonthSelect } from '../components/DateFields.tsx';
+import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
-import { defaultPeriod, useApp } from '../context.ts';
+import { defaultPeriod, isHr, useApp } from '../context.ts';
+import { previousPeriod, recentPeriods } from '../lib/dates.ts';
+import { unitHeading } from '../lib/directory.ts';
 import { saveBlob } from '../lib/download.ts';
 import {
   formatDateTime,
@@ -20,13 +25,13 @@ import {
   periodOf,
 } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
-import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { rankingDocument } from '../lib/official.ts';
+import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { GRADES } from '../lib/scores.ts';
+import { matchesSearch } from '../lib/text.ts';
 import { unitTree } from '../lib/units.ts';
 
-export const isHr = (roles: readonly string[]) => roles.includes('hr') || roles.includes('admin');
-
-/** The units the caller may pick: HR, its whole scope; a unit head, their own unit. */
+/** The units the caller may pick: HR, its whole scope; a unit head or a staff member, their own unit. */
 export function useUnitOptions() {
   const { api, me } = useApp();
   return useLoad(async () => {
@@ -35,6 +40,13 @@ export function useUnitOptions() {
       ? [{ id: me.employee.unitId, name: `Đơn vị của bạn (${me.employee.unitId})`, depth: 0 }]
       : [];
   }, [me.employeeId]);
+}
+
+/** Staff look at the last month that is no longer open (the latest one that can be published). */
+function latestClosedGuess(openPeriods: readonly string[], current: string): string {
+  let p = current;
+  while (openPeriods.includes(p)) p = previousPeriod(p);
+  return p;
 }
 
 async function orNull<T>(load: Promise<T>): Promise<T | null> {
@@ -55,13 +67,17 @@ interface RankingData {
 
 export function RankingsPage({ query }: { query: URLSearchParams }) {
   const { api, me } = useApp();
+  const leads = isHr(me.roles) || me.roles.includes('approver');
   const units = useUnitOptions();
   const firstUnit = units.data?.[0]?.id ?? me.employee?.unitId ?? '';
   const unitId = query.get('donvi') ?? firstUnit;
-  const period = query.get('ky') ?? defaultPeriod(me, periodOf(new Date()));
+  const current = periodOf(new Date());
+  const period =
+    query.get('ky') ?? (leads ? defaultPeriod(me, current) : latestClosedGuess(me.openPeriods, current));
   const [grade, setGrade] = useState<Grade | ''>('');
   const [search, setSearch] = useState('');
-  usePageTitle(`Xếp hạng ${formatPeriod(period)}`, '/xep-hang');
+  const heading = leads ? 'Xếp hạng và thống kê' : 'Kết quả xếp loại của đơn vị';
+  usePageTitle(`${leads ? 'Xếp hạng' : 'Kết quả đơn vị'} ${formatPeriod(period)}`, '/xep-hang');
   const compute = useAction();
   const download = useAction();
 
@@ -73,9 +89,13 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
     try {
       ranking = await api.get<Ranking>(`${base}/rankings/${period}`);
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 404) throw e;
-      missing = e.message;
+      if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 403)) throw e;
+      missing =
+        e.status === 403 && !leads
+          ? `Kết quả ${formatPeriod(period)} chưa được công khai: bảng xếp hạng của đơn vị có sau khi đóng kỳ đánh giá.`
+          : e.message;
     }
+    if (!leads) return { ranking, missing, subunits: null, children: [] };
     const subunits = await orNull(api.get<SubunitRanking>(`${base}/subunit-rankings/${period}`));
     const children = (
       await Promise.all(
@@ -93,11 +113,8 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
     ? (units.data ?? [])
     : [...(units.data ?? []), { id: unitId, name: ranking?.unitName ?? unitId, depth: 1 }];
   const rows = useMemo(() => {
-    const needle = search.trim().toLocaleLowerCase('vi');
     return (ranking?.entries ?? []).filter(
-      (e) =>
-        (grade === '' || e.grade === grade) &&
-        (needle === '' || e.name.toLocaleLowerCase('vi').includes(needle) || e.employeeId.includes(needle)),
+      (e) => (grade === '' || e.grade === grade) && matchesSearch(search, e.name, e.employeeId),
     );
   }, [ranking, grade, search]);
 
@@ -117,7 +134,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       distribution: r.distribution,
     })),
   ];
-  const inflation = [...(ranking ? [ranking] : []), ...(data.data?.children ?? [])];
+  const inflation = leads ? [...(ranking ? [ranking] : []), ...(data.data?.children ?? [])] : [];
 
   const recompute = async () => {
     const done = await compute.run(
@@ -149,7 +166,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
 
   return (
     <main id="main">
-      <h1 tabIndex={-1}>Xếp hạng và thống kê</h1>
+      <h1 tabIndex={-1}>{heading}</h1>
       <form class="toolbar" aria-label="Bộ lọc" onSubmit={(e) => e.preventDefault()}>
         <div class="field field-inline">
           <label for="rank-unit">Đơn vị</label>
@@ -161,15 +178,13 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
             ))}
           </select>
         </div>
-        <div class="field field-inline">
-          <label for="rank-period">Kỳ</label>
-          <input
-            id="rank-period"
-            type="month"
-            value={period}
-            onChange={(e) => e.currentTarget.value && setQuery({ ky: e.currentTarget.value })}
-          />
-        </div>
+        <MonthSelect
+          id="rank-period"
+          label="Kỳ"
+          value={period}
+          periods={recentPeriods(current)}
+          onChange={(p) => setQuery({ ky: p })}
+        />
         <div class="field field-inline">
           <label for="rank-grade">Xếp loại</label>
           <select
@@ -186,7 +201,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
           </select>
         </div>
         <div class="field field-inline">
-          <label for="rank-search">Tìm theo tên</label>
+          <label for="rank-search">Tìm theo tên (gõ có dấu hay không đều được)</label>
           <input
             id="rank-search"
             type="search"
@@ -221,6 +236,12 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
             </p>
           )}
           <div class="actions">
+            <Link
+              class="button-link"
+              href={`/xep-hang/ban-in?donvi=${encodeURIComponent(unitId)}&ky=${period}`}
+            >
+              Bản in, PDF
+            </Link>
             <button type="button" disabled={download.busy} onClick={() => void fetchFile('csv')}>
               Tải CSV
             </button>
@@ -229,8 +250,8 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
             </button>
           </div>
           <ErrorNotice error={download.error} />
-          <div class="table-wrap" hidden={rows.length === 0}>
-            <table class="list" data-testid="ranking-table">
+          <div hidden={rows.length === 0}>
+            <table class="list stack-table" data-testid="ranking-table">
               <caption class="sr-only">Bảng xếp hạng {ranking.unitName}</caption>
               <thead>
                 <tr>
@@ -246,14 +267,18 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
               </thead>
               <tbody>
                 {rows.map((e) => (
-                  <tr key={e.employeeId}>
-                    <td class="num">{e.rank}</td>
+                  <tr key={e.employeeId} aria-current={e.employeeId === me.employeeId ? 'true' : undefined}>
+                    <td class="num" data-label="Hạng">
+                      {e.rank}
+                    </td>
                     <th scope="row">
                       {e.name} <span class="muted">{e.employeeId}</span>
                     </th>
-                    <td class="num">{formatPoints(e.total)}</td>
-                    <td>
-                      <GradeBadge grade={e.grade} /> <span class="hide-narrow">{e.gradeLabel}</span>
+                    <td class="num" data-label="Tổng điểm">
+                      {formatPoints(e.total)}
+                    </td>
+                    <td data-label="Xếp loại">
+                      <GradeBadge grade={e.grade} /> {e.gradeLabel}
                     </td>
                   </tr>
                 ))}
@@ -275,8 +300,8 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       )}
       {data.data?.subunits && data.data.subunits.entries.length > 0 && (
         <Section title="Xếp hạng các đơn vị trực thuộc" id="league-title">
-          <div class="table-wrap">
-            <table class="list" data-testid="league-table">
+          <div>
+            <table class="list stack-table" data-testid="league-table">
               <caption class="sr-only">Các đơn vị trực thuộc xếp theo điểm trung bình</caption>
               <thead>
                 <tr>
@@ -298,7 +323,9 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
               <tbody>
                 {data.data.subunits.entries.map((s) => (
                   <tr key={s.unitId}>
-                    <td class="num">{s.rank}</td>
+                    <td class="num" data-label="Hạng">
+                      {s.rank}
+                    </td>
                     <th scope="row">
                       <a
                         href={`/xep-hang?donvi=${encodeURIComponent(s.unitId)}&ky=${period}`}
@@ -310,9 +337,15 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
                         {s.name}
                       </a>
                     </th>
-                    <td class="num">{formatPoints(s.meanTotal)}</td>
-                    <td class="num">{formatPercent(s.shareA)}</td>
-                    <td class="num">{formatPercent(s.participation)}</td>
+                    <td class="num" data-label="Điểm TB">
+                      {formatPoints(s.meanTotal)}
+                    </td>
+                    <td class="num" data-label="Tỷ lệ A">
+                      {formatPercent(s.shareA)}
+                    </td>
+                    <td class="num" data-label="Đã phê duyệt">
+                      {formatPercent(s.participation)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -323,11 +356,11 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       {inflation.length > 0 && (
         <Section title="Dấu hiệu đánh giá hình thức, nương tay" id="inflation-title">
           <p class="muted">
-            Tỷ lệ loại A cao bất thường, mọi người cùng một mức, tự chấm cao hơn nhiều so với người nhận xét,
-            hay nhận xét sao chép giống hệt nhau.
+            Tỷ lệ loại A cao bất thường, mọi người cùng một mức, tự chấm cao hơn nhiều so với lãnh đạo trực
+            tiếp chấm, hay nhận xét sao chép giống hệt nhau.
           </p>
-          <div class="table-wrap">
-            <table class="list" data-testid="inflation-table">
+          <div>
+            <table class="list stack-table" data-testid="inflation-table">
               <caption class="sr-only">Dấu hiệu theo đơn vị</caption>
               <thead>
                 <tr>
@@ -339,7 +372,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
                     Tỷ lệ A
                   </th>
                   <th scope="col" class="num">
-                    Tự chấm − người nhận xét
+                    Tự chấm − lãnh đạo trực tiếp chấm
                   </th>
                   <th scope="col" class="num">
                     Nhận xét trùng
@@ -351,15 +384,21 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
                 {inflation.map((r) => (
                   <tr key={r.unitId}>
                     <th scope="row">{r.unitName}</th>
-                    <td class="num">{r.inflation.approved}</td>
-                    <td class="num">{formatPercent(r.inflation.shareA / 100)}</td>
-                    <td class="num">
+                    <td class="num" data-label="Đã duyệt">
+                      {r.inflation.approved}
+                    </td>
+                    <td class="num" data-label="Tỷ lệ A">
+                      {formatPercent(r.inflation.shareA / 100)}
+                    </td>
+                    <td class="num" data-label="Tự chấm − lãnh đạo trực tiếp chấm">
                       {r.inflation.meanSelfMinusReview === null
                         ? '—'
                         : `${r.inflation.meanSelfMinusReview > 0 ? '+' : ''}${formatPoints(r.inflation.meanSelfMinusReview)}`}
                     </td>
-                    <td class="num">{r.inflation.identicalComments}</td>
-                    <td>
+                    <td class="num" data-label="Nhận xét trùng">
+                      {r.inflation.identicalComments}
+                    </td>
+                    <td data-label="Dấu hiệu">
                       {r.inflation.signals.length === 0 ? (
                         <span class="muted">Không có</span>
                       ) : (
@@ -378,6 +417,42 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
             </table>
           </div>
         </Section>
+      )}
+    </main>
+  );
+}
+
+/** `/xep-hang/ban-in?donvi=&ky=`: the unit's ranking as an official table, to print or download as PDF. */
+export function RankingPrintPage({ query }: { query: URLSearchParams }) {
+  const { api, me } = useApp();
+  const unitId = query.get('donvi') ?? me.employee?.unitId ?? '';
+  const period = query.get('ky') ?? periodOf(new Date());
+  usePageTitle(`Bản in xếp hạng ${formatPeriod(period)}`, '/xep-hang/ban-in');
+  const doc = useLoad(async () => {
+    const [ranking, heading] = await Promise.all([
+      api.get<Ranking>(`/v1/units/${encodeURIComponent(unitId)}/rankings/${period}`),
+      unitHeading(api, unitId, []),
+    ]);
+    return rankingDocument(ranking, { parentUnitName: heading.parent, now: new Date() });
+  }, [unitId, period]);
+  return (
+    <main id="main" class="print-page">
+      <h1 tabIndex={-1} class="no-print">
+        Bản in bảng xếp hạng {formatPeriod(period)}
+      </h1>
+      {doc.loading && !doc.data && <Loading />}
+      <ErrorNotice error={doc.error} />
+      {doc.data && (
+        <>
+          <OfficialToolbar
+            doc={doc.data}
+            back={{
+              href: `/xep-hang?donvi=${encodeURIComponent(unitId)}&ky=${period}`,
+              label: 'Về trang xếp hạng',
+            }}
+          />
+          <OfficialView doc={doc.data} />
+        </>
       )}
     </main>
   );

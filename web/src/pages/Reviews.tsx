@@ -1,12 +1,22 @@
 /**
- * The reviewer's month: the team's progress, the people to review, and for the one selected their self-scores
- * beside the review form; review and score, or return to the employee with a comment.
+ * The direct leader's month (lãnh đạo trực tiếp): the team's progress, the people to review, and for the one
+ * selected their self-scores beside the review form; review and score, or return to the person evaluated with
+ * a comment. What is typed is kept as a local draft until it is sent.
  */
 import { useMemo, useState } from 'preact/hooks';
+import { ApiError } from '../api/client.ts';
 import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
-import { COMMENT_MAX, HistoryDetails, InboxButton, ReturnForm, useSendBack } from '../components/Inbox.tsx';
+import {
+  COMMENT_MAX,
+  HistoryDetails,
+  InboxButton,
+  ReturnForm,
+  StaleNotice,
+  useSendBack,
+} from '../components/Inbox.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import {
+  DraftNotice,
   ErrorNotice,
   Loading,
   PeriodSelect,
@@ -15,10 +25,13 @@ import {
   SuccessNotice,
 } from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
+import { loadRubric } from '../lib/directory.ts';
+import { draftKey, useDraft } from '../lib/drafts.ts';
 import { countdown, formatDateTime, formatPeriod, formatPoints, periodOf } from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
-import { setQuery, usePageTitle } from '../lib/router.tsx';
+import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, sheetFrom } from '../lib/scores.ts';
+import { gradeNote } from './Employee.tsx';
 
 export const awaitsEmployee = (e: Evaluation) =>
   e.status === 'DRAFT' || (e.status === 'RETURNED' && e.returnedTo === 'employee');
@@ -35,9 +48,7 @@ export function useRubrics(ids: readonly string[]) {
   const key = [...new Set(ids)].sort().join(',');
   return useLoad(async () => {
     const list = key === '' ? [] : key.split(',');
-    const rubrics = await Promise.all(
-      list.map((id) => api.get<Rubric>(`/v1/rubrics/${encodeURIComponent(id)}`)),
-    );
+    const rubrics = await Promise.all(list.map((id) => loadRubric(api, id)));
     return new Map(rubrics.map((r) => [r.id, r]));
   }, [key]);
 }
@@ -62,8 +73,9 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
   const progress = useMemo(() => {
     const done = items.filter((e) => e.status === 'REVIEWED' || e.status === 'APPROVED').length;
     const waiting = items.filter((e) => reviewable(e, now)).length;
-    const notSubmitted = items.filter((e) => awaitsEmployee(e) && !reviewable(e, now)).length;
-    return { done, waiting, notSubmitted, total: items.length };
+    const pending = items.filter((e) => awaitsEmployee(e) && !reviewable(e, now));
+    const returned = pending.filter((e) => e.status === 'RETURNED').length;
+    return { done, waiting, notSubmitted: pending.length - returned, returned, total: items.length };
   }, [items, now]);
 
   return (
@@ -90,6 +102,7 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
               <progress id="team-progress" max={Math.max(progress.total, 1)} value={progress.done} />
               <p class="muted">
                 Chờ bạn nhận xét: {progress.waiting} · Chưa nộp tự đánh giá: {progress.notSubmitted}
+                {progress.returned > 0 ? ` · Đã trả lại, chờ nộp lại: ${progress.returned}` : ''}
               </p>
             </div>
             {items.length === 0 ? (
@@ -128,11 +141,17 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
                   evaluation={selected}
                   rubric={selectedRubric}
                   now={now}
+                  onReload={() => list.reload()}
                   onDone={(text, updated) => {
                     setMessage(text);
                     list.setData(items.map((e) => (e.employeeId === updated.employeeId ? updated : e)));
                     list.reload();
                     reloadMe();
+                    requestAnimationFrame(() =>
+                      document
+                        .querySelector<HTMLElement>(`[data-employee-id="${updated.employeeId}"]`)
+                        ?.focus(),
+                    );
                   }}
                 />
               ) : (
@@ -155,17 +174,29 @@ function ReviewForm({
   rubric,
   now,
   onDone,
+  onReload,
 }: {
   evaluation: Evaluation;
   rubric: Rubric;
   now: number;
   onDone: (message: string, updated: Evaluation) => void;
+  onReload: () => void;
 }) {
   const { api, me } = useApp();
-  const [values, setValues] = useState(() =>
-    sheetFrom(rubric.criteria, evaluation.review?.scores ?? evaluation.selfAssessment?.scores),
+  const canReview = reviewable(evaluation, now);
+  const initial = useMemo(
+    () => ({
+      values: sheetFrom(rubric.criteria, evaluation.review?.scores ?? evaluation.selfAssessment?.scores),
+      comment: evaluation.review?.comment ?? '',
+    }),
+    [evaluation, rubric],
   );
-  const [comment, setComment] = useState(evaluation.review?.comment ?? '');
+  const draft = useDraft(
+    canReview ? draftKey(me.employeeId, 'review', evaluation.employeeId, evaluation.period) : null,
+    evaluation.version,
+    initial,
+  );
+  const { values, comment } = draft.value;
   const [returning, setReturning] = useState(false);
   const [showAllErrors, setShowAllErrors] = useState(false);
   const action = useAction();
@@ -174,7 +205,6 @@ function ReviewForm({
     async () => (await api.get<{ items: HistoryItem[] }>(`${base}/history`)).items,
     [base, evaluation.version],
   );
-  const canReview = reviewable(evaluation, now);
   const canReturn =
     evaluation.status === 'SUBMITTED' && Date.parse(evaluation.deadlines.selfAssessment) >= now;
   const reviewDeadline = countdown(evaluation.deadlines.review, now);
@@ -194,6 +224,7 @@ function ReviewForm({
       ),
     );
     if (done) {
+      draft.saved();
       onDone(
         `Đã nhận xét, chấm điểm ${evaluation.employeeName}: ${formatPoints(done.review?.total)} điểm.`,
         done,
@@ -204,20 +235,29 @@ function ReviewForm({
   const back = useSendBack(
     action,
     (comment) => api.post<Evaluation>(`${base}/return`, { comment }, { ifMatch: evaluation.version }),
-    (done) => onDone(`Đã trả lại phiếu của ${evaluation.employeeName} để hoàn thiện.`, done),
+    (done) => {
+      draft.saved();
+      onDone(`Đã trả lại phiếu của ${evaluation.employeeName} để hoàn thiện.`, done);
+    },
   );
+  const stale = action.error instanceof ApiError && action.error.code === 'PRECONDITION_FAILED';
 
   return (
     <section class="card" aria-labelledby="review-title">
       <h2 id="review-title">{evaluation.employeeName}</h2>
       <p class="status-line">
         <StatusBadge evaluation={evaluation} />
-        <span class={reviewDeadline.urgent ? 'urgent' : 'muted'}>
-          Hạn nhận xét {formatDateTime(evaluation.deadlines.review)} ({reviewDeadline.text})
-        </span>
+        {canReview && (
+          <span class={reviewDeadline.urgent ? 'urgent' : 'muted'}>
+            Hạn nhận xét {formatDateTime(evaluation.deadlines.review)} ({reviewDeadline.text})
+          </span>
+        )}
+        <Link href={`/phieu/${encodeURIComponent(evaluation.employeeId)}/${evaluation.period}`}>
+          Phiếu để in
+        </Link>
       </p>
       {evaluation.flags.selfAssessmentMissing && (
-        <p class="notice notice-warn">Người lao động không nộp tự đánh giá đúng hạn.</p>
+        <p class="notice notice-warn">Người được đánh giá không nộp tự đánh giá đúng hạn.</p>
       )}
       {evaluation.selfAssessment?.comment && (
         <p>
@@ -226,9 +266,11 @@ function ReviewForm({
       )}
       {!canReview && (
         <p class="notice notice-info">
-          {awaitsEmployee(evaluation)
-            ? 'Người lao động chưa nộp tự đánh giá; bạn chấm điểm được sau khi họ nộp hoặc khi đã quá hạn tự đánh giá.'
-            : 'Phiếu không còn chờ bạn nhận xét.'}
+          {evaluation.status === 'RETURNED' && evaluation.returnedTo === 'employee'
+            ? 'Phiếu đã được trả lại cho người được đánh giá để hoàn thiện; bạn chấm điểm được khi họ nộp lại (hoặc khi đã quá hạn tự đánh giá).'
+            : awaitsEmployee(evaluation)
+              ? 'Người được đánh giá chưa nộp tự đánh giá; bạn chấm điểm được sau khi họ nộp hoặc khi đã quá hạn tự đánh giá.'
+              : 'Phiếu không còn chờ bạn nhận xét.'}
         </p>
       )}
       <form
@@ -238,9 +280,16 @@ function ReviewForm({
         }}
         noValidate
       >
+        {canReview && (
+          <DraftNotice
+            draft={draft.restored}
+            changedSince={draft.restored !== null && draft.restored.baseVersion !== evaluation.version}
+            onDiscard={draft.discard}
+          />
+        )}
         <ScoreSheet
           idPrefix="review"
-          caption={`Điểm tự chấm và điểm người nhận xét chấm của ${evaluation.employeeName}`}
+          caption={`Điểm tự chấm và điểm lãnh đạo trực tiếp chấm của ${evaluation.employeeName}`}
           criteria={rubric.criteria}
           bands={rubric.bands}
           references={[
@@ -253,25 +302,31 @@ function ReviewForm({
           {...(canReview
             ? {
                 values,
-                inputLabel: 'Người nhận xét chấm',
-                onChange: (id: string, v: string) => setValues((old) => ({ ...old, [id]: v })),
+                inputLabel: 'Lãnh đạo trực tiếp chấm',
+                onChange: (id: string, v: string) =>
+                  draft.set((old) => ({ ...old, values: { ...old.values, [id]: v } })),
               }
             : {})}
           showAllErrors={showAllErrors}
+          grade={evaluation.decision?.grade ?? null}
+          gradeNote={gradeNote(evaluation)}
         />
         {canReview && (
           <div class="field">
-            <label for="review-comment">Nhận xét của người nhận xét</label>
+            <label for="review-comment">Nhận xét của lãnh đạo trực tiếp</label>
             <textarea
               id="review-comment"
               rows={3}
               maxLength={COMMENT_MAX}
               value={comment}
-              onInput={(e) => setComment(e.currentTarget.value)}
+              onInput={(e) => {
+                const text = e.currentTarget.value;
+                draft.set((old) => ({ ...old, comment: text }));
+              }}
             />
           </div>
         )}
-        <ErrorNotice error={action.error} />
+        {stale ? <StaleNotice onReload={onReload} /> : <ErrorNotice error={action.error} />}
         {canReview && (
           <div class="actions">
             <button type="submit" class="primary" disabled={action.busy}>
@@ -288,8 +343,8 @@ function ReviewForm({
       {returning && (
         <ReturnForm
           id="return-comment"
-          label="Lý do trả lại (bắt buộc, người lao động sẽ thấy)"
-          submitLabel="Trả lại cho người lao động"
+          label="Lý do trả lại (bắt buộc, người được đánh giá sẽ thấy)"
+          submitLabel="Trả lại cho người được đánh giá"
           comment={back.comment}
           busy={action.busy}
           onComment={back.setComment}

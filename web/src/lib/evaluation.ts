@@ -1,0 +1,32 @@
+/** What an evaluation's state means for the people looking at it: whose step it is and which deadline counts. */
+import type { Evaluation } from '../api/types.ts';
+
+export type Step = 'self' | 'review' | 'approval';
+
+/** Whose turn it is, by status; null once the month is decided (approved) or over (expired). */
+export function currentStep(e: Pick<Evaluation, 'status' | 'returnedTo'>): Step | null {
+  switch (e.status) {
+    case 'DRAFT':
+      return 'self';
+    case 'RETURNED':
+      return e.returnedTo === 'reviewer' ? 'review' : 'self';
+    case 'SUBMITTED':
+      return 'review';
+    case 'REVIEWED':
+      return 'approval';
+    default:
+      return null;
+  }
+}
+
+export const STEP_DEADLINE: Record<Step, keyof Evaluation['deadlines']> = {
+  self: 'selfAssessment',
+  review: 'review',
+  approval: 'approval',
+};
+
+/** Is the month finished for good (no countdown, no step waiting)? */
+export const isSettled = (e: Pick<Evaluation, 'status'>) => e.status === 'APPROVED' || e.status === 'EXPIRED';
+
+export const evaluationPath = (employeeId: string, period: string) =>
+  `/v1/evaluations/${encodeURIComponent(employeeId)}/${period}`;
