@@ -74,7 +74,9 @@ export function buildStacks(app: App, config: StageConfig): AppStacks {
     : undefined;
 
   // A custom domain's certificate: the configured one, or the one the Edge stack requests.
-  const certificateArn = config.domain ? (config.domain.certificateArn ?? edge?.certificate?.certificateArn) : undefined;
+  const certificateArn = config.domain
+    ? (config.domain.certificateArn ?? edge?.certificate?.certificateArn)
+    : undefined;
 
   const appStack = new AppStack(app, id('App'), {
     env,

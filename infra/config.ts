@@ -85,7 +85,11 @@ const oidcAuth = z.strictObject({
   }),
   /** Endpoints the web app uses instead of those of the discovery document (their origins join the CSP). */
   endpoints: z
-    .strictObject({ authorization: httpsUrl.optional(), token: httpsUrl.optional(), endSession: httpsUrl.optional() })
+    .strictObject({
+      authorization: httpsUrl.optional(),
+      token: httpsUrl.optional(),
+      endSession: httpsUrl.optional(),
+    })
     .optional(),
   /**
    * Origins the browser must reach besides the issuer's and the endpoints above: every host the discovery document
@@ -182,7 +186,8 @@ export const stageConfigSchema = z
   .superRefine(
     (config, ctx) => {
       const c = config as unknown as LooseConfig;
-      const edge = c.waf?.enabled === true || (c.domain !== undefined && c.domain?.certificateArn === undefined);
+      const edge =
+        c.waf?.enabled === true || (c.domain !== undefined && c.domain?.certificateArn === undefined);
       if (edge && !c.region) {
         ctx.addIssue({
           code: 'custom',
@@ -248,7 +253,12 @@ export const originOf = (url: string) => new URL(url).origin;
  * endpoints' and the extra ones. Origins only: a CSP source with a path would match that exact path alone.
  */
 export function oidcOrigins(auth: OidcAuthConfig): string[] {
-  const urls = [auth.issuer, auth.endpoints?.authorization, auth.endpoints?.token, auth.endpoints?.endSession];
+  const urls = [
+    auth.issuer,
+    auth.endpoints?.authorization,
+    auth.endpoints?.token,
+    auth.endpoints?.endSession,
+  ];
   const origins = urls.filter((u): u is string => u !== undefined).map(originOf);
   return [...new Set([...origins, ...(auth.connectOrigins ?? [])])];
 }
@@ -269,7 +279,13 @@ const AUTH_DEFAULTS: Record<StageName, Record<AuthMode, JsonObject>> = {
     oidc: { mode: 'oidc', scopes: ['openid', 'profile', 'email'], bearer: 'id_token' },
   },
   prod: {
-    cognito: { mode: 'cognito', featurePlan: 'lite', mfa: 'required', extraCallbackUrls: [], extraLogoutUrls: [] },
+    cognito: {
+      mode: 'cognito',
+      featurePlan: 'lite',
+      mfa: 'required',
+      extraCallbackUrls: [],
+      extraLogoutUrls: [],
+    },
     oidc: { mode: 'oidc', scopes: ['openid', 'profile', 'email'], bearer: 'id_token' },
   },
 };
@@ -331,7 +347,10 @@ function parseContextObject(key: string, raw: unknown): JsonObject {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new ConfigError(`Context "${key}" is not valid JSON: ${raw}`);
+      throw new ConfigError(
+        `Context "${key}" is not valid JSON: ${raw}\n` +
+          'The CDK CLI keeps only the first line of a -c value: give the JSON on one line (e.g. jq -c . file.json).',
+      );
     }
   }
   if (!isObject(value)) throw new ConfigError(`Context "${key}" must be an object`);
@@ -342,7 +361,8 @@ function parseContextObject(key: string, raw: unknown): JsonObject {
 function stageDefaults(stage: StageName, override: JsonObject): JsonObject {
   const auth = isObject(override.auth) ? override.auth : {};
   const requested = auth.mode ?? DEFAULT_AUTH_MODE[stage];
-  const mode: AuthMode = requested === 'cognito' || requested === 'oidc' ? requested : DEFAULT_AUTH_MODE[stage];
+  const mode: AuthMode =
+    requested === 'cognito' || requested === 'oidc' ? requested : DEFAULT_AUTH_MODE[stage];
   return { ...STAGE_DEFAULTS[stage], stage, auth: AUTH_DEFAULTS[stage][mode] };
 }
 

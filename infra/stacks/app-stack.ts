@@ -66,7 +66,7 @@ import { CALLBACK_PATH, LOGOUT_PATH, oidcOrigins, type StageConfig } from '../co
 import { AppFunction } from '../constructs/app-function.ts';
 import { ORIGIN_VERIFY_HEADER, type WebAuthSettings, WebSite } from '../constructs/web-site.ts';
 import { LIVE_ALIAS, type Naming } from '../naming.ts';
-import { type UserPoolRefs, cognitoDomainPrefix, EMPLOYEE_ID_ATTRIBUTE } from './data-stack.ts';
+import { cognitoDomainPrefix, EMPLOYEE_ID_ATTRIBUTE, type UserPoolRefs } from './data-stack.ts';
 
 /** Environment variables that tell the handlers which claims carry the employee id and the groups. */
 export const AUTH_EMPLOYEE_ID_CLAIM_ENV = 'AUTH_EMPLOYEE_ID_CLAIM';
@@ -261,8 +261,11 @@ export class AppStack extends Stack {
     this.stage = this.createRoutesAndStage(config, auth);
 
     const notify = new SnsAction(props.alarmTopic);
-    ({ errors: this.functionErrorAlarms, api5xx: this.api5xxRate, latency: this.apiLatency } =
-      this.createAlarms(names, notify));
+    ({
+      errors: this.functionErrorAlarms,
+      api5xx: this.api5xxRate,
+      latency: this.apiLatency,
+    } = this.createAlarms(names, notify));
     this.deploymentGroups = this.createCanaries(config, names);
 
     new CfnOutput(this, 'WebUrl', { value: this.site.url });
@@ -492,7 +495,9 @@ export class AppStack extends Stack {
    * (the AWS managed AWSCodeDeployRoleForLambdaLimited grants the same actions on every function of the account).
    */
   private createCanaries(config: StageConfig, names: Naming): Map<FunctionName, LambdaDeploymentGroup> {
-    const application = new LambdaApplication(this, 'Deployments', { applicationName: `${names.prefix}-api` });
+    const application = new LambdaApplication(this, 'Deployments', {
+      applicationName: `${names.prefix}-api`,
+    });
     const role = new Role(this, 'DeploymentRole', {
       description: `CodeDeploy: shift the ${LIVE_ALIAS} aliases of ${names.prefix}'s API functions`,
       assumedBy: new ServicePrincipal('codedeploy.amazonaws.com', {

@@ -15,7 +15,13 @@ import {
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { BackupPlan, BackupPlanRule, BackupResource, BackupSelection, BackupVault } from 'aws-cdk-lib/aws-backup';
+import {
+  BackupPlan,
+  BackupPlanRule,
+  BackupResource,
+  BackupSelection,
+  BackupVault,
+} from 'aws-cdk-lib/aws-backup';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -28,7 +34,13 @@ import {
   UserPoolEmail,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, Table, TableEncryption, type WarmThroughput } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  Table,
+  TableEncryption,
+  type WarmThroughput,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -114,7 +126,9 @@ export class DataStack extends Stack {
         resources: [this.alarmTopic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
         },
       }),
     );
@@ -168,7 +182,7 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       reason:
         "AWS Backup's documented service-role policy for backup jobs (it follows the service's needs, e.g. DynamoDB's " +
-        'advanced backup); the role is assumed by backup.amazonaws.com only, for this plan\'s one selection: the table.',
+        "advanced backup); the role is assumed by backup.amazonaws.com only, for this plan's one selection: the table.",
     });
 
     // Backup vault notifications no longer report failed jobs; EventBridge does. A failed, aborted or expired

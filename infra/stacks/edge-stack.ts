@@ -76,7 +76,10 @@ export class EdgeStack extends Stack {
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`${names.prefix}-web`),
       customResponseBodies: {
-        [RATE_LIMITED_BODY]: { contentType: 'APPLICATION_JSON', content: JSON.stringify(RATE_LIMITED_RESPONSE) },
+        [RATE_LIMITED_BODY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(RATE_LIMITED_RESPONSE),
+        },
       },
       rules: [
         {
@@ -110,7 +113,10 @@ export class EdgeStack extends Stack {
             managedRuleGroupStatement: {
               vendorName: 'AWS',
               name: MANAGED_COMMON_RULE_SET,
-              ruleActionOverrides: COUNTED_MANAGED_RULES.map((name) => ({ name, actionToUse: { count: {} } })),
+              ruleActionOverrides: COUNTED_MANAGED_RULES.map((name) => ({
+                name,
+                actionToUse: { count: {} },
+              })),
             },
           },
           overrideAction: { none: {} },

@@ -34,7 +34,12 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionName, type ScheduleDefinition, schedules } from '../../shared/http/routes.ts';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type ScheduleDefinition,
+  schedules,
+} from '../../shared/http/routes.ts';
 import { tableDefinition } from '../../shared/store/table-definition.ts';
 import { EDGE_REGION, type StageConfig } from '../config.ts';
 import { METRICS_NAMESPACE, type Naming } from '../naming.ts';
@@ -160,7 +165,12 @@ export class MonitoringStack extends Stack {
     for (const s of schedules) {
       const fn = names.functionName('job', s.job);
       const service = names.serviceName('job', s.job);
-      alarm(`${short(fn)}-errors`, lambdaMetric(fn, 'Errors'), 1, `${fn} failed (uncaught error or timeout).`);
+      alarm(
+        `${short(fn)}-errors`,
+        lambdaMetric(fn, 'Errors'),
+        1,
+        `${fn} failed (uncaught error or timeout).`,
+      );
       alarm(
         `${short(fn)}-failures`,
         appMetric(APP_METRICS.jobs.failures, service, { job: s.job }),
@@ -242,7 +252,9 @@ export class MonitoringStack extends Stack {
         throttleMetrics[`${prefix}${i}`] = table.metric(metricName, {
           statistic: 'Sum',
           period: FIVE_MINUTES,
-          ...(indexName ? { dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: indexName } } : {}),
+          ...(indexName
+            ? { dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: indexName } }
+            : {}),
         });
       }
     });
@@ -298,7 +310,9 @@ export class MonitoringStack extends Stack {
     /** Per day over the last 5 weeks, whatever the dashboard's range: the month at a glance. */
     const daily = (title: string, left: IMetric[], width = 8) =>
       new GraphWidget({ title, left, width, height: 6, start: '-P35D', period: ONE_DAY, stacked: false });
-    const httpFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).map((n) => names.functionName('http', n));
+    const httpFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).map((n) =>
+      names.functionName('http', n),
+    );
     const perFunction = (fns: string[], metricName: string, statistic = 'Sum') =>
       fns.map((fn) => lambdaMetric(fn, metricName, statistic, short(fn)));
     const evaluations = names.serviceName('http', EVALUATIONS_FUNCTION);
@@ -354,7 +368,14 @@ export class MonitoringStack extends Stack {
         'Jobs: steps and real failures',
         jobs.flatMap(({ s, service }) => [
           appMetric(APP_METRICS.jobs.steps, service, { job: s.job }, 'Sum', FIVE_MINUTES, `${s.job} steps`),
-          appMetric(APP_METRICS.jobs.failures, service, { job: s.job }, 'Sum', FIVE_MINUTES, `${s.job} failures`),
+          appMetric(
+            APP_METRICS.jobs.failures,
+            service,
+            { job: s.job },
+            'Sum',
+            FIVE_MINUTES,
+            `${s.job} failures`,
+          ),
         ]),
       ),
       graph('Jobs: duration max (ms)', perFunction(jobFunctions, 'Duration', 'Maximum')),

@@ -80,11 +80,14 @@ describe('app stack: routes', () => {
       const target = JSON.stringify(route.Target);
       const integrationId = [...integrations.keys()].find((id) => target.includes(`"${id}"`));
       expect(integrationId, String(route.RouteKey)).toBeDefined();
-      const uri = props(integrations.get(integrationId ?? '') ?? { Type: '' }).IntegrationUri as { Ref: string };
+      const uri = props(integrations.get(integrationId ?? '') ?? { Type: '' }).IntegrationUri as {
+        Ref: string;
+      };
       const alias = aliases.get(uri.Ref);
       expect(alias, `${String(route.RouteKey)} integrates ${JSON.stringify(uri)}`).toBeDefined();
-      expect(alias?.Name).toBe(LIVE_ALIAS);
-      const fnId = (alias?.FunctionName as { Ref: string }).Ref;
+      if (!alias) throw new Error(`${String(route.RouteKey)}: no alias`);
+      expect(alias.Name).toBe(LIVE_ALIAS);
+      const fnId = (alias.FunctionName as { Ref: string }).Ref;
       const def = routes.find((r) => routeKey(r) === route.RouteKey);
       expect(fnByLogicalId.get(fnId), String(route.RouteKey)).toBe(
         app.names.functionName('http', def?.function ?? ''),
@@ -130,7 +133,10 @@ describe('app stack: routes', () => {
     // CloudFormation refuses route settings for a route that does not exist yet.
     const depends = (app.templates.app.toJSON().Resources[stageId] as CfnResource).DependsOn ?? [];
     const routeIds = new Map(
-      resources(app.templates.app, 'AWS::ApiGatewayV2::Route').map(([id, r]) => [String(props(r).RouteKey), id]),
+      resources(app.templates.app, 'AWS::ApiGatewayV2::Route').map(([id, r]) => [
+        String(props(r).RouteKey),
+        id,
+      ]),
     );
     for (const key of Object.keys(ROUTE_THROTTLES)) expect(depends, key).toContain(routeIds.get(key));
   });
@@ -139,7 +145,10 @@ describe('app stack: routes', () => {
     const [, stage] = only(app.templates.app, 'AWS::ApiGatewayV2::Stage');
     const logs = props(stage).AccessLogSettings as { DestinationArn: unknown; Format: string };
     expect(JSON.stringify(logs.DestinationArn)).toMatch(/^\{"Fn::GetAtt":\["AccessLogs[0-9A-F]+","Arn"\]\}$/);
-    expect(JSON.parse(logs.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.parse(logs.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
   });
 
   it('has no CORS configuration: the browser calls the API on the app’s own origin', () => {
@@ -208,7 +217,9 @@ describe('app stack: functions', () => {
   it('gives every API function the origin secret as a CloudFormation dynamic reference, never the value', () => {
     const [secretId] = only(app.templates.app, 'AWS::SecretsManager::Secret');
     for (const name of functionNames) {
-      const value = JSON.stringify(functionEnv(app.templates.app, app.names.functionName('http', name))[ORIGIN_VERIFY_SECRET_ENV]);
+      const value = JSON.stringify(
+        functionEnv(app.templates.app, app.names.functionName('http', name))[ORIGIN_VERIFY_SECRET_ENV],
+      );
       expect(value, name).toContain('{{resolve:secretsmanager:');
       expect(value, name).toContain(secretId);
       expect(value, name).toContain(':SecretString:::');
@@ -220,7 +231,9 @@ describe('app stack: functions', () => {
     const rotated = synth({ stages: { dev: { originSecretVersion: versionId } } });
     try {
       const value = JSON.stringify(
-        functionEnv(rotated.templates.app, rotated.names.functionName('http', 'org'))[ORIGIN_VERIFY_SECRET_ENV],
+        functionEnv(rotated.templates.app, rotated.names.functionName('http', 'org'))[
+          ORIGIN_VERIFY_SECRET_ENV
+        ],
       );
       expect(value).toContain(`:SecretString:::${versionId}}}`);
     } finally {
@@ -326,7 +339,8 @@ describe('app stack: functions', () => {
       if (!statement) throw new Error('the periods function may not invoke anything');
       expect(invoke).toHaveLength(1);
       const targets = JSON.stringify(resourcesOf(statement));
-      for (const job of started) expect(targets).toContain(`:function:${app.names.functionName('job', job)}"`);
+      for (const job of started)
+        expect(targets).toContain(`:function:${app.names.functionName('job', job)}"`);
       expect(resourcesOf(statement)).toHaveLength(started.length);
       expect(functionEnv(app.templates.app, app.names.functionName('http', 'periods'))).toMatchObject({
         OPEN_PERIOD_FUNCTION: app.names.functionName('job', 'open-period'),
@@ -376,7 +390,9 @@ describe('app stack: safe deploys', () => {
       const aliases = resources(prod.templates.app, 'AWS::Lambda::Alias').filter(
         ([, a]) =>
           JSON.stringify(props(a).FunctionName) ===
-          JSON.stringify({ Ref: functionLogicalId(prod.templates.app, prod.names.functionName('http', name)) }),
+          JSON.stringify({
+            Ref: functionLogicalId(prod.templates.app, prod.names.functionName('http', name)),
+          }),
       );
       expect(aliases, name).toHaveLength(1);
       const [[, alias] = ['', { Type: '' }]] = aliases;
@@ -426,7 +442,13 @@ describe('app stack: safe deploys', () => {
       });
       const dims = alarm.Dimensions as { Name: string; Value: unknown }[];
       expect(dims.find((d) => d.Name === 'Resource')?.Value).toEqual({
-        'Fn::Join': ['', [{ Ref: functionLogicalId(prod.templates.app, prod.names.functionName('http', name)) }, `:${LIVE_ALIAS}`]],
+        'Fn::Join': [
+          '',
+          [
+            { Ref: functionLogicalId(prod.templates.app, prod.names.functionName('http', name)) },
+            `:${LIVE_ALIAS}`,
+          ],
+        ],
       });
     }
   });
@@ -448,14 +470,22 @@ describe('app stack: safe deploys', () => {
       'lambda:GetProvisionedConcurrencyConfig',
       'lambda:UpdateAlias',
     ]);
-    for (const s of statements) for (const r of resourcesOf(s)) expect(JSON.stringify(r)).not.toMatch(/"\*"|:\*"/);
+    for (const s of statements)
+      for (const r of resourcesOf(s)) expect(JSON.stringify(r)).not.toMatch(/"\*"|:\*"/);
   });
 
   it(`alarms on a 5xx rate of ${API_5XX_RATE_PERCENT} % (from ${API_5XX_MIN_REQUESTS} requests a minute) and on p99 latency above ${API_P99_LATENCY_MS} ms`, () => {
     const rateId = alarmIdByName(prod, alarmName(prod, 'api-5xx-rate'));
     const rate = props(prod.templates.app.toJSON().Resources[rateId] as CfnResource);
-    expect(rate).toMatchObject({ Threshold: API_5XX_RATE_PERCENT, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
-    const metrics = rate.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+    expect(rate).toMatchObject({
+      Threshold: API_5XX_RATE_PERCENT,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+    const metrics = rate.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe(
       `IF(requests >= ${API_5XX_MIN_REQUESTS}, 100 * errors / requests, 0)`,
     );

@@ -45,10 +45,13 @@ function distributionConfig(app: SynthesisedApp) {
 }
 
 function csp(app: SynthesisedApp): string {
-  const policies = resources(app.templates.app, 'AWS::CloudFront::ResponseHeadersPolicy').map(([, p]) => props(p));
+  const policies = resources(app.templates.app, 'AWS::CloudFront::ResponseHeadersPolicy').map(([, p]) =>
+    props(p),
+  );
   const web = policies.find((p) => JSON.stringify(p).includes('ContentSecurityPolicy'));
+  if (!web) throw new Error('no response headers policy with a CSP');
   const value = (
-    web?.ResponseHeadersPolicyConfig as {
+    web.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
     }
   ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
@@ -57,7 +60,10 @@ function csp(app: SynthesisedApp): string {
 
 /** The sources of one CSP directive. */
 function directive(policy: string, name: string): string[] {
-  const found = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+  const found = policy
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith(`${name} `));
   return found ? found.split(/\s+/).slice(1) : [];
 }
 
@@ -115,14 +121,19 @@ describe('web: one origin for the app and the API', () => {
     const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
     const [apiId] = only(dev.templates.app, 'AWS::ApiGatewayV2::Api');
     expect(JSON.stringify(origin?.DomainName)).toContain(`{"Ref":"${apiId}"},".execute-api.`);
-    expect(origin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginReadTimeout: 30 });
+    expect(origin?.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginReadTimeout: 30,
+    });
     const headers = origin?.OriginCustomHeaders as { HeaderName: string; HeaderValue: unknown }[];
     expect(headers.map((h) => h.HeaderName)).toEqual([ORIGIN_VERIFY_HEADER]);
     // The header CloudFront sends is the value the functions check: the same dynamic reference.
     const sent = JSON.stringify(headers[0]?.HeaderValue);
     expect(sent).toContain('{{resolve:secretsmanager:');
     expect(sent).toBe(
-      JSON.stringify(functionEnv(dev.templates.app, dev.names.functionName('http', 'org'))[ORIGIN_VERIFY_SECRET_ENV]),
+      JSON.stringify(
+        functionEnv(dev.templates.app, dev.names.functionName('http', 'org'))[ORIGIN_VERIFY_SECRET_ENV],
+      ),
     );
   });
 
@@ -168,7 +179,9 @@ describe('web: one origin for the app and the API', () => {
   it('lists the origins of explicitly configured endpoints too', () => {
     const custom = synth({
       stages: {
-        dev: { auth: { ...OIDC_AUTH, endpoints: { token: 'https://login.example.gov.vn:8443/oauth2/token' } } },
+        dev: {
+          auth: { ...OIDC_AUTH, endpoints: { token: 'https://login.example.gov.vn:8443/oauth2/token' } },
+        },
       },
     });
     try {
@@ -191,8 +204,9 @@ describe('web: one origin for the app and the API', () => {
 
   it('sends HSTS, no framing and no sniffing on the app and on API answers', () => {
     for (const [, p] of resources(dev.templates.app, 'AWS::CloudFront::ResponseHeadersPolicy')) {
-      const headers = (props(p).ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, unknown> })
-        .SecurityHeadersConfig;
+      const headers = (
+        props(p).ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, unknown> }
+      ).SecurityHeadersConfig;
       expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000 });
       expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
       expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
@@ -226,7 +240,10 @@ describe('web: one origin for the app and the API', () => {
         dev: {
           auth: {
             ...OIDC_AUTH,
-            endpoints: { authorization: 'https://sso.example.gov.vn/auth', endSession: 'https://sso.example.gov.vn/out' },
+            endpoints: {
+              authorization: 'https://sso.example.gov.vn/auth',
+              endSession: 'https://sso.example.gov.vn/out',
+            },
           },
         },
       },
@@ -264,7 +281,8 @@ describe('web: one origin for the app and the API', () => {
   });
 
   it('takes an existing certificate by ARN, with no Edge stack when WAF is off', () => {
-    const certificateArn = 'arn:aws:acm:us-east-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
+    const certificateArn =
+      'arn:aws:acm:us-east-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
     const custom = synth({
       stage: 'prod',
       stages: {
@@ -277,7 +295,9 @@ describe('web: one origin for the app and the API', () => {
     });
     try {
       expect(custom.stacks.edge).toBeUndefined();
-      expect(distributionConfig(custom).ViewerCertificate).toMatchObject({ AcmCertificateArn: certificateArn });
+      expect(distributionConfig(custom).ViewerCertificate).toMatchObject({
+        AcmCertificateArn: certificateArn,
+      });
     } finally {
       custom.cleanup();
     }
@@ -294,7 +314,9 @@ describe('web: Cognito mode in one pass', () => {
   it('creates the app client beside CloudFront, with its own URL as callback: the first deploy is complete', () => {
     const [, client] = only(prod.templates.app, 'AWS::Cognito::UserPoolClient');
     const [distributionId] = only(prod.templates.app, 'AWS::CloudFront::Distribution');
-    const callback = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/auth/callback']] };
+    const callback = {
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/auth/callback']],
+    };
     const logout = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] };
     expect(props(client)).toMatchObject({
       GenerateSecret: false,
@@ -317,7 +339,9 @@ describe('web: Cognito mode in one pass', () => {
     const [, authorizer] = only(prod.templates.app, 'AWS::ApiGatewayV2::Authorizer');
     const jwt = props(authorizer).JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
     const issuer = JSON.stringify(jwt.Issuer);
-    expect(issuer).toMatch(/^\{"Fn::Join":\["",\["https:\/\/cognito-idp\.ap-southeast-1\.",\{"Ref":"AWS::URLSuffix"\},"\/"/);
+    expect(issuer).toMatch(
+      /^\{"Fn::Join":\["",\["https:\/\/cognito-idp\.ap-southeast-1\.",\{"Ref":"AWS::URLSuffix"\},"\/"/,
+    );
     expect(issuer).toContain('"Fn::GetStackOutput"');
     expect(issuer).toContain('DanhGia-prod-Data');
     const [clientId] = only(prod.templates.app, 'AWS::Cognito::UserPoolClient');
@@ -345,7 +369,7 @@ describe('web: Cognito mode in one pass', () => {
     try {
       oidc.templates.app.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
       oidc.templates.data.resourceCountIs('AWS::Cognito::UserPool', 0);
-      expect((oidc.templates.app.toJSON().Resources as Record<string, CfnResource>)).toBeDefined();
+      expect(oidc.templates.app.toJSON().Resources as Record<string, CfnResource>).toBeDefined();
     } finally {
       oidc.cleanup();
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadStageConfig, mergeConfig, needsEdgeStack, oidcOrigins } from '../../infra/config.ts';
+import {
+  ConfigError,
+  loadStageConfig,
+  mergeConfig,
+  needsEdgeStack,
+  oidcOrigins,
+} from '../../infra/config.ts';
 import { OIDC_AUTH, PROD_COGNITO_STAGES, PROD_EXAMPLE_JSON, PROD_STAGES } from './support.ts';
 
 const from = (context: Record<string, unknown>) => () => loadStageConfig((key) => context[key]);
@@ -30,6 +36,10 @@ describe('stage configuration', () => {
     expect(load).toThrow(/stages.*prod/);
   });
 
+  it('keeps the committed prod example on one line: the CDK CLI drops everything after a -c value’s first line', () => {
+    expect(PROD_EXAMPLE_JSON.trimEnd()).not.toContain('\n');
+  });
+
   it('accepts the committed prod example (a JSON string, as `-c stages="$(cat …)"` delivers it)', () => {
     const config = from({ stage: 'prod', stages: PROD_EXAMPLE_JSON })();
     expect(config.auth).toMatchObject({
@@ -53,7 +63,12 @@ describe('stage configuration', () => {
     expect(config.auth).toMatchObject({ mode: 'cognito', featurePlan: 'lite', mfa: 'required' });
     const plus = from({
       stage: 'prod',
-      stages: { prod: { ...PROD_COGNITO_STAGES.prod, auth: { ...PROD_COGNITO_STAGES.prod.auth, featurePlan: 'plus' } } },
+      stages: {
+        prod: {
+          ...PROD_COGNITO_STAGES.prod,
+          auth: { ...PROD_COGNITO_STAGES.prod.auth, featurePlan: 'plus' },
+        },
+      },
     })();
     expect(plus.auth.mode === 'cognito' && plus.auth.featurePlan).toBe('plus');
   });
@@ -104,21 +119,24 @@ describe('stage configuration', () => {
     expect(from({ stage: 'prod', stages: { prod: withoutRegion } })).toThrow(/us-east-1[\s\S]*at region/);
     const dev = from({ stages: { dev: { waf: { enabled: true } } } });
     expect(dev).toThrow(/region/);
-    expect(from({ stages: { dev: { waf: { enabled: true }, region: 'ap-southeast-1' } } })().waf.enabled).toBe(true);
+    expect(
+      from({ stages: { dev: { waf: { enabled: true }, region: 'ap-southeast-1' } } })().waf.enabled,
+    ).toBe(true);
   });
 
   it('creates the Edge stack only for WAF or a certificate to request', () => {
     expect(needsEdgeStack({ waf: { enabled: false, rateLimitPerIp: 100 } })).toBe(false);
     expect(needsEdgeStack({ waf: { enabled: true, rateLimitPerIp: 100 } })).toBe(true);
-    expect(needsEdgeStack({ waf: { enabled: false, rateLimitPerIp: 100 }, domain: { names: ['a.example.vn'] } })).toBe(
-      true,
-    );
+    expect(
+      needsEdgeStack({ waf: { enabled: false, rateLimitPerIp: 100 }, domain: { names: ['a.example.vn'] } }),
+    ).toBe(true);
     expect(
       needsEdgeStack({
         waf: { enabled: false, rateLimitPerIp: 100 },
         domain: {
           names: ['a.example.vn'],
-          certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000',
+          certificateArn:
+            'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000',
         },
       }),
     ).toBe(false);
@@ -129,7 +147,8 @@ describe('stage configuration', () => {
       prodWith({
         domain: {
           names: ['danhgia.example.gov.vn'],
-          certificateArn: 'arn:aws:acm:ap-southeast-1:111122223333:certificate/00000000-0000-0000-0000-000000000000',
+          certificateArn:
+            'arn:aws:acm:ap-southeast-1:111122223333:certificate/00000000-0000-0000-0000-000000000000',
         },
       }),
     );

@@ -20,7 +20,12 @@ export const PROD_STAGES = JSON.parse(PROD_EXAMPLE_JSON) as {
     alarmEmail: string;
     region: string;
     domain: { names: string[] };
-    auth: { issuer: string; clientId: string; claims: { employeeId: string; groups: string }; connectOrigins: string[] };
+    auth: {
+      issuer: string;
+      clientId: string;
+      claims: { employeeId: string; groups: string };
+      connectOrigins: string[];
+    };
     reminders: { sender: string };
   };
 };
