@@ -104,6 +104,23 @@ export const ROUTE_THROTTLES: Readonly<Record<string, { rateLimit: number; burst
   'GET /v1/exports/annual/{year}': { rateLimit: 2, burstLimit: 5 },
 };
 
+/** One JSON line per request in the API's access log (no body, no token: the `sub` claim only). */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  sub: '$context.authorizer.claims.sub',
+} as const;
+
 /** API alarms: 5xx rate (%) over a minute once at least this many requests arrived; p99 latency over 5 minutes. */
 export const API_5XX_RATE_PERCENT = 1;
 export const API_5XX_MIN_REQUESTS = 10;
@@ -150,8 +167,8 @@ export class AppStack extends Stack {
 
     // A generated secret: CloudFormation resolves it at deploy time into the CloudFront origin header and the
     // functions' environment; the template holds only the reference. Rotation: docs/DEPLOY.md.
+    // No fixed name: a deleted secret keeps its name for its recovery window, which would block a redeploy.
     this.originSecret = new Secret(this, 'OriginSecret', {
-      secretName: `${names.prefix}/origin-verify`,
       description: `${names.prefix}: the ${ORIGIN_VERIFY_HEADER} header value CloudFront sends to the API`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       removalPolicy: RemovalPolicy.DESTROY,
@@ -363,23 +380,7 @@ export class AppStack extends Stack {
       throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            latency: '$context.responseLatency',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-            sub: '$context.authorizer.claims.sub',
-          }),
-        ),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
 

@@ -152,8 +152,8 @@ export class DataStack extends Stack {
    * each day kept costs one more full copy of the table, see BENCHMARKS.md).
    */
   private createBackups(config: StageConfig, names: Naming): { vault: BackupVault; plan: BackupPlan } {
+    // A generated name: the vault is retained, and a fixed name would collide with it if the stack were recreated.
     const vault = new BackupVault(this, 'BackupVault', {
-      backupVaultName: `${names.prefix}-table`,
       blockRecoveryPointDeletion: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
