@@ -14,9 +14,14 @@ describe('the monthly bill', () => {
     example = fromProdExample();
   });
 
-  it('is in BENCHMARKS.md exactly as the code computes it', () => {
-    const benchmarks = readFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8');
-    for (const line of billMarkdown(example).split('\n')) expect(benchmarks, line).toContain(line);
+  it('is in BENCHMARKS.md exactly as the code computes it (up to the formatter’s column alignment)', () => {
+    // Biome pads table cells and rules to align the columns.
+    const normalise = (line: string) => line.replace(/-{3,}/g, '---').replace(/\s+/g, ' ').trim();
+    const benchmarks = new Set(
+      readFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8').split('\n').map(normalise),
+    );
+    for (const line of billMarkdown(example).split('\n'))
+      expect(benchmarks.has(normalise(line)), line).toBe(true);
   });
 
   it('counts every service the issue lists', () => {
