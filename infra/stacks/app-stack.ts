@@ -176,8 +176,9 @@ export class AppStack extends Stack {
     Validations.of(this.originSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The value must change in CloudFront and in every API function together, which a rotation function cannot ' +
-        'do; rotation is the documented two-command procedure (put a new value, deploy its VersionId: docs/DEPLOY.md).',
+        'The value lives in the CloudFront origin header and every API function, both set by CloudFormation: a ' +
+        'rotation function changing them behind its back would drift from the stacks. Rotation is the documented ' +
+        'procedure instead (put a new value, deploy its VersionId: docs/DEPLOY.md).',
     });
     const originSecret = SecretValue.secretsManager(this.originSecret.secretArn, {
       ...(config.originSecretVersion ? { versionId: config.originSecretVersion } : {}),
