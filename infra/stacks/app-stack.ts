@@ -104,7 +104,10 @@ export const ROUTE_THROTTLES: Readonly<Record<string, { rateLimit: number; burst
   'GET /v1/exports/annual/{year}': { rateLimit: 2, burstLimit: 5 },
 };
 
-/** One JSON line per request in the API's access log (no body, no token: the `sub` claim only). */
+/**
+ * One JSON line per request in the API's access log (no body, no token: the `sub` claim only). Behind CloudFront,
+ * `ip` is the edge's address; the client's is in CloudFront's standard logs.
+ */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   time: '$context.requestTime',
