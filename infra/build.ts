@@ -1,7 +1,17 @@
 /**
- * Builds the whole CDK app for one stage: the stateful DataStack, the stateless ApiStack and JobsStack, and the
- * MonitoringStack and the WebStack (S3 + CloudFront), with cdk-nag's AwsSolutions checks registered as a validation plugin. `infra/app.ts` runs it
- * under the CDK CLI; the tests call it with their own context and output directory.
+ * Builds the whole CDK app for one stage, with cdk-nag's AwsSolutions checks registered as a validation plugin.
+ * `infra/app.ts` runs it under the CDK CLI; the tests call it with their own context and output directory.
+ *
+ * | stack        | region      | holds                                                                       |
+ * | ------------ | ----------- | --------------------------------------------------------------------------- |
+ * | `Data`       | the stage's | table, backups, alarm topic, Cognito user pool (stateful, retained)          |
+ * | `Edge`       | us-east-1   | WAF web ACL and the custom domain's certificate (only when configured)       |
+ * | `App`        | the stage's | HTTP API and its functions, web app, CloudFront in front of both             |
+ * | `Jobs`       | the stage's | scheduled jobs, fan-out queues                                              |
+ * | `Monitoring` | the stage's | alarms on jobs, table, queues and schedules; the dashboard                   |
+ *
+ * References between stacks are weak (Fn::GetStackOutput, across regions too): no CloudFormation export, so no
+ * stack ever refuses an update because another one still imports a value it drops (switching auth modes).
  */
 import {
   App,
@@ -13,20 +23,20 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadStageConfig, type StageConfig } from './config.ts';
+import { EDGE_REGION, loadStageConfig, needsEdgeStack, type StageConfig } from './config.ts';
 import { type Naming, naming } from './naming.ts';
-import { type ApiAuth, ApiStack } from './stacks/api-stack.ts';
-import { DataStack, EMPLOYEE_ID_ATTRIBUTE } from './stacks/data-stack.ts';
+import { AppStack } from './stacks/app-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
-import { cognitoDomainUrl, WebStack } from './stacks/web-stack.ts';
 
 export interface AppStacks {
   readonly data: DataStack;
-  readonly api: ApiStack;
+  readonly edge?: EdgeStack;
+  readonly app: AppStack;
   readonly jobs: JobsStack;
   readonly monitoring: MonitoringStack;
-  readonly web: WebStack;
 }
 
 export interface BuiltApp {
@@ -36,17 +46,12 @@ export interface BuiltApp {
   readonly stacks: AppStacks;
 }
 
-/** The claims Cognito puts in its ID token. */
-export const COGNITO_CLAIMS = {
-  employeeId: `custom:${EMPLOYEE_ID_ATTRIBUTE}`,
-  groups: 'cognito:groups',
-} as const;
-
 export function buildStacks(app: App, config: StageConfig): AppStacks {
   const names = naming(config);
-  // Strong references (exports): the data stack cannot be deleted while the API or the jobs use its table or
-  // pool. The only other reference is the API id the monitoring stack reads, which never changes.
-  CrossStackReferences.of(app).consume(ReferenceStrength.STRONG);
+  // Weak references everywhere: a consumer reads the producer's output when it deploys, and the producer may drop
+  // it (the user pool when leaving Cognito) without first updating every consumer. The order of deployment still
+  // follows the references. The retained table and the prod Data stack's termination protection guard the data.
+  CrossStackReferences.of(app).consume(ReferenceStrength.WEAK);
   const env: Environment | undefined =
     config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const id = (name: string) => `${names.stackPrefix}-${name}`;
@@ -55,35 +60,34 @@ export function buildStacks(app: App, config: StageConfig): AppStacks {
     env,
     config,
     names,
-    description: 'Monthly evaluation: table and user pool (stateful, retained)',
+    description: 'Monthly evaluation: table, backups, alarm topic, user pool (stateful, retained)',
     terminationProtection: config.stage === 'prod',
   });
 
-  let auth: ApiAuth;
-  if (config.auth.mode === 'cognito') {
-    if (!data.users) throw new Error('cognito mode: the data stack created no user pool');
-    auth = {
-      issuer: data.users.issuer,
-      audience: [data.users.client.userPoolClientId],
-      employeeIdClaim: COGNITO_CLAIMS.employeeId,
-      groupsClaim: COGNITO_CLAIMS.groups,
-    };
-  } else {
-    auth = {
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-      employeeIdClaim: config.auth.claims.employeeId,
-      groupsClaim: config.auth.claims.groups,
-    };
-  }
+  const edge = needsEdgeStack(config)
+    ? new EdgeStack(app, id('Edge'), {
+        env: { account: config.account, region: EDGE_REGION },
+        config,
+        names,
+        description: 'Monthly evaluation: WAF web ACL and certificate for CloudFront (us-east-1)',
+      })
+    : undefined;
 
-  const api = new ApiStack(app, id('Api'), {
+  // A custom domain's certificate: the configured one, or the one the Edge stack requests.
+  const certificateArn = config.domain
+    ? (config.domain.certificateArn ?? edge?.certificate?.certificateArn)
+    : undefined;
+
+  const appStack = new AppStack(app, id('App'), {
     env,
     config,
     names,
     table: data.table,
-    auth,
-    description: 'Monthly evaluation: HTTP API and its functions (stateless)',
+    alarmTopic: data.alarmTopic,
+    ...(data.users ? { users: data.users } : {}),
+    ...(edge?.webAcl ? { webAclArn: edge.webAcl.attrArn } : {}),
+    ...(certificateArn ? { certificateArn } : {}),
+    description: 'Monthly evaluation: HTTP API, its functions, the web app and CloudFront in front of both',
   });
   const jobs = new JobsStack(app, id('Jobs'), {
     env,
@@ -96,27 +100,20 @@ export function buildStacks(app: App, config: StageConfig): AppStacks {
     env,
     config,
     names,
-    api: api.api,
+    api: appStack.api,
     table: data.table,
+    alarmTopic: data.alarmTopic,
+    distributionId: appStack.site.distribution.distributionId,
+    ...(edge?.webAcl?.name ? { webAclName: edge.webAcl.name } : {}),
+    appAlarms: [...appStack.functionErrorAlarms.values(), appStack.api5xxRate, appStack.apiLatency],
     description: 'Monthly evaluation: alarms and dashboard',
   });
-  // Alarms watch resources by name; create them after what they watch.
+  // Alarms watch the job functions and queues by name; create them after what they watch.
   monitoring.addStackDependency(jobs);
-  const web = new WebStack(app, id('Web'), {
-    env,
-    config,
-    names,
-    apiUrl: api.stage.url,
-    auth:
-      config.auth.mode === 'cognito'
-        ? { mode: 'cognito', domain: cognitoDomainUrl(config, names), clientId: auth.audience[0] ?? '' }
-        : { mode: 'oidc', issuer: config.auth.issuer, clientId: config.auth.audience[0] ?? '' },
-    description: 'Monthly evaluation: web app (S3 + CloudFront)',
-  });
 
   Tags.of(app).add('app', config.appName);
   Tags.of(app).add('stage', config.stage);
-  return { data, api, jobs, monitoring, web };
+  return { data, ...(edge ? { edge } : {}), app: appStack, jobs, monitoring };
 }
 
 /** A CDK app for the stage chosen by the context, checked by cdk-nag's AwsSolutions pack at synth. */

@@ -4,9 +4,10 @@
  * Context keys (cdk.json `context`, cdk.context.json, ~/.cdk.json or `-c key=value`):
  * - `stage`: `dev` | `prod` (default `dev`).
  * - `stages`: `{ "<stage>": { ...partial StageConfig } }`, merged over the defaults below. An object, or a
- *   JSON string when passed with `-c stages='{...}'`.
+ *   JSON string when passed with `-c stages='{...}'` (e.g. `-c stages="$(cat infra/examples/prod-oidc.json)"`).
  *
- * Unknown keys are rejected so that a typo fails the synth instead of silently keeping a default.
+ * Unknown keys are rejected so that a typo fails the synth instead of silently keeping a default. Every key is
+ * described in docs/DEPLOY.md.
  */
 import * as z from 'zod';
 import { EMPLOYEE_CATEGORIES } from '../shared/domain/types.ts';
@@ -19,44 +20,83 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** The region where CloudFront reads its WAF web ACL and its certificate. */
+export const EDGE_REGION = 'us-east-1';
+
 const httpsUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain });
-/** A browser origin: scheme, host and optional port, nothing else. */
-const origin = z
+/**
+ * A browser origin: scheme, host and optional port, nothing else. A CSP source with a path matches only that exact
+ * path, so the Content-Security-Policy lists origins only.
+ */
+const httpsOrigin = z
   .string()
-  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'must be an origin such as https://danhgia.example.gov.vn');
+  .regex(
+    /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/,
+    'must be an origin (https://host[:port], no path), e.g. https://sso.example.gov.vn: a CSP source with a path matches that path only',
+  );
 const email = z.email();
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS name');
 
 const cognitoAuth = z.strictObject({
   mode: z.literal('cognito'),
+  /**
+   * Cognito feature plan, billed per monthly active user: `lite` (hosted sign-in page, TOTP, groups: all this app
+   * uses), `essentials` (managed login, passwordless), `plus` (threat protection; no free tier). See BENCHMARKS.md.
+   */
+  featurePlan: z.enum(['lite', 'essentials', 'plus']),
   /** `required` forces TOTP MFA for every user; `optional` lets users enrol. */
   mfa: z.enum(['optional', 'required']),
-  /** `plus` enables threat protection (compromised credentials, adaptive authentication); billed per MAU. */
-  featurePlan: z.enum(['essentials', 'plus']),
-  /** Managed login (hosted UI) prefix: `<prefix>.auth.<region>.amazoncognito.com`. Default includes the account id. */
+  /** Hosted sign-in prefix: `<prefix>.auth.<region>.amazoncognito.com`. Default includes the account id. */
   domainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens')
     .refine((p) => !/aws|amazon|cognito/.test(p), 'may not contain "aws", "amazon" or "cognito"')
     .optional(),
-  /** Where the managed login redirects after sign-in / sign-out (the web client's URLs). */
-  callbackUrls: z.array(z.url()).min(1),
-  logoutUrls: z.array(z.url()).min(1),
-  /** Invitation and password-reset mail through SES instead of Cognito's 50-a-day default sender. */
+  /**
+   * Sign-in redirects besides the app's own `<web URL>/auth/callback` (which is always allowed), e.g. the Vite dev
+   * server's. The web URL itself needs no configuration: the app client lives in the same stack as CloudFront.
+   */
+  extraCallbackUrls: z.array(z.url()),
+  extraLogoutUrls: z.array(z.url()),
+  /** Invitations and password resets through SES from this verified address (Cognito's own sender: 50 a day). */
   emailFrom: email.optional(),
 });
 
 const oidcAuth = z.strictObject({
   mode: z.literal('oidc'),
-  /** The provider's issuer URL (`iss`); `<issuer>/.well-known/openid-configuration` must be public. */
+  /** The provider's issuer (`iss`), exactly as in its tokens; `<issuer>/.well-known/openid-configuration` is public. */
   issuer: httpsUrl,
-  /** Accepted `aud` (or `client_id`) values. */
-  audience: z.array(z.string().min(1)).min(1),
+  /** The web app's client at the provider: public, authorization code with PKCE, no secret. */
+  clientId: z.string().min(1),
+  /** Accepted `aud` (or `client_id`) values of the bearer token. Default: `[clientId]`. */
+  audience: z.array(z.string().min(1)).min(1).optional(),
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'an OAuth scope'))
+    .refine((s) => s.includes('openid'), 'must include "openid"'),
+  /** The token the web app sends and the API's authorizer checks. */
+  bearer: z.enum(['id_token', 'access_token']),
   claims: z.strictObject({
     /** Claim that carries the employee id (the handlers fall back to `sub`). */
     employeeId: z.string().min(1),
     /** Claim that carries the groups `hr` / `admin` (an array or a space-separated string). */
     groups: z.string().min(1),
   }),
+  /** Endpoints the web app uses instead of those of the discovery document (their origins join the CSP). */
+  endpoints: z
+    .strictObject({
+      authorization: httpsUrl.optional(),
+      token: httpsUrl.optional(),
+      endSession: httpsUrl.optional(),
+    })
+    .optional(),
+  /**
+   * Origins the browser must reach besides the issuer's and the endpoints above: every host the discovery document
+   * names for the token, JWKS or userinfo endpoints when they are not on the issuer's host. The synth is offline, so
+   * it cannot read the discovery document itself; docs/DEPLOY.md shows the one-line check.
+   */
+  connectOrigins: z.array(httpsOrigin).optional(),
 });
 
 export const stageConfigSchema = z
@@ -64,7 +104,7 @@ export const stageConfigSchema = z
     stage: z.enum(STAGES),
     /** Prefix of every physical name (functions, queues, schedule group) and of the stack names. */
     appName: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'lowercase letters, digits and hyphens, max 21'),
-    /** Optional fixed deployment target; when absent the stacks are environment-agnostic. */
+    /** Optional fixed deployment target; without it the stacks use the CLI's account and region. */
     account: z
       .string()
       .regex(/^\d{12}$/, '12 digits')
@@ -73,13 +113,52 @@ export const stageConfigSchema = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as ap-southeast-1')
       .optional(),
-    cors: z.strictObject({ allowOrigins: z.array(origin).min(1) }),
     auth: z.discriminatedUnion('mode', [cognitoAuth, oidcAuth]),
+    /** A custom domain for the app (CloudFront), with TLS 1.2 at least. */
+    domain: z
+      .strictObject({
+        names: z.array(hostname).min(1),
+        /** An existing ACM certificate in us-east-1 covering the names; without it the Edge stack requests one. */
+        certificateArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+            'an ACM certificate ARN in us-east-1 (CloudFront reads certificates from there only)',
+          )
+          .optional(),
+      })
+      .optional(),
+    waf: z.strictObject({
+      /** AWS WAF in front of CloudFront: a rate-based rule per client IP and the AWS managed common rule set. */
+      enabled: z.boolean(),
+      /**
+       * Requests per client IP in any 5 minutes before that IP is blocked (for API calls; the static app is
+       * cached). A ward office behind one NAT address counts as one IP: keep this well above one office's use.
+       */
+      rateLimitPerIp: z.number().int().min(100).max(2_000_000_000),
+    }),
     throttle: z.strictObject({
-      /** Steady-state requests per second for the whole stage. */
+      /** Steady-state requests per second for the whole API stage (per-route limits are in the App stack). */
       rateLimit: z.number().positive().max(10_000),
       burstLimit: z.number().int().positive().max(5_000),
     }),
+    /** How new API function code goes live: 10 % for 5 minutes, rolled back on the functions' alarms, or at once. */
+    deployment: z.enum(['canary', 'all-at-once']),
+    /** Daily AWS Backup of the table, kept this many days (on top of point-in-time recovery's 35 days). */
+    backup: z.strictObject({ retentionDays: z.number().int().min(1).max(3650) }),
+    /** Warm throughput of the table and of each index (units per second), pre-warmed for open-period's burst. */
+    capacity: z.strictObject({
+      warmWriteUnitsPerSecond: z.number().int().min(4_000).max(40_000).optional(),
+      warmReadUnitsPerSecond: z.number().int().min(12_000).max(40_000).optional(),
+    }),
+    /**
+     * The Secrets Manager version id of the origin secret to deploy (after a rotation, docs/DEPLOY.md). Unset: the
+     * version current at the first deploy.
+     */
+    originSecretVersion: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager VersionId')
+      .optional(),
     logRetentionDays: z
       .number()
       .int()
@@ -87,7 +166,7 @@ export const stageConfigSchema = z
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
       }),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
-    /** X-Ray active tracing on every function. */
+    /** X-Ray active tracing on every function (and POWERTOOLS_TRACE_ENABLED): about 5 USD a million traces. */
     tracing: z.boolean(),
     /** Alarm notifications (SNS e-mail subscription, to be confirmed once). */
     alarmEmail: email.optional(),
@@ -102,46 +181,125 @@ export const stageConfigSchema = z
       createIdentity: z.boolean(),
     }),
   })
-  .superRefine((c, ctx) => {
-    if (c.stage !== 'prod') return;
-    if (!c.alarmEmail) {
-      ctx.addIssue({ code: 'custom', path: ['alarmEmail'], message: 'prod needs an alarm e-mail address' });
-    }
-    c.cors.allowOrigins.forEach((o, i) => {
-      if (!o.startsWith('https://')) {
+  // Runs even when other keys failed, so that a first prod synth names everything missing at once; the value may
+  // then be partly invalid, hence the defensive reads.
+  .superRefine(
+    (config, ctx) => {
+      const c = config as unknown as LooseConfig;
+      const edge =
+        c.waf?.enabled === true || (c.domain !== undefined && c.domain?.certificateArn === undefined);
+      if (edge && !c.region) {
         ctx.addIssue({
           code: 'custom',
-          path: ['cors', 'allowOrigins', i],
-          message: 'prod allows https origins only',
+          path: ['region'],
+          message:
+            `the WAF web ACL and the certificate of CloudFront live in ${EDGE_REGION} (the Edge stack); the App ` +
+            'stack reads them across regions, which needs an explicit region: set "region" (e.g. "ap-southeast-1")',
         });
       }
-    });
-    if (c.reminders.sender.endsWith('@example.com')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reminders', 'sender'],
-        message: 'prod needs a real sender address',
-      });
-    }
-  });
+      if (c.stage !== 'prod') return;
+      if (!c.alarmEmail) {
+        ctx.addIssue({ code: 'custom', path: ['alarmEmail'], message: 'prod needs an alarm e-mail address' });
+      }
+      if (typeof c.reminders?.sender === 'string' && c.reminders.sender.endsWith('@example.com')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminders', 'sender'],
+          message: 'prod needs a real sender address',
+        });
+      }
+      if (c.auth?.mode === 'cognito' && !c.auth.emailFrom) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'emailFrom'],
+          message:
+            "prod in Cognito mode sends invitations through SES: set an SES-verified address (Cognito's own sender allows 50 mails a day)",
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+/** What the cross-key checks read, when the rest of the value may not have parsed. */
+interface LooseConfig {
+  stage?: unknown;
+  region?: unknown;
+  alarmEmail?: unknown;
+  waf?: { enabled?: unknown };
+  domain?: { certificateArn?: unknown };
+  reminders?: { sender?: unknown };
+  auth?: { mode?: unknown; emailFrom?: unknown };
+}
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 export type CognitoAuthConfig = z.infer<typeof cognitoAuth>;
 export type OidcAuthConfig = z.infer<typeof oidcAuth>;
+export type AuthMode = StageConfig['auth']['mode'];
+
+/** The Edge stack (us-east-1) exists when WAF is on or a certificate must be requested for a custom domain. */
+export function needsEdgeStack(c: Pick<StageConfig, 'waf' | 'domain'>): boolean {
+  return c.waf.enabled || (c.domain !== undefined && c.domain.certificateArn === undefined);
+}
+
+/** The web app's origin-relative sign-in paths (web/src: the callback route and the signed-out page). */
+export const CALLBACK_PATH = '/auth/callback';
+export const LOGOUT_PATH = '/';
+
+/** `https://host[:port]` of a URL. */
+export const originOf = (url: string) => new URL(url).origin;
+
+/**
+ * The origins the browser contacts to sign in with an OIDC provider: the issuer's (discovery), the configured
+ * endpoints' and the extra ones. Origins only: a CSP source with a path would match that exact path alone.
+ */
+export function oidcOrigins(auth: OidcAuthConfig): string[] {
+  const urls = [
+    auth.issuer,
+    auth.endpoints?.authorization,
+    auth.endpoints?.token,
+    auth.endpoints?.endSession,
+  ];
+  const origins = urls.filter((u): u is string => u !== undefined).map(originOf);
+  return [...new Set([...origins, ...(auth.connectOrigins ?? [])])];
+}
 
 type JsonObject = { [key: string]: unknown };
 
+/** Defaults of an auth block per stage and mode; an override's block is merged over those of its own mode. */
+const AUTH_DEFAULTS: Record<StageName, Record<AuthMode, JsonObject>> = {
+  dev: {
+    cognito: {
+      mode: 'cognito',
+      featurePlan: 'lite',
+      mfa: 'optional',
+      // The Vite dev server (`npm run dev:web`) may sign in against a dev user pool too.
+      extraCallbackUrls: [`http://localhost:5173${CALLBACK_PATH}`],
+      extraLogoutUrls: [`http://localhost:5173${LOGOUT_PATH}`],
+    },
+    oidc: { mode: 'oidc', scopes: ['openid', 'profile', 'email'], bearer: 'id_token' },
+  },
+  prod: {
+    cognito: {
+      mode: 'cognito',
+      featurePlan: 'lite',
+      mfa: 'required',
+      extraCallbackUrls: [],
+      extraLogoutUrls: [],
+    },
+    oidc: { mode: 'oidc', scopes: ['openid', 'profile', 'email'], bearer: 'id_token' },
+  },
+};
+
+/** The mode each stage uses when the configuration names none: a city federates its own sign-in in prod. */
+export const DEFAULT_AUTH_MODE: Record<StageName, AuthMode> = { dev: 'cognito', prod: 'oidc' };
+
 const base = {
   appName: 'danh-gia',
-  cors: { allowOrigins: ['http://localhost:5173', 'http://localhost:3000'] },
-  auth: {
-    mode: 'cognito',
-    mfa: 'optional',
-    featurePlan: 'plus',
-    callbackUrls: ['http://localhost:5173/auth/callback'],
-    logoutUrls: ['http://localhost:5173/'],
-  },
+  waf: { enabled: false, rateLimitPerIp: 3000 },
   throttle: { rateLimit: 50, burstLimit: 100 },
+  deployment: 'all-at-once',
+  backup: { retentionDays: 1 },
+  capacity: {},
   logRetentionDays: 14,
   logLevel: 'DEBUG',
   tracing: true,
@@ -153,24 +311,26 @@ export const STAGE_DEFAULTS: Record<StageName, JsonObject> = {
   dev: base,
   prod: {
     ...base,
-    cors: { allowOrigins: [] },
-    auth: { ...base.auth, mfa: 'required', callbackUrls: [], logoutUrls: [] },
+    waf: { enabled: true, rateLimitPerIp: 3000 },
     throttle: { rateLimit: 500, burstLimit: 1000 },
+    deployment: 'canary',
+    backup: { retentionDays: 7 },
+    // open-period writes ~1.7 million units in minutes: past the 4,000 a second a new on-demand table starts with.
+    capacity: { warmWriteUnitsPerSecond: 10_000 },
     logRetentionDays: 365,
     logLevel: 'INFO',
+    tracing: false,
   },
 };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Objects merge key by key; arrays and scalars replace. An `auth` block with another `mode` replaces whole. */
+/** Objects merge key by key; arrays and scalars replace. */
 export function mergeConfig(defaults: JsonObject, override: JsonObject): JsonObject {
   const out: JsonObject = { ...defaults };
   for (const [key, value] of Object.entries(override)) {
     const current = out[key];
-    const modeChanged =
-      isObject(current) && isObject(value) && 'mode' in value && value.mode !== current.mode;
-    out[key] = isObject(current) && isObject(value) && !modeChanged ? mergeConfig(current, value) : value;
+    out[key] = isObject(current) && isObject(value) ? mergeConfig(current, value) : value;
   }
   return out;
 }
@@ -187,11 +347,23 @@ function parseContextObject(key: string, raw: unknown): JsonObject {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new ConfigError(`Context "${key}" is not valid JSON: ${raw}`);
+      throw new ConfigError(
+        `Context "${key}" is not valid JSON: ${raw}\n` +
+          'The CDK CLI keeps only the first line of a -c value: give the JSON on one line (e.g. jq -c . file.json).',
+      );
     }
   }
   if (!isObject(value)) throw new ConfigError(`Context "${key}" must be an object`);
   return value;
+}
+
+/** The stage's defaults with the auth defaults of the mode the override asks for (or the stage's default mode). */
+function stageDefaults(stage: StageName, override: JsonObject): JsonObject {
+  const auth = isObject(override.auth) ? override.auth : {};
+  const requested = auth.mode ?? DEFAULT_AUTH_MODE[stage];
+  const mode: AuthMode =
+    requested === 'cognito' || requested === 'oidc' ? requested : DEFAULT_AUTH_MODE[stage];
+  return { ...STAGE_DEFAULTS[stage], stage, auth: AUTH_DEFAULTS[stage][mode] };
 }
 
 /**
@@ -210,13 +382,13 @@ export function loadStageConfig(tryGetContext: (key: string) => unknown): StageC
     throw new ConfigError(`Context "stages" has unknown stage(s) ${unknownStages.join(', ')}`);
   }
   const override = parseContextObject(`stages.${stage.data}`, stages[stage.data]);
-  const merged = mergeConfig({ ...STAGE_DEFAULTS[stage.data], stage: stage.data }, override);
+  const merged = mergeConfig(stageDefaults(stage.data, override), override);
   const parsed = stageConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(
       `Invalid configuration for stage "${stage.data}":\n${z.prettifyError(parsed.error)}\n` +
-        `Set the values under context "stages" → "${stage.data}" (cdk.json or cdk.context.json); ` +
-        'see docs/DEPLOY.md for every key.',
+        `Set the values under context "stages" → "${stage.data}" (cdk.json, cdk.context.json or ` +
+        `-c stages='{"${stage.data}": {…}}'); see docs/DEPLOY.md for every key.`,
     );
   }
   return parsed.data;

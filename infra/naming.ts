@@ -1,8 +1,8 @@
 /**
  * Physical names, derived in one place from the app name, the stage and the route/schedule table. Stateless
  * stacks name their functions and queues deterministically so that the monitoring stack can refer to them
- * by name: no CloudFormation exports between stateless stacks, so removing a function group from the table
- * never blocks on an export still in use.
+ * by name: no CloudFormation exports between stacks, so removing a function group from the table never blocks on
+ * an export still in use.
  */
 import type { StageConfig } from './config.ts';
 
@@ -18,7 +18,21 @@ export interface Naming {
   /** The work queue of a fan-out job; its dead-letter queue is `<name>-dlq`. */
   fanOutQueueName(job: string): string;
   fanOutDeadLetterQueueName(job: string): string;
+  /**
+   * `POWERTOOLS_SERVICE_NAME` of a function, hence the `service` dimension of the metrics it emits: the function's
+   * own name, so that two stages in one account never share a metric.
+   */
+  serviceName(kind: 'http' | 'job', name: string): string;
+  /** The SNS topic every alarm notifies. */
+  readonly alarmTopicName: string;
+  /** Alarm names: `danh-gia-prod http-org-errors`. */
+  alarmName(id: string): string;
 }
+
+/** The alias API Gateway invokes and CodeDeploy shifts between versions. */
+export const LIVE_ALIAS = 'live';
+/** The CloudWatch namespace of the application's own metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = 'DanhGia';
 
 const pascal = (s: string) =>
   s
@@ -35,5 +49,8 @@ export function naming(config: Pick<StageConfig, 'appName' | 'stage'>): Naming {
     jobsDeadLetterQueueName: `${prefix}-jobs-dlq`,
     fanOutQueueName: (job) => `${prefix}-${job}-fanout`,
     fanOutDeadLetterQueueName: (job) => `${prefix}-${job}-fanout-dlq`,
+    serviceName: (kind, name) => `${prefix}-${kind}-${name}`,
+    alarmTopicName: `${prefix}-alarms`,
+    alarmName: (id) => `${prefix} ${id}`,
   };
 }

@@ -1,14 +1,17 @@
 /**
  * The one construct for every Lambda function, HTTP or job: Node.js 22 on ARM64, an ES module bundle built by
  * esbuild in-process (no Docker), minified with a linked source map, its own log group with the stage's retention,
- * JSON logs at the stage's level, Powertools settings, X-Ray tracing, and a role that holds exactly what the
- * caller grants: its log group, the table at the level the route/schedule table says, nothing managed by AWS.
+ * JSON logs at the stage's level, Powertools settings (Logger, Metrics in the `DanhGia` namespace, Tracer), X-Ray
+ * tracing when the stage asks for it, and a role that holds exactly what the caller grants: its log group, the
+ * table at the level the route/schedule table says, nothing managed by AWS. An HTTP function also gets the `live`
+ * alias that API Gateway invokes and CodeDeploy moves (see the App stack).
  */
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import {
+  Alias,
   ApplicationLogLevel,
   Architecture,
   CfnFunction,
@@ -24,7 +27,16 @@ import type { TableAccess } from '../../shared/http/routes.ts';
 import { TABLE_NAME_ENV } from '../../shared/store/table-definition.ts';
 import { BUNDLE_HANDLER, bundleEntry, REPO_ROOT } from '../bundling.ts';
 import type { StageConfig } from '../config.ts';
+import { LIVE_ALIAS, METRICS_NAMESPACE } from '../naming.ts';
 import { grantTableAccess } from './table-access.ts';
+
+/** The Powertools settings every function reads (Logger, Metrics, Tracer). */
+export const POWERTOOLS_ENV = {
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+} as const;
 
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
@@ -59,7 +71,7 @@ export interface AppFunctionProps {
   /** Entry file relative to the repository root, from the route/schedule table. */
   readonly entry: string;
   readonly functionName: string;
-  /** Powertools service name. */
+  /** Powertools service name: the `service` dimension of every metric the function emits. */
   readonly serviceName: string;
   readonly description: string;
   readonly config: StageConfig;
@@ -70,12 +82,16 @@ export interface AppFunctionProps {
   readonly environment?: Record<string, string>;
   /** Asynchronous invocations (the scheduler's): where an event goes once Lambda's retries are spent. */
   readonly onFailure?: IDestination;
+  /** Publish a version per change behind the `live` alias (the API's functions: canary deployments). */
+  readonly liveAlias?: boolean;
 }
 
 export class AppFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** The `live` alias, when asked for: what callers invoke. */
+  readonly alias?: Alias;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
@@ -110,8 +126,11 @@ export class AppFunction extends Construct {
       environment: {
         [TABLE_NAME_ENV]: props.table.tableName,
         STAGE: config.stage,
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        [POWERTOOLS_ENV.serviceName]: props.serviceName,
+        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [POWERTOOLS_ENV.logLevel]: config.logLevel,
+        // Spans cost money only when X-Ray receives them; without active tracing there is nothing to send to.
+        [POWERTOOLS_ENV.traceEnabled]: String(config.tracing),
         NODE_OPTIONS: '--enable-source-maps',
         ...(config.rubricByCategory ? { RUBRIC_BY_CATEGORY: JSON.stringify(config.rubricByCategory) } : {}),
         ...props.environment,
@@ -128,6 +147,9 @@ export class AppFunction extends Construct {
         'tested on Node 20/22); nodejs24.x is a deliberate upgrade to make with the bundle target, not a default.',
     });
     if (config.tracing) this.enableTracing();
+    if (props.liveAlias) {
+      this.alias = new Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.function.currentVersion });
+    }
   }
 
   /**

@@ -97,7 +97,7 @@ export class JobsStack extends Stack {
       const fn = new AppFunction(this, `Job-${definition.job}`, {
         entry: definition.entry,
         functionName: names.functionName('job', definition.job),
-        serviceName: `${config.appName}-${definition.job}`,
+        serviceName: names.serviceName('job', definition.job),
         description: definition.description,
         config,
         table: props.table,

@@ -1,9 +1,21 @@
 /**
- * Alarms and the dashboard, in a stack of their own, built from the same route/schedule table and the same
- * naming as the stacks they watch. Functions and queues are referred to by their deterministic names, not by
- * CloudFormation exports, so removing a function group from the table never blocks on an export in use.
+ * Alarms on the jobs, the table, the queues and the schedules, and the dashboard, in a stack of their own, built
+ * from the same route/schedule table and the same naming as the stacks they watch. Functions and queues are named,
+ * not referenced; the table, the API and the distribution come through weak references (no export). The API's own
+ * alarms (function errors, 5xx rate, p99 latency) live in the App stack, because its canary deployments use them.
+ * Every alarm notifies the alarm topic of the Data stack.
+ *
+ * Alarms here:
+ * - each job function's Lambda errors (the jobs throw on real failures only; resumable work goes back through their
+ *   queue) and its `JobFailures` metric (a step that failed for real without throwing);
+ * - a daily job that sent no `JobHeartbeat` for 26 hours (the schedule did not fire, or the run never completed);
+ *   monthly and yearly jobs lie beyond what an alarm can look back on (7 days), so their schedule is watched through
+ *   EventBridge Scheduler's own metrics (invocations dropped, or lost on the way to the dead-letter queue) and the
+ *   dead-letter queues;
+ * - dead-letter queue depth, fan-out message age;
+ * - DynamoDB throttling of the table or any index.
  */
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -11,32 +23,62 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IAlarm,
   type IMetric,
+  MathExpression,
   Metric,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName } from '../../shared/http/routes.ts';
-import { schedules } from '../../shared/jobs/schedules.ts';
-import type { StageConfig } from '../config.ts';
-import type { Naming } from '../naming.ts';
+import { type ScheduleDefinition, schedules } from '../../shared/jobs/schedules.ts';
+import { tableDefinition } from '../../shared/store/table-definition.ts';
+import { EDGE_REGION, type StageConfig } from '../config.ts';
+import { METRICS_NAMESPACE, type Naming } from '../naming.ts';
 
 export interface MonitoringStackProps extends StackProps {
   readonly config: StageConfig;
   readonly names: Naming;
   readonly api: IHttpApi;
   readonly table: ITable;
+  readonly alarmTopic: ITopic;
+  /** The CloudFront distribution in front of the app and the API (metrics in us-east-1). */
+  readonly distributionId: string;
+  /** The WAF web ACL's name, when there is one. */
+  readonly webAclName?: string;
+  /** The App stack's alarms (function errors, API 5xx rate and latency), shown beside these. */
+  readonly appAlarms?: readonly IAlarm[];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+const ONE_DAY = Duration.days(1);
 /** A fan-out message older than this means the consumers are stuck or failing. */
 export const FANOUT_MAX_AGE = Duration.minutes(30);
+/** A daily job's heartbeat may come this much later than a day before its alarm fires. */
+export const HEARTBEAT_MARGIN_HOURS = 2;
+
+/** The metrics the application emits (Powertools Metrics, namespace DanhGia, dimension `service`). */
+export const APP_METRICS = {
+  month: ['Submissions', 'Reviews', 'Approvals'],
+  quality: ['Returns', 'QuotaRefusals', 'LateActions'],
+  reminders: ['ReminderSent', 'ReminderFailures', 'ReminderBacklog'],
+  jobs: { heartbeat: 'JobHeartbeat', failures: 'JobFailures', steps: 'JobSteps' },
+} as const;
+/** The function whose routes submit, review, return and approve evaluations (the month's progress). */
+export const EVALUATIONS_FUNCTION: FunctionName = 'evaluations';
+/** The job that sends the reminders. */
+export const REMINDER_JOB = 'remind';
+
+/** A schedule that fires every day (day of month and month `*`, any day of the week). */
+export function isDaily(definition: Pick<ScheduleDefinition, 'cron'>): boolean {
+  const fields = /^cron\((.*)\)$/.exec(definition.cron)?.[1]?.split(' ') ?? [];
+  const [, , dayOfMonth, month, dayOfWeek] = fields;
+  return dayOfMonth === '*' && month === '*' && (dayOfWeek === '?' || dayOfWeek === '*');
+}
 
 /** A label only on the dashboard: a labelled metric makes an alarm use the metric-math form. */
 const lambdaMetric = (functionName: string, metricName: string, statistic = 'Sum', label?: string) =>
@@ -60,70 +102,65 @@ const sqsMetric = (queueName: string, metricName: string, label?: string) =>
   });
 
 export class MonitoringStack extends Stack {
-  readonly topic: Topic;
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    const { config, names, api, table } = props;
+    const { names, table } = props;
+    const action = new SnsAction(props.alarmTopic);
 
-    this.topic = new Topic(this, 'AlarmTopic', {
-      topicName: `${names.prefix}-alarms`,
-      displayName: `${names.prefix} alarms`,
-      enforceSSL: true,
-    });
-    // The TLS-only topic policy replaces SNS's default policy, so CloudWatch must be allowed explicitly, and only
-    // for alarms of this account.
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'CloudWatchAlarmsPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
-    if (config.alarmEmail) this.topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    const action = new SnsAction(this.topic);
-
-    /** `id` without the prefix: `http-org-errors` is the alarm `danh-gia-dev http-org-errors`. */
+    /** `id` without the prefix: `job-remind-errors` is the alarm `danh-gia-dev job-remind-errors`. */
     const short = (name: string) => name.slice(names.prefix.length + 1);
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
-      const a = new Alarm(this, id, {
-        alarmName: `${names.prefix} ${id}`,
+    const alarm = (
+      alarmId: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      options: {
+        comparison?: ComparisonOperator;
+        evaluationPeriods?: number;
+        datapointsToAlarm?: number;
+        missing?: TreatMissingData;
+      } = {},
+    ) => {
+      const a = new Alarm(this, alarmId, {
+        alarmName: names.alarmName(alarmId),
         alarmDescription: description,
         metric,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        ...(options.datapointsToAlarm ? { datapointsToAlarm: options.datapointsToAlarm } : {}),
+        comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
       });
       a.addAlarmAction(action);
       a.addOkAction(action);
       this.alarms.push(a);
       return a;
     };
+    const appMetric = (
+      metricName: string,
+      service: string,
+      extra: Record<string, string> = {},
+      statistic = 'Sum',
+      period = FIVE_MINUTES,
+      label?: string,
+    ) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service, ...extra },
+        statistic,
+        period,
+        ...(label ? { label } : {}),
+      });
 
-    // API: any 5xx is a defect (the contract has no 5xx for anything a client can send).
-    const api5xx = api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });
-    alarm('api-5xx', api5xx, 1, 'The HTTP API answered 5xx: a handler failed, timed out or was throttled.');
-
-    const httpFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).map((n) =>
-      names.functionName('http', n),
-    );
+    // Jobs: real failures only (resumable work goes back through the job's queue instead of failing the run).
     const jobFunctions = schedules.map((s) => names.functionName('job', s.job));
-    for (const fn of [...httpFunctions, ...jobFunctions]) {
+    for (const s of schedules) {
+      const fn = names.functionName('job', s.job);
+      const service = names.serviceName('job', s.job);
       alarm(
         `${short(fn)}-errors`,
         lambdaMetric(fn, 'Errors'),
@@ -131,12 +168,49 @@ export class MonitoringStack extends Stack {
         `${fn} failed (uncaught error or timeout).`,
       );
       alarm(
-        `${short(fn)}-throttles`,
-        lambdaMetric(fn, 'Throttles'),
+        `${short(fn)}-failures`,
+        appMetric(APP_METRICS.jobs.failures, service, { job: s.job }),
         1,
-        `${fn} was throttled (concurrency limit).`,
+        `${s.job}: a run or a step failed for real (JobFailures). Read the function's log, fix, rerun: the job is idempotent.`,
       );
+      if (isDaily(s)) {
+        const hours = 24 + HEARTBEAT_MARGIN_HOURS;
+        alarm(
+          `${short(fn)}-heartbeat`,
+          appMetric(APP_METRICS.jobs.heartbeat, service, { job: s.job }, 'Sum', Duration.hours(1)),
+          1,
+          `${s.job} runs daily (${s.cron}, ${s.timeZone}) but sent no JobHeartbeat for ${hours} hours: the schedule did not fire or no run completed.`,
+          {
+            comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluationPeriods: hours,
+            datapointsToAlarm: hours,
+            missing: TreatMissingData.BREACHING,
+          },
+        );
+      }
     }
+
+    // Monthly and yearly schedules: what EventBridge Scheduler reports for the stage's schedule group.
+    const schedulerMetric = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/Scheduler',
+        metricName,
+        dimensionsMap: { ScheduleGroup: names.prefix },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      });
+    alarm(
+      'schedules-dropped',
+      schedulerMetric('InvocationDroppedCount'),
+      1,
+      'EventBridge Scheduler gave up invoking a job (retry policy spent, no dead-letter queue reached): a scheduled run did not happen.',
+    );
+    alarm(
+      'schedules-dlq-failed',
+      schedulerMetric('InvocationsFailedToBeSentToDeadLetterCount'),
+      1,
+      'EventBridge Scheduler could not put a failed invocation on the jobs dead-letter queue: a scheduled run was lost.',
+    );
 
     const deadLetterQueues = [
       names.jobsDeadLetterQueueName,
@@ -160,23 +234,109 @@ export class MonitoringStack extends Stack {
       );
     }
 
-    this.dashboard = new Dashboard(this, 'Dashboard', {
+    // DynamoDB: throttled reads or writes on the table or any index (an index that throttles slows the table).
+    const throttleMetrics: Record<string, IMetric> = {};
+    const indexes: (string | undefined)[] = [
+      undefined,
+      ...tableDefinition.globalSecondaryIndexes.map((g) => g.indexName),
+    ];
+    indexes.forEach((indexName, i) => {
+      for (const [prefix, metricName] of [
+        ['r', 'ReadThrottleEvents'],
+        ['w', 'WriteThrottleEvents'],
+      ] as const) {
+        throttleMetrics[`${prefix}${i}`] = table.metric(metricName, {
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+          ...(indexName
+            ? { dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: indexName } }
+            : {}),
+        });
+      }
+    });
+    const tableThrottles = new MathExpression({
+      label: 'Throttled requests (table and indexes)',
+      expression: 'SUM(FILL(METRICS(), 0))',
+      usingMetrics: throttleMetrics,
+      period: FIVE_MINUTES,
+    });
+    alarm(
+      'table-throttles',
+      tableThrottles,
+      1,
+      'DynamoDB throttled reads or writes of the table or an index: raise capacity.warmWriteUnitsPerSecond, check the on-demand quotas (docs/DEPLOY.md).',
+    );
+
+    this.dashboard = this.createDashboard(props, {
+      short,
+      appMetric,
+      jobFunctions,
+      deadLetterQueues,
+      fanOutQueues,
+      tableThrottles,
+    });
+  }
+
+  private createDashboard(
+    props: MonitoringStackProps,
+    helpers: {
+      short: (name: string) => string;
+      appMetric: (
+        metricName: string,
+        service: string,
+        extra?: Record<string, string>,
+        statistic?: string,
+        period?: Duration,
+        label?: string,
+      ) => Metric;
+      jobFunctions: string[];
+      deadLetterQueues: string[];
+      fanOutQueues: string[];
+      tableThrottles: MathExpression;
+    },
+  ): Dashboard {
+    const { names, api, table } = props;
+    const { short, appMetric, jobFunctions, deadLetterQueues, fanOutQueues, tableThrottles } = helpers;
+    const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: names.prefix,
-      defaultInterval: Duration.days(1),
+      defaultInterval: ONE_DAY,
     });
     const graph = (title: string, left: IMetric[], width = 8) =>
       new GraphWidget({ title, left, width, height: 6 });
+    /** Per day over the last 5 weeks, whatever the dashboard's range: the month at a glance. */
+    const daily = (title: string, left: IMetric[], width = 8) =>
+      new GraphWidget({ title, left, width, height: 6, start: '-P35D', period: ONE_DAY, stacked: false });
+    const httpFunctions = (Object.keys(FUNCTIONS) as FunctionName[]).map((n) =>
+      names.functionName('http', n),
+    );
     const perFunction = (fns: string[], metricName: string, statistic = 'Sum') =>
       fns.map((fn) => lambdaMetric(fn, metricName, statistic, short(fn)));
+    const evaluations = names.serviceName('http', EVALUATIONS_FUNCTION);
+    const reminders = names.serviceName('job', REMINDER_JOB);
 
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new TextWidget({
-        markdown: `# ${names.prefix}\nHTTP API, ${httpFunctions.length} HTTP functions, ${jobFunctions.length} jobs, one table.`,
+        markdown: `# ${names.prefix}\nThe month's progress, then the API (CloudFront → HTTP API → ${httpFunctions.length} functions), ${jobFunctions.length} jobs, the table and the edge. Alarms at the bottom.`,
         width: 24,
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
+      daily(
+        'This month: submitted, reviewed, approved per day',
+        APP_METRICS.month.map((m) => appMetric(m, evaluations, {}, 'Sum', ONE_DAY, m)),
+      ),
+      daily(
+        'Returns, A-quota refusals, late actions per day',
+        APP_METRICS.quality.map((m) => appMetric(m, evaluations, {}, 'Sum', ONE_DAY, m)),
+      ),
+      daily('Reminders: sent, failed, left unsent per day', [
+        appMetric('ReminderSent', reminders, {}, 'Sum', ONE_DAY, 'ReminderSent'),
+        appMetric('ReminderFailures', reminders, {}, 'Sum', ONE_DAY, 'ReminderFailures'),
+        appMetric('ReminderBacklog', reminders, {}, 'Maximum', ONE_DAY, 'ReminderBacklog'),
+      ]),
+    );
+    dashboard.addWidgets(
       graph('API requests', [api.metricCount({ period: FIVE_MINUTES })]),
       graph('API 4xx / 5xx', [
         api.metricClientError({ period: FIVE_MINUTES }),
@@ -187,17 +347,36 @@ export class MonitoringStack extends Stack {
         api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
       ]),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph('HTTP functions: errors', perFunction(httpFunctions, 'Errors')),
       graph('HTTP functions: duration p95 (ms)', perFunction(httpFunctions, 'Duration', 'p95')),
       graph('HTTP functions: throttles', perFunction(httpFunctions, 'Throttles')),
     );
-    this.dashboard.addWidgets(
-      graph('Jobs: invocations', perFunction(jobFunctions, 'Invocations')),
-      graph('Jobs: errors', perFunction(jobFunctions, 'Errors')),
+    const jobs = schedules.map((s) => ({ s, service: names.serviceName('job', s.job) }));
+    dashboard.addWidgets(
+      daily(
+        'Jobs: completed runs per day (JobHeartbeat)',
+        jobs.map(({ s, service }) =>
+          appMetric(APP_METRICS.jobs.heartbeat, service, { job: s.job }, 'Sum', ONE_DAY, s.job),
+        ),
+      ),
+      graph(
+        'Jobs: steps and real failures',
+        jobs.flatMap(({ s, service }) => [
+          appMetric(APP_METRICS.jobs.steps, service, { job: s.job }, 'Sum', FIVE_MINUTES, `${s.job} steps`),
+          appMetric(
+            APP_METRICS.jobs.failures,
+            service,
+            { job: s.job },
+            'Sum',
+            FIVE_MINUTES,
+            `${s.job} failures`,
+          ),
+        ]),
+      ),
       graph('Jobs: duration max (ms)', perFunction(jobFunctions, 'Duration', 'Maximum')),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph(
         'Dead-letter queues: messages',
         deadLetterQueues.map((q) => sqsMetric(q, 'ApproximateNumberOfMessagesVisible', short(q))),
@@ -211,22 +390,55 @@ export class MonitoringStack extends Stack {
         fanOutQueues.map((q) => sqsMetric(q, 'ApproximateAgeOfOldestMessage', short(q))),
       ),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph('Table: consumed capacity', [
         table.metricConsumedReadCapacityUnits({ period: FIVE_MINUTES }),
         table.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES }),
       ]),
-      // Each of these is a math expression over all operations; two in one graph would clash on metric ids.
-      graph('Table: throttled requests', [
-        table.metricThrottledRequestsForOperations({ period: FIVE_MINUTES }),
-      ]),
+      graph('Table and indexes: throttled requests', [tableThrottles]),
       graph('Table: system errors', [table.metricSystemErrorsForOperations({ period: FIVE_MINUTES })]),
     );
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
+    const edge = (metricName: string, statistic: string, label: string) =>
+      new Metric({
+        namespace: 'AWS/CloudFront',
+        metricName,
+        dimensionsMap: { DistributionId: props.distributionId, Region: 'Global' },
+        statistic,
+        period: FIVE_MINUTES,
+        region: EDGE_REGION,
+        label,
+      });
+    dashboard.addWidgets(
+      graph('CloudFront: requests', [edge('Requests', 'Sum', 'requests')]),
+      graph('CloudFront: 4xx / 5xx (%)', [
+        edge('4xxErrorRate', 'Average', '4xx %'),
+        edge('5xxErrorRate', 'Average', '5xx %'),
+      ]),
+      graph(
+        'WAF: blocked requests',
+        props.webAclName
+          ? [
+              new Metric({
+                namespace: 'AWS/WAFV2',
+                metricName: 'BlockedRequests',
+                dimensionsMap: { WebACL: props.webAclName, Rule: 'ALL' },
+                statistic: 'Sum',
+                period: FIVE_MINUTES,
+                region: EDGE_REGION,
+                label: 'blocked',
+              }),
+            ]
+          : [],
+      ),
     );
-
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn });
+    dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [...(props.appAlarms ?? []), ...this.alarms],
+        width: 24,
+        height: 8,
+      }),
+    );
+    return dashboard;
   }
 }

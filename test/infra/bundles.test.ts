@@ -27,13 +27,16 @@ describe('function bundles (real esbuild)', () => {
   /** Physical function name → the bundle CDK staged for it. */
   const bundles = () =>
     new Map(
-      [app.templates.api, app.templates.jobs].flatMap((t) =>
-        resources(t, 'AWS::Lambda::Function').map(([, fn]) => {
-          const assetPath = fn.Metadata?.['aws:asset:path'];
-          if (typeof assetPath !== 'string')
-            throw new Error(`${String(props(fn).FunctionName)}: no asset metadata`);
-          return [String(props(fn).FunctionName), join(app.outdir, assetPath, BUNDLE.outfileName)] as const;
-        }),
+      [app.templates.app, app.templates.jobs].flatMap((t) =>
+        resources(t, 'AWS::Lambda::Function')
+          // CDK's own BucketDeployment handler is not one of ours.
+          .filter(([, fn]) => String(props(fn).FunctionName ?? '').startsWith(app.names.prefix))
+          .map(([, fn]) => {
+            const assetPath = fn.Metadata?.['aws:asset:path'];
+            if (typeof assetPath !== 'string')
+              throw new Error(`${String(props(fn).FunctionName)}: no asset metadata`);
+            return [String(props(fn).FunctionName), join(app.outdir, assetPath, BUNDLE.outfileName)] as const;
+          }),
       ),
     );
 

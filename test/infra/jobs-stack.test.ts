@@ -54,6 +54,17 @@ describe('jobs stack', () => {
     expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(schedules.length);
   });
 
+  it('names each job its own Powertools service, the dimension its JobHeartbeat and JobFailures carry', () => {
+    for (const def of schedules) {
+      expect(fnEnv(def.job)).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: app.names.serviceName('job', def.job),
+        POWERTOOLS_METRICS_NAMESPACE: 'DanhGia',
+        POWERTOOLS_TRACE_ENABLED: String(app.config.tracing),
+        JOB_NAME: def.job,
+      });
+    }
+  });
+
   it('runs every function on Node.js 22, ARM64, up to 15 minutes', () => {
     for (const [, fn] of resources(template(), 'AWS::Lambda::Function')) {
       expect(props(fn).Runtime).toBe('nodejs22.x');
@@ -243,7 +254,14 @@ describe('jobs stack', () => {
     const prod = synth({
       stage: 'prod',
       stages: {
-        prod: { ...PROD_STAGES.prod, reminders: { sender: 'danhgia@example.gov.vn', createIdentity: true } },
+        prod: {
+          ...PROD_STAGES.prod,
+          reminders: {
+            sender: 'danhgia@example.gov.vn',
+            identity: 'danhgia@example.gov.vn',
+            createIdentity: true,
+          },
+        },
       },
     });
     try {

@@ -13,15 +13,34 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/build.ts';
-import { OIDC_AUTH, PROD_STAGES, type SynthesisedApp, synth } from './support.ts';
+import {
+  OIDC_AUTH,
+  PROD_COGNITO_STAGES,
+  PROD_EXAMPLE_JSON,
+  type SynthesisedApp,
+  synth,
+  synthProdExample,
+} from './support.ts';
 
 const CONFIGURATIONS = {
   dev: {},
-  prod: { stage: 'prod', stages: PROD_STAGES },
+  'prod (the committed OIDC example)': { stage: 'prod', stages: PROD_EXAMPLE_JSON },
   'dev with OIDC': { stages: { dev: { auth: OIDC_AUTH } } },
-  'prod on the Essentials plan': {
+  'prod on Cognito (Lite)': { stage: 'prod', stages: PROD_COGNITO_STAGES },
+  'prod on Cognito Essentials': {
     stage: 'prod',
-    stages: { prod: { ...PROD_STAGES.prod, auth: { ...PROD_STAGES.prod.auth, featurePlan: 'essentials' } } },
+    stages: {
+      prod: {
+        ...PROD_COGNITO_STAGES.prod,
+        auth: { ...PROD_COGNITO_STAGES.prod.auth, featurePlan: 'essentials' },
+      },
+    },
+  },
+  'prod on Cognito Plus': {
+    stage: 'prod',
+    stages: {
+      prod: { ...PROD_COGNITO_STAGES.prod, auth: { ...PROD_COGNITO_STAGES.prod.auth, featurePlan: 'plus' } },
+    },
   },
 } as const;
 
@@ -47,14 +66,16 @@ const EXPECTED_RULES = [
   /^AwsSolutions-IAM5\[Resource::<Job[A-Za-z0-9]+\.Arn>:\*\]$/, // a schedule may invoke its job's versions
   /^AwsSolutions-SQS3$/, // a dead-letter queue has no dead-letter queue
   /^AwsSolutions-COG2$/, // dev: MFA optional, by configuration
-  /^AwsSolutions-COG8$/, // Essentials plan, by configuration
+  /^AwsSolutions-COG8$/, // Lite or Essentials plan, by configuration
   /^AwsSolutions-CFR1$/, // no geo restriction: staff sign in from abroad
-  /^AwsSolutions-CFR2$/, // no WAF in front of static, public files
+  /^AwsSolutions-CFR2$/, // dev only: WAF off by configuration (waf.enabled)
   /^AwsSolutions-CFR4$/, // default *.cloudfront.net certificate when no custom domain is set
+  /^AwsSolutions-SMG4$/, // the origin secret rotates by the documented procedure (CloudFront and functions together)
+  /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSBackupServiceRolePolicyForBackup\]$/, // AWS Backup's role
   /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/, // CDK's BucketDeployment handler
   /^AwsSolutions-IAM5\[Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*\]$/, // BucketDeployment's copy
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/\]]+\/\*\]$/, // CDK asset bucket
-  /^AwsSolutions-IAM5\[Resource::<Assets[A-Z0-9]+\.Arn>\/\*\]$/, // the site bucket's objects
+  /^AwsSolutions-IAM5\[Resource::<WebAssets[A-Z0-9]+\.Arn>\/\*\]$/, // the site bucket's objects
 ];
 
 describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions on %s', (_name, context) => {
@@ -92,6 +113,17 @@ describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions on %s', (_na
     }
   });
 
+  it('claims no protection that is not there: CFR2 (no WAF) only where WAF is off', () => {
+    const cfr2 = acknowledgements(app.app).filter((a) => a.rule === 'AwsSolutions-CFR2');
+    if (app.config.waf.enabled) {
+      expect(cfr2).toEqual([]);
+      expect(app.stacks.edge?.webAcl).toBeDefined();
+    } else {
+      expect(cfr2).toHaveLength(1);
+      expect(cfr2[0]?.reason).toMatch(/without AWS WAF by configuration/);
+    }
+  });
+
   it('acknowledges a wildcard resource only on a policy that holds nothing but X-Ray', () => {
     for (const ack of acknowledgements(app.app).filter((a) => a.rule === 'AwsSolutions-IAM5[Resource::*]')) {
       expect(ack.path).toMatch(/\/TracingPolicy$/);
@@ -112,11 +144,23 @@ describe('cdk-nag', () => {
     }
   });
 
-  it('requires MFA in prod without acknowledging COG2', () => {
-    const app = synth({ stage: 'prod', stages: PROD_STAGES });
+  it('requires MFA in prod Cognito without acknowledging COG2, and Plus needs no COG8', () => {
+    const app = synth({ stage: 'prod', stages: PROD_COGNITO_STAGES });
+    const plus = synth(CONFIGURATIONS['prod on Cognito Plus']);
     try {
       expect(acknowledgements(app.app).map((a) => a.rule)).not.toContain('AwsSolutions-COG2');
+      expect(acknowledgements(plus.app).map((a) => a.rule)).not.toContain('AwsSolutions-COG8');
       expect(Stack.of(app.stacks.data).stackName).toBe('DanhGia-prod-Data');
+    } finally {
+      app.cleanup();
+      plus.cleanup();
+    }
+  });
+
+  it('enforces TLS 1.2 with the example’s custom domain: no CFR4 acknowledgement', () => {
+    const app = synthProdExample();
+    try {
+      expect(acknowledgements(app.app).map((a) => a.rule)).not.toContain('AwsSolutions-CFR4');
     } finally {
       app.cleanup();
     }

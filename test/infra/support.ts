@@ -8,18 +8,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type BuiltApp, createApp } from '../../infra/build.ts';
+import { REPO_ROOT } from '../../infra/bundling.ts';
 
 process.env.CDK_DISABLE_CLI_TELEMETRY = 'true';
 
-/** A prod configuration with every value the operator must supply. */
-export const PROD_STAGES = {
-  prod: {
-    alarmEmail: 'ops@danhgia.example.gov.vn',
-    cors: { allowOrigins: ['https://danhgia.example.gov.vn'] },
+/** The committed example: prod federating a fictional city's OpenID Connect provider (the prod default mode). */
+export const PROD_EXAMPLE_FILE = join(REPO_ROOT, 'infra', 'examples', 'prod-oidc.json');
+export const PROD_EXAMPLE_JSON = readFileSync(PROD_EXAMPLE_FILE, 'utf8');
+export const PROD_STAGES = JSON.parse(PROD_EXAMPLE_JSON) as {
+  prod: Record<string, unknown> & {
+    alarmEmail: string;
+    region: string;
+    domain: { names: string[] };
     auth: {
-      callbackUrls: ['https://danhgia.example.gov.vn/auth/callback'],
-      logoutUrls: ['https://danhgia.example.gov.vn/'],
-    },
+      issuer: string;
+      clientId: string;
+      claims: { employeeId: string; groups: string };
+      connectOrigins: string[];
+    };
+    reminders: { sender: string };
+  };
+};
+
+/** prod on Cognito instead (an option): SES for its mail, no custom domain. */
+export const PROD_COGNITO_STAGES = {
+  prod: {
+    region: 'ap-southeast-1',
+    alarmEmail: 'ops@danhgia.example.gov.vn',
+    auth: { mode: 'cognito', emailFrom: 'danhgia@example.gov.vn' },
     reminders: { sender: 'danhgia@example.gov.vn' },
   },
 };
@@ -27,13 +43,21 @@ export const PROD_STAGES = {
 export const OIDC_AUTH = {
   mode: 'oidc',
   issuer: 'https://sso.example.gov.vn/realms/city',
-  audience: ['danh-gia'],
+  clientId: 'danh-gia',
   claims: { employeeId: 'employee_id', groups: 'groups' },
 };
 
+export interface Templates {
+  data: Template;
+  app: Template;
+  jobs: Template;
+  monitoring: Template;
+  edge?: Template;
+}
+
 export interface SynthesisedApp extends BuiltApp {
   readonly outdir: string;
-  readonly templates: { data: Template; api: Template; jobs: Template; monitoring: Template };
+  readonly templates: Templates;
   /** The cloud assembly's validation report (cdk-nag findings that were not acknowledged). */
   readonly validationReport: ValidationReport;
   cleanup(): void;
@@ -62,9 +86,10 @@ export function synth(
     outdir,
     templates: {
       data: Template.fromStack(stacks.data),
-      api: Template.fromStack(stacks.api),
+      app: Template.fromStack(stacks.app),
       jobs: Template.fromStack(stacks.jobs),
       monitoring: Template.fromStack(stacks.monitoring),
+      ...(stacks.edge ? { edge: Template.fromStack(stacks.edge) } : {}),
     },
     validationReport: JSON.parse(
       readFileSync(join(outdir, 'validation-report.json'), 'utf8'),
@@ -73,10 +98,16 @@ export function synth(
   };
 }
 
+/** The prod stage from the committed example, as `npm run synth -- -c stage=prod -c stages="$(cat …)"` passes it. */
+export const synthProdExample = () => synth({ stage: 'prod', stages: PROD_EXAMPLE_JSON });
+
 export type CfnResource = {
   Type: string;
   Properties?: Record<string, unknown>;
   Metadata?: Record<string, unknown>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdatePolicy?: Record<string, unknown>;
 };
 
 export function resources(template: Template, type: string): [string, CfnResource][] {
@@ -85,6 +116,15 @@ export function resources(template: Template, type: string): [string, CfnResourc
 
 export function props(resource: CfnResource): Record<string, unknown> {
   return resource.Properties ?? {};
+}
+
+/** The one resource of a type, or a failure naming how many there were. */
+export function only(template: Template, type: string): [string, CfnResource] {
+  const found = resources(template, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  const [entry] = found;
+  if (!entry) throw new Error('unreachable');
+  return entry;
 }
 
 /** A function's logical id by its physical name. */
@@ -98,7 +138,14 @@ export function functionLogicalId(template: Template, functionName: string): str
   return entry[0];
 }
 
+/** The environment variables of the named function. */
+export function functionEnv(template: Template, functionName: string): Record<string, unknown> {
+  const fn = template.toJSON().Resources[functionLogicalId(template, functionName)] as CfnResource;
+  return (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
 export interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Resource: unknown;
@@ -107,15 +154,27 @@ export interface Statement {
 
 const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
-/** Every IAM statement attached (through AWS::IAM::Policy) to the execution role of the named function. */
-export function roleStatements(template: Template, functionName: string): Statement[] {
-  const fn = template.toJSON().Resources[functionLogicalId(template, functionName)] as CfnResource;
-  const role = props(fn).Role as { 'Fn::GetAtt': [string, string] };
-  const roleId = role['Fn::GetAtt'][0];
+/** Every IAM statement attached (through AWS::IAM::Policy) to a role, by the role's logical id. */
+export function statementsOfRole(template: Template, roleId: string): Statement[] {
   return resources(template, 'AWS::IAM::Policy')
     .filter(([, p]) => (props(p).Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap(([, p]) => (props(p).PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
+/** Every IAM statement attached (through AWS::IAM::Policy) to the execution role of the named function. */
+export function roleStatements(template: Template, functionName: string): Statement[] {
+  const fn = template.toJSON().Resources[functionLogicalId(template, functionName)] as CfnResource;
+  const role = props(fn).Role as { 'Fn::GetAtt': [string, string] };
+  return statementsOfRole(template, role['Fn::GetAtt'][0]);
+}
+
 export const actionsOf = (s: Statement): string[] => asArray(s.Action);
 export const resourcesOf = (s: Statement): unknown[] => asArray(s.Resource);
+
+/** Every template of the app as JSON text (for "nothing anywhere does X" checks). */
+export function allTemplatesText(app: SynthesisedApp): string {
+  return Object.values(app.templates)
+    .filter((t): t is Template => t !== undefined)
+    .map((t) => JSON.stringify(t.toJSON()))
+    .join('\n');
+}

@@ -1,37 +1,35 @@
 /**
- * The web app in AWS: the Vite build in a private S3 bucket behind CloudFront (origin access control, HTTPS only,
- * HTTP/2 and 3, compression), with `/config.json` beside `index.html` telling the app where the API is and how to
- * sign in (the Cognito managed login or the OIDC provider, authorization code flow with PKCE). One build serves
- * every stage; only `config.json` differs.
+ * The one origin: a CloudFront distribution that serves the web app from a private S3 bucket (origin access
+ * control) and sends `/v1/*` to the HTTP API, so the browser talks to a single origin (no CORS, and the app's
+ * `config.json` says `apiUrl: ""`). HTTPS only, HTTP/2 and 3, compression, AWS WAF in front when configured, a
+ * custom domain with TLS 1.2 at least when configured.
  *
+ * - The API origin gets `x-origin-verify: <secret>` from CloudFront only; the API functions refuse a request without
+ *   it before anything else, so the execute-api URL is useless on its own. Nothing is cached for the API
+ *   (CachingDisabled), and every viewer header but Host reaches it (Authorization included).
  * - Hashed files under `/assets/` are cached for a year; `index.html` and `config.json` are revalidated on every
  *   load, so a deployment is live at once without an invalidation (and without `cloudfront:CreateInvalidation` on
  *   `*` for the deployment function). Old asset files are kept (no prune) for browsers still on the previous
  *   `index.html`; the bucket's old object versions expire after 30 days.
  * - Client routes (`/phe-duyet`, `/auth/callback`) are answered with `index.html` by a CloudFront Function, so a
  *   missing `/assets/…` file is still a real 404.
- * - Response headers: a Content-Security-Policy that lets the app talk only to its own origin, the API and the
- *   identity provider; HSTS; no framing; no sniffing.
- * - The build runs at synth (local bundling: `vite build`, about a second); `cdk synth` with bundling skipped
- *   (the tests) stages the sources instead.
- *
- * Standalone: `infra/build.ts` adds it with the API URL and the sign-in settings (see docs/WEB.md).
+ * - Response headers: a Content-Security-Policy that lets the app connect to its own origin and to the identity
+ *   provider's origins only (origins, never URLs with a path: a source with a path matches that exact path), HSTS,
+ *   no framing, no sniffing.
+ * - The build runs at synth (local bundling: `vite build`, about a second); `cdk synth` with bundling skipped (the
+ *   tests) stages the sources instead.
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   AssetHashType,
-  Aws,
   BOOTSTRAP_QUALIFIER_CONTEXT,
-  CfnOutput,
   DefaultStackSynthesizer,
   DockerImage,
   Duration,
-  Fn,
   RemovalPolicy,
   Stack,
-  type StackProps,
   Token,
   Validations,
 } from 'aws-cdk-lib';
@@ -47,16 +45,18 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import type { Construct, IConstruct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { REPO_ROOT } from '../bundling.ts';
 import type { StageConfig } from '../config.ts';
 import type { Naming } from '../naming.ts';
@@ -65,40 +65,71 @@ import type { Naming } from '../naming.ts';
 export type WebAuthSettings =
   | {
       mode: 'cognito';
-      /** The managed login's base URL, `https://<prefix>.auth.<region>.amazoncognito.com` (UserPoolDomain.baseUrl()). */
+      /** The hosted sign-in's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
       domain: string;
       clientId: string;
-      scopes?: string[];
+      scopes: string[];
     }
   | {
       mode: 'oidc';
       issuer: string;
       clientId: string;
-      scopes?: string[];
-      /** The token the API's authorizer checks; default the ID token. */
-      bearer?: 'id_token' | 'access_token';
+      scopes: string[];
+      bearer: 'id_token' | 'access_token';
+      authorizationEndpoint?: string;
+      tokenEndpoint?: string;
+      endSessionEndpoint?: string;
     };
 
-export interface WebStackProps extends StackProps {
-  readonly config: StageConfig;
-  readonly names: Naming;
-  /** The HTTP API's URL (the `$default` stage URL). */
-  readonly apiUrl: string;
-  readonly auth: WebAuthSettings;
-  /** A custom domain: its names and an ACM certificate in us-east-1 covering them. */
-  readonly domain?: { readonly names: string[]; readonly certificate: ICertificate };
-  /** The app's folder (default `web/` of the repository). */
-  readonly webDir?: string;
+/** `/config.json`: one origin, so the API is at the app's own origin (`apiUrl: ""`). */
+export interface WebRuntimeConfig {
+  apiUrl: '';
+  auth: WebAuthSettings;
 }
 
+/** The header CloudFront adds on the way to the API; the API functions read the value from ORIGIN_VERIFY_SECRET. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+export const API_BEHAVIOR_PATH = '/v1/*';
 export const WEB_ASSET_CACHE = 'public, max-age=31536000, immutable';
 export const WEB_ENTRY_CACHE = 'no-cache';
+/** API Gateway gives up after 30 s; CloudFront waits as long for the API origin. */
+const API_ORIGIN_READ_TIMEOUT = Duration.seconds(30);
 
-/** The Cognito managed login's base URL for the data stack's default domain prefix (`<prefix>-<account>`). */
-export function cognitoDomainUrl(config: StageConfig, names: Naming): string {
-  if (config.auth.mode !== 'cognito') throw new Error('cognitoDomainUrl: the stage does not use Cognito');
-  const prefix = config.auth.domainPrefix ?? `${names.prefix}-${Aws.ACCOUNT_ID}`;
-  return `https://${prefix}.auth.${Aws.REGION}.amazoncognito.com`;
+/** The Content-Security-Policy: the app's own origin, plus the identity provider's origins for sign-in. */
+export function contentSecurityPolicy(identityOrigins: readonly string[]): string {
+  const idp = identityOrigins.length > 0 ? ` ${identityOrigins.join(' ')}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${idp}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    `form-action 'self'${idp}`,
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export interface WebSiteProps {
+  readonly config: StageConfig;
+  readonly names: Naming;
+  /** The HTTP API's host, `<id>.execute-api.<region>.amazonaws.com` (its `$default` stage answers at `/`). */
+  readonly apiDomainName: string;
+  /** The origin secret CloudFront sends to the API (a CloudFormation dynamic reference, never the value). */
+  readonly originSecret: string;
+  /**
+   * Origins (`https://host[:port]`) the app contacts to sign in. Tokens (the Cognito domain with the account id)
+   * are accepted as they are; literal values must be origins.
+   */
+  readonly identityOrigins: readonly string[];
+  /** A custom domain: its names and an ACM certificate in us-east-1 covering them. */
+  readonly domain?: { readonly names: readonly string[]; readonly certificate: ICertificate };
+  /** The AWS WAF web ACL (CLOUDFRONT scope) in front of the distribution. */
+  readonly webAclArn?: string;
+  /** The app's folder (default `web/` of the repository). */
+  readonly webDir?: string;
 }
 
 /** Runs `vite build` into CDK's output folder, with the repository's own Vite. */
@@ -125,26 +156,33 @@ function viteBuild(webDir: string, outputDir: string): boolean {
 }
 
 /** Client routes (no file extension) get index.html; files are served as they are. */
-const SPA_FUNCTION = `function handler(event) {
+export const SPA_FUNCTION = `function handler(event) {
   var request = event.request;
   var last = request.uri.split('/').pop();
   if (last.indexOf('.') === -1) request.uri = '/index.html';
   return request;
 }`;
 
-export class WebStack extends Stack {
+export class WebSite extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
-  /** `https://<distribution>.cloudfront.net` or the first custom domain name. */
+  /** `https://<distribution>.cloudfront.net` or `https://<first custom domain name>`. */
   readonly url: string;
+  private readonly webDir: string;
+  private readonly deploymentLogs: LogGroup;
 
-  constructor(scope: Construct, id: string, props: WebStackProps) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: WebSiteProps) {
+    super(scope, id);
     // Server access logs delivered under a bucket policy rather than the deprecated LogDeliveryWrite ACL (this
-    // stack only; the flag must be set before the buckets exist).
+    // construct only; the flag must be set before the buckets exist).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
-    const { config } = props;
-    const webDir = props.webDir ?? join(REPO_ROOT, 'web');
+    const { config, names } = props;
+    this.webDir = props.webDir ?? join(REPO_ROOT, 'web');
+    for (const o of props.identityOrigins) {
+      if (!Token.isUnresolved(o) && !/^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o)) {
+        throw new Error(`WebSite: "${o}" is not an origin (a CSP source with a path matches that path only)`);
+      }
+    }
 
     // S3 server access logs (bucket policy, no ACL) for both buckets below; CloudFront's standard logs need an
     // ACL-enabled bucket of their own.
@@ -166,7 +204,6 @@ export class WebStack extends Stack {
       serverAccessLogsPrefix: 'cdn-logs/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
     this.bucket = new Bucket(this, 'Assets', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -179,53 +216,67 @@ export class WebStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const apiOrigin = props.apiUrl;
-    const authOrigin = props.auth.mode === 'cognito' ? props.auth.domain : props.auth.issuer;
-    const headers = new ResponseHeadersPolicy(this, 'Headers', {
-      responseHeadersPolicyName: `${props.names.prefix}-web`,
+    const securityHeaders = {
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(365),
+        includeSubdomains: true,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.SAME_ORIGIN, override: true },
+    };
+    const appHeaders = new ResponseHeadersPolicy(this, 'Headers', {
+      responseHeadersPolicyName: `${names.prefix}-web`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: Fn.join('', [
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; ",
-            "connect-src 'self' ",
-            apiOrigin,
-            ' ',
-            authOrigin,
-            "; object-src 'none'; base-uri 'self'; form-action 'self' ",
-            authOrigin,
-            "; frame-ancestors 'none'",
-          ]),
+          contentSecurityPolicy: contentSecurityPolicy(props.identityOrigins),
           override: true,
         },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.SAME_ORIGIN, override: true },
+        ...securityHeaders,
       },
+    });
+    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      responseHeadersPolicyName: `${names.prefix}-api`,
+      securityHeadersBehavior: securityHeaders,
     });
 
     const spa = new CloudFrontFunction(this, 'ClientRoutes', {
-      functionName: `${props.names.prefix}-web-routes`,
+      functionName: `${names.prefix}-web-routes`,
       comment: 'Client routes of the web app get index.html',
       code: FunctionCode.fromInline(SPA_FUNCTION),
       runtime: FunctionRuntime.JS_2_0,
     });
 
     this.distribution = new Distribution(this, 'Cdn', {
-      comment: `${props.names.prefix} web app`,
+      comment: `${names.prefix}: web app and API`,
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: headers,
+        responseHeadersPolicy: appHeaders,
         compress: true,
         functionAssociations: [{ function: spa, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        [API_BEHAVIOR_PATH]: {
+          origin: new HttpOrigin(props.apiDomainName, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            readTimeout: API_ORIGIN_READ_TIMEOUT,
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret },
+          }),
+          // A redirect would turn a POST into a GET: plain HTTP is refused instead.
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // Everything but Host (API Gateway routes on its own host name); with caching disabled this includes
+          // Authorization.
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        },
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Vietnam is served from the Asia edge locations, which Price Class 200 includes.
@@ -233,10 +284,11 @@ export class WebStack extends Stack {
       enableLogging: true,
       logBucket: cdnLogs,
       logFilePrefix: 'cloudfront/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       // The minimum TLS version can be set only with a custom certificate (the default one is fixed by CloudFront).
       ...(props.domain
         ? {
-            domainNames: props.domain.names,
+            domainNames: [...props.domain.names],
             certificate: props.domain.certificate,
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
@@ -247,34 +299,39 @@ export class WebStack extends Stack {
       'AwsSolutions-CFR1',
       'No geo restriction: civil servants sign in from abroad on official trips; every API call needs a token from the identity provider.',
     );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      'No WAF on the static app: it serves public, immutable files only; the API is protected by its JWT authorizer and stage throttling.',
-    );
+    if (!props.webAclArn) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR2',
+        `Stage "${config.stage}" runs without AWS WAF by configuration (waf.enabled: false, about 9 USD a month saved); prod turns it on. The API still needs a token and the origin secret, and is throttled per stage and route.`,
+      );
+    }
     if (!props.domain) {
       acknowledge(
         this.distribution,
         'AwsSolutions-CFR4',
-        'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; set a domain and certificate to enforce TLS 1.2.',
+        'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; set domain.names to enforce TLS 1.2.',
       );
     }
     this.url = props.domain
       ? `https://${props.domain.names[0]}`
       : `https://${this.distribution.distributionDomainName}`;
+    this.deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
+      retention: config.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
 
-    const build = Source.asset(webDir, {
+  /** Builds the app and deploys it with its `config.json`: immutable assets first, then the entry files. */
+  deployApp(runtimeConfig: WebRuntimeConfig): void {
+    const build = Source.asset(this.webDir, {
       exclude: ['dist', 'node_modules'],
       assetHashType: AssetHashType.OUTPUT,
       bundling: {
         // Used only if the local build cannot run; the local one always can where `npm ci` ran.
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
-        local: { tryBundle: (outputDir) => viteBuild(webDir, outputDir) },
+        local: { tryBundle: (outputDir) => viteBuild(this.webDir, outputDir) },
       },
-    });
-    const deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
-      retention: config.logRetentionDays,
-      removalPolicy: RemovalPolicy.DESTROY,
     });
     const assets = new BucketDeployment(this, 'DeployAssets', {
       destinationBucket: this.bucket,
@@ -282,26 +339,8 @@ export class WebStack extends Stack {
       exclude: ['index.html'],
       cacheControl: [CacheControl.fromString(WEB_ASSET_CACHE)],
       prune: false,
-      logGroup: deploymentLogs,
+      logGroup: this.deploymentLogs,
     });
-    const runtimeConfig = {
-      apiUrl: props.apiUrl,
-      auth:
-        props.auth.mode === 'cognito'
-          ? {
-              mode: 'cognito',
-              domain: props.auth.domain,
-              clientId: props.auth.clientId,
-              scopes: props.auth.scopes ?? ['openid', 'email', 'profile'],
-            }
-          : {
-              mode: 'oidc',
-              issuer: props.auth.issuer,
-              clientId: props.auth.clientId,
-              scopes: props.auth.scopes ?? ['openid', 'email', 'profile'],
-              bearer: props.auth.bearer ?? 'id_token',
-            },
-    };
     const entry = new BucketDeployment(this, 'DeployEntry', {
       destinationBucket: this.bucket,
       sources: [build, Source.jsonData('config.json', runtimeConfig)],
@@ -309,45 +348,43 @@ export class WebStack extends Stack {
       include: ['index.html', 'config.json'],
       cacheControl: [CacheControl.fromString(WEB_ENTRY_CACHE)],
       prune: false,
-      logGroup: deploymentLogs,
+      logGroup: this.deploymentLogs,
     });
     // index.html names asset files: they are in the bucket before it is.
     entry.node.addDependency(assets);
     this.acknowledgeDeploymentHandler();
-
-    new CfnOutput(this, 'WebUrl', { value: this.url });
-    new CfnOutput(this, 'CallbackUrl', { value: `${this.url}/auth/callback` });
-    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
   }
 
   /** The CDK bootstrap asset bucket as cdk-nag names it: account and region literal when the stack has them. */
   private assetBucketName(): string {
+    const stack = Stack.of(this);
     const qualifier =
       this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-    const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
-    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     return `cdk-${qualifier}-assets-${account}-${region}`;
   }
 
   /**
-   * BucketDeployment's handler is CDK's own singleton function: its role uses the AWS managed basic-execution
-   * policy, and its grants on the asset bucket and the web bucket use `s3:GetObject*`-style wildcards on `<bucket>/*`.
+   * BucketDeployment's handler is CDK's own singleton function (a child of the stack): its role uses the AWS
+   * managed basic-execution policy, and its grants on the asset bucket and the web bucket use `s3:GetObject*`-style
+   * wildcards on `<bucket>/*`.
    */
   private acknowledgeDeploymentHandler() {
-    const handler = this.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-    if (!handler) throw new Error('WebStack: BucketDeployment handler not found');
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (!handler) throw new Error('WebSite: BucketDeployment handler not found');
     const role = handler.node.tryFindChild('ServiceRole');
-    if (!role) throw new Error('WebStack: BucketDeployment handler role not found');
+    if (!role) throw new Error('WebSite: BucketDeployment handler role not found');
     acknowledge(
       role,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       "CDK's BucketDeployment handler (a CDK-managed singleton) writes its logs with the basic execution policy; it runs only during deployments.",
     );
     const policy = role.node.tryFindChild('DefaultPolicy');
-    if (!policy) throw new Error('WebStack: BucketDeployment handler policy not found');
+    if (!policy) throw new Error('WebSite: BucketDeployment handler policy not found');
     const bucket = this.bucket.node.defaultChild;
-    if (!(bucket instanceof CfnBucket)) throw new Error('WebStack: no CfnBucket');
+    if (!(bucket instanceof CfnBucket)) throw new Error('WebSite: no CfnBucket');
     for (const finding of [
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
@@ -355,7 +392,7 @@ export class WebStack extends Stack {
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
       `Resource::arn:<AWS::Partition>:s3:::${this.assetBucketName()}/*`,
-      `Resource::<${this.getLogicalId(bucket)}.Arn>/*`,
+      `Resource::<${stack.getLogicalId(bucket)}.Arn>/*`,
     ]) {
       acknowledge(
         policy,
