@@ -302,7 +302,9 @@ const base = {
   capacity: {},
   logRetentionDays: 14,
   logLevel: 'DEBUG',
-  tracing: true,
+  // X-Ray off: without Powertools Tracer (over the bundle budget) a trace holds only the invocation, not its
+  // DynamoDB calls, and empty traces are not worth paying for. A stage may turn it on to see invocations.
+  tracing: false,
   reminders: { sender: 'no-reply@example.com', createIdentity: false },
 } satisfies JsonObject;
 
@@ -319,7 +321,6 @@ export const STAGE_DEFAULTS: Record<StageName, JsonObject> = {
     capacity: { warmWriteUnitsPerSecond: 10_000 },
     logRetentionDays: 365,
     logLevel: 'INFO',
-    tracing: false,
   },
 };
 

@@ -1,14 +1,15 @@
 /**
  * The HTTP adapter of every API function: a middy chain of small middlewares around the endpoint's handler.
- * In order: the Lambda context and correlation id into the logs; the endpoint; CloudFront's origin header; the
+ * In order: the metrics flushed at the end; the Lambda context and correlation id into the logs; the endpoint; CloudFront's origin header; the
  * caller from the token; the path, query, authorization and body; idempotency; the handler; the error mapper
  * last. Handlers stay thin: they call one use case and say how to reply.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { inlineJobStarter } from '../app/jobs/runner.ts';
 import { config, requireTableName } from '../config.ts';
-import { logger } from '../observability.ts';
+import { logger, metrics } from '../observability.ts';
 import { store } from '../store/store.ts';
 import { lambdaJobStarter } from './background.ts';
 import type { AnyEndpoint } from './endpoint.ts';
@@ -55,6 +56,7 @@ export function lambdaHandler(endpoints: readonly AnyEndpoint[], deps: HttpDeps 
   };
   return middy<HttpEvent, HttpResult, Error, HttpContext>(base)
     .use(errorMapper())
+    .use(logMetrics(metrics))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestContext(endpoints))
     .use(originVerify(deps.config.originVerifySecret))

@@ -9,6 +9,7 @@
  *   `batchItemFailures`, so only they come back (and go to the dead-letter queue after 3 receives).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
@@ -28,7 +29,7 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { logger } from '../observability.ts';
+import { countForJob, logger, METRIC, metrics } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
 import { SesMailer } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
@@ -133,6 +134,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
           if (message.job !== job) throw new Error(`a step of ${message.job} reached the ${job} function`);
           logger.setCorrelationId(message.runId);
           await handleMessage(ctx, message);
+          countForJob(METRIC.jobSteps, job);
         } catch (error) {
           // Reported, not thrown: the other records of the batch are not redone.
           logs.error('step failed', { job, messageId: record.messageId, error: error as Error });
@@ -149,12 +151,21 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
       ? { kind: 'scheduled', id: scheduled.scheduledTime }
       : { kind: 'manual', fresh: scheduled.fresh ?? false };
     const ctx = context(lambda, now, trigger);
-    let runs = await JOB_DEFINITIONS[job].start(ctx, scheduled.target);
-    if (ctx.fanOut instanceof InlineFanOut) {
-      ctx.fanOut.attach((message) => handleMessage({ ...ctx, now: new Date() }, message));
-      await ctx.fanOut.drain();
-      runs = await asTheyAreNow(ctx.store, job, runs);
+    let runs: JobReport['runs'];
+    try {
+      runs = await JOB_DEFINITIONS[job].start(ctx, scheduled.target);
+      if (ctx.fanOut instanceof InlineFanOut) {
+        ctx.fanOut.attach((message) => handleMessage({ ...ctx, now: new Date() }, message));
+        await ctx.fanOut.drain();
+        runs = await asTheyAreNow(ctx.store, job, runs);
+      }
+    } catch (error) {
+      // Running out of time is the plan for a long run (the retry resumes it); anything else is a real failure.
+      if (!(error instanceof JobIncomplete)) countForJob(METRIC.jobFailures, job);
+      throw error;
     }
+    // The schedule ran, whatever there was to do: a missing heartbeat is a schedule that did not run.
+    if (scheduled.scheduledTime) countForJob(METRIC.jobHeartbeat, job);
     const report: JobReport = { job, at: now.toISOString(), runs };
     log('job invocation done', {
       runs: runs.map((r) => ({ scope: r.scope, state: r.state, queued: r.queued })),

@@ -201,13 +201,15 @@ describe('app stack: functions', () => {
     expect(METRICS_NAMESPACE).toBe('DanhGia');
   });
 
-  it('pays for X-Ray only where the stage traces: active in dev, off in prod (no empty traces)', () => {
+  it('pays for X-Ray only where a stage asks for it: off by default (no empty traces), active when asked', () => {
     const tracing = (built: SynthesisedApp) =>
       resources(built.templates.app, 'AWS::Lambda::Function')
         .filter(([, f]) => String(props(f).FunctionName).includes('-http-'))
         .map(([, f]) => props(f).TracingConfig);
-    expect(tracing(app).every((t) => JSON.stringify(t) === '{"Mode":"Active"}')).toBe(true);
+    expect(tracing(app).every((t) => t === undefined)).toBe(true);
     expect(tracing(prod).every((t) => t === undefined)).toBe(true);
+    const traced = synth({ stages: { dev: { tracing: true } } });
+    expect(tracing(traced).every((t) => JSON.stringify(t) === '{"Mode":"Active"}')).toBe(true);
     const xray = resources(prod.templates.app, 'AWS::IAM::Policy').filter(([, p]) =>
       JSON.stringify(props(p)).includes('xray:'),
     );

@@ -292,12 +292,15 @@ export function defineJourneys(width: number, height: number) {
         expect(started.status).toBe(202);
         const { runId } = (await started.json()) as { runId: string };
         await expect
-          .poll(async () => {
-            const run = await fetch(`${server.url}/v1/periods/${period}/rankings/runs/${runId}`, {
-              headers: { authorization: `Bearer ${hr}` },
-            });
-            return ((await run.json()) as { status: string }).status;
-          })
+          .poll(
+            async () => {
+              const run = await fetch(`${server.url}/v1/periods/${period}/rankings/runs/${runId}`, {
+                headers: { authorization: `Bearer ${hr}` },
+              });
+              return ((await run.json()) as { status: string }).status;
+            },
+            { timeout: 30_000, interval: 200 },
+          )
           .toBe('DONE');
 
         // An English-language browser in New York: the dates typed must still mean Vietnamese dates.

@@ -22,20 +22,47 @@ import {
 } from '../../app/inputs.ts';
 import type { PresentedEvaluation } from '../../app/present.ts';
 import { type BulkItemOutcome, bulkApprove } from '../../app/worklists.ts';
+import { AppError } from '../../domain/errors.ts';
 import type { Action, Problem } from '../../domain/types.ts';
+import { count, METRIC } from '../../observability.ts';
 import { type Authorization, endpoint, type ItemReceipts, type Request } from '../endpoint.ts';
 import { ERROR_STATUS } from '../errors.ts';
 
 const params = z.strictObject({ employeeId: idSchema, period: periodSchema });
 type EvaluationRequest = Request<{ employeeId: string; period: string }, unknown, unknown>;
 
+/** What the dashboard counts of each transition (the month's progress per day). */
+const PROGRESS: Partial<Record<Action['type'], string>> = {
+  submit: METRIC.submissions,
+  review: METRIC.reviews,
+  approve: METRIC.approvals,
+  return: METRIC.returns,
+};
+/** The flag an action raises when it is done after its deadline. */
+const LATE_FLAG: Partial<Record<Action['type'], keyof PresentedEvaluation['flags']>> = {
+  submit: 'lateSelfAssessment',
+  review: 'lateReview',
+  approve: 'lateApproval',
+};
+
 /** One transition on the evaluation named by the path, honouring If-Match and the Idempotency-Key. */
-const act = async (req: EvaluationRequest, action: Action) => ({
-  body: await transitionAndPresent(req.caller as Caller, req.params.employeeId, req.params.period, action, {
-    ifMatch: req.ifMatch,
-    receiptFor: req.receiptFor,
-  }),
-});
+const act = async (req: EvaluationRequest, action: Action) => {
+  const evaluation = await transitionAndPresent(
+    req.caller as Caller,
+    req.params.employeeId,
+    req.params.period,
+    action,
+    { ifMatch: req.ifMatch, receiptFor: req.receiptFor },
+  ).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'QUOTA_EXCEEDED') count(METRIC.quotaRefusals);
+    throw error;
+  });
+  const progress = PROGRESS[action.type];
+  if (progress) count(progress);
+  const late = LATE_FLAG[action.type];
+  if (late && evaluation.flags[late]) count(METRIC.lateActions);
+  return { body: evaluation };
+};
 
 type BulkItem =
   | { employeeId: string; status: number; evaluation: PresentedEvaluation }

@@ -1,0 +1,463 @@
+/**
+ * An in-memory store with the contract of the DynamoDB one (shared/store/store.ts): the same repositories, the same
+ * conditions (a transition only over the version it read, the grade counts it decided on, a receipt not yet
+ * there), the same outcomes. The use-case tests run on it in milliseconds, without Java; the store contract tests
+ * (test/support/store-contract.ts) hold both stores to the same behaviour, so a test passing here means the same
+ * on DynamoDB. Indexes are read as DynamoDB's are eventually: here always up to date.
+ *
+ * Values go in and out as deep copies: nothing a caller keeps can change what is stored, as with a real table.
+ */
+import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../../shared/domain/rubrics.ts';
+import { EVALUATION_STATUSES, GRADES } from '../../shared/domain/types.ts';
+import type { BulkRecord } from '../../shared/store/bulk-store.ts';
+import type {
+  Delegation,
+  Employee,
+  HistoryEvent,
+  OrgAuditEvent,
+  OutboxMessage,
+  OutboxStatus,
+  Period,
+  RankingRow,
+  RankingSnapshot,
+  StoredAnnualResult,
+  StoredEvaluation,
+  StoredReceipt,
+  StoredRun,
+  SubunitRankingSnapshot,
+  Unit,
+  UnitPeriodCounters,
+} from '../../shared/store/entities.ts';
+import type { NewDraft, TransitionWrite, WriteOutcome } from '../../shared/store/evaluation-store.ts';
+import { RECEIPT_TTL_SECONDS } from '../../shared/store/idempotency-store.ts';
+import type { OutboxRef } from '../../shared/store/outbox-store.ts';
+import type { RunRef, StepOutcome, StepOutput } from '../../shared/store/run-store.ts';
+import type { Store } from '../../shared/store/store.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+
+function emptyCounters(unitId: string, period: string): UnitPeriodCounters {
+  return {
+    unitId,
+    period,
+    evaluated: 0,
+    outstanding: false,
+    status: Object.fromEntries(EVALUATION_STATUSES.map((s) => [s, 0])) as UnitPeriodCounters['status'],
+    grades: Object.fromEntries(GRADES.map((g) => [g, 0])) as UnitPeriodCounters['grades'],
+  };
+}
+
+/** Everything the memory store holds, for tests that inspect it (like a table scan). */
+export interface MemoryTables {
+  units: Map<string, Unit>;
+  employees: Map<string, Employee>;
+  delegations: Delegation[];
+  audit: OrgAuditEvent[];
+  periods: Map<string, Period>;
+  evaluations: Map<string, StoredEvaluation>;
+  history: Map<string, HistoryEvent>;
+  counters: Map<string, UnitPeriodCounters>;
+  rubrics: Map<string, Rubric>;
+  rankings: Map<string, RankingSnapshot>;
+  subunitRankings: Map<string, SubunitRankingSnapshot>;
+  annual: Map<string, StoredAnnualResult>;
+  receipts: Map<string, StoredReceipt & { expiresAt: number }>;
+  runs: Map<string, StoredRun>;
+  steps: Map<string, { result: unknown }>;
+  outbox: Map<string, OutboxMessage>;
+}
+
+export function createMemoryStore(): Store & { tables: MemoryTables } {
+  const t: MemoryTables = {
+    units: new Map(),
+    employees: new Map(),
+    delegations: [],
+    audit: [],
+    periods: new Map(),
+    evaluations: new Map(),
+    history: new Map(),
+    counters: new Map(),
+    rubrics: new Map(),
+    rankings: new Map(),
+    subunitRankings: new Map(),
+    annual: new Map(),
+    receipts: new Map(),
+    runs: new Map(),
+    steps: new Map(),
+    outbox: new Map(),
+  };
+  const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
+  const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
+  const histKey = (e: { employeeId: string; period: string; version: number }) =>
+    `${e.employeeId}|${e.period}|${String(e.version).padStart(6, '0')}`;
+  const runKey = (job: string, scope: string) => `${job}|${scope}`;
+  const stepKey = (run: RunRef, step: string) => `${run.job}|${run.scope}|${run.runId}|${step}`;
+  const outboxKey = (m: OutboxRef) => `${m.day}|${m.recipientId}|${m.reminder}`;
+  const evaluationsWhere = (keep: (e: StoredEvaluation) => boolean) =>
+    [...t.evaluations.values()]
+      .filter(keep)
+      .sort((a, b) => a.employeeId.localeCompare(b.employeeId))
+      .map(copy);
+  const counters = (unitId: string, period: string) =>
+    copy(t.counters.get(unitPeriodKey(unitId, period)) ?? emptyCounters(unitId, period));
+
+  const putUnit = async (unit: Unit, audit: OrgAuditEvent) => {
+    t.units.set(unit.id, copy(unit));
+    t.audit.push(copy(audit));
+  };
+  const putEmployee = async (employee: Employee, audit: OrgAuditEvent) => {
+    t.employees.set(employee.id, copy(employee));
+    t.audit.push(copy(audit));
+  };
+
+  const addDrafts = (drafts: readonly NewDraft[], outstanding: boolean): number => {
+    let created = 0;
+    for (const { draft, event } of drafts) {
+      const key = evalKey(draft.employeeId, draft.period);
+      if (t.evaluations.has(key)) continue;
+      t.evaluations.set(key, copy({ ...draft, publishedAt: null }));
+      t.history.set(histKey(event), copy(event));
+      const c = counters(draft.unitId, draft.period);
+      c.evaluated++;
+      c.status.DRAFT++;
+      c.outstanding = outstanding;
+      t.counters.set(unitPeriodKey(draft.unitId, draft.period), c);
+      created++;
+    }
+    return created;
+  };
+
+  const receiptLive = (key: string): boolean => {
+    const found = t.receipts.get(key);
+    return found !== undefined && found.expiresAt * 1000 >= Date.now();
+  };
+
+  const store: Store = {
+    org: {
+      getUnit: async (unitId) => copy(t.units.get(unitId) ?? null),
+      getEmployee: async (employeeId) => copy(t.employees.get(employeeId) ?? null),
+      getEmployees: async (ids) =>
+        new Map(
+          ids.flatMap((id) => (t.employees.has(id) ? [[id, copy(t.employees.get(id) as Employee)]] : [])),
+        ),
+      getUnits: async (ids) =>
+        new Map(ids.flatMap((id) => (t.units.has(id) ? [[id, copy(t.units.get(id) as Unit)]] : []))),
+      listUnits: async () => [...t.units.values()].sort(byId).map(copy),
+      isEmpty: async () => t.units.size === 0,
+      listChildUnits: async (parentId) =>
+        [...t.units.values()]
+          .filter((u) => u.parentId === parentId)
+          .sort(byId)
+          .map(copy),
+      listUnitStaff: async (unitId) =>
+        [...t.employees.values()]
+          .filter((e) => e.unitId === unitId)
+          .sort(byId)
+          .map(copy),
+      putUnit,
+      putEmployee,
+      putDelegation: async (delegation, audit) => {
+        t.delegations = t.delegations.filter(
+          (d) =>
+            !(
+              d.unitId === delegation.unitId &&
+              d.delegateId === delegation.delegateId &&
+              d.from === delegation.from
+            ),
+        );
+        t.delegations.push(copy(delegation));
+        t.audit.push(copy(audit));
+      },
+      importOrg: async (units, employees, auditFor) => {
+        const records = [...units.map((unit) => ({ unit })), ...employees.map((employee) => ({ employee }))];
+        for (let i = 0; i < records.length; i += 99) {
+          const chunk = records.slice(i, i + 99);
+          const chunkUnits = chunk.flatMap((r) => ('unit' in r ? [r.unit] : []));
+          const chunkEmployees = chunk.flatMap((r) => ('employee' in r ? [r.employee] : []));
+          for (const u of chunkUnits) t.units.set(u.id, copy(u));
+          for (const e of chunkEmployees) t.employees.set(e.id, copy(e));
+          t.audit.push(copy(auditFor({ units: chunkUnits, employees: chunkEmployees }, i / 99)));
+        }
+      },
+      recordAudit: async (event) => {
+        t.audit.push(copy(event));
+      },
+      listUnitDelegations: async (unitId) =>
+        t.delegations
+          .filter((d) => d.unitId === unitId)
+          .sort((a, b) => `${a.delegateId}#${a.from}`.localeCompare(`${b.delegateId}#${b.from}`))
+          .map(copy),
+      listDelegationsTo: async (delegateId) =>
+        t.delegations
+          .filter((d) => d.delegateId === delegateId)
+          .sort((a, b) => `${a.unitId}#${a.from}`.localeCompare(`${b.unitId}#${b.from}`))
+          .map(copy),
+    },
+
+    periods: {
+      get: async (period) => copy(t.periods.get(period) ?? null),
+      list: async () => [...t.periods.values()].sort((a, b) => a.period.localeCompare(b.period)).map(copy),
+      createIfMissing: async (period) => {
+        const existing = t.periods.get(period.period);
+        if (existing) return { created: false, period: copy(existing) };
+        t.periods.set(period.period, copy(period));
+        return { created: true, period: copy(period) };
+      },
+      setSkipped: async (period, skipped) => {
+        const p = t.periods.get(period);
+        if (p)
+          t.periods.set(period, {
+            ...p,
+            skipped: copy(skipped.slice(0, 1000)),
+            skippedCount: skipped.length,
+          });
+      },
+      markClosing: async (period, at) => {
+        const p = t.periods.get(period);
+        if (p?.status !== 'OPEN') return false;
+        t.periods.set(period, { ...p, status: 'CLOSING', closingStartedAt: at });
+        return true;
+      },
+      markClosed: async (period, at, appealDeadline) => {
+        const p = t.periods.get(period);
+        if (p?.status !== 'CLOSING') return false;
+        t.periods.set(period, { ...p, status: 'CLOSED', closedAt: at, publishedAt: at, appealDeadline });
+        return true;
+      },
+    },
+
+    evaluations: {
+      get: async (employeeId, period) => copy(t.evaluations.get(evalKey(employeeId, period)) ?? null),
+      listOfEmployee: async (employeeId, prefix) =>
+        evaluationsWhere((e) => e.employeeId === employeeId && e.period.startsWith(prefix)).sort((a, b) =>
+          a.period.localeCompare(b.period),
+        ),
+      listByReviewer: async (reviewerId, period) =>
+        evaluationsWhere((e) => e.reviewerId === reviewerId && e.period === period),
+      listByApprover: async (approverId, period) =>
+        evaluationsWhere((e) => e.approverId === approverId && e.period === period),
+      listByUnit: async (unitId, period) =>
+        evaluationsWhere((e) => e.unitId === unitId && e.period === period),
+      rankingRows: async (unitId, period): Promise<RankingRow[]> =>
+        evaluationsWhere((e) => e.unitId === unitId && e.period === period).map((e) => ({
+          employeeId: e.employeeId,
+          employeeName: e.employeeName,
+          status: e.status,
+          rubricId: e.rubricId,
+          rubricVersion: e.rubricVersion,
+          flags: e.flags,
+          selfAssessment: e.selfAssessment && {
+            total: e.selfAssessment.total,
+            submittedAt: e.selfAssessment.submittedAt,
+          },
+          review: e.review && { total: e.review.total, comment: e.review.comment },
+          decision: e.decision && {
+            total: e.decision.total,
+            grade: e.decision.grade,
+            comment: e.decision.comment,
+          },
+        })),
+      history: async (employeeId, period) =>
+        [...t.history.entries()]
+          .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, h]) => copy(h)),
+      unitCounters: async (unitId, period) => counters(unitId, period),
+      unitCountersOf: async (unitIds, period) => new Map(unitIds.map((id) => [id, counters(id, period)])),
+      periodCounters: async (period) =>
+        [...t.counters.values()]
+          .filter((c) => c.period === period)
+          .sort((a, b) => a.unitId.localeCompare(b.unitId))
+          .map(copy),
+      createDrafts: async (drafts, outstanding) => addDrafts(drafts, outstanding),
+      writeTransition: async (change: TransitionWrite): Promise<WriteOutcome> => {
+        const { previous, next, event, gradeChange, guard, receipt } = change;
+        const key = evalKey(previous.employeeId, previous.period);
+        if (receipt && receiptLive(`${receipt.principalId}|${receipt.key}`)) return 'duplicate';
+        if (t.evaluations.get(key)?.version !== previous.version || t.history.has(histKey(event)))
+          return 'stale';
+        const c = counters(next.unitId, next.period);
+        if (guard && GRADES.some((g) => c.grades[g] !== guard[g])) return 'counters-moved';
+        if (previous.status !== next.status) {
+          c.status[previous.status]--;
+          c.status[next.status]++;
+        }
+        if (gradeChange && gradeChange.from !== gradeChange.to) {
+          if (gradeChange.from) c.grades[gradeChange.from]--;
+          if (gradeChange.to) c.grades[gradeChange.to]++;
+        }
+        t.evaluations.set(key, copy({ ...next, publishedAt: null }));
+        t.history.set(histKey(event), copy(event));
+        t.counters.set(unitPeriodKey(next.unitId, next.period), c);
+        if (receipt)
+          t.receipts.set(`${receipt.principalId}|${receipt.key}`, {
+            ...copy(receipt),
+            expiresAt: Math.floor(Date.parse(receipt.at) / 1000) + RECEIPT_TTL_SECONDS,
+          });
+        return 'written';
+      },
+    },
+
+    rubrics: {
+      getVersion: async (rubricId, version) =>
+        copy(
+          findRubric(BUILT_IN_RUBRICS, rubricId, version) ?? t.rubrics.get(`${rubricId}@${version}`) ?? null,
+        ),
+      getLatest: async (rubricId) => {
+        const stored = [...t.rubrics.values()]
+          .filter((r) => r.id === rubricId)
+          .sort((a, b) => b.version - a.version)[0];
+        return copy(stored ?? findRubric(BUILT_IN_RUBRICS, rubricId) ?? null);
+      },
+      listLatest: async () => {
+        const latest = new Map<string, Rubric>(BUILT_IN_RUBRICS.map((r) => [r.id, r]));
+        for (const r of t.rubrics.values()) {
+          const known = latest.get(r.id);
+          if (!known || r.version > known.version) latest.set(r.id, r);
+        }
+        return [...latest.values()].sort(byId).map(copy);
+      },
+      putVersion: async (rubric) => {
+        const key = `${rubric.id}@${rubric.version}`;
+        if (t.rubrics.has(key)) return false;
+        t.rubrics.set(key, copy(rubric));
+        return true;
+      },
+    },
+
+    rankings: {
+      get: async (unitId, period) => copy(t.rankings.get(unitPeriodKey(unitId, period)) ?? null),
+      put: async (snapshot) => {
+        t.rankings.set(unitPeriodKey(snapshot.unitId, snapshot.period), copy(snapshot));
+      },
+      getMany: async (unitIds, period) =>
+        new Map(
+          unitIds.flatMap((id) => {
+            const s = t.rankings.get(unitPeriodKey(id, period));
+            return s ? [[id, copy(s)]] : [];
+          }),
+        ),
+      putMany: async (snapshots, subunits) => {
+        for (const s of snapshots) t.rankings.set(unitPeriodKey(s.unitId, s.period), copy(s));
+        for (const s of subunits) t.subunitRankings.set(unitPeriodKey(s.unitId, s.period), copy(s));
+      },
+      getSubunit: async (unitId, period) =>
+        copy(t.subunitRankings.get(unitPeriodKey(unitId, period)) ?? null),
+      putSubunit: async (snapshot) => {
+        t.subunitRankings.set(unitPeriodKey(snapshot.unitId, snapshot.period), copy(snapshot));
+      },
+      putAnnual: async (results) => {
+        for (const r of results) t.annual.set(`${r.employeeId}|${r.year}`, copy(r));
+      },
+      listUnitAnnual: async (unitId, year) =>
+        [...t.annual.values()]
+          .filter((r) => r.unitId === unitId && r.year === year)
+          .sort((a, b) => a.employeeId.localeCompare(b.employeeId))
+          .map(copy),
+    },
+
+    receipts: {
+      get: async (principalId, key) =>
+        receiptLive(`${principalId}|${key}`) ? copy(t.receipts.get(`${principalId}|${key}`) ?? null) : null,
+      put: async (receipt) => {
+        const key = `${receipt.principalId}|${receipt.key}`;
+        if (receiptLive(key)) return 'exists';
+        t.receipts.set(key, {
+          ...copy(receipt),
+          expiresAt: Math.floor(Date.parse(receipt.at) / 1000) + RECEIPT_TTL_SECONDS,
+        });
+        return 'written';
+      },
+    },
+
+    runs: {
+      get: async (job, scope) => copy(t.runs.get(runKey(job, scope)) ?? null),
+      replace: async (run, previousRunId) => {
+        const current = t.runs.get(runKey(run.job, run.scope));
+        if (previousRunId === null ? current !== undefined : current?.runId !== previousRunId) return false;
+        t.runs.set(runKey(run.job, run.scope), copy(run));
+        return true;
+      },
+      finish: async (run, summary, finishedAt) => {
+        const current = t.runs.get(runKey(run.job, run.scope));
+        if (current?.runId !== run.runId || current.status !== 'RUNNING') return false;
+        t.runs.set(runKey(run.job, run.scope), {
+          ...current,
+          status: 'DONE',
+          finishedAt,
+          summary: copy(summary),
+        });
+        return true;
+      },
+      getStep: async (run, step) => copy(t.steps.get(stepKey(run, step))?.result ?? null),
+      listSteps: async (run) => {
+        const prefix = `${run.job}|${run.scope}|${run.runId}|`;
+        return new Map(
+          [...t.steps.entries()]
+            .filter(([k]) => k.startsWith(prefix))
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k.slice(prefix.length), copy(v.result)]),
+        );
+      },
+      completeSteps: async (run, steps) => {
+        const outcomes = new Map<string, StepOutcome>();
+        for (const [step, work] of steps) {
+          const key = stepKey(run, step);
+          if (t.steps.has(key)) {
+            outcomes.set(step, 'already');
+            continue;
+          }
+          t.steps.set(key, { result: copy(work.result) });
+          for (const output of (work.outputs ?? []) as StepOutput[]) {
+            const at = unitPeriodKey(output.snapshot.unitId, output.snapshot.period);
+            const existing = t.rankings.get(at);
+            // A newer computation is never overwritten by an older one.
+            if (!existing || existing.computedAt <= run.at) t.rankings.set(at, copy(output.snapshot));
+          }
+          outcomes.set(step, 'completed');
+        }
+        return outcomes;
+      },
+    },
+
+    outbox: {
+      enqueue: async (message) => {
+        const key = outboxKey(message);
+        if (t.outbox.has(key)) return 'exists';
+        t.outbox.set(key, copy(message));
+        return 'queued';
+      },
+      listDay: async (day) =>
+        [...t.outbox.entries()]
+          .filter(([k]) => k.startsWith(`${day}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, m]) => copy(m)),
+      setStatus: async (m, from: OutboxStatus, to: OutboxStatus, extra = {}) => {
+        const key = outboxKey(m);
+        const current = t.outbox.get(key);
+        if (current?.status !== from) return false;
+        t.outbox.set(key, { ...current, ...copy(extra), status: to });
+        return true;
+      },
+    },
+
+    bulk: {
+      load: async (records: Iterable<BulkRecord>, options = {}) => {
+        let written = 0;
+        for (const r of records) {
+          if (r.kind === 'unit') t.units.set(r.unit.id, copy(r.unit));
+          else if (r.kind === 'employee') t.employees.set(r.employee.id, copy(r.employee));
+          else if (r.kind === 'period') t.periods.set(r.period.period, copy(r.period));
+          else if (r.kind === 'evaluation')
+            t.evaluations.set(evalKey(r.evaluation.employeeId, r.evaluation.period), copy(r.evaluation));
+          else t.counters.set(unitPeriodKey(r.counters.unitId, r.counters.period), copy(r.counters));
+          written++;
+          options.onProgress?.(written);
+        }
+        return written;
+      },
+    },
+  };
+  return Object.assign(store, { tables: t });
+}

@@ -1,0 +1,379 @@
+/**
+ * The store's contract, as one suite run against every store: the DynamoDB one (on DynamoDB Local,
+ * test/integration/store-contract.test.ts) and the in-memory one the use-case unit tests run on
+ * (test/unit/store-contract.test.ts). What one store does, the other does: reads, lists, conditions, outcomes.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Employee, HistoryEvent, StoredEvaluation, Unit } from '../../shared/store/entities.ts';
+import type { Store } from '../../shared/store/store.ts';
+
+const AT = '2026-11-02T09:00:00.000+07:00';
+const DEADLINES = {
+  selfAssessment: '2026-12-03T23:59:59.999+07:00',
+  review: '2026-12-07T23:59:59.999+07:00',
+  approval: '2026-12-09T23:59:59.999+07:00',
+};
+
+const unit = (id: string, parentId: string | null): Unit => ({
+  id,
+  name: `Đơn vị ${id}`,
+  parentId,
+  outstanding: false,
+  updatedAt: AT,
+});
+const employee = (id: string, unitId: string, extra: Partial<Employee> = {}): Employee => ({
+  id,
+  name: `Nhân sự ${id}`,
+  unitId,
+  category: 'civil_servant',
+  supervisorId: null,
+  isUnitHead: false,
+  email: `${id}@example.gov.vn`,
+  active: true,
+  flags: {},
+  updatedAt: AT,
+  ...extra,
+});
+const audit = (entityId: string) => ({
+  at: AT,
+  actorId: 'test',
+  action: 'create',
+  entity: 'employee' as const,
+  entityId,
+});
+export const draft = (employeeId: string, unitId: string, period = '2026-11'): StoredEvaluation => ({
+  employeeId,
+  employeeName: `Nhân sự ${employeeId}`,
+  period,
+  unitId,
+  category: 'civil_servant',
+  isUnitHead: false,
+  status: 'DRAFT',
+  returnedTo: null,
+  version: 1,
+  rubricId: 'hn-3814',
+  rubricVersion: 1,
+  reviewerId: 'rev',
+  approverId: 'head',
+  approverUnitId: unitId,
+  deadlines: DEADLINES,
+  selfAssessment: null,
+  review: null,
+  decision: null,
+  appeal: null,
+  flags: {},
+  publishedAt: null,
+  createdAt: AT,
+  updatedAt: AT,
+});
+const opened = (e: StoredEvaluation): HistoryEvent => ({
+  employeeId: e.employeeId,
+  period: e.period,
+  version: 1,
+  at: AT,
+  actorId: 'system',
+  action: 'open',
+  fromStatus: null,
+  toStatus: 'DRAFT',
+  comment: null,
+  changes: null,
+});
+
+export function storeContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`the store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    it('keeps units and employees, lists them by unit, parent and id, and finds what is missing absent', async () => {
+      await store.org.putUnit(unit('root', null), audit('root'));
+      await store.org.putUnit(unit('b', 'root'), audit('b'));
+      await store.org.putUnit(unit('a', 'root'), audit('a'));
+      await store.org.putEmployee(employee('e2', 'a'), audit('e2'));
+      await store.org.putEmployee(employee('e1', 'a', { isUnitHead: true }), audit('e1'));
+      expect((await store.org.listUnits()).map((u) => u.id)).toEqual(['a', 'b', 'root']);
+      expect((await store.org.listChildUnits('root')).map((u) => u.id)).toEqual(['a', 'b']);
+      expect((await store.org.listChildUnits(null)).map((u) => u.id)).toEqual(['root']);
+      expect((await store.org.listUnitStaff('a')).map((e) => e.id)).toEqual(['e1', 'e2']);
+      expect(await store.org.getUnit('nowhere')).toBeNull();
+      expect([...(await store.org.getEmployees(['e1', 'ghost', 'e1'])).keys()]).toEqual(['e1']);
+      expect([...(await store.org.getUnits(['a', 'ghost'])).keys()]).toEqual(['a']);
+      expect(await store.org.isEmpty()).toBe(false);
+      // What is read back is a copy: changing it changes nothing stored.
+      const read = await store.org.getEmployee('e1');
+      if (read) read.name = 'changed';
+      expect((await store.org.getEmployee('e1'))?.name).toBe('Nhân sự e1');
+    });
+
+    it('imports in chunks of 99 with an audit event per chunk', async () => {
+      await store.org.putUnit(unit('u', null), audit('u'));
+      const staff = Array.from({ length: 150 }, (_, i) => employee(`i${String(i).padStart(3, '0')}`, 'u'));
+      const chunks: number[] = [];
+      await store.org.importOrg([], staff, (chunk, index) => {
+        chunks.push(chunk.employees.length);
+        return { ...audit(`import:${index + 1}`), action: 'import' };
+      });
+      expect(chunks).toEqual([99, 51]);
+      expect(await store.org.listUnitStaff('u')).toHaveLength(150);
+    });
+
+    it('creates a period once, closes it once, and publishes only what was closing', async () => {
+      const period = {
+        period: '2026-11',
+        status: 'OPEN' as const,
+        deadlines: DEADLINES,
+        closesAt: '2026-12-10T00:30:00.000+07:00',
+        openedAt: AT,
+        openedBy: 'hr',
+        skipped: [],
+        closedAt: null,
+        publishedAt: null,
+        appealDeadline: null,
+      };
+      expect((await store.periods.createIfMissing(period)).created).toBe(true);
+      const again = await store.periods.createIfMissing({ ...period, openedBy: 'someone else' });
+      expect(again).toMatchObject({ created: false, period: { openedBy: 'hr' } });
+      expect(await store.periods.markClosed('2026-11', AT, AT)).toBe(false);
+      expect(await store.periods.markClosing('2026-11', AT)).toBe(true);
+      expect(await store.periods.markClosing('2026-11', AT)).toBe(false);
+      expect(await store.periods.markClosed('2026-11', AT, '2026-12-15T23:59:59.999+07:00')).toBe(true);
+      expect(await store.periods.get('2026-11')).toMatchObject({ status: 'CLOSED', closingStartedAt: AT });
+      await store.periods.setSkipped('2026-11', [{ employeeId: 'x', reason: 'y' }]);
+      expect(await store.periods.get('2026-11')).toMatchObject({ skippedCount: 1 });
+    });
+
+    it('creates drafts once each, counting them in the unit; lists them by reviewer, approver and unit', async () => {
+      const drafts = ['e3', 'e1', 'e2'].map((id) => draft(id, 'u'));
+      expect(
+        await store.evaluations.createDrafts(
+          drafts.map((d) => ({ draft: d, event: opened(d) })),
+          true,
+        ),
+      ).toBe(3);
+      expect(
+        await store.evaluations.createDrafts(
+          drafts.map((d) => ({ draft: d, event: opened(d) })),
+          true,
+        ),
+      ).toBe(0);
+      const counters = await store.evaluations.unitCounters('u', '2026-11');
+      expect(counters).toMatchObject({
+        evaluated: 3,
+        outstanding: true,
+        status: { DRAFT: 3 },
+        grades: { A: 0 },
+      });
+      expect((await store.evaluations.listByUnit('u', '2026-11')).map((e) => e.employeeId)).toEqual([
+        'e1',
+        'e2',
+        'e3',
+      ]);
+      expect(await store.evaluations.listByReviewer('rev', '2026-11')).toHaveLength(3);
+      expect(await store.evaluations.listByApprover('head', '2026-11')).toHaveLength(3);
+      expect(await store.evaluations.listByApprover('head', '2026-10')).toHaveLength(0);
+      expect((await store.evaluations.periodCounters('2026-11')).map((c) => c.unitId)).toEqual(['u']);
+      expect(await store.evaluations.unitCounters('other', '2026-11')).toMatchObject({ evaluated: 0 });
+      const rows = await store.evaluations.rankingRows('u', '2026-11');
+      expect(rows[0]).toMatchObject({ employeeId: 'e1', selfAssessment: null, review: null, decision: null });
+      expect(await store.evaluations.history('e1', '2026-11')).toHaveLength(1);
+    });
+
+    it('writes a transition only over the version it read and the grade counts it decided on', async () => {
+      const d = draft('e1', 'u');
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const next: StoredEvaluation = {
+        ...d,
+        status: 'APPROVED',
+        version: 2,
+        decision: {
+          scores: { all: 9500 },
+          total: 9500,
+          grade: 'A',
+          comment: null,
+          approvedAt: AT,
+          approverId: 'head',
+          adjusted: false,
+        },
+      };
+      const event: HistoryEvent = {
+        ...opened(d),
+        version: 2,
+        action: 'approve',
+        fromStatus: 'DRAFT',
+        toStatus: 'APPROVED',
+      };
+      const change = { previous: d, next, event, gradeChange: { from: null, to: 'A' as const } };
+      const guard = { A: 1, B: 0, C: 0, D: 0 };
+      expect(await store.evaluations.writeTransition({ ...change, guard })).toBe('counters-moved');
+      const receipt = {
+        principalId: 'head',
+        key: 'k1',
+        requestHash: 'h',
+        response: { statusCode: 200, headers: {}, body: '{}' },
+        at: new Date().toISOString(),
+      };
+      const clean = { A: 0, B: 0, C: 0, D: 0 };
+      expect(await store.evaluations.writeTransition({ ...change, guard: clean, receipt })).toBe('written');
+      expect(await store.evaluations.writeTransition({ ...change, guard: null })).toBe('stale');
+      expect(await store.evaluations.writeTransition({ ...change, guard: null, receipt })).toBe('duplicate');
+      expect(await store.receipts.get('head', 'k1')).toMatchObject({ requestHash: 'h' });
+      expect(await store.evaluations.unitCounters('u', '2026-11')).toMatchObject({
+        status: { DRAFT: 0, APPROVED: 1 },
+        grades: { A: 1 },
+      });
+      expect((await store.evaluations.history('e1', '2026-11')).map((h) => h.version)).toEqual([1, 2]);
+      expect((await store.evaluations.listOfEmployee('e1', '2026'))[0]).toMatchObject({ status: 'APPROVED' });
+    });
+
+    it('keeps one receipt per key', async () => {
+      const receipt = {
+        principalId: 'p',
+        key: 'k',
+        requestHash: 'h',
+        response: { statusCode: 409, headers: { a: 'b' }, body: 'x' },
+        at: new Date().toISOString(),
+      };
+      expect(await store.receipts.get('p', 'k')).toBeNull();
+      expect(await store.receipts.put(receipt)).toBe('written');
+      expect(await store.receipts.put({ ...receipt, requestHash: 'other' })).toBe('exists');
+      expect(await store.receipts.get('p', 'k')).toMatchObject({
+        requestHash: 'h',
+        response: { statusCode: 409 },
+      });
+    });
+
+    it('runs: one current run per job and scope, steps once each, outputs never over a newer one', async () => {
+      const run = {
+        job: 'compute-rankings',
+        scope: '2026-11',
+        runId: 'r1',
+        trigger: 'manual:1',
+        status: 'RUNNING' as const,
+        at: '2026-11-02T01:00:00.000Z',
+        startedAt: AT,
+        finishedAt: null,
+        summary: null,
+      };
+      expect(await store.runs.replace(run, null)).toBe(true);
+      expect(await store.runs.replace({ ...run, runId: 'r2' }, null)).toBe(false);
+      expect(await store.runs.replace({ ...run, runId: 'r2' }, 'wrong')).toBe(false);
+      const snapshot = (computedAt: string) => ({
+        unitId: 'u',
+        unitName: 'U',
+        period: '2026-11',
+        computedAt,
+        rubricId: null,
+        entries: [],
+        distribution: { A: 0, B: 0, C: 0, D: 0 },
+        quota: null,
+        participation: { evaluated: 0, submitted: 0, reviewed: 0, approved: 0, missing: 0, late: 0 },
+        inflation: {
+          unitId: 'u',
+          name: 'U',
+          approved: 0,
+          shareA: 0,
+          meanSelfMinusReview: null,
+          allSameGrade: false,
+          identicalComments: 0,
+          signals: [],
+        },
+        subtree: { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 },
+      });
+      await store.rankings.put(snapshot('2026-11-02T02:00:00.000Z'));
+      const outcomes = await store.runs.completeSteps(
+        run,
+        [['unit#u', { result: { n: 1 }, outputs: [{ kind: 'ranking', snapshot: snapshot(run.at) }] }]],
+        new Date(),
+      );
+      expect(outcomes.get('unit#u')).toBe('completed');
+      // A newer computation stays; the step is still recorded.
+      expect((await store.rankings.get('u', '2026-11'))?.computedAt).toBe('2026-11-02T02:00:00.000Z');
+      expect(await store.runs.getStep(run, 'unit#u')).toEqual({ n: 1 });
+      const again = await store.runs.completeSteps(
+        run,
+        [
+          ['unit#u', { result: { n: 2 } }],
+          ['unit#v', { result: 3 }],
+        ],
+        new Date(),
+      );
+      expect([...again]).toEqual([
+        ['unit#u', 'already'],
+        ['unit#v', 'completed'],
+      ]);
+      expect([...(await store.runs.listSteps(run))]).toEqual([
+        ['unit#u', { n: 1 }],
+        ['unit#v', 3],
+      ]);
+      expect(await store.runs.finish(run, { ok: true }, AT)).toBe(true);
+      expect(await store.runs.finish(run, { ok: true }, AT)).toBe(false);
+      expect(await store.runs.get('compute-rankings', '2026-11')).toMatchObject({
+        status: 'DONE',
+        summary: { ok: true },
+      });
+      expect(await store.runs.replace({ ...run, runId: 'r2' }, 'r1')).toBe(true);
+    });
+
+    it('rubrics: built-in versions, one stored version per number, the latest of each', async () => {
+      expect((await store.rubrics.getVersion('hn-3814', 1))?.id).toBe('hn-3814');
+      const base = await store.rubrics.getLatest('hn-3814');
+      if (!base) throw new Error('no built-in rubric');
+      expect(await store.rubrics.putVersion({ ...base, version: 2 })).toBe(true);
+      expect(await store.rubrics.putVersion({ ...base, version: 2 })).toBe(false);
+      expect((await store.rubrics.getLatest('hn-3814'))?.version).toBe(2);
+      expect((await store.rubrics.listLatest()).map((r) => `${r.id}@${r.version}`)).toEqual([
+        'hn-3814@2',
+        'nd-335@1',
+      ]);
+      expect(await store.rubrics.getVersion('nope', 1)).toBeNull();
+    });
+
+    it('outbox: one message per day, person and reminder; status moves only from what it was', async () => {
+      const message = {
+        day: '2026-12-02',
+        recipientId: 'e1',
+        reminder: 'worklist',
+        to: 'e1@example.gov.vn',
+        subject: 's',
+        text: 't',
+        tasks: [],
+        status: 'PENDING' as const,
+        channel: null,
+        createdAt: AT,
+        sentAt: null,
+      };
+      expect(await store.outbox.enqueue(message)).toBe('queued');
+      expect(await store.outbox.enqueue(message)).toBe('exists');
+      expect(await store.outbox.setStatus(message, 'SENDING', 'SENT')).toBe(false);
+      expect(await store.outbox.setStatus(message, 'PENDING', 'SENDING')).toBe(true);
+      expect(await store.outbox.setStatus(message, 'SENDING', 'SENT', { sentAt: AT, channel: 'local' })).toBe(
+        true,
+      );
+      expect(await store.outbox.listDay('2026-12-02')).toMatchObject([{ status: 'SENT', sentAt: AT }]);
+    });
+
+    it('bulk-loads records as the API would have left them', async () => {
+      const d = draft('e9', 'u9', '2026-10');
+      await store.bulk.load([
+        { kind: 'unit', unit: unit('u9', null) },
+        { kind: 'employee', employee: employee('e9', 'u9') },
+        { kind: 'evaluation', evaluation: d },
+        {
+          kind: 'counters',
+          counters: {
+            unitId: 'u9',
+            period: '2026-10',
+            evaluated: 1,
+            outstanding: false,
+            status: { DRAFT: 1, SUBMITTED: 0, REVIEWED: 0, APPROVED: 0, RETURNED: 0, EXPIRED: 0 },
+            grades: { A: 0, B: 0, C: 0, D: 0 },
+          },
+        },
+      ]);
+      expect(await store.evaluations.get('e9', '2026-10')).toMatchObject({ status: 'DRAFT' });
+      expect(await store.evaluations.unitCounters('u9', '2026-10')).toMatchObject({ evaluated: 1 });
+      expect((await store.org.listUnitStaff('u9')).map((e) => e.id)).toEqual(['e9']);
+    });
+  });
+}
