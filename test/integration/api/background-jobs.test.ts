@@ -96,3 +96,35 @@ describe('period work too big for a request', () => {
     expect(total(opened.period.counts)).toBe(39);
   });
 });
+
+describe('closes that race', () => {
+  it('ten closes and ten close jobs at once: the period closes once, each draft expires once', async () => {
+    const opened = await openPeriodForCaller(admin(inlineJobStarter(store)), '2027-03', undefined);
+    expect(total(opened.period.counts)).toBe(39);
+    const invoked: [string, string][] = [];
+    const closes = await Promise.allSettled(
+      Array.from({ length: 10 }, () => closePeriodForCaller(admin(inAws(invoked)), '2027-03')),
+    );
+    // Every caller is told the close has begun (or already happened); none fails.
+    for (const result of closes) expect(result.status).toBe('fulfilled');
+    expect(invoked.length).toBeGreaterThanOrEqual(1);
+    // The job function may be invoked more than once (each caller hands off); the runs must not double-apply.
+    const jobs = await Promise.allSettled(
+      Array.from({ length: 10 }, () => runJobInline(store, 'close-period', { target: '2027-03' })),
+    );
+    for (const job of jobs) expect(job.status).toBe('fulfilled');
+    const closed = await readPeriod(admin(inAws([])), '2027-03');
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.counts.EXPIRED).toBe(39);
+    expect(total(closed.counts)).toBe(39);
+    const units = await store.evaluations.periodCounters('2027-03');
+    const evaluations = (
+      await Promise.all(units.map((unit) => store.evaluations.listByUnit(unit.unitId, '2027-03')))
+    ).flat();
+    expect(evaluations).toHaveLength(39);
+    for (const evaluation of evaluations) {
+      const history = await store.evaluations.history(evaluation.employeeId, '2027-03');
+      expect(history.filter((event) => event.action === 'expire')).toHaveLength(1);
+    }
+  });
+});
