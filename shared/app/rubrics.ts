@@ -1,6 +1,6 @@
 /** Rubric use cases: everyone signed in reads rubrics (the form is built from them); only admins make versions. */
 import { AppError, forbidden, notFound } from '../domain/errors.ts';
-import { nextRubricVersion, type RubricInput } from '../domain/rubrics.ts';
+import { nextRubricVersion, type RubricInput, sameRubricContent } from '../domain/rubrics.ts';
 import { type Caller, isAdmin } from './caller.ts';
 import { presentRubric } from './present.ts';
 
@@ -22,7 +22,11 @@ export async function createRubricVersion(caller: Caller, rubricId: string, inpu
   requireRubricAdmin(caller);
   const previous = await caller.store.rubrics.getLatest(rubricId);
   const rubric = nextRubricVersion(previous, { ...input, id: rubricId });
+  if (previous && sameRubricContent(previous, rubric)) return presentRubric(previous);
   if (!(await caller.store.rubrics.putVersion(rubric))) {
+    // Someone saved a version meanwhile: if it is this very content (a doubled save), that is our answer.
+    const winner = await caller.store.rubrics.getLatest(rubricId);
+    if (winner && sameRubricContent(winner, rubric)) return presentRubric(winner);
     throw new AppError(
       'CONFLICT',
       'Một phiên bản mới của bộ tiêu chí vừa được tạo; hãy tải lại rồi thử lại.',

@@ -395,6 +395,29 @@ export function nextRubricVersion(previous: Rubric | null, input: RubricInput & 
   return rubric;
 }
 
+/** Key order and absent-versus-undefined do not matter; array order does (criteria and bands are ordered). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether two versions say the same thing, whatever their numbers: a PUT of what is already the latest version
+ * makes no new version, so a retried or doubled save is one version, as PUT promises.
+ */
+export function sameRubricContent(a: Rubric, b: Rubric): boolean {
+  const content = (r: Rubric) => JSON.stringify(canonical(rubricToJson({ ...r, version: 0 })));
+  return a.id === b.id && content(a) === content(b);
+}
+
 /** The rubric's own shape for GET /v1/rubrics/{id}: points, not hundredths. */
 export function rubricToJson(rubric: Rubric): Record<string, unknown> {
   return {

@@ -173,7 +173,8 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     return report;
   };
 
-  return middy<unknown, JobResult, Error, Context>(base).use(
-    injectLambdaContext(logger, { resetKeys: true }),
-  );
+  // Metrics counted during the invocation (steps, late actions, reminders) are flushed at its end.
+  return middy<unknown, JobResult, Error, Context>(base)
+    .use(logMetrics(metrics))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
 }

@@ -38,17 +38,19 @@ export interface BeginOptions {
  * - RUNNING → resume it, unless a new schedule of a repeatable job supersedes it;
  * - DONE → nothing to do for the same trigger or a non-repeatable job; a new run otherwise;
  * - a manual `fresh` trigger always starts a new run.
- * Two starters racing are serialised by a conditional put on the previous run id.
+ * Two starters racing are serialised by a conditional put on the previous run id. A fresh starter that loses
+ * follows the winner's run: it began after this call did, so it is as fresh as the one asked for (ten admins
+ * pressing "recompute" at once get one run, not ten, and none an error).
  */
 export async function beginRun(
   store: Store,
   options: BeginOptions,
 ): Promise<{ run: Run; state: 'new' | 'resumed' | 'done' }> {
   const id = triggerId(options.trigger);
+  let fresh = options.trigger.kind === 'manual' && options.trigger.fresh;
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await store.runs.get(options.job, options.scope)) as Run | null;
     if (current) {
-      const fresh = options.trigger.kind === 'manual' && options.trigger.fresh;
       if (!fresh && current.status === 'RUNNING') {
         const supersede =
           options.repeatable && options.trigger.kind === 'scheduled' && current.trigger !== id;
@@ -72,6 +74,7 @@ export async function beginRun(
     if (await store.runs.replace(run, current?.runId ?? null, options.ttlSeconds))
       return { run, state: 'new' };
     // Another starter won: look again and follow its run.
+    fresh = false;
   }
   throw new Error(`could not begin a run of ${options.job} for ${options.scope}`);
 }

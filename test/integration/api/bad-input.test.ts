@@ -95,6 +95,26 @@ describe('bodies', () => {
     },
   );
 
+  // A caller without the right learns nothing about the body's schema: 403 (or 404) comes before validation. The
+  // outsider is an employee of another unit with no role: no admin, HR, period or evaluation route is theirs.
+  const guarded = withBody.filter((e) =>
+    ['admin', 'hr-or-admin', 'period-manager', 'evaluation'].includes(e.authorization.who),
+  );
+  it.each(guarded.map((r) => ({ key: routeKey(r), r })))(
+    '$key: a caller without the right gets refused before the body is checked',
+    async ({ r }) => {
+      const res = await api.call(r.method, validPath(r.path), {
+        as: { employeeId: 'phk-bv' },
+        body: { surprise: true, scores: { discipline: 'x' } },
+      });
+      // Someone else's evaluation is 404 to an outsider: its existence is not theirs to learn either.
+      const refusal = r.authorization.who === 'evaluation' ? 404 : 403;
+      expect(res.status, JSON.stringify(res.body)).toBe(refusal);
+      expect(res.body.error.code).toBe(refusal === 404 ? 'NOT_FOUND' : 'FORBIDDEN');
+      expect(JSON.stringify(res.body)).not.toContain('surprise');
+    },
+  );
+
   it('a route that takes no fields refuses any', async () => {
     const res = await api.call('POST', `/v1/evaluations/phk-bv/${period}/submit`, {
       as: 'phk-bv',

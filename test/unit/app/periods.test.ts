@@ -55,4 +55,12 @@ describe('period use cases', () => {
       .poll(async () => (await readRankingRun(hr, period, older.runId)).status, { timeout: 10_000 })
       .toBe('DONE');
   });
+
+  it('ten "compute now" at once: one run for all of them, none refused', async () => {
+    const { as, period } = await demoCity();
+    const hr = as('hn-hr', ['hr']);
+    const started = await Promise.all(Array.from({ length: 10 }, () => computeRankingsForCaller(hr, period)));
+    expect(new Set(started.map((run) => run.runId)).size).toBeLessThanOrEqual(2);
+    for (const run of started) expect(['RUNNING', 'DONE']).toContain(run.status);
+  });
 });

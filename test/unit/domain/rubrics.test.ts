@@ -12,6 +12,7 @@ import {
   rubricMaxTotal,
   rubricSchema,
   rubricToJson,
+  sameRubricContent,
   validateScores,
 } from '../../../shared/domain/rubrics.ts';
 import { EMPLOYEE_CATEGORIES } from '../../../shared/domain/types.ts';
@@ -309,5 +310,17 @@ describe('rubricSchema and nextRubricVersion', () => {
     expect(first.name).toBe('Bộ tiêu chí thử');
     expect(nextRubricVersion(HN_3814, { ...parsed, id: 'hn-3814' }).version).toBe(2);
     expect(HN_3814.version).toBe(1);
+  });
+
+  it('knows a save of the same content, whatever the key order or version, from a real change', () => {
+    const parsed = rubricSchema.parse(validBody());
+    const first = nextRubricVersion(null, { ...parsed, id: 'thu-nghiem' });
+    const reordered = JSON.parse(JSON.stringify({ ...first, version: 7 }), (_k, v) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+    );
+    expect(sameRubricContent(first, reordered)).toBe(true);
+    expect(sameRubricContent(first, { ...first, name: 'Khác' })).toBe(false);
+    expect(sameRubricContent(first, { ...first, bands: [...first.bands].reverse() })).toBe(false);
+    expect(sameRubricContent(first, { ...first, id: 'khac' })).toBe(false);
   });
 });
