@@ -28,18 +28,22 @@ const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Text of one line (names): no control characters at all. */
-export const lineText = (max: number) =>
-  z
-    .string()
+/** Trimmed text; when `required` (its message), not empty once trimmed. */
+const trimmed = (required?: string) => (required ? z.string().trim().min(1, required) : z.string().trim());
+
+/**
+ * Text of one line (names): trimmed, no control characters at all. One chain of checks, not a pipe, so the
+ * OpenAPI document still shows `maxLength` (a pipe's input side is only the first schema).
+ */
+export const lineText = (max: number, required?: string) =>
+  trimmed(required)
     .max(max, `Tối đa ${max} ký tự.`)
     .refine((s) => !CONTROL_IN_LINE.test(s), 'Không được chứa ký tự điều khiển (kể cả tab, xuống dòng).')
     .refine((s) => !LONE_SURROGATE.test(s), 'Chứa ký tự Unicode không hợp lệ (nửa cặp surrogate).');
 
-/** Free text (comments, reasons): tabs and line breaks allowed, other control characters not. */
-export const freeText = (max: number) =>
-  z
-    .string()
+/** Free text (comments, reasons): trimmed; tabs and line breaks allowed, other control characters not. */
+export const freeText = (max: number, required?: string) =>
+  trimmed(required)
     .max(max, `Tối đa ${max} ký tự.`)
     .refine((s) => !CONTROL_IN_TEXT.test(s), 'Không được chứa ký tự điều khiển.')
     .refine((s) => !LONE_SURROGATE.test(s), 'Chứa ký tự Unicode không hợp lệ (nửa cặp surrogate).');
@@ -58,8 +62,8 @@ export const yearSchema = z
   .regex(/^(19|20|21)\d{2}$/, 'Năm có dạng YYYY.')
   .transform(Number);
 const isoInstant = z.iso.datetime({ offset: true });
-const comment = z.string().trim().pipe(freeText(2000));
-const requiredComment = z.string().trim().min(1, 'Bắt buộc nhập nhận xét.').pipe(freeText(2000));
+const comment = freeText(2000);
+const requiredComment = freeText(2000, 'Bắt buộc nhập nhận xét.');
 
 /**
  * Criterion id → points; decimals, ranges and criterion names are checked against the rubric afterwards. A key
@@ -80,7 +84,7 @@ export const scoresSchema = z.preprocess(
   z.record(z.string().max(64), z.number()),
 );
 
-const name = z.string().trim().min(1, 'Bắt buộc nhập tên.').pipe(lineText(200));
+const name = lineText(200, 'Bắt buộc nhập tên.');
 
 export const unitBody = z.strictObject({
   name,

@@ -228,13 +228,15 @@ const pointsSchema = z.number().transform((value, ctx) => {
   return parsed.value;
 });
 
+const criterionIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    'Mã tiêu chí bắt đầu bằng chữ cái, chỉ gồm chữ, số, "_" và "-" (tối đa 64 ký tự).',
+  );
+
 const criterionSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(
-      /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
-      'Mã tiêu chí bắt đầu bằng chữ cái, chỉ gồm chữ, số, "_" và "-" (tối đa 64 ký tự).',
-    ),
+  id: criterionIdSchema,
   label: z.string().trim().min(1, 'Tên tiêu chí không được để trống.').max(300),
   max: pointsSchema,
   group: z.string().trim().min(1).max(200).optional(),
@@ -276,7 +278,7 @@ export const rubricSchema = z
     criteria: z.array(criterionSchema).min(1, 'Cần ít nhất một tiêu chí.').max(100),
     bands: z.array(bandSchema).length(4, 'Cần đúng bốn mức xếp loại A, B, C, D.'),
     quota: quotaSchema,
-    leaderTaskCriterion: z.string().optional(),
+    leaderTaskCriterion: criterionIdSchema.optional(),
   })
   .superRefine((input, ctx) => {
     if (new Set(input.categories).size !== input.categories.length) {
