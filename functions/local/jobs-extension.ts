@@ -11,6 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { isValidCivilDate, vietnamDateOf } from '../../shared/domain/calendar.ts';
+import { isServiceUnavailable } from '../../shared/http/handler.ts';
 import { JOBS, type JobName, schedules } from '../../shared/http/routes.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
 import { listOutbox } from '../../shared/jobs/outbox.ts';
@@ -104,6 +105,16 @@ export function localJobs(options: { db: Db; log?: (line: string) => void }): Lo
     } catch (e) {
       if (e instanceof Error && 'busy' in e)
         return error(409, 'CONFLICT', `Tác vụ ${name} đang chạy; thử lại sau.`);
+      if (isServiceUnavailable(e)) {
+        return {
+          ...error(
+            503,
+            'SERVICE_UNAVAILABLE',
+            `Tác vụ ${name} dừng giữa chừng vì cơ sở dữ liệu không trả lời; chạy lại sẽ tiếp từ điểm dừng.`,
+          ),
+          headers: { 'retry-after': '3' },
+        };
+      }
       // Local and for the developer: the reason helps, and holds no personal data.
       return error(
         500,

@@ -220,6 +220,25 @@ async function withIdempotency(
   return result;
 }
 
+/** Network failures and timeouts on the way to the database (or its own 503): try again later, not a bug. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+export function isServiceUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (
+    error.name === 'TimeoutError' ||
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
+    $metadata?.httpStatusCode === 503
+  );
+}
+
 export function httpHandler(operations: Operations, options: { database?: () => Db } = {}) {
   const database = options.database ?? processDb;
   const base = async (event: HttpEvent): Promise<HttpResult> => {
@@ -261,6 +280,17 @@ export function httpHandler(operations: Operations, options: { database?: () => 
     const error = request.error;
     if (error instanceof ApiError) {
       request.response = errorResult(error);
+      return;
+    }
+    if (isServiceUnavailable(error)) {
+      logger.warn('database unavailable', { routeKey: request.event.routeKey, error: error as Error });
+      const unavailable = errorResult(
+        new ApiError(
+          'SERVICE_UNAVAILABLE',
+          'Cơ sở dữ liệu tạm thời không trả lời; vui lòng thử lại sau ít giây.',
+        ),
+      );
+      request.response = { ...unavailable, headers: { ...unavailable.headers, 'retry-after': '3' } };
       return;
     }
     // Internals never reach the client: log the error (no request body, no personal data) and answer plainly.

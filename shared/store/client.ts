@@ -3,7 +3,7 @@
  * In Lambda the endpoint and credentials come from the environment; locally DYNAMODB_ENDPOINT points at
  * DynamoDB Local.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_NAME_ENV } from './table-definition.ts';
 
@@ -13,16 +13,22 @@ export interface Db {
   tableName: string;
 }
 
-export function createDb(options: { tableName: string; endpoint?: string | undefined }): Db {
-  const client = new DynamoDBClient(
-    options.endpoint
+/** `clientConfig` adds to the SDK client's settings (the local runtime bounds each call's time with it). */
+export function createDb(options: {
+  tableName: string;
+  endpoint?: string | undefined;
+  clientConfig?: DynamoDBClientConfig;
+}): Db {
+  const client = new DynamoDBClient({
+    ...(options.endpoint
       ? {
           endpoint: options.endpoint,
           region: process.env.AWS_REGION ?? 'ap-southeast-1',
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
-      : {},
-  );
+      : {}),
+    ...options.clientConfig,
+  });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
