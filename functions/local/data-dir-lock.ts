@@ -55,7 +55,7 @@ export interface DataDirLock {
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    return typeof parsed.pid === 'number' ? (parsed as LockHolder) : null;
+    return isPid(parsed.pid) ? (parsed as LockHolder) : null;
   } catch {
     return null;
   }
@@ -70,7 +70,11 @@ function commandLine(pid: number): string | null {
   }
 }
 
+/** A real process id: never 0 or negative, which `kill` reads as whole process groups. */
+const isPid = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 1;
+
 function isRunning(pid: number): boolean {
+  if (!isPid(pid)) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -88,7 +92,7 @@ function holderAlive(holder: LockHolder): boolean {
 }
 
 async function waitForStaleEngine(enginePid: number | undefined): Promise<void> {
-  if (enginePid === undefined) return;
+  if (!isPid(enginePid)) return;
   const isEngine = () => isRunning(enginePid) && (commandLine(enginePid) ?? '').includes('DynamoDBLocal');
   const deadline = Date.now() + 5_000;
   while (isEngine() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

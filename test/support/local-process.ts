@@ -28,7 +28,8 @@ export function enginePids(port: number): number[] {
   const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
   return lines
     .filter((line) => line.includes('DynamoDBLocal') && new RegExp(`-port ${port}(\\s|$)`).test(line))
-    .map((line) => Number.parseInt(line.trim(), 10));
+    .map((line) => Number.parseInt(line.trim(), 10))
+    .filter((pid) => pid > 1);
 }
 
 /** Pids of the DynamoDB Local processes using this data folder. */
@@ -36,7 +37,8 @@ export function enginesOnDataDir(dataDir: string): number[] {
   const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
   return lines
     .filter((line) => line.includes('DynamoDBLocal') && line.includes(`-dbPath ${dataDir}`))
-    .map((line) => Number.parseInt(line.trim(), 10));
+    .map((line) => Number.parseInt(line.trim(), 10))
+    .filter((pid) => pid > 1);
 }
 
 export async function until<T>(
