@@ -141,6 +141,59 @@ describe('the engine dies or freezes under a running server', () => {
     await server.exited;
   });
 
+  it('listens on loopback only', async () => {
+    const listening = execFileSync('ss', ['-Hltn', `sport = :${server.enginePort}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.trim().split(/\s+/)[3] ?? '');
+    expect(listening.length).toBeGreaterThan(0);
+    for (const address of listening)
+      expect(address).toMatch(/^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]|\[::1\]):/);
+
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && !i.internal && !i.address.startsWith('fe80'));
+    for (const i of external) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: i?.address ?? '', port: server.enginePort, timeout: 2_000 });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+        socket.once('timeout', () => {
+          socket.destroy();
+          resolve(false);
+        });
+      });
+      expect(reached, `DynamoDB Local answered on ${i?.address}`).toBe(false);
+    }
+  });
+
+  it('a second server on the same LOCAL_DATA_DIR refuses to start, saying why', async () => {
+    const second = spawnLocal({ dataDir, port: await freePort() });
+    children.push(second.child);
+    tally.faults++;
+    const outcome = await until(
+      'the second server to exit or to serve',
+      () =>
+        second.output().includes('Ctrl-C')
+          ? 'serving'
+          : second.child.exitCode !== null
+            ? 'exited'
+            : undefined,
+      60_000,
+    );
+    expect(outcome, second.output()).toBe('exited');
+    expect(second.child.exitCode).toBe(1);
+    const lines = second.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('LOCAL_DATA_DIR');
+    expect(lines[0]).toContain(`pid ${server.pid}`);
+    // One engine on the folder, and the first server unharmed.
+    expect(enginesOnDataDir(dataDir)).toHaveLength(1);
+    expect((await get(server.url, '/v1/me', token)).status).toBe(200);
+  }, 90_000);
   it('killed mid-traffic: 503 with Retry-After while down, a line each way, then serves the same data', async () => {
     const before = await checkInvariants(server.db());
     const burst = new WriteBurst(server.url, tokens(server.url));
@@ -212,60 +265,6 @@ describe('the engine dies or freezes under a running server', () => {
     expect(enginePids(server.enginePort)).not.toContain(frozen);
     expectInvariants(await checkInvariants(server.db()));
   }, 120_000);
-
-  it('listens on loopback only', async () => {
-    const listening = execFileSync('ss', ['-Hltn', `sport = :${server.enginePort}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => line.trim().split(/\s+/)[3] ?? '');
-    expect(listening.length).toBeGreaterThan(0);
-    for (const address of listening)
-      expect(address).toMatch(/^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]|\[::1\]):/);
-
-    const external = Object.values(networkInterfaces())
-      .flat()
-      .filter((i) => i && !i.internal && !i.address.startsWith('fe80'));
-    for (const i of external) {
-      const reached = await new Promise<boolean>((resolve) => {
-        const socket = connect({ host: i?.address ?? '', port: server.enginePort, timeout: 2_000 });
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(false));
-        socket.once('timeout', () => {
-          socket.destroy();
-          resolve(false);
-        });
-      });
-      expect(reached, `DynamoDB Local answered on ${i?.address}`).toBe(false);
-    }
-  });
-
-  it('a second server on the same LOCAL_DATA_DIR refuses to start, saying why', async () => {
-    const second = spawnLocal({ dataDir, port: await freePort() });
-    children.push(second.child);
-    tally.faults++;
-    const outcome = await until(
-      'the second server to exit or to serve',
-      () =>
-        second.output().includes('Ctrl-C')
-          ? 'serving'
-          : second.child.exitCode !== null
-            ? 'exited'
-            : undefined,
-      60_000,
-    );
-    expect(outcome, second.output()).toBe('exited');
-    expect(second.child.exitCode).toBe(1);
-    const lines = second.output().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('LOCAL_DATA_DIR');
-    expect(lines[0]).toContain(`pid ${server.pid}`);
-    // One engine on the folder, and the first server unharmed.
-    expect(enginesOnDataDir(dataDir)).toHaveLength(1);
-    expect((await get(server.url, '/v1/me', token)).status).toBe(200);
-  }, 90_000);
 });
 
 describe('the server is killed or stopped mid-burst of writes', () => {
@@ -319,6 +318,8 @@ describe('the server is killed or stopped mid-burst of writes', () => {
   }, 120_000);
 
   it('SIGTERM: every request sent is answered, nothing acknowledged is lost, the engine stops', async () => {
+    // On its own feet if the previous test failed before restarting the server.
+    if (server.child.exitCode !== null || server.child.signalCode !== null) server = await start(dataDir);
     const before = await checkInvariants(server.db());
     const burst = new WriteBurst(server.url, tokens(server.url));
     const writing = burst.run(chainsFrom(before.evaluations), { concurrency: 6, retryUnavailable: false });
