@@ -115,8 +115,8 @@ function expectUnavailable(res: { status: number; headers: Headers; text: string
 afterAll(async () => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  // Engines are the servers' to stop; any left behind by a failed test goes here, by its data folder.
-  await new Promise((r) => setTimeout(r, 500));
+  // Engines stop with their servers; any left behind by a failed test goes here, by its data folder.
+  await until('the engines to stop', () => enginesOnDataDir(root).length === 0, 5_000).catch(() => undefined);
   for (const pid of enginesOnDataDir(root)) if (pid > 1) process.kill(pid, 'SIGKILL');
   rmSync(root, { recursive: true, force: true });
   console.log(
