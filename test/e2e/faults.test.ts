@@ -35,7 +35,7 @@ import { type Ack, chainsFrom, lostAcks, WriteBurst } from '../support/write-bur
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
 const children: ChildProcess[] = [];
-const tally = { faults: 0, invariantChecks: 0, scans: 0, acks: 0, lost: 0 };
+const tally = { faults: 0, invariantChecks: 0, scans: 0, acks: new Set<string>(), lost: new Set<string>() };
 /** Idempotency keys left IN_PROGRESS by the faults: see the last test. */
 const pendingAfterFaults: string[] = [];
 
@@ -69,8 +69,9 @@ function expectInvariants(report: InvariantReport) {
 
 function expectNoLoss(acks: Ack[], report: InvariantReport) {
   const lost = lostAcks(acks, report.evaluations, report.history);
-  tally.acks += acks.length;
-  tally.lost += lost.length;
+  const id = (a: Ack) => `${a.employeeId}/${a.period}/${a.version}`;
+  for (const a of acks) tally.acks.add(id(a));
+  for (const a of lost) tally.lost.add(id(a));
   expect(lost).toEqual([]);
 }
 
@@ -121,7 +122,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
   console.log(
     `fault suite: ${tally.faults} faults injected; ${tally.invariantChecks} invariant checks over ` +
-      `${tally.scans} table scans; ${tally.acks} acknowledged writes checked, ${tally.lost} lost; ` +
+      `${tally.scans} table scans; ${tally.acks.size} acknowledged writes checked, ${tally.lost.size} lost; ` +
       `${pendingAfterFaults.length} idempotency keys left pending`,
   );
 });
