@@ -195,6 +195,7 @@ describe('the engine dies or freezes under a running server', () => {
     expect(enginesOnDataDir(dataDir)).toHaveLength(1);
     expect((await get(server.url, '/v1/me', token)).status).toBe(200);
   }, 90_000);
+
   it('frozen: a request ends as 503 within seconds, and the engine is replaced', async () => {
     const logFrom = server.output().length;
     const frozen = signal(enginePids(server.enginePort), 'SIGSTOP');
@@ -220,6 +221,7 @@ describe('the engine dies or freezes under a running server', () => {
     expect(enginePids(server.enginePort)).not.toContain(frozen);
     expectInvariants(await checkInvariants(server.db()));
   }, 120_000);
+
   it('killed mid-traffic: 503 with Retry-After while down, a line each way, then serves the same data', async () => {
     const before = await checkInvariants(server.db());
     const burst = new WriteBurst(server.url, tokens(server.url));
