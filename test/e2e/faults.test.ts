@@ -229,7 +229,7 @@ describe('the engine dies or freezes under a running server', () => {
       concurrency: 3,
       retryUnavailable: true,
     });
-    await until('some acknowledged writes', () => burst.result.acks.length >= 4, 30_000);
+    await until('some acknowledged writes', () => burst.result.acks.length >= 8, 30_000);
 
     const logFrom = server.output().length;
     signal(enginePids(server.enginePort), 'SIGKILL');
@@ -289,7 +289,7 @@ describe('the server is killed or stopped mid-burst of writes', () => {
     await until(
       'a write in flight with its key claimed',
       async () => {
-        if (burst.result.acks.length < 6) return false;
+        if (burst.result.acks.length < 15) return false;
         for (const inFlight of burst.idempotencyKeysInFlight()) {
           const [principal = '', key = ''] = inFlight.split('#');
           const { pk, sk } = keys.idempotency(principal, key);
@@ -327,7 +327,7 @@ describe('the server is killed or stopped mid-burst of writes', () => {
     const before = await checkInvariants(server.db());
     const burst = new WriteBurst(server.url, tokens(server.url));
     const writing = burst.run(chainsFrom(before.evaluations), { concurrency: 6, retryUnavailable: false });
-    await until('writes in flight', () => burst.result.acks.length >= 4 && burst.inFlight() >= 3, 30_000, 5);
+    await until('writes in flight', () => burst.result.acks.length >= 12 && burst.inFlight() >= 3, 30_000, 5);
     const inFlightAtSigterm = burst.inFlight();
     burst.stop();
     server.child.kill('SIGTERM');
