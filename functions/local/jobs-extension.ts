@@ -13,6 +13,7 @@ import * as z from 'zod';
 import { type RunOptions, runJobInline } from '../../shared/app/jobs/runner.ts';
 import type { JobReport } from '../../shared/app/jobs/types.ts';
 import { isValidCivilDate, vietnamDateOf } from '../../shared/domain/calendar.ts';
+import { isServiceUnavailable } from '../../shared/http/errors.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
 import { JOBS, type JobName, schedules } from '../../shared/jobs/schedules.ts';
 import type { Store } from '../../shared/store/store.ts';
@@ -103,6 +104,16 @@ export function localJobs(options: { store: Store; log?: (line: string) => void 
     } catch (e) {
       if (e instanceof Error && 'busy' in e)
         return error(409, 'CONFLICT', `Tác vụ ${name} đang chạy; thử lại sau.`);
+      if (isServiceUnavailable(e)) {
+        return {
+          ...error(
+            503,
+            'SERVICE_UNAVAILABLE',
+            `Tác vụ ${name} dừng giữa chừng vì cơ sở dữ liệu không trả lời; chạy lại sẽ tiếp từ điểm dừng.`,
+          ),
+          headers: { 'retry-after': '3' },
+        };
+      }
       // Local and for the developer: the reason helps, and holds no personal data.
       return error(
         500,

@@ -1,15 +1,18 @@
 /**
- * `npm start`: the whole system on one machine. Starts DynamoDB Local (unless DYNAMODB_ENDPOINT is set),
- * creates the table, seeds demo data into an empty table, serves the API, and stops everything on Ctrl-C.
+ * `npm start`: the whole system on one machine. Takes the lock on LOCAL_DATA_DIR, starts DynamoDB Local (unless
+ * DYNAMODB_ENDPOINT is set) and keeps it running, creates the table, seeds demo data into an empty table, serves
+ * the API, and on Ctrl-C or SIGTERM stops taking requests, lets those in flight finish (10 s at most), then stops
+ * the engine.
  */
 import { periodOf } from '../../shared/domain/calendar.ts';
+import { DataDirInUseError } from './data-dir-lock.ts';
 import { DEMO_ACCOUNTS } from './demo-data.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
 import { createLocalOidc, type LocalOidc, serveLocalOidc, useLocalClaimNames } from './local-oidc.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
-import { startLocalServer } from './server.ts';
+import { DEFAULT_GRACE_MS, startLocalServer } from './server.ts';
 import { createWebApp, ensureWebBuild, serveWebApp, WEB_BUILD_MISSING } from './web-static.ts';
 
 const started = Date.now();
@@ -18,19 +21,27 @@ async function main() {
   const env = readLocalEnv();
   // The claim names of the local OpenID provider, passed to the API as the CDK stack passes a city's.
   useLocalClaimNames();
-  const runtime = await startLocalRuntime(env);
+  const runtime = await startLocalRuntime(env, { command: 'npm start' });
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
   const tokenKey = loadLocalTokenKey(dataDir);
   const jobs = localJobs({ store: runtime.store });
   // The provider's issuer names the port, known once the server listens (PORT=0 picks one).
   let identity: LocalOidc | undefined;
-  const server = await startLocalServer({
-    port: env.PORT,
-    tokenKey,
-    verifyToken: (token) => identity?.verify(token) ?? Promise.resolve(null),
-    host: '127.0.0.1',
-    extensions: [jobs.extension],
-  });
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  try {
+    server = await startLocalServer({
+      port: env.PORT,
+      tokenKey,
+      verifyToken: (token) => identity?.verify(token) ?? Promise.resolve(null),
+      host: '127.0.0.1',
+      extensions: [jobs.extension],
+      ...(runtime.engine ? { engine: runtime.engine } : {}),
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  runtime.lock?.update({ port: Number(new URL(server.url).port) });
   const url = server.url.replace('127.0.0.1', 'localhost');
   identity = await createLocalOidc({
     origin: url,
@@ -47,11 +58,19 @@ async function main() {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C does not wait for anything (the engine and the lock go with this process).
+      console.log(`\n${signal} lần nữa: dừng ngay. (stopping now)`);
+      process.exit(130);
+    }
     stopping = true;
-    console.log(`\n${signal}: đang dừng… (stopping)`);
+    console.log(
+      `\n${signal}: đang dừng… không nhận yêu cầu mới, chờ các yêu cầu đang xử lý (tối đa ${DEFAULT_GRACE_MS / 1000} s). (stopping)`,
+    );
     stopScheduler();
-    await server.close();
+    const { abandoned } = await server.drain({ graceMs: DEFAULT_GRACE_MS });
+    if (abandoned > 0)
+      console.log(`  ${abandoned} yêu cầu chưa xong sau ${DEFAULT_GRACE_MS / 1000} s đã bị ngắt.`);
     await runtime.stop();
     process.exit(0);
   };
@@ -95,7 +114,7 @@ Ctrl-C để dừng (DynamoDB Local dừng theo).
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError) console.error(error.message);
+  if (error instanceof JavaMissingError || error instanceof DataDirInUseError) console.error(error.message);
   else console.error('Không khởi động được:', error);
   process.exit(1);
 });

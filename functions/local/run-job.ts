@@ -3,7 +3,7 @@
  * completion, against the same engine as `npm start`.
  *
  * - When `npm start` is running (its server answers on PORT), the job runs inside it (`POST /local/jobs/<name>`):
- *   DynamoDB Local keeps its data folder locked, so a second process could not open it.
+ *   only one process may run DynamoDB Local on a data folder (its lock file refuses a second one).
  * - Otherwise the job starts the engine itself (LOCAL_DATA_DIR, or DYNAMODB_ENDPOINT / TABLE_NAME), exactly as
  *   `npm start` would, runs, and stops it.
  *
@@ -15,6 +15,7 @@
 import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import type { JobReport } from '../../shared/app/jobs/types.ts';
 import { JOBS, type JobName, schedules } from '../../shared/jobs/schedules.ts';
+import { DataDirInUseError } from './data-dir-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { type RunRequest, runRequestSchema } from './jobs-extension.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
@@ -96,7 +97,7 @@ async function main() {
     return print(body, `chạy trong npm start tại ${url}`);
   }
   const started = Date.now();
-  const runtime = await startLocalRuntime(env);
+  const runtime = await startLocalRuntime(env, { command: 'npm run job' });
   try {
     const report = await runJobInline(runtime.store, job, {
       ...(request.target ? { target: request.target } : {}),
@@ -112,7 +113,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError) console.error(error.message);
+  if (error instanceof JavaMissingError || error instanceof DataDirInUseError) console.error(error.message);
   else {
     console.error('Tác vụ thất bại:', error);
     console.error(

@@ -5,11 +5,12 @@
  * compute-rankings, remind and close-period have real work: e.g.
  *   npm run seed -- --staff 20000 --units 400 && npm run job -- compute-rankings
  *
- * Stop `npm start` first when it uses the same data folder (DynamoDB Local locks it), or point both at one
- * engine with DYNAMODB_ENDPOINT. Seeding again writes the same items again (the generator is deterministic).
+ * Stop `npm start` first when it uses the same data folder (the folder's lock file refuses a second process),
+ * or point both at one engine with DYNAMODB_ENDPOINT. Seeding again writes the same items again (the generator is deterministic).
  */
 import { cityRecordCount, generateCity, previousPeriod } from './city/generate.ts';
 import { writeCity } from './city/write.ts';
+import { DataDirInUseError } from './data-dir-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
 
@@ -63,7 +64,7 @@ export function progressLine(label: string, total: number, started: number) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const env = readLocalEnv();
-  const runtime = await startLocalRuntime(env, { seed: false });
+  const runtime = await startLocalRuntime(env, { seed: false, command: 'npm run seed' });
   try {
     const city = generateCity({
       staff: options.staff,
@@ -89,7 +90,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError) console.error(error.message);
+  if (error instanceof JavaMissingError || error instanceof DataDirInUseError) console.error(error.message);
   else {
     console.error('Không nạp được dữ liệu:', error instanceof Error ? error.message : error);
     console.error(

@@ -2,15 +2,29 @@
  * The local HTTP server: turns each request into the API Gateway HTTP API (payload 2.0) event that AWS would
  * send, with the claims its JWT authorizer would add, and calls the very handler the Lambda runs. Routes come
  * from the shared route table, so local and cloud dispatch cannot drift. `/local/*` routes exist only here.
+ *
+ * What API Gateway would do in front of the Lambdas, it does here too: every error in the contract's shape (also
+ * a path it cannot parse, headers too large, a malformed request); 503 with Retry-After while the database
+ * engine is down, before dispatching to any route that needs it; on close, no new work (503) while the requests
+ * in flight finish. `/local/*` mints tokens, so it only answers requests addressed to this machine by name
+ * (localhost, 127.0.0.1, [::1]: a web page cannot reach it by DNS rebinding) with a JSON body (a page cannot
+ * send one without a CORS preflight, which this server never grants).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { idSchema } from '../../shared/app/inputs.ts';
+import { isServiceUnavailable } from '../../shared/http/errors.ts';
 import type { HttpEvent, HttpResult } from '../../shared/http/handler.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/middleware/parse.ts';
 import {
@@ -63,12 +77,49 @@ export interface LocalServerOptions {
   verifyToken?: (token: string) => Promise<Claims | null>;
   /** Extra `/local/*` endpoints (outbox, jobs); answer null when the path is not theirs. */
   extensions?: LocalExtension[];
+  /** The database engine this server depends on, when it watches one: while it is not up, 503. */
+  engine?: { isUp(): boolean };
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
+  /**
+   * Stops taking work: new requests get 503 and `Connection: close`; requests in flight get up to `graceMs`
+   * (default 10 s) to finish; then the port and every connection are closed. Reports how many were cut off.
+   */
+  drain(options?: { graceMs?: number }): Promise<{ finished: number; abandoned: number }>;
+  /** `drain()` with the default grace. */
   close(): Promise<void>;
+}
+
+/** How long a client should wait before trying again while the engine restarts or the server stops. */
+export const RETRY_AFTER_SECONDS = 3;
+export const DEFAULT_GRACE_MS = 10_000;
+
+/**
+ * The request target as sent, as a URL on this server. `new URL(target, base)` would read `//v1/units` as the
+ * host `v1` and the path `/units`, and throw on `//`; a path is a path. Null for anything but origin-form.
+ */
+export function requestUrl(target: string | undefined): URL | null {
+  const raw = target ?? '/';
+  if (!raw.startsWith('/')) return null;
+  try {
+    return new URL(`http://localhost${raw}`);
+  } catch {
+    return null;
+  }
+}
+
+/** `localhost`, `127.0.0.1` or `[::1]`, with or without a port: the names that can only mean this machine. */
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const isLocalPath = (pathname: string) => pathname === '/local' || pathname.startsWith('/local/');
+
+function isJson(req: IncomingMessage): boolean {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
 const tokenRequest = z.strictObject({
@@ -87,8 +138,66 @@ function sendError(
   code: string,
   message: string,
   details: unknown[] = [],
+  headers: Record<string, string> = {},
 ) {
-  sendJson(res, status, { error: { code, message, details } });
+  sendJson(res, status, { error: { code, message, details } }, headers);
+}
+
+const ENGINE_DOWN_MESSAGE =
+  'Cơ sở dữ liệu cục bộ (DynamoDB Local) đang khởi động lại; vui lòng thử lại sau ít giây.';
+const STOPPING_MESSAGE = 'Máy chủ cục bộ đang dừng; vui lòng thử lại khi nó chạy lại.';
+
+function sendUnavailable(res: ServerResponse, message: string, headers: Record<string, string> = {}) {
+  sendError(res, 503, 'SERVICE_UNAVAILABLE', message, [], {
+    'retry-after': String(RETRY_AFTER_SECONDS),
+    ...headers,
+  });
+}
+
+/**
+ * Requests Node refuses before any handler sees them (headers over its limit, malformed HTTP, too slow): the
+ * same statuses Node would send, with a body in the contract's shape instead of none.
+ */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'REQUEST_HEADERS_TOO_LARGE',
+    message: 'Phần header của yêu cầu quá lớn (tối đa 16 KB).',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'Dữ liệu gửi lên quá lớn.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'Yêu cầu gửi lên quá chậm; vui lòng thử lại.',
+  },
+};
+
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // As Node itself does: nothing to say on a dead socket, or in the middle of another answer.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const known = CLIENT_ERRORS[error.code ?? ''];
+  const { status, code, message } = known ?? {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    message: 'Yêu cầu HTTP không hợp lệ.',
+  };
+  const details = known ? [] : [{ path: 'request', message: 'Không đọc được yêu cầu HTTP.' }];
+  const body = JSON.stringify({ error: { code, message, details } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 /** Reads at most the contract's limit plus one byte: enough to know a body is too large without buffering it all. */
@@ -147,10 +256,29 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const { text, tooLarge } = await readBody(req);
     if (tooLarge) return sendError(res, 413, 'PAYLOAD_TOO_LARGE', 'Dữ liệu gửi lên vượt quá 256 KB.');
+    const url = requestUrl(req.url);
+    if (!url) {
+      return sendError(res, 400, 'VALIDATION_FAILED', 'Đường dẫn không hợp lệ.', [
+        { path: 'path', message: 'Đường dẫn phải bắt đầu bằng "/".' },
+      ]);
+    }
+
+    if (isLocalPath(url.pathname)) {
+      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+        return sendError(
+          res,
+          403,
+          'FORBIDDEN',
+          'Các đường dẫn /local/* chỉ nhận yêu cầu gửi tới localhost, 127.0.0.1 hoặc [::1].',
+        );
+      }
+      if (BODY_METHODS.has(method) && !isJson(req)) {
+        return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type phải là application/json.');
+      }
+    }
 
     if (url.pathname === '/local/token' && method === 'POST') {
       let parsed: unknown;
@@ -198,6 +326,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       : null;
     if (!claims) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'Thiếu token, token hết hạn hoặc không hợp lệ.');
+    }
+    // Known down: answer at once rather than let the request wait for timeouts.
+    if (found.route.definition.access !== 'none' && options.engine && !options.engine.isUp()) {
+      return sendUnavailable(res, ENGINE_DOWN_MESSAGE);
     }
 
     const pathParameters: Record<string, string> = {};
@@ -262,23 +394,62 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
     res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   };
 
+  // Requests being handled, so that closing can wait for them.
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  let drained: (() => void) | undefined;
+
   const server = createServer((req, res) => {
+    if (draining) return sendUnavailable(res, STOPPING_MESSAGE, { connection: 'close' });
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) drained?.();
+    });
     handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (isServiceUnavailable(error)) return sendUnavailable(res, ENGINE_DOWN_MESSAGE);
       console.error('local server error', error);
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_ERROR', 'Lỗi hệ thống; vui lòng thử lại sau.');
-      else res.end();
+      sendError(res, 500, 'INTERNAL_ERROR', 'Lỗi hệ thống; vui lòng thử lại sau.');
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((done) => server.listen(options.port, options.host ?? '127.0.0.1', done));
   const address = server.address() as AddressInfo;
+
+  let closing: Promise<{ finished: number; abandoned: number }> | undefined;
+  const close = async (graceMs: number) => {
+    draining = true;
+    const pending = inFlight.size;
+    // Their connections end with their answers.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    if (inFlight.size > 0) {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, graceMs);
+        drained = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+    }
+    const abandoned = inFlight.size;
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
+    return { finished: pending - abandoned, abandoned };
+  };
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     server,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+    drain: (drainOptions = {}) => {
+      closing ??= close(drainOptions.graceMs ?? DEFAULT_GRACE_MS);
+      return closing;
+    },
+    close: async () => {
+      closing ??= close(DEFAULT_GRACE_MS);
+      await closing;
+    },
   };
 }

@@ -14,6 +14,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { LocalWebAuth } from './local-oidc.ts';
+import { requestUrl } from './server.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_SOURCE_DIR = join(projectRoot, 'web');
@@ -159,9 +160,12 @@ export function createWebApp(options: WebAppOptions): WebApp {
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     const method = (req.method ?? 'GET').toUpperCase();
+    // A target that is no plain path (`//`, `//v1/units`, `http://…`) is the API's to refuse in the contract's shape.
+    const url = requestUrl(req.url);
+    if (!url || url.pathname.includes('//')) return false;
     let pathname: string;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      pathname = decodeURIComponent(url.pathname);
     } catch {
       return false;
     }

@@ -2,7 +2,7 @@
  * The DynamoDB clients, created once per process (once per Lambda cold start), never per request. In Lambda the
  * endpoint and credentials come from the environment; locally an endpoint points at DynamoDB Local.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface Db {
@@ -18,6 +18,8 @@ export interface DbOptions {
   region?: string | undefined;
   /** Give up on a request that has not answered in this time (a frozen local engine), in milliseconds. */
   requestTimeoutMs?: number | undefined;
+  /** More SDK client settings (the local runtime bounds connection time and attempts with it). */
+  clientConfig?: DynamoDBClientConfig | undefined;
 }
 
 /** Local engines accept any credentials; these keep the SDK from looking for real ones. */
@@ -30,6 +32,7 @@ export function createDb(options: DbOptions): Db {
       ? { endpoint: options.endpoint, region: options.region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
       : {}),
     ...(options.requestTimeoutMs ? { requestHandler: { requestTimeout: options.requestTimeoutMs } } : {}),
+    ...options.clientConfig,
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },

@@ -195,7 +195,7 @@ describe('jobs on the local server', () => {
       'compute-rankings',
       'annual-rollup',
     ]);
-    expect((await call('POST', '/local/jobs/nope')).status).toBe(404);
+    expect((await call('POST', '/local/jobs/nope', { body: {} })).status).toBe(404);
     expect((await call('POST', '/local/jobs/remind', { body: { period: 'x' } })).status).toBe(400);
   });
 

@@ -12,7 +12,8 @@ import { freePort } from '../../functions/local/dynamodb-local.ts';
 
 let child: ChildProcess | undefined;
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  // The whole group: npm, and the server it started, which a SIGKILL to npm alone would orphan.
+  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
 });
 
 function javaProcessesOn(port: number): number {
@@ -39,6 +40,7 @@ describe('npm start', () => {
         DYNAMODB_ENDPOINT: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
