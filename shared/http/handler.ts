@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { inlineJobStarter } from '../app/jobs/runner.ts';
 import { config, requireTableName } from '../config.ts';
+import { files } from '../files/s3-files.ts';
 import { logger } from '../observability.ts';
 import { store } from '../store/store.ts';
 import { lambdaJobStarter } from './background.ts';
@@ -31,6 +32,7 @@ export function processDeps(): HttpDeps {
     store: () =>
       store({ tableName: requireTableName(c), endpoint: c.table.endpoint, region: c.table.region }),
     jobs: (s) => lambdaJobStarter(c.backgroundFunctions, inlineJobStarter(s)),
+    files: () => files(c),
   };
 }
 
