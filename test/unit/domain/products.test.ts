@@ -8,7 +8,7 @@ import {
 } from '../../../shared/domain/products.ts';
 import { HN_3814, ND_335 } from '../../../shared/domain/rubrics.ts';
 import { decide } from '../../../shared/domain/transitions.ts';
-import { AS, approved, evaluation, input, ND_SCORES, reviewed, T } from './fixtures.ts';
+import { AS, approved, evaluation, input, ND_SCORES, quotaState, reviewed, T } from './fixtures.ts';
 
 const fed = (overrides: Partial<Parameters<typeof toConvertedProduct>[1]> = {}) => ({
   id: 'p',
@@ -163,7 +163,7 @@ describe('computed scores in the transitions', () => {
         AS.decider,
         { type: 'decideAppeal', accept: true, scores: { ...general, tasks: 68 }, comment: 'Chấp nhận' },
         T.published,
-        { rubric: ND_335, appealDeadline: T.appealDeadline, ...computed },
+        { rubric: ND_335, appealDeadline: T.appealDeadline, quota: quotaState({ B: 10 }), ...computed },
       ),
     );
     expect(decided.ok && decided.next.decision?.scores.tasks).toBe(6800);
