@@ -174,11 +174,7 @@ describe('computed scores in the transitions', () => {
         AS.decider,
         { type: 'decideAppeal', accept: true, scores: general, comment: 'Chấp nhận' },
         T.published,
-        {
-          rubric: ND_335,
-          appealDeadline: T.appealDeadline,
-          ...computed,
-        },
+        { rubric: ND_335, appealDeadline: T.appealDeadline, quota: quotaState({ B: 10 }), ...computed },
       ),
     );
     expect(filled.ok && filled.next.decision?.scores.tasks).toBe(6475);
