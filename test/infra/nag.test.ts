@@ -76,6 +76,10 @@ const EXPECTED_RULES = [
   /^AwsSolutions-IAM5\[Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*\]$/, // BucketDeployment's copy
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-[^/\]]+\/\*\]$/, // CDK asset bucket
   /^AwsSolutions-IAM5\[Resource::<WebAssets[A-Z0-9]+\.Arn>\/\*\]$/, // the site bucket's objects
+  // The evidence files under evidence/ of the one evidence bucket (the evidence function; GuardDuty's scanner).
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+-evidence-[^/\]]+\/evidence\/\*\]$/,
+  // GuardDuty Malware Protection's own EventBridge rule, by its documented name prefix.
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:events:[a-z0-9-<>:A-Za-z]+:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*\]$/,
 ];
 
 describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions on %s', (_name, context) => {
