@@ -25,6 +25,7 @@ import {
   SecretValue,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -256,7 +257,7 @@ export class AppStack extends Stack {
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
       ...(props.webDir ? { webDir: props.webDir } : {}),
       // The browser uploads evidence to the bucket's regional endpoint, where the presigned POST points.
-      connectOrigins: [`https://${evidenceBucketName(this, names)}.s3.${this.region}.${this.urlSuffix}`],
+      connectOrigins: [`https://${evidenceBucketName(this, names)}.s3.${this.region}.${s3UrlSuffix(this)}`],
     });
     this.allowEvidence(config, names);
 
@@ -715,6 +716,12 @@ export class AppStack extends Stack {
     }
     return groups;
   }
+}
+
+/** `amazonaws.com` (`.cn` in China) literally when the region is known, so that the CSP stays a plain string. */
+function s3UrlSuffix(stack: Stack): string {
+  if (Token.isUnresolved(stack.region)) return stack.urlSuffix;
+  return stack.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
 /** The identity provider's origins the web app contacts (the CSP's connect-src and form-action). */
