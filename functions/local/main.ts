@@ -28,7 +28,11 @@ async function main() {
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
   // Evidence files go to a real S3 API on this machine (s3rver); the work systems of the demo may feed products.
   // Both before anything reads the configuration.
-  const s3 = await startS3Local({ dataDir });
+  // Another S3 API named by S3_ENDPOINT is used as it is; otherwise s3rver starts here.
+  const external = process.env.S3_ENDPOINT;
+  const s3 = external
+    ? { endpoint: external, stop: () => Promise.resolve() }
+    : await startS3Local({ dataDir });
   useLocalEvidence(s3.endpoint);
   useLocalMachineClients();
   const runtime = await startLocalRuntime(env).catch(async (error: unknown) => {
