@@ -19,7 +19,7 @@ import {
   type BundleEntry,
   bundleEntries,
   esbuildOptions,
-  MAX_BUNDLE_BYTES,
+  maxBundleBytes,
   REPO_ROOT,
 } from '../infra/bundling.ts';
 
@@ -162,7 +162,8 @@ export async function run(args: string[]): Promise<void> {
       const init = median(b.samples);
       const ratio = init / base;
       const measured = b !== baseline && b !== reference;
-      const sizeOk = !measured || b.bytes <= MAX_BUNDLE_BYTES;
+      const [kind, name] = b.label.split(' ') as ['http' | 'job', string];
+      const sizeOk = !measured || b.bytes <= maxBundleBytes(kind, name ?? '');
       const initOk = !measured || ratio <= MAX_INIT_RATIO;
       return { b, init, ratio, measured, sizeOk, initOk };
     });

@@ -99,6 +99,58 @@ const oidcAuth = z.strictObject({
   connectOrigins: z.array(httpsOrigin).optional(),
 });
 
+/**
+ * Work systems (a task-assignment or document system) that feed employees' products with OAuth client credentials
+ * (Decree 335, Art. 26). In Cognito mode the stack makes a resource server with the scope and one app client (with
+ * a secret, client-credentials flow only) per entry; with the city's SSO the clients are the provider's and are
+ * named here by their client id.
+ */
+const machineClientsConfig = z.strictObject({
+  /** OIDC mode: the issuer of client-credentials tokens (default: `auth.issuer`). */
+  issuer: httpsUrl.optional(),
+  /** OIDC mode: the accepted `aud` (or `client_id`) of those tokens (default: the clients' ids). */
+  audience: z.array(z.string().min(1)).min(1).optional(),
+  /** The claim naming the client in its token: `client_id` (Cognito and most providers), `azp` (Keycloak). */
+  clientIdClaim: z.string().min(1),
+  /** The scope allowing the feed, as tokens spell it. Default: `<app>-<stage>/tasks:write` with Cognito, `tasks:write` otherwise. */
+  tasksWriteScope: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'an OAuth scope')
+    .optional(),
+  clients: z.array(
+    z.strictObject({
+      /** A short name (Cognito: the app client's name). */
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'lowercase letters, digits and hyphens'),
+      /** OIDC mode: the client's id at the city's provider (Cognito generates its own). */
+      clientId: z.string().min(1).optional(),
+      /** Units whose whole subtree the client may feed. */
+      units: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a unit id')).min(1),
+      /** Source names it may feed under (the `{source}` of its route). */
+      sources: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a source name')).min(1),
+    }),
+  ),
+});
+
+/** Evidence files: the private bucket's lifecycle and malware scanning. */
+const evidenceConfig = z.strictObject({
+  /**
+   * GuardDuty Malware Protection for S3 on the evidence bucket: every new object is scanned and tagged, and a file
+   * is downloadable only once tagged clean. Billed per GB scanned and per object (BENCHMARKS.md).
+   */
+  malwareProtection: z.boolean(),
+  /** Days after upload before a file moves to Standard-IA: after the appeal window (at most ~45 days after upload). */
+  infrequentAccessAfterDays: z.number().int().min(30),
+  /** Days after upload before a file moves to Glacier Instant Retrieval (at least 30 days after Standard-IA). */
+  archiveAfterDays: z.number().int().min(60),
+  /** Days after upload before a file is deleted; unset: kept (records of a public body). */
+  expireAfterDays: z.number().int().min(365).optional(),
+  /**
+   * Origins allowed to upload and download in the browser (the bucket's CORS). Default: the custom domain's names,
+   * else any `https://*.cloudfront.net` (the distribution's own name is not known to the Data stack).
+   */
+  corsOrigins: z.array(httpsOrigin).min(1).optional(),
+});
+
 export const stageConfigSchema = z
   .strictObject({
     stage: z.enum(STAGES),
@@ -172,6 +224,8 @@ export const stageConfigSchema = z
     alarmEmail: email.optional(),
     /** Rubric per employee category (env RUBRIC_BY_CATEGORY), e.g. `{ "civil_servant": "nd-335" }`. */
     rubricByCategory: z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)).optional(),
+    machineClients: machineClientsConfig,
+    evidence: evidenceConfig,
     reminders: z.strictObject({
       /** From address of the reminder e-mails (REMINDER_SENDER). */
       sender: email,
@@ -188,6 +242,31 @@ export const stageConfigSchema = z
       const c = config as unknown as LooseConfig;
       const edge =
         c.waf?.enabled === true || (c.domain !== undefined && c.domain?.certificateArn === undefined);
+      const machines = c.machineClients;
+      if (c.auth?.mode === 'oidc' && Array.isArray(machines?.clients)) {
+        machines.clients.forEach((client, i) => {
+          if (!client?.clientId) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['machineClients', 'clients', i, 'clientId'],
+              message:
+                "with the city's provider (auth.mode oidc) each machine client needs its clientId there",
+            });
+          }
+        });
+      }
+      if (
+        typeof c.evidence?.archiveAfterDays === 'number' &&
+        typeof c.evidence.infrequentAccessAfterDays === 'number' &&
+        c.evidence.archiveAfterDays < c.evidence.infrequentAccessAfterDays + 30
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence', 'archiveAfterDays'],
+          message:
+            'S3 keeps an object in Standard-IA 30 days at least: archiveAfterDays ≥ infrequentAccessAfterDays + 30',
+        });
+      }
       if (edge && !c.region) {
         ctx.addIssue({
           code: 'custom',
@@ -229,6 +308,8 @@ interface LooseConfig {
   domain?: { certificateArn?: unknown };
   reminders?: { sender?: unknown };
   auth?: { mode?: unknown; emailFrom?: unknown };
+  machineClients?: { clients?: ({ clientId?: unknown } | undefined)[] };
+  evidence?: { infrequentAccessAfterDays?: unknown; archiveAfterDays?: unknown };
 }
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
@@ -306,6 +387,8 @@ const base = {
   // DynamoDB calls, and empty traces are not worth paying for. A stage may turn it on to see invocations.
   tracing: false,
   reminders: { sender: 'no-reply@example.com', createIdentity: false },
+  machineClients: { clientIdClaim: 'client_id', clients: [] },
+  evidence: { malwareProtection: false, infrequentAccessAfterDays: 60, archiveAfterDays: 180 },
 } satisfies JsonObject;
 
 /** Defaults per stage. prod deliberately lacks the values only the operator knows (see docs/DEPLOY.md). */
@@ -321,6 +404,7 @@ export const STAGE_DEFAULTS: Record<StageName, JsonObject> = {
     capacity: { warmWriteUnitsPerSecond: 10_000 },
     logRetentionDays: 365,
     logLevel: 'INFO',
+    evidence: { malwareProtection: true, infrequentAccessAfterDays: 60, archiveAfterDays: 180 },
   },
 };
 

@@ -27,6 +27,12 @@ export interface Naming {
   readonly alarmTopicName: string;
   /** Alarm names: `danh-gia-prod http-org-errors`. */
   alarmName(id: string): string;
+  /**
+   * The evidence bucket: `<prefix>-evidence-<account>-<region>`, a name both the Data stack (which owns the bucket)
+   * and the App stack (whose evidence function may presign on it) derive on their own, so that the function's
+   * grant names the bucket literally rather than through a cross-stack reference.
+   */
+  readonly evidenceBucketName: (account: string, region: string) => string;
 }
 
 /** The alias API Gateway invokes and CodeDeploy shifts between versions. */
@@ -52,5 +58,6 @@ export function naming(config: Pick<StageConfig, 'appName' | 'stage'>): Naming {
     serviceName: (kind, name) => `${prefix}-${kind}-${name}`,
     alarmTopicName: `${prefix}-alarms`,
     alarmName: (id) => `${prefix} ${id}`,
+    evidenceBucketName: (account, region) => `${prefix}-evidence-${account}-${region}`,
   };
 }

@@ -38,6 +38,32 @@ const rubricOverrides = z
   })
   .pipe(z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)));
 
+/**
+ * Machine clients (work systems feeding products), by client id: the units whose subtrees each may feed and the
+ * source names it may feed under. `{"<clientId>": {"units": ["stc"], "sources": ["qlvb-stc"]}}`.
+ */
+const machineClientSchema = z.strictObject({
+  units: z.array(z.string().min(1)).min(1),
+  sources: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a source name')).min(1),
+});
+export type MachineClientConfig = z.output<typeof machineClientSchema>;
+const machineClients = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return {};
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not JSON, e.g. {"qlvb-stc":{"units":["stc"],"sources":["qlvb-stc"]}}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), machineClientSchema));
+
 const envSchema = z.object({
   [TABLE_NAME_ENV]: z
     .string()
@@ -64,6 +90,21 @@ const envSchema = z.object({
   ORIGIN_VERIFY_SECRET: optional,
   /** Set by Lambda itself. */
   AWS_LAMBDA_FUNCTION_NAME: optional,
+  /** The work systems allowed to feed products (client-credentials tokens), see `machineClientSchema`. */
+  MACHINE_CLIENTS: machineClients,
+  /** The claim of a client-credentials token naming the client (Cognito: `client_id`; Keycloak: `azp`). */
+  MACHINE_CLIENT_ID_CLAIM: z.string().min(1).default('client_id'),
+  /** The scope, as the provider spells it, that allows feeding products (Cognito: `<resource server>/tasks:write`). */
+  MACHINE_SCOPE_TASKS_WRITE: z.string().min(1).default('tasks:write'),
+  /** The private bucket holding evidence files. */
+  EVIDENCE_BUCKET: optional,
+  /** A local S3 API (s3rver); unset in AWS. */
+  S3_ENDPOINT: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** `guardduty`: downloads wait for GuardDuty's malware scan tag (the stage enables the protection plan). */
+  EVIDENCE_MALWARE_SCAN: z.enum(['off', 'guardduty']).default('off'),
 });
 
 export interface Config {
@@ -78,6 +119,17 @@ export interface Config {
   jobs: { fanOutQueueUrl: string | undefined; reminderSender: string | undefined };
   originVerifySecret: string | undefined;
   inLambda: boolean;
+  machines: {
+    clients: Record<string, MachineClientConfig>;
+    clientIdClaim: string;
+    /** Logical scope → the scope string tokens carry. */
+    scopes: { 'tasks:write': string };
+  };
+  evidence: {
+    bucket: string | undefined;
+    endpoint: string | undefined;
+    malwareScan: 'off' | 'guardduty';
+  };
 }
 
 export class ConfigError extends Error {
@@ -103,6 +155,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     jobs: { fanOutQueueUrl: e[FANOUT_QUEUE_URL_ENV], reminderSender: e[REMINDER_SENDER_ENV] },
     originVerifySecret: e.ORIGIN_VERIFY_SECRET,
     inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    machines: {
+      clients: e.MACHINE_CLIENTS,
+      clientIdClaim: e.MACHINE_CLIENT_ID_CLAIM,
+      scopes: { 'tasks:write': e.MACHINE_SCOPE_TASKS_WRITE },
+    },
+    evidence: { bucket: e.EVIDENCE_BUCKET, endpoint: e.S3_ENDPOINT, malwareScan: e.EVIDENCE_MALWARE_SCAN },
   };
 }
 

@@ -4,10 +4,11 @@
  * moving. Everything goes through the same use cases the API uses, so the demo obeys every rule.
  */
 
-import type { Principal } from '../../shared/app/caller.ts';
+import { clientPrincipal, type Principal } from '../../shared/app/caller.ts';
 import { transitionAndPresent } from '../../shared/app/evaluations.ts';
 import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import { createPeriodRecord } from '../../shared/app/periods/open.ts';
+import { feedProducts } from '../../shared/app/products.ts';
 import { periodOf } from '../../shared/domain/calendar.ts';
 import type { Action, EmployeeCategory } from '../../shared/domain/types.ts';
 import type { Employee, Unit } from '../../shared/store/entities.ts';
@@ -172,5 +173,29 @@ export async function seedDemo(
   });
   await act('stc-gia-tp', 'stc-gia-01', { type: 'approve', scores: null, comment: null });
   await act('stc-ns-tp', 'stc-ns-02', { type: 'approve', scores: null, comment: null });
+
+  // The Department of Finance's document system has fed this month's converted products of two of its staff.
+  const day = (d: number) => `${period}-${String(d).padStart(2, '0')}`;
+  await feedProducts(
+    { store, principal: clientPrincipal({ clientId: 'qlvb-stc', scopes: ['tasks:write'] }), now },
+    { kind: 'client', clientId: 'qlvb-stc', config: { units: ['stc'], sources: ['qlvb-stc'] } },
+    'qlvb-stc',
+    [
+      ['stc-ns-03', 'VB-0412', 'Báo cáo thẩm định dự toán ngân sách quý IV', 1.5, day(10), day(9), 0, 0],
+      ['stc-ns-03', 'VB-0437', 'Tờ trình phân bổ kinh phí sự nghiệp giáo dục', 1, day(15), day(17), 0, 1],
+      ['stc-ns-03', 'VB-0451', 'Công văn trả lời kiến nghị của UBND phường', 0.5, day(20), null, 0, 0],
+      ['stc-ns-05', 'VB-0420', 'Báo cáo tình hình giải ngân vốn đầu tư công', 1, day(12), day(12), 1, 0],
+    ].map(([employeeId, sourceId, title, weight, dueAt, completedAt, majorErrors, delays]) => ({
+      employeeId: String(employeeId),
+      period,
+      sourceId: String(sourceId),
+      title: String(title),
+      weight: Number(weight),
+      dueAt: dueAt as string,
+      completedAt: completedAt as string | null,
+      majorErrors: Number(majorErrors),
+      delays: Number(delays),
+    })),
+  );
   return { period, units: DEMO_UNITS.length, staff: STAFF.length };
 }

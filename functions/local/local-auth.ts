@@ -14,6 +14,10 @@ import { config } from '../../shared/config.ts';
 
 const ISSUER = 'danh-gia-local';
 const AUDIENCE = 'danh-gia-local-api';
+/** Machine tokens have their own audience: the people's routes refuse them, as the people's authorizer does. */
+const MACHINE_AUDIENCE = 'danh-gia-local-machines';
+/** A client-credentials token lives an hour, as Cognito's and most providers' do. */
+export const MACHINE_TOKEN_LIFETIME_SECONDS = 60 * 60;
 export const TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 
 export interface LocalTokenKey {
@@ -48,6 +52,52 @@ export async function issueLocalToken(
     .setIssuedAt(now)
     .setExpirationTime(now + (options.lifetimeSeconds ?? TOKEN_LIFETIME_SECONDS))
     .sign(key.secret);
+}
+
+/**
+ * A machine client's token, as a provider's client-credentials grant issues it: the client id under the configured
+ * claim (`MACHINE_CLIENT_ID_CLAIM`, `client_id` by default) and the scopes space-separated in `scope`.
+ */
+export async function issueLocalMachineToken(
+  key: LocalTokenKey,
+  clientId: string,
+  scopes: readonly string[],
+  options: { lifetimeSeconds?: number; now?: number } = {},
+): Promise<string> {
+  const now = Math.floor((options.now ?? Date.now()) / 1000);
+  return new SignJWT({
+    [config().machines.clientIdClaim]: clientId,
+    scope: scopes.join(' '),
+    token_use: 'access',
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(clientId)
+    .setIssuer(ISSUER)
+    .setAudience(MACHINE_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.lifetimeSeconds ?? MACHINE_TOKEN_LIFETIME_SECONDS))
+    .sign(key.secret);
+}
+
+/** A machine token's claims, or null (a person's token has another audience and is refused here). */
+export async function verifyLocalMachineToken(key: LocalTokenKey, token: string): Promise<Claims | null> {
+  try {
+    const { payload } = await jwtVerify(token, key.secret, {
+      issuer: ISSUER,
+      audience: MACHINE_AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    return claimsOf(payload);
+  } catch {
+    return null;
+  }
+}
+
+/** The scopes of a verified access token, as API Gateway's JWT authorizer reads them (`scope` or `scp`). */
+export function scopesOf(claims: Claims): string[] {
+  const raw = claims.scope ?? claims.scp;
+  if (Array.isArray(raw)) return raw;
+  return typeof raw === 'string' ? raw.split(/\s+/).filter(Boolean) : [];
 }
 
 export type Claims = Record<string, string | number | boolean | string[]>;

@@ -12,6 +12,13 @@ import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
 import { createLocalOidc, type LocalOidc, serveLocalOidc, useLocalClaimNames } from './local-oidc.ts';
 import { readLocalEnv, startLocalRuntime } from './runtime.ts';
+import {
+  LOCAL_MACHINE_CLIENTS,
+  prepareEvidenceBucket,
+  startS3Local,
+  useLocalEvidence,
+  useLocalMachineClients,
+} from './s3-local.ts';
 import { DEFAULT_GRACE_MS, startLocalServer } from './server.ts';
 import { createWebApp, ensureWebBuild, serveWebApp, WEB_BUILD_MISSING } from './web-static.ts';
 
@@ -21,8 +28,20 @@ async function main() {
   const env = readLocalEnv();
   // The claim names of the local OpenID provider, passed to the API as the CDK stack passes a city's.
   useLocalClaimNames();
-  const runtime = await startLocalRuntime(env, { command: 'npm start' });
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
+  // Evidence files go to a real S3 API on this machine (s3rver); the work systems of the demo may feed products.
+  // Both before anything reads the configuration.
+  // Another S3 API named by S3_ENDPOINT is used as it is; otherwise s3rver starts here.
+  const external = process.env.S3_ENDPOINT;
+  const s3 = external
+    ? { endpoint: external, stop: () => Promise.resolve() }
+    : await startS3Local({ dataDir });
+  useLocalEvidence(s3.endpoint);
+  useLocalMachineClients();
+  const runtime = await startLocalRuntime(env, { command: 'npm start' }).catch(async (error: unknown) => {
+    await s3.stop();
+    throw error;
+  });
   const tokenKey = loadLocalTokenKey(dataDir);
   const jobs = localJobs({ store: runtime.store });
   // The provider's issuer names the port, known once the server listens (PORT=0 picks one).
@@ -39,10 +58,18 @@ async function main() {
     });
   } catch (error) {
     await runtime.stop();
+    await s3.stop();
     throw error;
   }
   runtime.lock?.update({ port: Number(new URL(server.url).port) });
   const url = server.url.replace('127.0.0.1', 'localhost');
+  const { port } = new URL(url);
+  await prepareEvidenceBucket(s3.endpoint, process.env.EVIDENCE_BUCKET ?? '', [
+    `http://localhost:${port}`,
+    `http://127.0.0.1:${port}`,
+    'http://localhost:5173',
+    'http://127.0.0.1:5173',
+  ]);
   identity = await createLocalOidc({
     origin: url,
     store: runtime.store,
@@ -52,7 +79,11 @@ async function main() {
   // The jobs fire on their schedule (Asia/Ho_Chi_Minh) inside the server; LOCAL_SCHEDULER=off keeps them manual.
   const stopScheduler = process.env.LOCAL_SCHEDULER === 'off' ? () => undefined : jobs.startScheduler();
   let webBuilding = true;
-  const web = createWebApp({ building: () => webBuilding, identity: identity.webAuth });
+  const web = createWebApp({
+    building: () => webBuilding,
+    identity: identity.webAuth,
+    connectOrigins: [s3.endpoint],
+  });
   serveWebApp(server.server, web);
   serveLocalOidc(server.server, identity);
 
@@ -72,6 +103,7 @@ async function main() {
     if (abandoned > 0)
       console.log(`  ${abandoned} yêu cầu chưa xong sau ${DEFAULT_GRACE_MS / 1000} s đã bị ngắt.`);
     await runtime.stop();
+    await s3.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -99,6 +131,11 @@ Thử ngay (copy-paste):
   TOKEN=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' -d '{"employeeId":"stc-ns-03"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
   curl -s ${url}/v1/me -H "authorization: Bearer $TOKEN"
   curl -s -X PUT ${url}/v1/evaluations/stc-ns-03/${period}/self-assessment -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"scores":{"discipline":18,"duties":62.5,"bonus":5},"comment":"Hoàn thành tốt nhiệm vụ tháng này."}'
+
+Hệ thống quản lý văn bản cung cấp sản phẩm quy đổi (ứng dụng máy, OAuth client credentials; S3 cục bộ: ${s3.endpoint}):
+  FEED=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' -d '{"clientId":"qlvb-stc","scopes":["tasks:write"]}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s -X POST ${url}/v1/feeds/qlvb-stc/products -H "authorization: Bearer $FEED" -H 'content-type: application/json' -d '{"items":[{"employeeId":"stc-ns-03","period":"${period}","sourceId":"VB-1","title":"Báo cáo thẩm định dự toán","weight":1.5,"completedAt":"${period}-10","majorErrors":1}]}'
+  (ứng dụng mẫu: ${Object.keys(LOCAL_MACHINE_CLIENTS).join(', ')})
 
 Tác vụ định kỳ chạy theo lịch (giờ Việt Nam)${process.env.LOCAL_SCHEDULER === 'off' ? ' — đang tắt (LOCAL_SCHEDULER=off)' : ''}; chạy ngay: npm run job -- <tên> [kỳ]
   Lịch: ${url}/local/jobs   Hộp thư nhắc việc: ${url}/local/outbox

@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { idSchema } from '../../shared/app/inputs.ts';
+import { config } from '../../shared/config.ts';
 import { isServiceUnavailable } from '../../shared/http/errors.ts';
 import type { HttpEvent, HttpResult } from '../../shared/http/handler.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/middleware/parse.ts';
@@ -34,7 +35,16 @@ import {
   routeKey,
   routes,
 } from '../../shared/http/routes.ts';
-import { type Claims, isGroup, issueLocalToken, type LocalTokenKey, verifyLocalToken } from './local-auth.ts';
+import {
+  type Claims,
+  isGroup,
+  issueLocalMachineToken,
+  issueLocalToken,
+  type LocalTokenKey,
+  scopesOf,
+  verifyLocalMachineToken,
+  verifyLocalToken,
+} from './local-auth.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -75,6 +85,11 @@ export interface LocalServerOptions {
    * OpenID provider's RS256 tokens through its JWKS); its claims, or null to refuse it.
    */
   verifyToken?: (token: string) => Promise<Claims | null>;
+  /**
+   * Verifies a machine client's token that is not one of `/local/token`'s, as the machine clients' JWT authorizer
+   * would (the local OpenID provider's client-credentials access tokens); its claims, or null to refuse it.
+   */
+  verifyMachineToken?: (token: string) => Promise<Claims | null>;
   /** Extra `/local/*` endpoints (outbox, jobs); answer null when the path is not theirs. */
   extensions?: LocalExtension[];
   /** The database engine this server depends on, when it watches one: while it is not up, 503. */
@@ -122,10 +137,19 @@ function isJson(req: IncomingMessage): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
-const tokenRequest = z.strictObject({
-  employeeId: idSchema,
-  groups: z.array(z.string().refine(isGroup, 'Nhóm chỉ có thể là "hr" hoặc "admin".')).max(2).default([]),
-});
+const tokenRequest = z.union([
+  z.strictObject({
+    employeeId: idSchema,
+    groups: z.array(z.string().refine(isGroup, 'Nhóm chỉ có thể là "hr" hoặc "admin".')).max(2).default([]),
+  }),
+  // A machine client's token (a work system): its client id and scopes, as a client-credentials grant gives.
+  z.strictObject({
+    clientId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'Mã ứng dụng không hợp lệ.'),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'Phạm vi OAuth không hợp lệ.'))
+      .max(10),
+  }),
+]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -297,9 +321,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
         }));
         return sendError(res, 400, 'VALIDATION_FAILED', 'Dữ liệu gửi lên không hợp lệ.', details);
       }
-      const groups = result.data.groups.filter(isGroup);
+      const request = result.data;
+      if ('clientId' in request) {
+        return sendJson(res, 200, {
+          token: await issueLocalMachineToken(options.tokenKey, request.clientId, request.scopes),
+        });
+      }
+      const groups = request.groups.filter(isGroup);
       return sendJson(res, 200, {
-        token: await issueLocalToken(options.tokenKey, result.data.employeeId, groups),
+        token: await issueLocalToken(options.tokenKey, request.employeeId, groups),
       });
     }
     for (const extension of options.extensions ?? []) {
@@ -318,14 +348,31 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
       return sendError(res, 404, 'NOT_FOUND', 'Không có đường dẫn này.');
     }
 
-    // The JWT authorizer runs before any function, as in AWS.
+    // The route's JWT authorizer runs before any function, as in AWS: the people's on most routes, the machine
+    // clients' (with the route's scope) on the feed.
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const token = bearer?.[1];
-    const claims = token
-      ? ((await verifyLocalToken(options.tokenKey, token)) ?? (await options.verifyToken?.(token)) ?? null)
-      : null;
+    const definition = found.route.definition;
+    const machines = definition.authorizer === 'machines';
+    const claims = !token
+      ? null
+      : machines
+        ? ((await verifyLocalMachineToken(options.tokenKey, token)) ??
+          (await options.verifyMachineToken?.(token)) ??
+          null)
+        : ((await verifyLocalToken(options.tokenKey, token)) ?? (await options.verifyToken?.(token)) ?? null);
     if (!claims) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'Thiếu token, token hết hạn hoặc không hợp lệ.');
+    }
+    const scopes = machines ? scopesOf(claims) : [];
+    if (machines && definition.scope && !scopes.includes(config().machines.scopes[definition.scope])) {
+      // API Gateway answers 403 itself when the token lacks the route's scope.
+      return sendError(
+        res,
+        403,
+        'FORBIDDEN',
+        `Token thiếu phạm vi "${config().machines.scopes[definition.scope]}".`,
+      );
     }
     // Known down: answer at once rather than let the request wait for timeouts.
     if (found.route.definition.access !== 'none' && options.engine && !options.engine.isUp()) {
@@ -383,7 +430,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
         authorizer: {
           principalId: '',
           integrationLatency: 0,
-          jwt: { claims: authorizerClaims(claims), scopes: [] },
+          jwt: { claims: authorizerClaims(claims), scopes },
         },
       },
     } as HttpEvent;

@@ -73,6 +73,8 @@ export interface WebAppOptions {
   identity: LocalWebAuth;
   /** Is a build under way (the 503 page then reloads itself until it is done)? */
   building?: () => boolean;
+  /** Other origins the app talks to: the local S3 API, where evidence files go up and come down. */
+  connectOrigins?: readonly string[];
 }
 
 export interface WebApp {
@@ -114,7 +116,7 @@ function missingPage(building: boolean): string {
 export function createWebApp(options: WebAppOptions): WebApp {
   const distDir = resolve(options.distDir ?? WEB_DIST_DIR);
   const configBody = JSON.stringify(localRuntimeConfig(options.identity));
-  const csp = localCsp([new URL(options.identity.issuer).origin]);
+  const csp = localCsp([new URL(options.identity.issuer).origin, ...(options.connectOrigins ?? [])]);
   const gzipCache = new Map<string, { mtimeMs: number; size: number; gz: Buffer }>();
   const indexFile = join(distDir, 'index.html');
   const built = () => existsSync(indexFile);

@@ -95,16 +95,23 @@ export const WEB_ENTRY_CACHE = 'no-cache';
 /** API Gateway gives up after 30 s; CloudFront waits as long for the API origin. */
 const API_ORIGIN_READ_TIMEOUT = Duration.seconds(30);
 
-/** The Content-Security-Policy: the app's own origin, plus the identity provider's origins for sign-in. */
-export function contentSecurityPolicy(identityOrigins: readonly string[]): string {
+/**
+ * The Content-Security-Policy: the app's own origin, plus the identity provider's origins for sign-in, plus the
+ * other origins the app calls (the evidence bucket, where files go up and come down).
+ */
+export function contentSecurityPolicy(
+  identityOrigins: readonly string[],
+  connectOrigins: readonly string[] = [],
+): string {
   const idp = identityOrigins.length > 0 ? ` ${identityOrigins.join(' ')}` : '';
+  const other = connectOrigins.length > 0 ? ` ${connectOrigins.join(' ')}` : '';
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self'${idp}`,
+    `connect-src 'self'${idp}${other}`,
     "object-src 'none'",
     "base-uri 'self'",
     `form-action 'self'${idp}`,
@@ -124,6 +131,8 @@ export interface WebSiteProps {
    * are accepted as they are; literal values must be origins.
    */
   readonly identityOrigins: readonly string[];
+  /** Other origins the app calls with fetch (the evidence bucket's), as tokens or literal origins. */
+  readonly connectOrigins?: readonly string[];
   /** A custom domain: its names and an ACM certificate in us-east-1 covering them. */
   readonly domain?: { readonly names: readonly string[]; readonly certificate: ICertificate };
   /** The AWS WAF web ACL (CLOUDFRONT scope) in front of the distribution. */
@@ -230,7 +239,7 @@ export class WebSite extends Construct {
       responseHeadersPolicyName: `${names.prefix}-web`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(props.identityOrigins),
+          contentSecurityPolicy: contentSecurityPolicy(props.identityOrigins, props.connectOrigins),
           override: true,
         },
         ...securityHeaders,

@@ -7,8 +7,11 @@
  * - One Lambda function per group of the route table, each behind a `live` alias. CodeDeploy moves the alias: in
  *   prod 10 % of requests for 5 minutes, then all, rolled back when the function's errors or the API's 5xx rate
  *   alarm during the deployment.
- * - One route per table row, every route behind the JWT authorizer (Cognito's or the city's OIDC provider's). No
- *   `$default` route, so a path that is not in the table is a 404 from API Gateway and never reaches a function.
+ * - One route per table row, every route behind a JWT authorizer: the people's (Cognito's or the city's OIDC
+ *   provider's), or for the work systems' feed the machine clients' one, which also requires the route's OAuth scope.
+ *   No `$default` route, so a path that is not in the table is a 404 from API Gateway and never reaches a function.
+ * - Evidence files go straight between the browser and the evidence bucket (Data stack) through presigned POST and
+ *   GET; only the evidence function may presign, on `evidence/*` of that bucket.
  * - The stage throttles the whole API and, tighter, the routes that start city-wide work (open, close, rankings,
  *   org import, bulk approval, XLSX exports).
  * - The API is reached through CloudFront only in practice: CloudFront sends the origin secret (Secrets Manager,
@@ -22,6 +25,7 @@ import {
   SecretValue,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -44,12 +48,15 @@ import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from
 import {
   ClientAttributes,
   OAuthScope,
+  ResourceServerScope,
   UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -58,6 +65,11 @@ import { FUNCTIONS, type FunctionName, functionAccess, routeKey, routes } from '
 import type { JobName } from '../../shared/jobs/schedules.ts';
 import { CALLBACK_PATH, LOGOUT_PATH, oidcOrigins, type StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
+import {
+  EVIDENCE_PREFIX,
+  evidenceBucketName,
+  evidenceObjectsFinding,
+} from '../constructs/evidence-bucket.ts';
 import { ORIGIN_VERIFY_HEADER, type WebAuthSettings, WebSite } from '../constructs/web-site.ts';
 import { LIVE_ALIAS, type Naming } from '../naming.ts';
 import { cognitoDomainPrefix, EMPLOYEE_ID_ATTRIBUTE, type UserPoolRefs } from './data-stack.ts';
@@ -135,6 +147,23 @@ export interface AppStackProps extends StackProps {
   readonly webDir?: string;
 }
 
+/** The machine clients' authorizer: who issues their tokens, which clients, and the scope the feed requires. */
+export interface MachineAuthorization {
+  readonly issuer: string;
+  readonly audience: string[];
+  readonly clientIdClaim: string;
+  /** The scope string tokens carry for the logical scope `tasks:write`. */
+  readonly tasksWriteScope: string;
+  /** Client id → units and sources, for the products function (`MACHINE_CLIENTS`). */
+  readonly clients: Record<string, { units: string[]; sources: string[] }>;
+}
+
+/**
+ * An audience no token carries: with no machine client configured the feed's route stays in the table (one route per
+ * row) and its authorizer refuses every token.
+ */
+export const NO_MACHINE_CLIENT = 'no-machine-client-configured';
+
 interface Authorization {
   readonly issuer: string;
   readonly audience: string[];
@@ -149,6 +178,9 @@ export class AppStack extends Stack {
   readonly site: WebSite;
   readonly originSecret: Secret;
   readonly userPoolClient?: UserPoolClient;
+  /** In Cognito mode, the work systems' app clients (client credentials), by configured name. */
+  readonly machineClients: ReadonlyMap<string, UserPoolClient>;
+  readonly machineAuth: MachineAuthorization;
   /** Per function: its alias errors (1 minute). Together with `api5xxRate` they stop a canary. */
   readonly functionErrorAlarms: ReadonlyMap<FunctionName, Alarm>;
   readonly api5xxRate: Alarm;
@@ -224,7 +256,10 @@ export class AppStack extends Stack {
         : {}),
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
       ...(props.webDir ? { webDir: props.webDir } : {}),
+      // The browser uploads evidence to the bucket's regional endpoint, where the presigned POST points.
+      connectOrigins: [`https://${evidenceBucketName(this, names)}.s3.${this.region}.${s3UrlSuffix(this)}`],
     });
+    this.allowEvidence(config, names);
 
     let auth: Authorization;
     let webAuth: WebAuthSettings;
@@ -270,7 +305,10 @@ export class AppStack extends Stack {
     }
     this.site.deployApp({ apiUrl: '', auth: webAuth });
 
-    this.stage = this.createRoutesAndStage(config, auth);
+    const machines = this.createMachineClients(config, props.users, names);
+    this.machineClients = machines.clients;
+    this.machineAuth = machines.auth;
+    this.stage = this.createRoutesAndStage(config, auth, this.machineAuth);
 
     const notify = new SnsAction(props.alarmTopic);
     ({
@@ -321,6 +359,124 @@ export class AppStack extends Stack {
   }
 
   /**
+   * Only the evidence function touches the evidence bucket, and only `evidence/*`: presigning uploads (a presigned
+   * POST is signed with its role, so S3 checks `s3:PutObject` for it) and downloads, reading an upload back to check
+   * it, deleting, and listing under the prefix so that a missing object is a 404 rather than a 403.
+   */
+  private allowEvidence(config: StageConfig, names: Naming) {
+    const evidence = this.functions.get('evidence');
+    if (!evidence) throw new Error('AppStack: the route table has no evidence function');
+    // By name, derived as the Data stack derives it: the grant then names the bucket literally.
+    const bucketName = evidenceBucketName(this, names);
+    const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
+    evidence.function.addEnvironment('EVIDENCE_BUCKET', bucketName);
+    evidence.function.addEnvironment(
+      'EVIDENCE_MALWARE_SCAN',
+      config.evidence.malwareProtection ? 'guardduty' : 'off',
+    );
+    evidence.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EvidenceObjects',
+        actions: [
+          's3:PutObject',
+          's3:GetObject',
+          's3:DeleteObject',
+          ...(config.evidence.malwareProtection ? ['s3:GetObjectTagging'] : []),
+        ],
+        resources: [`${bucketArn}/${EVIDENCE_PREFIX}*`],
+      }),
+    );
+    evidence.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EvidenceList',
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${EVIDENCE_PREFIX}*`] } },
+      }),
+    );
+    Validations.of(evidence.role).acknowledge({
+      id: evidenceObjectsFinding(this, names),
+      reason:
+        'Evidence files have generated keys under evidence/<employee>/<period>/; the function presigns and checks any of them, in this one bucket only.',
+    });
+  }
+
+  /**
+   * The work systems' access (Decree 335, Art. 26: the software connects to the document and task systems): in
+   * Cognito mode a resource server with the `tasks:write` scope and one app client per configured system (with a
+   * secret, client-credentials flow only, one-hour tokens); with the city's SSO its clients, named in the
+   * configuration. Their tokens pass the machine clients' authorizer only, never the people's.
+   */
+  private createMachineClients(
+    config: StageConfig,
+    users: UserPoolRefs | undefined,
+    names: Naming,
+  ): { clients: Map<string, UserPoolClient>; auth: MachineAuthorization } {
+    const machine = config.machineClients;
+    const clients = new Map<string, UserPoolClient>();
+    const byId: Record<string, { units: string[]; sources: string[] }> = {};
+    if (config.auth.mode === 'cognito') {
+      if (!users) throw new Error('AppStack: Cognito mode without the user pool of the Data stack');
+      const scope = new ResourceServerScope({
+        scopeName: 'tasks:write',
+        scopeDescription: 'Feed employees’ converted products (sản phẩm quy đổi)',
+      });
+      const server = new UserPoolResourceServer(this, 'MachineApi', {
+        userPool: users.userPool,
+        identifier: names.prefix,
+        userPoolResourceServerName: `${names.prefix} API for work systems`,
+        scopes: [scope],
+      });
+      for (const c of machine.clients) {
+        const client = new UserPoolClient(this, `MachineClient-${c.name}`, {
+          userPool: users.userPool,
+          userPoolClientName: `${names.prefix}-${c.name}`,
+          generateSecret: true,
+          authFlows: {},
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [OAuthScope.resourceServer(server, scope)],
+          },
+          supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+          accessTokenValidity: Duration.hours(1),
+          enableTokenRevocation: true,
+        });
+        clients.set(c.name, client);
+        byId[client.userPoolClientId] = { units: [...c.units], sources: [...c.sources] };
+        new CfnOutput(this, `MachineClientId${c.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+          value: client.userPoolClientId,
+          description: `App client of the work system "${c.name}" (secret: aws cognito-idp describe-user-pool-client)`,
+        });
+      }
+      const audience = [...clients.values()].map((c) => c.userPoolClientId);
+      return {
+        clients,
+        auth: {
+          issuer: users.issuer,
+          audience: audience.length > 0 ? audience : [NO_MACHINE_CLIENT],
+          clientIdClaim: machine.clientIdClaim,
+          tasksWriteScope: machine.tasksWriteScope ?? `${names.prefix}/tasks:write`,
+          clients: byId,
+        },
+      };
+    }
+    for (const c of machine.clients) {
+      if (c.clientId) byId[c.clientId] = { units: [...c.units], sources: [...c.sources] };
+    }
+    const audience = machine.audience ?? Object.keys(byId);
+    return {
+      clients,
+      auth: {
+        issuer: machine.issuer ?? config.auth.issuer,
+        audience: audience.length > 0 ? audience : [NO_MACHINE_CLIENT],
+        clientIdClaim: machine.clientIdClaim,
+        tasksWriteScope: machine.tasksWriteScope ?? 'tasks:write',
+        clients: byId,
+      },
+    };
+  }
+
+  /**
    * The app client of the pool, here rather than in the Data stack: its callback is CloudFront's URL, known in this
    * stack only. Public (PKCE, no secret), authorization code only; it may read `custom:employeeId` but never write
    * it, so nobody can change who they are.
@@ -357,12 +513,27 @@ export class AppStack extends Stack {
     });
   }
 
-  private createRoutesAndStage(config: StageConfig, auth: Authorization): HttpStage {
+  private createRoutesAndStage(
+    config: StageConfig,
+    auth: Authorization,
+    machines: MachineAuthorization,
+  ): HttpStage {
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, {
       authorizerName: 'jwt',
       jwtAudience: auth.audience,
       identitySource: ['$request.header.Authorization'],
     });
+    const machineAuthorizer = new HttpJwtAuthorizer('MachineJwtAuthorizer', machines.issuer, {
+      authorizerName: 'machines',
+      jwtAudience: machines.audience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    const products = this.functions.get('products');
+    if (!products) throw new Error('AppStack: the route table has no products function');
+    products.function.addEnvironment('MACHINE_CLIENTS', Stack.of(this).toJsonString(machines.clients));
+    products.function.addEnvironment('MACHINE_CLIENT_ID_CLAIM', machines.clientIdClaim);
+    products.function.addEnvironment('MACHINE_SCOPE_TASKS_WRITE', machines.tasksWriteScope);
+    const scopeOf = { 'tasks:write': machines.tasksWriteScope } as const;
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays,
@@ -395,11 +566,13 @@ export class AppStack extends Stack {
       const integration = integrations.get(route.function);
       if (!integration) throw new Error(`Route ${routeKey(route)}: no function "${route.function}"`);
       // The id is the route key, so adding a row to the table never renames (and replaces) another route.
+      const forMachines = route.authorizer === 'machines';
       const r = new HttpRoute(this, `Route ${routeKey(route).replaceAll('/', '|')}`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,
-        authorizer,
+        authorizer: forMachines ? machineAuthorizer : authorizer,
+        ...(forMachines && route.scope ? { authorizationScopes: [scopeOf[route.scope]] } : {}),
       });
       byKey.set(routeKey(route), r);
     }
@@ -543,6 +716,12 @@ export class AppStack extends Stack {
     }
     return groups;
   }
+}
+
+/** `amazonaws.com` (`.cn` in China) literally when the region is known, so that the CSP stays a plain string. */
+function s3UrlSuffix(stack: Stack): string {
+  if (Token.isUnresolved(stack.region)) return stack.urlSuffix;
+  return stack.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
 /** The identity provider's origins the web app contacts (the CSP's connect-src and form-action). */

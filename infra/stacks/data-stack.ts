@@ -48,6 +48,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/store/table-definition.ts';
 import type { CognitoAuthConfig, StageConfig } from '../config.ts';
+import { EvidenceBucket } from '../constructs/evidence-bucket.ts';
 import type { Naming } from '../naming.ts';
 
 export const EMPLOYEE_ID_ATTRIBUTE = 'employeeId';
@@ -81,6 +82,8 @@ export class DataStack extends Stack {
   readonly alarmTopic: Topic;
   /** Present in `cognito` auth mode only. */
   readonly users?: UserPoolRefs;
+  /** Evidence files (minh chứng): private, retained like the table. */
+  readonly evidence: EvidenceBucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -136,7 +139,10 @@ export class DataStack extends Stack {
 
     ({ vault: this.backupVault, plan: this.backupPlan } = this.createBackups(config, names));
 
+    this.evidence = new EvidenceBucket(this, 'Evidence', { config, names });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'BackupVaultName', { value: this.backupVault.backupVaultName });
 

@@ -11,10 +11,28 @@ export type Group = (typeof GROUPS)[number];
 export const isGroup = (value: string): value is Group => (GROUPS as readonly string[]).includes(value);
 
 export interface Principal {
-  /** The employee id from the configured claim, or `sub` when that claim is absent. */
+  /**
+   * The employee id from the configured claim, or `sub` when that claim is absent. For a machine client,
+   * `client:<clientId>`: never an employee id (ids cannot hold `:`), and what receipts and audit logs record.
+   */
   employeeId: string;
   groups: Group[];
+  /** Set for a machine client (a work system with a client-credentials token), which is no employee. */
+  client?: MachineClient;
 }
+
+/** A work system calling with OAuth client credentials: its client id and the scopes its token carries. */
+export interface MachineClient {
+  clientId: string;
+  scopes: string[];
+}
+
+/** The principal of a machine client. */
+export const clientPrincipal = (client: MachineClient): Principal => ({
+  employeeId: `client:${client.clientId}`,
+  groups: [],
+  client,
+});
 
 export interface Caller {
   store: Store;

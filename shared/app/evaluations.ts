@@ -13,9 +13,15 @@ import { type Caller, SYSTEM_ACTOR } from './caller.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { presentEvaluation, presentHistory } from './present.ts';
 import { refreshRankingsAfterChange } from './rankings/refresh.ts';
+import { computedScoresFor } from './task-score.ts';
 
 const MAX_ATTEMPTS = 8;
 const NOT_FOUND_MESSAGE = 'Không tìm thấy phiếu đánh giá.';
+
+/** The evaluation and the caller's relations to it; 404 for a caller with no part in it (or none at all). */
+export async function visibleEvaluation(caller: Caller, employeeId: string, period: string) {
+  return loadVisible(Access.of(caller), employeeId, period);
+}
 
 async function loadVisible(access: Access, employeeId: string, period: string) {
   const evaluation = await access.store.evaluations.get(employeeId, period);
@@ -144,9 +150,12 @@ export async function attemptTransition(
         ),
       };
     }
-    const [periodRecord, rubric, employee, counters, grades] = await Promise.all([
+    const rubricRead = store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion);
+    const [periodRecord, rubric, computed, employee, counters, grades] = await Promise.all([
       store.periods.get(period),
-      store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion),
+      rubricRead,
+      // Built-in rubrics answer at once, so the products (nd-335 only) are read alongside everything else.
+      rubricRead.then((r) => (r ? computedScoresFor(store, evaluation, r, action.type) : null)),
       store.org.getEmployee(employeeId),
       store.evaluations.unitCounters(evaluation.unitId, period),
       action.type === 'approve' || action.type === 'decideAppeal'
@@ -164,6 +173,7 @@ export async function attemptTransition(
       quota: { evaluated: counters.evaluated, outstanding: counters.outstanding, counts: counters.grades },
       appealDeadline: periodRecord?.appealDeadline ?? null,
       subordinateGrades: grades,
+      ...(computed ? { computedScores: computed.scores } : {}),
     });
     if (!decided.ok) {
       return { ok: false, error: new AppError(decided.code, decided.message, decided.details ?? []) };
@@ -203,6 +213,12 @@ export async function attemptTransition(
       gradeChange: decided.gradeChange,
       guard,
       receipt,
+      // A review (or a one-step approval) stands only on the products it was decided on.
+      productsRevision:
+        computed &&
+        (action.type === 'review' || (action.type === 'approve' && evaluation.status !== 'REVIEWED'))
+          ? { revision: computed.revision }
+          : null,
     });
     if (outcome === 'duplicate') throw new DuplicateRequest();
     if (outcome === 'written') {

@@ -161,3 +161,81 @@ export const rubricBody = rubricSchema;
 export type UnitInput = z.output<typeof unitBody>;
 export type EmployeeInput = z.output<typeof employeeBody>;
 export type ImportInput = z.output<typeof importBody>;
+
+// ---- Products fed by the work systems and evidence ----------------------------------------------------------
+
+/** A source system's name, as it appears in the feed's path: chosen by the body that runs it. */
+export const sourceSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._-]{1,64}$/,
+    'Tên nguồn chỉ gồm chữ cái Latin, chữ số, dấu chấm, gạch dưới, gạch nối (1–64).',
+  );
+/** The source system's own id of a product: any printable ASCII without spaces (e.g. `VB-2026/0123`). */
+export const sourceIdSchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,128}$/, 'Mã sản phẩm của nguồn: 1–128 ký tự in được, không có dấu cách.');
+/** A day (`2026-11-30`) or an instant with offset: a due date or a completion time as the source keeps it. */
+const dayOrInstant = z.union([z.iso.date(), isoInstant], {
+  error: 'Ngày có dạng YYYY-MM-DD hoặc thời điểm ISO 8601 có múi giờ.',
+});
+const count = z.int('Phải là số nguyên.').min(0, 'Không được âm.').max(1000, 'Tối đa 1000.');
+
+export const productFeedItem = z.strictObject({
+  employeeId: idSchema,
+  period: periodSchema,
+  sourceId: sourceIdSchema,
+  title: lineText(300, 'Bắt buộc nhập tên sản phẩm.'),
+  /** The conversion coefficient, as points-like decimals (1.5), at most two decimals. */
+  weight: z.number().positive('Hệ số quy đổi phải lớn hơn 0.').max(1000, 'Hệ số quy đổi tối đa 1000.'),
+  dueAt: dayOrInstant.nullable().optional(),
+  /** Delivered when set; null or absent: not (yet) delivered. */
+  completedAt: dayOrInstant.nullable().optional(),
+  majorErrors: count.default(0),
+  delays: count.default(0),
+  /** The source withdrew the product (deleted, or reassigned to someone else). */
+  removed: z.boolean().optional(),
+});
+export const productFeedBody = z.strictObject({
+  items: z
+    .array(productFeedItem)
+    .min(1, 'Cần ít nhất một sản phẩm.')
+    .max(1000, 'Tối đa 1000 sản phẩm mỗi lần.'),
+});
+export type ProductFeedItem = z.output<typeof productFeedItem>;
+
+/** The CSV header of a product import: the same fields as the JSON items. */
+export const PRODUCT_CSV_HEADER = [
+  'employeeId',
+  'period',
+  'sourceId',
+  'title',
+  'weight',
+  'dueAt',
+  'completedAt',
+  'majorErrors',
+  'delays',
+  'removed',
+] as const;
+
+export const productIdSchema = z.string().regex(/^[A-Za-z0-9_-]{4,400}$/, 'Mã sản phẩm không hợp lệ.');
+export const productCommentBody = z.strictObject({ comment: comment.nullable() });
+export const productExcuseBody = z.strictObject({
+  errorsExcused: count,
+  delaysExcused: count,
+  note: comment.optional(),
+});
+
+export const attachmentIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'Mã tệp không hợp lệ.');
+export const attachmentBody = z
+  .strictObject({
+    name: z.string().trim().min(1, 'Bắt buộc có tên tệp.').max(1000),
+    contentType: z.string().trim().min(1).max(200),
+    size: z.int('Kích thước tệp phải là số byte.'),
+    productId: productIdSchema.optional(),
+    criterionId: z.string().max(64).optional(),
+  })
+  .refine((b) => (b.productId === undefined) !== (b.criterionId === undefined), {
+    message: 'Tệp minh chứng gắn với đúng một sản phẩm (productId) hoặc một tiêu chí (criterionId).',
+    path: ['productId'],
+  });

@@ -58,8 +58,11 @@ export function productScoreQuarters(p: ConvertedProduct): number {
   );
 }
 
-/** The formula documented at the top of this file. */
-export const convertedProductsFormula: TaskScoreFormula = (products) => {
+/**
+ * The formula's weighted share of any maximum, half up: `max × Σ wₚ·scoreₚ / (100 × Σ wₚ)`. A rubric version an
+ * admin makes may give task results another maximum than 70 points; the products then earn the same share of it.
+ */
+export function taskScoreOutOf(products: readonly ConvertedProduct[], max: Hundredths): Hundredths {
   let weighted = 0n;
   let weights = 0n;
   for (const p of products) {
@@ -67,11 +70,15 @@ export const convertedProductsFormula: TaskScoreFormula = (products) => {
     weights += BigInt(p.weight);
   }
   if (weights === 0n) return 0;
-  // 7000 × weighted / (400 × weights), half up: floor((2·num + den) / (2·den)).
-  const num = BigInt(TASK_SCORE_MAX) * weighted;
+  // max × weighted / (400 × weights), half up: floor((2·num + den) / (2·den)).
+  const num = BigInt(max) * weighted;
   const den = BigInt(100 * QUARTERS) * weights;
   return Number((2n * num + den) / (2n * den));
-};
+}
+
+/** The formula documented at the top of this file. */
+export const convertedProductsFormula: TaskScoreFormula = (products) =>
+  taskScoreOutOf(products, TASK_SCORE_MAX);
 
 export type TaskScoreResult =
   | { ok: true; value: Hundredths; products: { id: string; scoreQuarters: number }[] }

@@ -32,7 +32,7 @@
  */
 import { formatVietnamTime, instantMs, isAfter } from './calendar.ts';
 import { type GradeResult, gradeFor, leaderTaskScore } from './grades.ts';
-import { sum, toPoints } from './points.ts';
+import { formatPoints, parsePoints, sum, toPoints } from './points.ts';
 import { checkGradeChange, type QuotaState } from './quota.ts';
 import { type Rubric, scoresToPoints, validateScores } from './rubrics.ts';
 import {
@@ -72,6 +72,13 @@ export interface DecideInput {
    * unit head under a rubric with `leaderTaskCriterion`). Absent: the rule is not (re)evaluated.
    */
   subordinateGrades?: Grade[];
+  /**
+   * Scores the system computes rather than a person (the task criterion from the products the work systems fed,
+   * see products.ts). The self-assessment, the review and the approval take them: a client omits such a criterion
+   * or sends the same value, another value is refused on `scores.<id>`. An accepted appeal with scores may set
+   * another value (the decider's judgement on the complaint). Absent or empty: everything is scored by hand.
+   */
+  computedScores?: ScoreMap;
 }
 
 export interface TransitionEvent {
@@ -147,6 +154,45 @@ function readScoredInput(
   if (!scores.ok) problems.push(...scores.problems);
   if (!comment.ok || !scores.ok) return invalid(problems);
   return { ok: true, comment, scores };
+}
+
+/**
+ * The client's raw scores with the computed ones put in: a computed criterion is filled when omitted; when sent
+ * with another value it is refused (`enforce`) or kept (an appeal decision).
+ */
+function withComputedScores(
+  input: DecideInput,
+  raw: unknown,
+  enforce: boolean,
+): { raw: unknown; problems: Problem[] } {
+  const computed = input.computedScores ?? {};
+  const ids = Object.keys(computed);
+  if (ids.length === 0 || typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { raw, problems: [] };
+  }
+  const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  const problems: Problem[] = [];
+  for (const id of ids) {
+    const value = computed[id] as Hundredths;
+    if (Object.hasOwn(out, id)) {
+      if (!enforce) continue;
+      const sent = parsePoints(out[id]);
+      if (!sent.ok || sent.value !== value) {
+        problems.push({
+          path: `scores.${id}`,
+          message: `Điểm tiêu chí này được tính từ các sản phẩm quy đổi (${formatPoints(value)} điểm), không nhập tay.`,
+        });
+      }
+    }
+    out[id] = toPoints(value);
+  }
+  return { raw: out, problems };
+}
+
+/** One refusal naming the problems of a score sheet and those of its computed scores. */
+function mergedRefusal(scored: ReturnType<typeof readScoredInput>, computed: Problem[]): Refused {
+  const problems = [...computed, ...(scored.ok ? [] : (scored.details ?? []))];
+  return invalid(problems);
 }
 
 function readComment(
@@ -381,8 +427,13 @@ function saveSelfAssessment(input: DecideInput, action: Extract<Action, { type: 
     deadline: 'Đã quá hạn tự đánh giá',
   });
   if (refused !== null) return refused;
-  const scored = readScoredInput(rubric, action, { requireAll: false });
-  if (!scored.ok) return scored;
+  const merged = withComputedScores(input, action.scores, true);
+  const scored = readScoredInput(
+    rubric,
+    { comment: action.comment, scores: merged.raw },
+    { requireAll: false },
+  );
+  if (!scored.ok || merged.problems.length > 0) return mergedRefusal(scored, merged.problems);
   const { comment, scores } = scored;
   const next = bump(e, {
     selfAssessment: { scores: scores.scores, total: scores.total, comment: comment.value, submittedAt: null },
@@ -406,13 +457,15 @@ function submit(input: DecideInput) {
       { path: 'selfAssessment', message: 'Chưa có bản tự đánh giá; hãy lưu điểm tự đánh giá trước khi nộp.' },
     ]);
   }
-  const missing = missingCriteria(rubric, sa.scores);
+  // Computed scores as they stand now: the products may have changed since the last save.
+  const saScores = { ...sa.scores, ...input.computedScores };
+  const missing = missingCriteria(rubric, saScores);
   if (missing.length > 0) return invalid(missing);
-  const total = sum(Object.values(sa.scores));
+  const total = sum(Object.values(saScores));
   const next = bump(e, {
     status: 'SUBMITTED',
     returnedTo: null,
-    selfAssessment: { ...sa, total, submittedAt: now },
+    selfAssessment: { ...sa, scores: saScores, total, submittedAt: now },
   });
   return ok(e, next, 'submit', null, { total: toPoints(total) });
 }
@@ -435,8 +488,13 @@ function review(input: DecideInput, action: Extract<Action, { type: 'review' }>)
   }
   const mismatch = rubricMismatch(e, rubric);
   if (mismatch !== null) return mismatch;
-  const scored = readScoredInput(rubric, action, { requireAll: true });
-  if (!scored.ok) return scored;
+  const merged = withComputedScores(input, action.scores, true);
+  const scored = readScoredInput(
+    rubric,
+    { comment: action.comment, scores: merged.raw },
+    { requireAll: true },
+  );
+  if (!scored.ok || merged.problems.length > 0) return mergedRefusal(scored, merged.problems);
   const { comment, scores } = scored;
   const late = isAfter(now, e.deadlines.review);
   const flags: (keyof EvaluationFlags)[] = [];
@@ -540,7 +598,9 @@ function approve(input: DecideInput, action: Extract<Action, { type: 'approve' }
       entered = e.review.scores;
     }
   } else {
-    const v = validateScores(rubric, rawScores, { requireAll: true });
+    const merged = withComputedScores(input, rawScores, true);
+    problems.push(...merged.problems);
+    const v = validateScores(rubric, merged.raw, { requireAll: true });
     if (v.ok) entered = v.scores;
     else problems.push(...v.problems);
   }
@@ -653,7 +713,7 @@ function decideAppeal(input: DecideInput, action: Extract<Action, { type: 'decid
   if (mismatch !== null) return mismatch;
   let entered: ScoreMap;
   if (hasScores) {
-    const v = validateScores(rubric, rawScores, { requireAll: true });
+    const v = validateScores(rubric, withComputedScores(input, rawScores, false).raw, { requireAll: true });
     if (!v.ok) return invalid(v.problems);
     entered = v.scores;
   } else {

@@ -6,6 +6,7 @@
  */
 import type * as z from 'zod';
 import type { Caller } from '../app/caller.ts';
+import type { FileStorage } from '../app/evidence.ts';
 import type { ReceiptFor } from '../app/idempotency.ts';
 import type { JobStarter } from '../app/jobs/types.ts';
 import type { ActionType } from '../domain/types.ts';
@@ -30,7 +31,17 @@ export type Authorization =
   | { who: 'period-manager' }
   /** Parties of the evaluation `{employeeId}/{period}` see it (404 otherwise); `action` says who may act (403). */
   | { who: 'evaluation'; action?: ActionType }
-  | { who: 'scoped'; rule: string };
+  | { who: 'scoped'; rule: string }
+  /**
+   * A machine client (a work system with an OAuth client-credentials token), never a person: the route sits behind
+   * the machine clients' JWT authorizer, which requires the scope (API Gateway in AWS, the local server locally);
+   * the adapter checks it again and the use case applies the client's configured units and sources.
+   */
+  | { who: 'client'; scope: MachineScope };
+
+/** Logical scopes of machine clients; the deployment names the scope string tokens carry (`machineClients`). */
+export const MACHINE_SCOPES = ['tasks:write'] as const;
+export type MachineScope = (typeof MACHINE_SCOPES)[number];
 
 export interface Example {
   /** A valid request body, shown in the OpenAPI document and sent by the authorization tests. */
@@ -40,7 +51,7 @@ export interface Example {
 }
 
 export interface Request<P, Q, B> {
-  caller: Caller & { jobs: JobStarter };
+  caller: Caller & { jobs: JobStarter; files: FileStorage };
   params: P;
   query: Q;
   body: B;

@@ -14,6 +14,14 @@ export const FUNCTIONS = {
   reports: { entry: 'functions/http/reports.ts', description: 'Rankings, league tables, annual report' },
   exports: { entry: 'functions/http/exports.ts', description: 'XLSX exports of rankings and annual reports' },
   docs: { entry: 'functions/http/docs.ts', description: 'OpenAPI document' },
+  products: {
+    entry: 'functions/http/products.ts',
+    description: 'Products fed by the work systems, comments, excuses (Decree 335 task results)',
+  },
+  evidence: {
+    entry: 'functions/http/evidence.ts',
+    description: 'Evidence files: presigned upload and download',
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -9,6 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { inlineJobStarter } from '../app/jobs/runner.ts';
 import { config, requireTableName } from '../config.ts';
+import { files } from '../files/s3-files.ts';
 import { logger, metrics } from '../observability.ts';
 import { store } from '../store/store.ts';
 import { lambdaJobStarter } from './background.ts';
@@ -32,6 +33,7 @@ export function processDeps(): HttpDeps {
     store: () =>
       store({ tableName: requireTableName(c), endpoint: c.table.endpoint, region: c.table.region }),
     jobs: (s) => lambdaJobStarter(c.backgroundFunctions, inlineJobStarter(s)),
+    files: () => files(c),
   };
 }
 

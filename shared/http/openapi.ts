@@ -63,10 +63,13 @@ export const AUTHORIZATION_TEXT: Record<Authorization['who'], string> = {
   'period-manager': 'admins and HR of a top-level unit',
   evaluation: "the evaluation's parties",
   scoped: '',
+  client: 'machine clients (OAuth client credentials) with the scope',
 };
 
 export function describeAuthorization(a: Authorization): string {
   if (a.who === 'scoped') return a.rule;
+  if (a.who === 'client')
+    return `machine clients only (OAuth client credentials with the scope \`${a.scope}\`), for the units and sources configured for them`;
   if (a.who === 'evaluation' && a.action)
     return `the party whose role allows \`${a.action}\` (403 for other parties, 404 for others)`;
   return AUTHORIZATION_TEXT[a.who];

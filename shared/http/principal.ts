@@ -4,7 +4,7 @@
  * reads them. The claim names come from the configuration: Cognito's by default, the city's SSO otherwise.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { type Group, isGroup, type Principal } from '../app/caller.ts';
+import { clientPrincipal, type Group, isGroup, type Principal } from '../app/caller.ts';
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
@@ -29,4 +29,25 @@ export function principalFromEvent(
   const employeeId = claims[claimNames.employeeIdClaim] ?? claims.sub;
   if (typeof employeeId !== 'string' || employeeId.length === 0) return null;
   return { employeeId, groups: parseGroups(claims[claimNames.groupsClaim]) };
+}
+
+/**
+ * A machine client, from a client-credentials access token: its client id from the configured claim (Cognito's and
+ * most providers' `client_id`, Keycloak's `azp`) and its scopes, as the JWT authorizer lists them (`scopes`) or
+ * as the token's space-separated `scope` claim holds them. A token with an employee id is no machine client's.
+ */
+export function clientPrincipalFromEvent(
+  event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>,
+  clientIdClaim: string,
+): Principal | null {
+  const jwt = (
+    event.requestContext as { authorizer?: { jwt?: { claims?: Claims; scopes?: string[] | null } } }
+  ).authorizer?.jwt;
+  const claims = jwt?.claims;
+  if (!claims) return null;
+  const clientId = claims[clientIdClaim];
+  if (typeof clientId !== 'string' || clientId.length === 0) return null;
+  const fromClaim = typeof claims.scope === 'string' ? claims.scope.split(/\s+/).filter(Boolean) : [];
+  const scopes = Array.isArray(jwt?.scopes) && jwt.scopes.length > 0 ? jwt.scopes : fromClaim;
+  return clientPrincipal({ clientId, scopes: [...new Set(scopes)] });
 }

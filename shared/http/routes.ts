@@ -3,11 +3,13 @@
  * CDK stack creates routes, functions and permissions from it; the local server dispatches requests with it; the
  * OpenAPI document and the authorization tests are generated from it. Local and cloud cannot drift.
  */
-import { type AnyEndpoint, endpoint, routeKey, type TableAccess } from './endpoint.ts';
+import { type AnyEndpoint, endpoint, type MachineScope, routeKey, type TableAccess } from './endpoint.ts';
 import { evaluationEndpoints } from './endpoints/evaluations.ts';
+import { evidenceEndpoints } from './endpoints/evidence.ts';
 import { exportEndpoints } from './endpoints/exports.ts';
 import { orgEndpoints } from './endpoints/org.ts';
 import { periodEndpoints } from './endpoints/periods.ts';
+import { productEndpoints } from './endpoints/products.ts';
 import { reportEndpoints } from './endpoints/reports.ts';
 import { rubricEndpoints } from './endpoints/rubrics.ts';
 import { worklistEndpoints } from './endpoints/worklists.ts';
@@ -25,6 +27,8 @@ const documented: readonly AnyEndpoint[] = [
   ...rubricEndpoints,
   ...reportEndpoints,
   ...exportEndpoints,
+  ...productEndpoints,
+  ...evidenceEndpoints,
 ];
 
 let openApi: ReturnType<typeof buildOpenApi> | undefined;
@@ -51,6 +55,12 @@ export interface RouteDefinition {
   function: FunctionName;
   access: TableAccess;
   summary: string;
+  /**
+   * Which JWT authorizer guards the route: `people` (the web app's users) or `machines` (work systems with a
+   * client-credentials token), and for machines the logical scope the token must carry.
+   */
+  authorizer: 'people' | 'machines';
+  scope?: MachineScope;
 }
 
 export const routes: readonly RouteDefinition[] = endpoints.map((e) => ({
@@ -59,6 +69,9 @@ export const routes: readonly RouteDefinition[] = endpoints.map((e) => ({
   function: e.function,
   access: e.access,
   summary: e.summary,
+  ...(e.authorization.who === 'client'
+    ? { authorizer: 'machines' as const, scope: e.authorization.scope }
+    : { authorizer: 'people' as const }),
 }));
 
 /** The endpoints one function serves. */

@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Caller } from '../app/caller.ts';
+import type { FileStorage } from '../app/evidence.ts';
 import type { ReceiptFor } from '../app/idempotency.ts';
 import type { JobStarter } from '../app/jobs/types.ts';
 import type { Config } from '../config.ts';
@@ -27,12 +28,14 @@ export interface HttpDeps {
   /** The store, made on first use: the docs function has no table and never asks for one. */
   store(): Store;
   jobs(store: Store): JobStarter;
+  /** The evidence file store (S3), made on first use: only the evidence function ever asks for it. */
+  files(): FileStorage;
 }
 
 export interface HttpState {
   endpoint: AnyEndpoint;
   headers: Record<string, string>;
-  caller?: Caller & { jobs: JobStarter };
+  caller?: Caller & { jobs: JobStarter; files: FileStorage };
   params?: unknown;
   query?: unknown;
   body?: unknown;

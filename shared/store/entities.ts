@@ -411,3 +411,81 @@ export function decode<S extends z.ZodType>(
   }
   return result.data;
 }
+
+// ---- Products fed by the work systems, and evidence (Decree 335, Art. 26) -------------------------------------
+
+/** A converted product assigned to an employee for a period, as the source system last reported it. */
+export const productSchema = z.object({
+  employeeId: z.string(),
+  period: z.string(),
+  /** The system that fed it (a task-assignment or document system, or `import` names for CSV files). */
+  source: z.string(),
+  /** The source system's own id: (source, sourceId) is the product's identity within the employee's period. */
+  sourceId: z.string(),
+  title: z.string(),
+  /** Conversion coefficient in hundredths (1.5 → 150). */
+  weight: z.number(),
+  dueAt: nullableString,
+  /** Delivered when set. */
+  completedAt: nullableString,
+  majorErrors: z.number(),
+  delays: z.number(),
+  /** The reviewer's confirmation of objective causes (absent until the reviewer sets it). */
+  errorsExcused: z.number().default(0),
+  delaysExcused: z.number().default(0),
+  excuseNote: nullableString.default(null),
+  excusedBy: nullableString.default(null),
+  excusedAt: nullableString.default(null),
+  /** The employee's comment on the product. */
+  comment: nullableString.default(null),
+  commentedAt: nullableString.default(null),
+  /** Who fed it last (`client:<id>` for a machine client, else the employee id of the person who imported). */
+  fedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type StoredProduct = z.output<typeof productSchema>;
+
+/** Per employee and period: a counter that every change of the products' scoring moves (the review guards on it). */
+export const productRevisionSchema = z.object({
+  employeeId: z.string(),
+  period: z.string(),
+  revision: z.number(),
+  count: z.number(),
+});
+export type ProductRevision = z.output<typeof productRevisionSchema>;
+
+export const WORK_LOG_ACTIONS = ['feed', 'comment', 'excuse', 'attach', 'detach'] as const;
+/** The audit trail of an evaluation's products and evidence (the evaluation's own history has one event a version). */
+export const workLogEventSchema = z.object({
+  employeeId: z.string(),
+  period: z.string(),
+  at: z.string(),
+  actorId: z.string(),
+  action: z.enum(WORK_LOG_ACTIONS),
+  /** Ids and figures only: no titles, names or file contents. */
+  changes: z.record(z.string(), z.unknown()),
+});
+export type WorkLogEvent = z.output<typeof workLogEventSchema>;
+
+export const ATTACHMENT_STATUSES = ['UPLOADING', 'AVAILABLE'] as const;
+export const attachmentSchema = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  period: z.string(),
+  /** What it documents: one of the evaluation's products, or a criterion of its rubric. */
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('product'), productId: z.string() }),
+    z.object({ kind: z.literal('criterion'), criterionId: z.string() }),
+  ]),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  status: z.enum(ATTACHMENT_STATUSES),
+  /** The object's key in the evidence bucket. */
+  objectKey: z.string(),
+  ownerId: z.string(),
+  createdAt: z.string(),
+  confirmedAt: nullableString,
+});
+export type StoredAttachment = z.output<typeof attachmentSchema>;

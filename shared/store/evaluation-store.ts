@@ -23,6 +23,7 @@ import {
 } from './entities.ts';
 import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { keys } from './keys.ts';
+import { productRevisionGuard } from './product-store.ts';
 import { queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
@@ -101,6 +102,11 @@ export interface TransitionWrite {
   guard: Record<Grade, number> | null;
   /** The answer to replay for the request's Idempotency-Key, written with the change. */
   receipt?: Receipt | null;
+  /**
+   * The products' revision a computed task score was decided on (null: none fed): the write only succeeds if no
+   * feed or excuse moved it meanwhile. Absent: the change does not depend on the products.
+   */
+  productsRevision?: { revision: number | null } | null;
 }
 
 /**
@@ -301,7 +307,7 @@ export function evaluationStore(db: Db) {
     },
 
     async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {
-      const { previous, next, event, gradeChange, guard, receipt } = change;
+      const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
       const deltas = new Map<string, number>();
       const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
       if (previous.status !== next.status) {
@@ -362,6 +368,13 @@ export function evaluationStore(db: Db) {
           },
         });
       }
+      let productsIndex = -1;
+      if (productsRevision) {
+        productsIndex = transactItems.length;
+        transactItems.push(
+          productRevisionGuard(db.tableName, next.employeeId, next.period, productsRevision.revision),
+        );
+      }
       let receiptIndex = -1;
       if (receipt) {
         receiptIndex = transactItems.length;
@@ -381,7 +394,7 @@ export function evaluationStore(db: Db) {
         const failed = (i: number) =>
           i >= 0 && error.CancellationReasons?.[i]?.Code === 'ConditionalCheckFailed';
         if (failed(receiptIndex)) return 'duplicate';
-        if (failed(0) || failed(1)) return 'stale';
+        if (failed(0) || failed(1) || failed(productsIndex)) return 'stale';
         if (failed(countersIndex)) return 'counters-moved';
         if ((error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
           return 'conflict';

@@ -20,6 +20,9 @@
  * | a unit's annual results                   | gsi3  | UNIT_ANNUAL#<unitId>#<year>           |
  * | the steps a job run has checkpointed      | table | JOB#<job>#<scope>#RUN#<runId>, sk STEP#… |
  * | the outbox of one day                     | table | OUTBOX#<day>                          |
+ * | an evaluation's products and their revision | table | EMP#<employeeId>, sk PROD#<period>#… |
+ * | an evaluation's products/evidence audit log | table | EMP#<employeeId>, sk WLOG#<period>#… |
+ * | an evaluation's attachments                 | table | EMP#<employeeId>, sk ATT#<period>#…  |
  */
 
 export const ENTITY = {
@@ -38,6 +41,10 @@ export const ENTITY = {
   annual: 'AnnualResult',
   checkpoint: 'JobCheckpoint',
   outbox: 'OutboxMessage',
+  product: 'Product',
+  productRevision: 'ProductRevision',
+  workLog: 'WorkLogEvent',
+  attachment: 'Attachment',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -226,4 +233,55 @@ export const keys = {
     sk: `${recipientId}#${reminder}`,
   }),
   outboxOfDay: (day: string) => ({ pk: `OUTBOX#${day}` }),
+
+  /**
+   * A product fed for an employee and period, in the employee's partition beside the evaluation: one Query with the
+   * prefix below reads the products and their revision counter together. `#` cannot occur in a source name, so the
+   * source id (anything printable) comes last.
+   */
+  product: (employeeId: string, period: string, source: string, sourceId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `PROD#${period}#P#${source}#${sourceId}`,
+    entityType: ENTITY.product,
+  }),
+  productKey: (employeeId: string, period: string, source: string, sourceId: string): TableKey => ({
+    pk: `EMP#${employeeId}`,
+    sk: `PROD#${period}#P#${source}#${sourceId}`,
+  }),
+  /** Moved by every change that alters the products' score; a review is written only if it has not moved. */
+  productRevision: (employeeId: string, period: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `PROD#${period}#REV`,
+    entityType: ENTITY.productRevision,
+  }),
+  productRevisionKey: (employeeId: string, period: string): TableKey => ({
+    pk: `EMP#${employeeId}`,
+    sk: `PROD#${period}#REV`,
+  }),
+  productsOf: (employeeId: string, period: string) => ({
+    pk: `EMP#${employeeId}`,
+    skPrefix: `PROD#${period}#`,
+  }),
+  workLog: (employeeId: string, period: string, at: string, id: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `WLOG#${period}#${at}#${id}`,
+    entityType: ENTITY.workLog,
+  }),
+  workLogOf: (employeeId: string, period: string) => ({
+    pk: `EMP#${employeeId}`,
+    skPrefix: `WLOG#${period}#`,
+  }),
+  attachment: (employeeId: string, period: string, attachmentId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `ATT#${period}#${attachmentId}`,
+    entityType: ENTITY.attachment,
+  }),
+  attachmentKey: (employeeId: string, period: string, attachmentId: string): TableKey => ({
+    pk: `EMP#${employeeId}`,
+    sk: `ATT#${period}#${attachmentId}`,
+  }),
+  attachmentsOf: (employeeId: string, period: string) => ({
+    pk: `EMP#${employeeId}`,
+    skPrefix: `ATT#${period}#`,
+  }),
 };

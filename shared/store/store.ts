@@ -4,6 +4,7 @@
  * or AWS), and the unit tests run the use cases on an in-memory store with the same contract
  * (test/support/memory-store.ts), checked against this one by the store contract tests.
  */
+import { attachmentStore } from './attachment-store.ts';
 import { bulkStore } from './bulk-store.ts';
 import { createDb, type Db, type DbOptions } from './client.ts';
 import { evaluationStore } from './evaluation-store.ts';
@@ -11,6 +12,7 @@ import { idempotencyStore } from './idempotency-store.ts';
 import { orgStore } from './org-store.ts';
 import { outboxStore } from './outbox-store.ts';
 import { periodStore } from './period-store.ts';
+import { productStore } from './product-store.ts';
 import { rankingStore } from './ranking-store.ts';
 import { rubricStore } from './rubric-store.ts';
 import { runStore } from './run-store.ts';
@@ -26,6 +28,8 @@ export function createDynamoStore(db: Db) {
     runs: runStore(db),
     outbox: outboxStore(db),
     bulk: bulkStore(db),
+    products: productStore(db),
+    attachments: attachmentStore(db),
   };
 }
 

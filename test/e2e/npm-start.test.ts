@@ -57,8 +57,10 @@ describe('npm start', () => {
     const dynamoPort = Number(/DynamoDB Local http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
     expect(javaProcessesOn(dynamoPort)).toBe(1);
 
-    const commands = output
-      .split('Thử ngay (copy-paste):')[1]
+    const [tryNow, workSystems] = (output.split('Thử ngay (copy-paste):')[1] ?? '').split(
+      'Hệ thống quản lý văn bản',
+    );
+    const commands = tryNow
       ?.split('\n')
       .map((l) => l.trim())
       .filter((l) => l.startsWith('TOKEN=') || l.startsWith('curl '));
@@ -69,6 +71,17 @@ describe('npm start', () => {
     expect(me).toMatchObject({ employeeId: 'stc-ns-03', pending: { selfAssessment: 1 } });
     const saved = JSON.parse(printed[1] ?? '{}');
     expect(saved).toMatchObject({ status: 'DRAFT', selfAssessment: { total: 85.5 } });
+
+    // A work system feeds a product as printed: a machine client's token, then the feed.
+    const feed = (workSystems ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('FEED=') || l.startsWith('curl '));
+    expect(feed).toHaveLength(2);
+    const fed = JSON.parse(execFileSync('bash', ['-c', feed.join('\n')], { encoding: 'utf8' }).trim());
+    expect(fed).toMatchObject({ source: 'qlvb-stc', received: 1 });
+    // Evidence files go to the s3rver npm start runs on this machine.
+    expect(output).toMatch(/S3 cục bộ: http:\/\/127\.0\.0\.1:\d+/);
 
     // The web app signs in through the local OpenID provider, on the same origin.
     const config = (await (await fetch(`http://localhost:${port}/config.json`)).json()) as {

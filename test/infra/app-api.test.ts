@@ -17,6 +17,7 @@ import { BACKGROUND_JOB_ENV } from '../../shared/config.ts';
 import { FUNCTIONS, type FunctionName, functionAccess, routeKey, routes } from '../../shared/http/routes.ts';
 import {
   actionsOf,
+  authorizerNamed,
   type CfnResource,
   functionEnv,
   functionLogicalId,
@@ -52,12 +53,24 @@ describe('app stack: routes', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('puts every route behind the JWT authorizer', () => {
-    const [authorizerId] = only(app.templates.app, 'AWS::ApiGatewayV2::Authorizer');
+  it("puts every route behind a JWT authorizer: the people's, or the machine clients' with the route's scope", () => {
+    expect(resources(app.templates.app, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(2);
+    const [people] = authorizerNamed(app.templates.app, 'jwt');
+    const [machines] = authorizerNamed(app.templates.app, 'machines');
     for (const route of routeResources()) {
+      const def = routes.find((r) => routeKey(r) === route.RouteKey);
       expect(route.AuthorizationType, String(route.RouteKey)).toBe('JWT');
-      expect(route.AuthorizerId, String(route.RouteKey)).toEqual({ Ref: authorizerId });
+      if (def?.authorizer === 'machines') {
+        expect(route.AuthorizerId, String(route.RouteKey)).toEqual({ Ref: machines });
+        expect(route.AuthorizationScopes).toEqual(['danh-gia-dev/tasks:write']);
+      } else {
+        expect(route.AuthorizerId, String(route.RouteKey)).toEqual({ Ref: people });
+        expect(route.AuthorizationScopes, String(route.RouteKey)).toBeUndefined();
+      }
     }
+    expect(routes.filter((r) => r.authorizer === 'machines').map(routeKey)).toEqual([
+      'POST /v1/feeds/{source}/products',
+    ]);
   });
 
   it('has no /local route and no catch-all $default route (default deny)', () => {
@@ -257,7 +270,7 @@ describe('app stack: functions', () => {
   });
 
   it("trusts the city's provider in OIDC mode: its issuer, its client as audience", () => {
-    const [, authorizer] = only(prod.templates.app, 'AWS::ApiGatewayV2::Authorizer');
+    const [, authorizer] = authorizerNamed(prod.templates.app, 'jwt');
     expect(props(authorizer)).toMatchObject({
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: PROD_STAGES.prod.auth.issuer, Audience: [PROD_STAGES.prod.auth.clientId] },

@@ -16,6 +16,7 @@ import {
 } from '../../infra/constructs/web-site.ts';
 import { ORIGIN_VERIFY_SECRET_ENV } from '../../infra/stacks/app-stack.ts';
 import {
+  authorizerNamed,
   type CfnResource,
   functionEnv,
   OIDC_AUTH,
@@ -164,7 +165,9 @@ describe('web: one origin for the app and the API', () => {
     const { issuer, connectOrigins } = PROD_STAGES.prod.auth;
     const issuerOrigin = new URL(issuer).origin;
     expect(issuer).not.toBe(issuerOrigin); // the example's issuer has a path (/realms/…)
-    expect(directive(policy, 'connect-src')).toEqual(["'self'", issuerOrigin, ...connectOrigins]);
+    // The evidence bucket's regional endpoint, where the browser uploads with a presigned POST.
+    const evidence = `https://${prod.names.evidenceBucketName('111122223333', 'ap-southeast-1')}.s3.ap-southeast-1.amazonaws.com`;
+    expect(directive(policy, 'connect-src')).toEqual(["'self'", issuerOrigin, ...connectOrigins, evidence]);
     expect(directive(policy, 'form-action')).toEqual(["'self'", issuerOrigin, ...connectOrigins]);
     expect(policy).not.toContain(issuer);
     expect(policy).not.toContain('execute-api');
@@ -185,20 +188,24 @@ describe('web: one origin for the app and the API', () => {
       },
     });
     try {
-      expect(directive(csp(custom), 'connect-src')).toEqual([
+      const sources = directive(csp(custom), 'connect-src');
+      expect(sources.slice(0, 3)).toEqual([
         "'self'",
         'https://sso.example.gov.vn',
         'https://login.example.gov.vn:8443',
       ]);
+      // The evidence bucket's endpoint, by account and region (CloudFormation pseudo parameters here).
+      expect(sources[3]).toMatch(/^https:\/\/danh-gia-dev-evidence-/);
+      expect(sources).toHaveLength(4);
     } finally {
       custom.cleanup();
     }
   });
 
-  it('lets the Cognito app reach the hosted sign-in origin only', () => {
+  it('lets the Cognito app reach the hosted sign-in origin and the evidence bucket only', () => {
     const policy = csp(dev);
     expect(policy).toContain(
-      `connect-src 'self' https://danh-gia-dev-",{"Ref":"AWS::AccountId"},".auth.",{"Ref":"AWS::Region"},".amazoncognito.com; object-src`,
+      `connect-src 'self' https://danh-gia-dev-",{"Ref":"AWS::AccountId"},".auth.",{"Ref":"AWS::Region"},".amazoncognito.com https://danh-gia-dev-evidence-",{"Ref":"AWS::AccountId"},"-",{"Ref":"AWS::Region"},".s3.",{"Ref":"AWS::Region"},".",{"Ref":"AWS::URLSuffix"},"; object-src`,
     );
   });
 
@@ -336,7 +343,7 @@ describe('web: Cognito mode in one pass', () => {
   });
 
   it("points the JWT authorizer at the pool's issuer and the client, read from the Data stack without an export", () => {
-    const [, authorizer] = only(prod.templates.app, 'AWS::ApiGatewayV2::Authorizer');
+    const [, authorizer] = authorizerNamed(prod.templates.app, 'jwt');
     const jwt = props(authorizer).JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
     const issuer = JSON.stringify(jwt.Issuer);
     expect(issuer).toMatch(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE, bundleEntries, esbuildOptions, MAX_BUNDLE_BYTES, REPO_ROOT } from '../../infra/bundling.ts';
+import { BUNDLE, bundleEntries, esbuildOptions, maxBundleBytes, REPO_ROOT } from '../../infra/bundling.ts';
 import { props, resources, type SynthesisedApp, synth } from './support.ts';
 
 describe('function bundles (real esbuild)', () => {
@@ -64,8 +64,8 @@ describe('function bundles (real esbuild)', () => {
       expect(existsSync(`${file()}.map`)).toBe(true);
     });
 
-    it(`is at most ${MAX_BUNDLE_BYTES / 1024} KB minified`, () => {
-      expect(statSync(file()).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    it(`is at most ${maxBundleBytes(entry.kind, entry.name) / 1024} KB minified`, () => {
+      expect(statSync(file()).size).toBeLessThanOrEqual(maxBundleBytes(entry.kind, entry.name));
     });
 
     it('takes the AWS SDK from the runtime instead of bundling it', () => {

@@ -127,6 +127,15 @@ export function only(template: Template, type: string): [string, CfnResource] {
   return entry;
 }
 
+/** The HTTP API's JWT authorizer of that name: `jwt` (people) or `machines` (the work systems' clients). */
+export function authorizerNamed(template: Template, name: 'jwt' | 'machines'): [string, CfnResource] {
+  const found = resources(template, 'AWS::ApiGatewayV2::Authorizer').filter(
+    ([, r]) => props(r).Name === name,
+  );
+  if (found.length !== 1) throw new Error(`expected one authorizer named ${name}, found ${found.length}`);
+  return found[0] as [string, CfnResource];
+}
+
 /** A function's logical id by its physical name. */
 export function functionLogicalId(template: Template, functionName: string): string {
   const found = resources(template, 'AWS::Lambda::Function').filter(

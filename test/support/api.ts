@@ -2,8 +2,15 @@
  * A real local server on a free port, over a fresh table on the shared DynamoDB Local, optionally with the demo
  * data: requests go through HTTP, the route table, the local JWT check and the real handlers.
  */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
 import { seedDemo } from '../../functions/local/demo-data.ts';
-import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
+import {
+  issueLocalMachineToken,
+  issueLocalToken,
+  loadLocalTokenKey,
+} from '../../functions/local/local-auth.ts';
+import { prepareEvidenceBucket, useLocalMachineClients } from '../../functions/local/s3-local.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
 import type { Group } from '../../shared/app/caller.ts';
 import type { Db } from '../../shared/store/client.ts';
@@ -12,6 +19,8 @@ import { freshTable } from './table.ts';
 
 export interface CallOptions {
   as?: string | { employeeId: string; groups?: readonly Group[] } | null;
+  /** A machine client's token (a work system): client id and scopes. */
+  asClient?: { clientId: string; scopes: readonly string[] };
   token?: string;
   body?: unknown;
   rawBody?: string;
@@ -35,12 +44,35 @@ export interface TestApi {
     options?: { lifetimeSeconds?: number; now?: number },
   ): Promise<string>;
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<ApiResponse<T>>;
+  /** A machine client's token, as `/local/token` mints it. */
+  machineToken(
+    clientId: string,
+    scopes: readonly string[],
+    options?: { lifetimeSeconds?: number; now?: number },
+  ): Promise<string>;
+  /** The local S3 API and this file's evidence bucket. */
+  s3: { endpoint: string; bucket: string };
   /** Starts a recomputation of the period's rankings (202) and waits for its run to be DONE. */
   computeRankings(period: string, as: CallOptions['as']): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
+/**
+ * The evidence bucket and the demo's machine clients, in the environment the handlers read their configuration
+ * from (once per test file process, before the first handler loads): one bucket per test file on the shared s3rver.
+ */
+export async function useTestEvidence(): Promise<{ endpoint: string; bucket: string }> {
+  const endpoint = inject('s3Endpoint');
+  process.env.S3_ENDPOINT ??= endpoint;
+  process.env.EVIDENCE_BUCKET ??= `evidence-${randomUUID().slice(0, 8)}`;
+  useLocalMachineClients();
+  const bucket = process.env.EVIDENCE_BUCKET;
+  await prepareEvidenceBucket(endpoint, bucket, ['http://localhost', 'http://127.0.0.1']);
+  return { endpoint, bucket };
+}
+
 export async function startTestApi(options: { seed?: boolean; label?: string } = {}): Promise<TestApi> {
+  const s3 = await useTestEvidence();
   const { db, store } = await freshTable(options.label ?? 'api');
   const seeded = options.seed === false ? null : await seedDemo(store);
   const tokenKey = loadLocalTokenKey(null);
@@ -66,9 +98,18 @@ export async function startTestApi(options: { seed?: boolean; label?: string } =
     store,
     seeded,
     tokenFor,
+    s3,
+    machineToken: (clientId, scopes, tokenOptions) =>
+      issueLocalMachineToken(tokenKey, clientId, scopes, tokenOptions),
     async call(method, path, callOptions = {}) {
       const headers: Record<string, string> = { ...callOptions.headers };
-      const token = callOptions.token ?? (callOptions.as ? await tokenFor(callOptions.as) : undefined);
+      const token =
+        callOptions.token ??
+        (callOptions.asClient
+          ? await issueLocalMachineToken(tokenKey, callOptions.asClient.clientId, callOptions.asClient.scopes)
+          : callOptions.as
+            ? await tokenFor(callOptions.as)
+            : undefined);
       if (token) headers.authorization = `Bearer ${token}`;
       let body: string | undefined = callOptions.rawBody;
       if (callOptions.body !== undefined) {

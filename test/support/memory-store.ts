@@ -7,8 +7,10 @@
  *
  * Values go in and out as deep copies: nothing a caller keeps can change what is stored, as with a real table.
  */
+import { PRODUCTS_LOCKED_STATUSES, productsOpen } from '../../shared/domain/products.ts';
 import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../../shared/domain/rubrics.ts';
 import { EVALUATION_STATUSES, GRADES } from '../../shared/domain/types.ts';
+import type { AttachmentWriteOutcome } from '../../shared/store/attachment-store.ts';
 import type { BulkRecord } from '../../shared/store/bulk-store.ts';
 import type {
   Delegation,
@@ -21,16 +23,20 @@ import type {
   RankingRow,
   RankingSnapshot,
   StoredAnnualResult,
+  StoredAttachment,
   StoredEvaluation,
+  StoredProduct,
   StoredReceipt,
   StoredRun,
   SubunitRankingSnapshot,
   Unit,
   UnitPeriodCounters,
+  WorkLogEvent,
 } from '../../shared/store/entities.ts';
 import type { NewDraft, TransitionWrite, WriteOutcome } from '../../shared/store/evaluation-store.ts';
 import { RECEIPT_TTL_SECONDS } from '../../shared/store/idempotency-store.ts';
 import type { OutboxRef } from '../../shared/store/outbox-store.ts';
+import type { ProductWriteOutcome } from '../../shared/store/product-store.ts';
 import type { RunRef, StepOutcome, StepOutput } from '../../shared/store/run-store.ts';
 import type { Store } from '../../shared/store/store.ts';
 
@@ -66,6 +72,11 @@ export interface MemoryTables {
   runs: Map<string, StoredRun>;
   steps: Map<string, { result: unknown }>;
   outbox: Map<string, OutboxMessage>;
+  products: Map<string, StoredProduct>;
+  /** Per employee and period: the revision every scoring change moves, and how many products there are. */
+  productRevisions: Map<string, { revision: number; count: number }>;
+  workLog: WorkLogEvent[];
+  attachments: Map<string, StoredAttachment>;
 }
 
 export function createMemoryStore(): Store & { tables: MemoryTables } {
@@ -86,12 +97,19 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     runs: new Map(),
     steps: new Map(),
     outbox: new Map(),
+    products: new Map(),
+    productRevisions: new Map(),
+    workLog: [],
+    attachments: new Map(),
   };
   const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
   const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
   const histKey = (e: { employeeId: string; period: string; version: number }) =>
     `${e.employeeId}|${e.period}|${String(e.version).padStart(6, '0')}`;
   const runKey = (job: string, scope: string) => `${job}|${scope}`;
+  const productKey = (employeeId: string, period: string, source: string, sourceId: string) =>
+    `${employeeId}|${period}|${source}|${sourceId}`;
+  const attachmentKey = (employeeId: string, period: string, id: string) => `${employeeId}|${period}|${id}`;
   const stepKey = (run: RunRef, step: string) => `${run.job}|${run.scope}|${run.runId}|${step}`;
   const outboxKey = (m: OutboxRef) => `${m.day}|${m.recipientId}|${m.reminder}`;
   const evaluationsWhere = (keep: (e: StoredEvaluation) => boolean) =>
@@ -272,10 +290,12 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           .map(copy),
       createDrafts: async (drafts, outstanding) => addDrafts(drafts, outstanding),
       writeTransition: async (change: TransitionWrite): Promise<WriteOutcome> => {
-        const { previous, next, event, gradeChange, guard, receipt } = change;
+        const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
         const key = evalKey(previous.employeeId, previous.period);
         if (receipt && receiptLive(`${receipt.principalId}|${receipt.key}`)) return 'duplicate';
         if (t.evaluations.get(key)?.version !== previous.version || t.history.has(histKey(event)))
+          return 'stale';
+        if (productsRevision && (t.productRevisions.get(key)?.revision ?? null) !== productsRevision.revision)
           return 'stale';
         const c = counters(next.unitId, next.period);
         if (guard && GRADES.some((g) => c.grades[g] !== guard[g])) return 'counters-moved';
@@ -456,6 +476,141 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           options.onProgress?.(written);
         }
         return written;
+      },
+    },
+
+    products: {
+      ofEvaluation: async (employeeId, period) => ({
+        revision: t.productRevisions.get(evalKey(employeeId, period))?.revision ?? null,
+        products: [...t.products.entries()]
+          .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, p]) => copy(p)),
+      }),
+      writeFeed: async (w): Promise<ProductWriteOutcome> => {
+        const status = t.evaluations.get(evalKey(w.employeeId, w.period))?.status;
+        if (status && (PRODUCTS_LOCKED_STATUSES as readonly string[]).includes(status)) return 'locked';
+        const key = evalKey(w.employeeId, w.period);
+        if ((t.productRevisions.get(key)?.revision ?? null) !== w.expectedRevision) return 'moved';
+        // The DynamoDB store writes 97 changes a transaction, each moving the revision by one.
+        const transactions = Math.max(1, Math.ceil(w.changes.length / 97));
+        const revision = t.productRevisions.get(key) ?? { revision: 0, count: 0 };
+        for (const change of w.changes) {
+          const pk = productKey(w.employeeId, w.period, w.source, change.sourceId);
+          if (change.kind === 'remove') {
+            if (t.products.delete(pk)) revision.count--;
+            continue;
+          }
+          const existing = t.products.get(pk);
+          if (!existing) revision.count++;
+          t.products.set(pk, {
+            errorsExcused: 0,
+            delaysExcused: 0,
+            excuseNote: null,
+            excusedBy: null,
+            excusedAt: null,
+            comment: null,
+            commentedAt: null,
+            ...existing,
+            employeeId: w.employeeId,
+            period: w.period,
+            source: w.source,
+            sourceId: change.sourceId,
+            ...copy(change.report),
+            fedBy: w.fedBy,
+            createdAt: existing?.createdAt ?? w.at,
+            updatedAt: w.at,
+          });
+        }
+        revision.revision += transactions;
+        t.productRevisions.set(key, revision);
+        t.workLog.push({
+          employeeId: w.employeeId,
+          period: w.period,
+          at: w.at,
+          actorId: w.fedBy,
+          action: 'feed',
+          changes: {
+            source: w.source,
+            created: w.changes.filter((c) => c.kind === 'upsert' && c.created).map((c) => c.sourceId),
+            updated: w.changes.filter((c) => c.kind === 'upsert' && !c.created).map((c) => c.sourceId),
+            removed: w.changes.filter((c) => c.kind === 'remove').map((c) => c.sourceId),
+          },
+        });
+        return 'written';
+      },
+      setExcuse: async (change): Promise<ProductWriteOutcome> => {
+        const key = evalKey(change.employeeId, change.period);
+        const status = t.evaluations.get(key)?.status;
+        if (!status || !productsOpen(status)) return 'locked';
+        const revision = t.productRevisions.get(key);
+        const pk = productKey(change.employeeId, change.period, change.source, change.sourceId);
+        const product = t.products.get(pk);
+        if (!revision || !product) return 'missing';
+        t.products.set(pk, {
+          ...product,
+          errorsExcused: change.errorsExcused,
+          delaysExcused: change.delaysExcused,
+          excuseNote: change.note,
+          excusedBy: change.by,
+          excusedAt: change.at,
+        });
+        t.productRevisions.set(key, { ...revision, revision: revision.revision + 1 });
+        t.workLog.push(copy(change.audit));
+        return 'written';
+      },
+      setComment: async (change): Promise<ProductWriteOutcome> => {
+        const status = t.evaluations.get(evalKey(change.employeeId, change.period))?.status;
+        if (!status || !productsOpen(status)) return 'locked';
+        const pk = productKey(change.employeeId, change.period, change.source, change.sourceId);
+        const product = t.products.get(pk);
+        if (!product) return 'missing';
+        t.products.set(pk, { ...product, comment: change.comment, commentedAt: change.at });
+        t.workLog.push(copy(change.audit));
+        return 'written';
+      },
+      log: async (employeeId, period) =>
+        t.workLog
+          .filter((e) => e.employeeId === employeeId && e.period === period)
+          .sort((a, b) => a.at.localeCompare(b.at))
+          .map(copy),
+    },
+
+    attachments: {
+      get: async (employeeId, period, id) =>
+        copy(t.attachments.get(attachmentKey(employeeId, period, id)) ?? null),
+      ofEvaluation: async (employeeId, period) =>
+        [...t.attachments.entries()]
+          .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, a]) => copy(a)),
+      create: async (attachment) => {
+        const key = attachmentKey(attachment.employeeId, attachment.period, attachment.id);
+        if (t.attachments.has(key)) return false;
+        t.attachments.set(key, copy(attachment));
+        return true;
+      },
+      confirm: async (attachment, size, at, audit): Promise<AttachmentWriteOutcome> => {
+        const status = t.evaluations.get(evalKey(attachment.employeeId, attachment.period))?.status;
+        if (!status || !productsOpen(status)) return 'locked';
+        const key = attachmentKey(attachment.employeeId, attachment.period, attachment.id);
+        const stored = t.attachments.get(key);
+        if (stored?.status !== 'UPLOADING') return 'missing';
+        t.attachments.set(key, { ...stored, status: 'AVAILABLE', size, confirmedAt: at });
+        t.workLog.push(copy(audit));
+        return 'written';
+      },
+      remove: async (attachment, audit): Promise<AttachmentWriteOutcome> => {
+        const status = t.evaluations.get(evalKey(attachment.employeeId, attachment.period))?.status;
+        if (!status || !productsOpen(status)) return 'locked';
+        if (!t.attachments.delete(attachmentKey(attachment.employeeId, attachment.period, attachment.id)))
+          return 'missing';
+        t.workLog.push(copy(audit));
+        return 'written';
+      },
+      discard: async (attachment) => {
+        const key = attachmentKey(attachment.employeeId, attachment.period, attachment.id);
+        if (t.attachments.get(key)?.status === 'UPLOADING') t.attachments.delete(key);
       },
     },
   };

@@ -226,6 +226,136 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.evaluations.listOfEmployee('e1', '2026'))[0]).toMatchObject({ status: 'APPROVED' });
     });
 
+    it('products: a feed only on the revision it read and before review; excuses move it, comments do not', async () => {
+      const d = draft('e1', 'u');
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const report = {
+        title: 'Tờ trình',
+        weight: 100,
+        dueAt: null,
+        completedAt: AT,
+        majorErrors: 1,
+        delays: 0,
+      };
+      const feed = {
+        employeeId: 'e1',
+        period: '2026-11',
+        source: 'qlvb',
+        fedBy: 'client:qlvb',
+        at: AT,
+      };
+      const upsert = (sourceId: string) => ({ kind: 'upsert' as const, sourceId, report, created: true });
+      expect(await store.products.writeFeed({ ...feed, expectedRevision: 3, changes: [upsert('p1')] })).toBe(
+        'moved',
+      );
+      expect(
+        await store.products.writeFeed({
+          ...feed,
+          expectedRevision: null,
+          changes: [upsert('p1'), upsert('p2')],
+        }),
+      ).toBe('written');
+      const fed = await store.products.ofEvaluation('e1', '2026-11');
+      expect(fed.revision).toBe(1);
+      expect(fed.products.map((p) => [p.sourceId, p.errorsExcused, p.comment])).toEqual([
+        ['p1', 0, null],
+        ['p2', 0, null],
+      ]);
+      const work = { employeeId: 'e1', period: '2026-11', source: 'qlvb', at: AT };
+      const log = (action: 'excuse' | 'comment') => ({ ...work, actorId: 'rev', action, changes: {} });
+      expect(
+        await store.products.setComment({
+          ...work,
+          sourceId: 'p1',
+          comment: 'Đã sửa.',
+          audit: log('comment'),
+        }),
+      ).toBe('written');
+      expect(
+        await store.products.setExcuse({
+          ...work,
+          sourceId: 'p1',
+          errorsExcused: 1,
+          delaysExcused: 0,
+          note: 'Lỗi do hệ thống.',
+          by: 'rev',
+          audit: log('excuse'),
+        }),
+      ).toBe('written');
+      expect(
+        await store.products.setComment({ ...work, sourceId: 'nope', comment: 'x', audit: log('comment') }),
+      ).toBe('missing');
+      const after = await store.products.ofEvaluation('e1', '2026-11');
+      expect(after.revision).toBe(2);
+      expect(after.products[0]).toMatchObject({ comment: 'Đã sửa.', errorsExcused: 1, excusedBy: 'rev' });
+      expect((await store.products.log('e1', '2026-11')).map((e) => e.action).sort()).toEqual([
+        'comment',
+        'excuse',
+        'feed',
+      ]);
+      // A transition decided on revision 1 is stale now; on 2 it is written.
+      const next: StoredEvaluation = { ...d, status: 'REVIEWED', version: 2 };
+      const event: HistoryEvent = {
+        ...opened(d),
+        version: 2,
+        action: 'review',
+        fromStatus: 'DRAFT',
+        toStatus: 'REVIEWED',
+      };
+      const change = { previous: d, next, event, gradeChange: null, guard: null };
+      expect(await store.evaluations.writeTransition({ ...change, productsRevision: { revision: 1 } })).toBe(
+        'stale',
+      );
+      expect(await store.evaluations.writeTransition({ ...change, productsRevision: { revision: 2 } })).toBe(
+        'written',
+      );
+      // Past review: locked.
+      expect(await store.products.writeFeed({ ...feed, expectedRevision: 2, changes: [upsert('p3')] })).toBe(
+        'locked',
+      );
+    });
+
+    it('attachments: uploading until confirmed before review, removed once, discarded only while uploading', async () => {
+      const d = draft('e1', 'u');
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const attachment = {
+        id: 'a1',
+        employeeId: 'e1',
+        period: '2026-11',
+        target: { kind: 'criterion' as const, criterionId: 'duties' },
+        name: 'bao-cao.pdf',
+        contentType: 'application/pdf',
+        size: 1000,
+        status: 'UPLOADING' as const,
+        objectKey: 'e1/2026-11/a1',
+        ownerId: 'e1',
+        createdAt: AT,
+        confirmedAt: null,
+      };
+      expect(await store.attachments.create(attachment, Date.now())).toBe(true);
+      expect(await store.attachments.create(attachment, Date.now())).toBe(false);
+      const audit = {
+        employeeId: 'e1',
+        period: '2026-11',
+        at: AT,
+        actorId: 'e1',
+        action: 'attach' as const,
+        changes: {},
+      };
+      expect(await store.attachments.confirm(attachment, 998, AT, audit)).toBe('written');
+      expect(await store.attachments.confirm(attachment, 998, AT, audit)).toBe('missing');
+      expect(await store.attachments.get('e1', '2026-11', 'a1')).toMatchObject({
+        status: 'AVAILABLE',
+        size: 998,
+      });
+      await store.attachments.discard(attachment);
+      expect(await store.attachments.ofEvaluation('e1', '2026-11')).toHaveLength(1);
+      const detach = { ...audit, action: 'detach' as const };
+      expect(await store.attachments.remove(attachment, detach)).toBe('written');
+      expect(await store.attachments.remove(attachment, detach)).toBe('missing');
+      expect(await store.attachments.get('e1', '2026-11', 'a1')).toBeNull();
+    });
+
     it('keeps one receipt per key', async () => {
       const receipt = {
         principalId: 'p',

@@ -43,7 +43,7 @@ function importsOf(file: string): { local: string[]; packages: string[] } {
 const files = SOURCE_FOLDERS.flatMap(filesUnder);
 const graph = new Map(files.map((f) => [f, importsOf(f)]));
 const under = (prefix: string) => (f: string) => f.startsWith(prefix);
-const ADAPTERS = ['shared/http/', 'shared/jobs/', 'functions/', 'infra/', 'web/'];
+const ADAPTERS = ['shared/http/', 'shared/jobs/', 'shared/files/', 'functions/', 'infra/', 'web/'];
 
 function offenders(from: (f: string) => boolean, forbidden: (target: string) => boolean): string[] {
   return [...graph]
@@ -94,6 +94,17 @@ describe('the layers', () => {
     const allowed = (f: string) => f.startsWith('shared/store/') || f === 'functions/local/dynamodb-local.ts';
     const found = [...graph]
       .filter(([f, { packages }]) => !allowed(f) && packages.some((p) => dynamo.includes(p)))
+      .map(([f]) => f);
+    expect(found).toEqual([]);
+  });
+
+  it('only the file adapter talks to S3 (the use cases see a FileStorage interface)', () => {
+    const found = [...graph]
+      .filter(
+        ([f, { packages }]) =>
+          !f.startsWith('shared/files/') &&
+          packages.some((p) => p.startsWith('@aws-sdk/client-s3') || p.startsWith('@aws-sdk/s3-')),
+      )
       .map(([f]) => f);
     expect(found).toEqual([]);
   });

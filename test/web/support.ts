@@ -18,9 +18,11 @@ import {
   serveLocalOidc,
   useLocalClaimNames,
 } from '../../functions/local/local-oidc.ts';
+import { prepareEvidenceBucket } from '../../functions/local/s3-local.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
 import { createWebApp, serveWebApp } from '../../functions/local/web-static.ts';
 import type { Group } from '../../shared/app/caller.ts';
+import { useTestEvidence } from '../support/api.ts';
 import { freshTable } from '../support/table.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,6 +94,8 @@ export async function startWebTestServer(
   options: { dataDir?: string } = {},
 ): Promise<WebTestServer> {
   useLocalClaimNames();
+  // Evidence goes to the test run's s3rver, as `npm start` sends it to its own.
+  const s3 = await useTestEvidence();
   const { db, store } = await freshTable('web');
   const seeded = await seedDemo(store);
   const tokenKey = loadLocalTokenKey(null);
@@ -109,7 +113,12 @@ export async function startWebTestServer(
     tableName: db.tableName,
     dataDir: options.dataDir ?? null,
   });
-  serveWebApp(server.server, createWebApp({ distDir, identity: identity.webAuth }));
+  // The browser uploads from the app's origin straight to the bucket: its CORS rule names that origin.
+  await prepareEvidenceBucket(s3.endpoint, s3.bucket, [url, server.url]);
+  serveWebApp(
+    server.server,
+    createWebApp({ distDir, identity: identity.webAuth, connectOrigins: [s3.endpoint] }),
+  );
   serveLocalOidc(server.server, identity);
   return {
     url,

@@ -9,7 +9,8 @@ import { Access } from '../../app/access.ts';
 import { authorizeAction } from '../../app/evaluations.ts';
 import { requireHrOrAdmin, requirePeriodManager } from '../../app/periods/periods.ts';
 import { requireRubricAdmin } from '../../app/rubrics.ts';
-import { validationFailed } from '../../domain/errors.ts';
+import { config } from '../../config.ts';
+import { AppError, validationFailed } from '../../domain/errors.ts';
 import type { Authorization } from '../endpoint.ts';
 import { HttpError } from '../errors.ts';
 import type { HttpContext, HttpEvent, HttpResult, HttpState } from '../state.ts';
@@ -58,6 +59,14 @@ async function authorize(rule: Authorization, state: HttpState): Promise<void> {
       if (!rule.action) return;
       const { employeeId, period } = state.params as { employeeId: string; period: string };
       return authorizeAction(caller, employeeId, period, rule.action);
+    }
+    case 'client': {
+      // API Gateway's authorizer requires the scope on this route already; a person's token never reaches here.
+      const wanted = config().machines.scopes[rule.scope];
+      if (!caller.principal.client?.scopes.includes(wanted)) {
+        throw new AppError('FORBIDDEN', `Token của ứng dụng thiếu phạm vi "${wanted}".`);
+      }
+      return;
     }
     case 'anyone':
     case 'scoped':

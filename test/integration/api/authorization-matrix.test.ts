@@ -11,6 +11,7 @@
  * knows the resource exists but may not act, 404 where even its existence must not leak.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productIdOf } from '../../../shared/app/task-score.ts';
 import type { AnyEndpoint } from '../../../shared/http/endpoint.ts';
 import { endpoints, routeKey } from '../../../shared/http/routes.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
@@ -30,7 +31,7 @@ type Caller = keyof typeof CALLERS;
 const ALL = Object.keys(CALLERS) as Caller[];
 const UNAUTHENTICATED = ['noToken', 'expired', 'forged', 'tampered'] as const;
 
-type Expect = 'allow' | 403 | 404;
+type Expect = 'allow' | 401 | 403 | 404;
 
 const only = (allowed: readonly Caller[], otherwise: Expect, related: Partial<Record<Caller, Expect>> = {}) =>
   Object.fromEntries(
@@ -73,8 +74,20 @@ function fromRule(e: AnyEndpoint): Record<Caller, Expect> | null {
     }
     case 'scoped':
       return null;
+    // The machine clients' routes: a person's token is refused by their authorizer.
+    case 'client':
+      return only([], 401);
   }
 }
+
+/** The evaluation's parties other than these: 403 for them, 404 for everyone else. */
+const partiesBut = (allowed: readonly Caller[]) =>
+  only(
+    allowed,
+    404,
+    Object.fromEntries(PARTIES.filter((c) => !allowed.includes(c)).map((c) => [c, 403 as const])),
+  );
+const MATRIX_PRODUCT = productIdOf('matrix', 'SP-1');
 
 /**
  * Answers that depend on the data. For `hr-or-admin` writes, HR out of scope gets past the first check and is
@@ -98,7 +111,22 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   'GET /v1/reports/annual/{year}': only(REPORT_READERS, 403),
   'GET /v1/exports/units/{unitId}/rankings/{period}': only(REPORT_READERS, 403),
   'GET /v1/exports/annual/{year}': only(REPORT_READERS, 403),
+  // HR out of scope passes the first check and is refused on the employees it feeds, as the org import.
+  'POST /v1/feeds/{source}/products/import': only(['admin', 'hrInScope'], 403),
+  'PUT /v1/evaluations/{employeeId}/{period}/products/{productId}/comment': partiesBut(['self']),
+  'PUT /v1/evaluations/{employeeId}/{period}/products/{productId}/excuse': partiesBut([
+    'reviewer',
+    'approver',
+    'actingHead',
+  ]),
+  'POST /v1/evaluations/{employeeId}/{period}/attachments': partiesBut(['self']),
+  // An upload in progress (never confirmed) is shown to its uploader only.
+  'POST /v1/evaluations/{employeeId}/{period}/attachments/{attachmentId}/confirm': only(['self'], 404),
+  'DELETE /v1/evaluations/{employeeId}/{period}/attachments/{attachmentId}': only(['self'], 404),
 };
+
+/** Attachments of the fixture: one available (confirmed), one still uploading. */
+const attachments = { available: '', uploading: '' };
 
 /** Where a rule alone does not say it all: a period never opened gets its managers past the check to a 404. */
 const OVERRIDES: Record<string, { path?: (period: string) => string; expect?: Record<Caller, Expect> }> = {
@@ -122,7 +150,10 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
     .replace('{rubricId}', 'hn-3814')
-    .replace('{runId}', runId);
+    .replace('{runId}', runId)
+    .replace('{source}', 'matrix')
+    .replace('{productId}', MATRIX_PRODUCT)
+    .replace('{attachmentId}', e.method === 'GET' ? attachments.available : attachments.uploading);
   const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
   if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
   if (e.path.startsWith('/v1/reports/annual') || e.path.startsWith('/v1/exports/annual'))
@@ -161,6 +192,46 @@ beforeAll(async () => {
   const computed = await api.computeRankings(period, CALLERS.admin);
   expect(computed.body.status).toBe('DONE');
   runId = computed.body.runId;
+  // A product of stc-ns-03 to comment on and excuse, and evidence files: one uploaded and confirmed, one not.
+  const fed = await api.call('POST', '/v1/feeds/matrix/products/import', {
+    as: CALLERS.admin,
+    body: {
+      items: [
+        { employeeId: 'stc-ns-03', period, sourceId: 'SP-1', title: 'Báo cáo', weight: 1, majorErrors: 1 },
+      ],
+    },
+  });
+  expect(fed.status, JSON.stringify(fed.body)).toBe(200);
+  const pdf = new TextEncoder().encode('%PDF-1.4 minh chứng');
+  const ask = async () => {
+    const asked = await api.call('POST', `/v1/evaluations/stc-ns-03/${period}/attachments`, {
+      as: CALLERS.self,
+      body: {
+        name: 'minh-chung.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+        criterionId: 'duties',
+      },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    return asked.body as {
+      attachment: { id: string };
+      upload: { url: string; fields: Record<string, string> };
+    };
+  };
+  const available = await ask();
+  const form = new FormData();
+  for (const [k, v] of Object.entries(available.upload.fields)) form.append(k, v);
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'minh-chung.pdf');
+  expect((await fetch(available.upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  const confirmed = await api.call(
+    'POST',
+    `/v1/evaluations/stc-ns-03/${period}/attachments/${available.attachment.id}/confirm`,
+    { as: CALLERS.self },
+  );
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+  attachments.available = available.attachment.id;
+  attachments.uploading = (await ask()).attachment.id;
 });
 afterAll(async () => api?.close());
 

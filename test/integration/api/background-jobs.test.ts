@@ -126,5 +126,5 @@ describe('closes that race', () => {
       const history = await store.evaluations.history(evaluation.employeeId, '2027-03');
       expect(history.filter((event) => event.action === 'expire')).toHaveLength(1);
     }
-  });
+  }, 120_000);
 });

@@ -3,6 +3,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productIdOf } from '../../../shared/app/task-score.ts';
 import { endpoints, routeKey, routes } from '../../../shared/http/routes.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 
@@ -23,7 +24,10 @@ function validPath(path: string): string {
     .replace('{employeeId}', 'stc-ns-03')
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
-    .replace('{rubricId}', 'hn-3814');
+    .replace('{rubricId}', 'hn-3814')
+    .replace('{source}', 'qlvb-stc')
+    .replace('{productId}', productIdOf('qlvb-stc', 'VB-1'))
+    .replace('{attachmentId}', '20261130T000000Z-0123456789ab');
 }
 
 const withBody = endpoints.filter((e) => e.body);
@@ -41,16 +45,29 @@ const ACTORS: Record<string, { employeeId: string; groups?: ('hr' | 'admin')[] }
   approve: { employeeId: 'stc-ns-tp' },
   decideAppeal: { employeeId: 'hn-hr', groups: ['hr'] },
 };
+/** The routes whose use case authorizes (`scoped`) and that only some party may call. */
+const SCOPED_ACTORS: Record<string, { employeeId: string }> = {
+  'PUT /v1/evaluations/{employeeId}/{period}/products/{productId}/comment': { employeeId: 'stc-ns-03' },
+  'PUT /v1/evaluations/{employeeId}/{period}/products/{productId}/excuse': { employeeId: 'stc-ns-pp' },
+  'POST /v1/evaluations/{employeeId}/{period}/attachments': { employeeId: 'stc-ns-03' },
+  'POST /v1/evaluations/{employeeId}/{period}/attachments/{attachmentId}/confirm': {
+    employeeId: 'stc-ns-03',
+  },
+};
 function callerFor(path: string) {
   const endpoint = endpoints.find((e) => e.path === path && e.body);
   const rule = endpoint?.authorization;
-  return rule?.who === 'evaluation' && rule.action ? (ACTORS[rule.action] ?? admin) : admin;
+  // A work system's route: its own kind of token.
+  if (rule?.who === 'client') return { asClient: { clientId: 'qlvb-stc', scopes: ['tasks:write'] } };
+  const scoped = endpoint ? SCOPED_ACTORS[routeKey(endpoint)] : undefined;
+  if (scoped) return { as: scoped };
+  return { as: rule?.who === 'evaluation' && rule.action ? (ACTORS[rule.action] ?? admin) : admin };
 }
 
 describe('bodies', () => {
   it.each(withBody.map((r) => ({ key: routeKey(r), r })))('$key: malformed JSON is 400', async ({ r }) => {
     const res = await api.call(r.method, validPath(r.path), {
-      as: callerFor(r.path),
+      ...callerFor(r.path),
       rawBody: '{"scores": {',
       headers: { 'content-type': 'application/json' },
     });
@@ -62,7 +79,7 @@ describe('bodies', () => {
     '$key: a wrong content type is 415',
     async ({ r }) => {
       const res = await api.call(r.method, validPath(r.path), {
-        as: callerFor(r.path),
+        ...callerFor(r.path),
         rawBody: 'scores=1',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
@@ -75,7 +92,7 @@ describe('bodies', () => {
     '$key: a body over 256 KB is 413',
     async ({ r }) => {
       const res = await api.call(r.method, validPath(r.path), {
-        as: callerFor(r.path),
+        ...callerFor(r.path),
         body: { comment: 'x'.repeat(300 * 1024) },
       });
       expect(res.status).toBe(413);
@@ -87,7 +104,7 @@ describe('bodies', () => {
     '$key: an unknown field is 400 and named',
     async ({ r }) => {
       const res = await api.call(r.method, validPath(r.path), {
-        as: callerFor(r.path),
+        ...callerFor(r.path),
         body: { surprise: true },
       });
       expect(res.status).toBe(400);
@@ -135,8 +152,15 @@ describe('paths and queries', () => {
         .replace('{employeeId}', 'x'.repeat(65))
         .replace('{period}', '2026-13')
         .replace('{year}', '20x6')
-        .replace('{rubricId}', 'bad%2Fid');
-      const res = await api.call(r.method, bad, { as: admin, ...(r.method === 'GET' ? {} : { body: {} }) });
+        .replace('{rubricId}', 'bad%2Fid')
+        .replace('{source}', 'bad%20source!')
+        .replace('{productId}', '!')
+        .replace('{attachmentId}', 'x');
+      const who =
+        r.authorizer === 'machines'
+          ? { asClient: { clientId: 'qlvb-stc', scopes: ['tasks:write'] } }
+          : { as: admin };
+      const res = await api.call(r.method, bad, { ...who, ...(r.method === 'GET' ? {} : { body: {} }) });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details.length).toBeGreaterThan(0);

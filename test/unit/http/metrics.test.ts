@@ -70,6 +70,9 @@ describe('business metrics', () => {
       config: readConfig({ TABLE_NAME: 'memory' }),
       store: () => store,
       jobs: (s) => inlineJobStarter(s),
+      files: () => {
+        throw new Error('these routes store no files');
+      },
     });
     const E = '/v1/evaluations/{employeeId}/{period}';
     const call = (who: string, id: string, step: string, body: unknown, method = 'POST') =>

@@ -143,6 +143,10 @@ export class Api {
     return this.json<T>('POST', path, body, options);
   }
 
+  delete<T>(path: string): Promise<T> {
+    return this.json<T>('DELETE', path);
+  }
+
   /** A POST whose body is text of another media type (e.g. `text/csv`); the answer is JSON. */
   async postText<T>(path: string, text: string, contentType: string): Promise<T> {
     const response = await this.send('POST', path, new RawBody(text, contentType), {

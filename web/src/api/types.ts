@@ -272,3 +272,55 @@ export interface BulkResult {
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: { path?: string; message: string }[] };
 }
+
+/** A converted product fed by a work system (GET …/products). */
+export interface Product {
+  id: string;
+  source: string;
+  sourceId: string;
+  title: string;
+  weight: number;
+  dueAt: string | null;
+  completedAt: string | null;
+  completed: boolean;
+  majorErrors: number;
+  delays: number;
+  errorsExcused: number;
+  delaysExcused: number;
+  excuseNote: string | null;
+  excusedBy: string | null;
+  excusedAt: string | null;
+  comment: string | null;
+  commentedAt: string | null;
+  /** The product's own score out of 100. */
+  score: number;
+  updatedAt: string;
+}
+
+export interface ProductsView {
+  employeeId: string;
+  period: string;
+  /** Products, excuses, comments and evidence may still change (before the review). */
+  open: boolean;
+  /** computed: the task criterion comes from the products; manual: typed (none fed); none: the rubric has none. */
+  scoring: 'computed' | 'manual' | 'none';
+  taskScore: { criterionId: string; max: number; value: number } | null;
+  items: Product[];
+}
+
+export interface Attachment {
+  id: string;
+  target: { kind: 'product'; productId: string } | { kind: 'criterion'; criterionId: string };
+  name: string;
+  contentType: string;
+  size: number;
+  status: 'UPLOADING' | 'AVAILABLE';
+  ownerId: string;
+  createdAt: string;
+  confirmedAt: string | null;
+}
+
+export interface UploadTicket {
+  attachment: Attachment;
+  upload: { method: 'POST'; url: string; fields: Record<string, string>; expiresAt: string };
+}

@@ -33,6 +33,11 @@ export interface ScoreSheetProps {
    */
   grade?: Grade | null;
   gradeNote?: string;
+  /**
+   * Criteria the system computes (nd-335's task results from the fed products): shown, not typed. The form puts
+   * the same value in `values`, so the total and the request carry it.
+   */
+  fixed?: Record<string, number>;
 }
 
 export function ScoreSheet(props: ScoreSheetProps) {
@@ -83,7 +88,11 @@ export function ScoreSheet(props: ScoreSheetProps) {
               groupRow,
               <tr key={c.id}>
                 <th scope="row">
-                  {editable ? <label for={id}>{c.label}</label> : <span>{c.label}</span>}
+                  {editable && props.fixed?.[c.id] === undefined ? (
+                    <label for={id}>{c.label}</label>
+                  ) : (
+                    <span>{c.label}</span>
+                  )}
                   <span class="max" id={`${id}-max`}>
                     tối đa {formatPoints(c.max)} điểm
                   </span>
@@ -93,7 +102,15 @@ export function ScoreSheet(props: ScoreSheetProps) {
                     {formatPoints(r.scores?.[c.id])}
                   </td>
                 ))}
-                {editable && (
+                {editable && props.fixed?.[c.id] !== undefined && (
+                  <td class="num input-cell" data-label={props.inputLabel}>
+                    <span class="computed-score" data-testid={`${id}-computed`}>
+                      {formatPoints(props.fixed[c.id])}
+                    </span>
+                    <span class="max">tính từ sản phẩm quy đổi</span>
+                  </td>
+                )}
+                {editable && props.fixed?.[c.id] === undefined && (
                   <td class="num input-cell" data-label={props.inputLabel}>
                     <input
                       id={id}

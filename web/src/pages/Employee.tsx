@@ -9,7 +9,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
-import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
+import type { Evaluation, HistoryItem, ProductsView, Rubric } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { COMMENT_MAX, StaleNotice } from '../components/Inbox.tsx';
 import { type ScoreReference, ScoreSheet } from '../components/ScoreSheet.tsx';
@@ -23,6 +23,7 @@ import {
   StatusBadge,
   SuccessNotice,
 } from '../components/ui.tsx';
+import { fixedScores, WorkPanel, withFixed } from '../components/WorkPanel.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
@@ -125,6 +126,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
   const { api, me, reloadMe } = useApp();
   const now = useNow();
   const [message, setMessage] = useState<string | null>(null);
+  const [work, setWork] = useState<ProductsView | null>(null);
   const messageRef = useRef<HTMLDivElement>(null);
   const employee = me.employee;
   const period = periodParam ?? defaultPeriod(me, periodOf(new Date()));
@@ -183,6 +185,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           rubric={month.data.rubric}
           history={month.data.history}
           now={now}
+          fixed={fixedScores(work)}
           onReload={() => month.reload()}
           onChanged={(text, updated) => {
             setMessage(text);
@@ -195,6 +198,16 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
             if (text) requestAnimationFrame(() => messageRef.current?.focus());
           }}
         />
+      )}
+      {month.data?.evaluation && month.data.rubric && (
+        <Section title="Sản phẩm và minh chứng" id="work-title">
+          <WorkPanel
+            evaluation={month.data.evaluation}
+            criteria={month.data.rubric.criteria}
+            party="employee"
+            onProducts={setWork}
+          />
+        </Section>
       )}
       <Section title={`Các tháng năm ${year}`} id="months-title">
         {months.loading && !months.data && <Loading />}
@@ -259,6 +272,7 @@ function MonthForm({
   rubric,
   history,
   now,
+  fixed,
   onChanged,
   onReload,
 }: {
@@ -266,6 +280,8 @@ function MonthForm({
   rubric: Rubric;
   history: HistoryItem[];
   now: number;
+  /** Criteria computed from the fed products: shown, not typed. */
+  fixed: Record<string, number> | undefined;
   onChanged: (message: string | null, updated?: Evaluation) => void;
   onReload: () => void;
 }) {
@@ -287,7 +303,8 @@ function MonthForm({
     evaluation.version,
     initial,
   );
-  const { values, comment } = draft.value;
+  const { comment } = draft.value;
+  const values = withFixed(draft.value.values, fixed);
   const [showAllErrors, setShowAllErrors] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const action = useAction();
@@ -411,6 +428,7 @@ function MonthForm({
               criteria={rubric.criteria}
               bands={rubric.bands}
               values={values}
+              fixed={fixed}
               inputLabel="Điểm tự chấm"
               showAllErrors={showAllErrors}
               onChange={(id, v) => draft.set((old) => ({ ...old, values: { ...old.values, [id]: v } }))}

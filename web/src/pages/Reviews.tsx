@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
-import type { Evaluation, HistoryItem, Rubric } from '../api/types.ts';
+import type { Evaluation, HistoryItem, ProductsView, Rubric } from '../api/types.ts';
 import {
   COMMENT_MAX,
   HistoryDetails,
@@ -24,6 +24,7 @@ import {
   StatusBadge,
   SuccessNotice,
 } from '../components/ui.tsx';
+import { fixedScores, WorkPanel, withFixed } from '../components/WorkPanel.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
@@ -196,7 +197,10 @@ function ReviewForm({
     evaluation.version,
     initial,
   );
-  const { values, comment } = draft.value;
+  const [work, setWork] = useState<ProductsView | null>(null);
+  const fixed = fixedScores(work);
+  const { comment } = draft.value;
+  const values = withFixed(draft.value.values, fixed);
   const [returning, setReturning] = useState(false);
   const [showAllErrors, setShowAllErrors] = useState(false);
   const action = useAction();
@@ -302,6 +306,7 @@ function ReviewForm({
           {...(canReview
             ? {
                 values,
+                fixed,
                 inputLabel: 'Lãnh đạo trực tiếp chấm',
                 onChange: (id: string, v: string) =>
                   draft.set((old) => ({ ...old, values: { ...old.values, [id]: v } })),
@@ -352,6 +357,7 @@ function ReviewForm({
           onCancel={() => setReturning(false)}
         />
       )}
+      <WorkPanel evaluation={evaluation} criteria={rubric.criteria} party="reviewer" onProducts={setWork} />
       <HistoryDetails history={history} evaluation={evaluation} meId={me.employeeId} />
     </section>
   );
