@@ -3,7 +3,7 @@
  * creates the table, seeds demo data into an empty table, serves the API, and stops everything on Ctrl-C.
  */
 import { periodOf } from '../../shared/domain/calendar.ts';
-import { DEMO_ACCOUNTS } from './demo-data.ts';
+import { DEMO_ACCOUNTS, DEMO_INCOME_TABLE } from './demo-data.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
@@ -16,6 +16,8 @@ const started = Date.now();
 
 async function main() {
   const env = readLocalEnv();
+  // HR's income page needs a table; a city sets its own (INCOME_TABLE), the demo shows an example.
+  if (!process.env.INCOME_TABLE) process.env.INCOME_TABLE = JSON.stringify(DEMO_INCOME_TABLE);
   // The claim names of the local OpenID provider, passed to the API as the CDK stack passes a city's.
   useLocalClaimNames();
   const runtime = await startLocalRuntime(env);

@@ -51,11 +51,23 @@ export async function annualForEmployee(
   };
 }
 
-/** The year's result of each current member of a unit (see `annualForEmployee`). */
-export async function computeAnnual(store: Store, unitId: string, year: number) {
+/** The year's result of each current member of a unit (see `annualForEmployee`), with the periods' detail. */
+export async function computeYear(store: Store, unitId: string, year: number) {
   const staff = await store.org.listUnitStaff(unitId);
   return inParallel(staff, 8, async (employee) => {
     const { periods: _periods, grades: _grades, ...result } = await annualForEmployee(store, employee, year);
     return result;
   });
+}
+
+/** The year's result of each current member of a unit, as the annual-rollup job stores it. */
+export async function computeAnnual(store: Store, unitId: string, year: number) {
+  return (await computeYear(store, unitId, year)).map((r) => ({
+    employeeId: r.employeeId,
+    name: r.name,
+    average: r.average,
+    monthsCounted: r.monthsCounted,
+    grade: r.grade,
+    classified: r.classified,
+  }));
 }

@@ -9,7 +9,7 @@ import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
 import type { RankingSnapshot } from '../store/entities.ts';
 import { Access } from './access.ts';
-import { computeAnnual } from './annual.ts';
+import { computeYear } from './annual.ts';
 import type { Caller } from './caller.ts';
 import { toCsv } from './csv.ts';
 
@@ -117,7 +117,7 @@ export async function readAnnual(caller: Caller, year: number, unitId: string | 
   const target = unitId ?? (await access.me())?.unitId;
   if (!target) throw notFound('Cần chỉ rõ đơn vị (unitId).');
   await requireReportAccess(caller, target, null);
-  const items = await computeAnnual(caller.store, target, year);
+  const items = await computeYear(caller.store, target, year);
   return {
     unitId: target,
     year,

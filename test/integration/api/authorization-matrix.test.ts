@@ -98,6 +98,9 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   'GET /v1/reports/annual/{year}': only(REPORT_READERS, 403),
   'GET /v1/exports/units/{unitId}/rankings/{period}': only(REPORT_READERS, 403),
   'GET /v1/exports/annual/{year}': only(REPORT_READERS, 403),
+  // What the results pay is HR's to check: HR in scope and admins, not the heads of units.
+  'GET /v1/reports/income/{period}': only(['hrInScope', 'admin'], 403),
+  'GET /v1/exports/income/{period}': only(['hrInScope', 'admin'], 403),
 };
 
 /** Where a rule alone does not say it all: a period never opened gets its managers past the check to a 404. */
@@ -122,10 +125,15 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
     .replace('{rubricId}', 'hn-3814')
+    .replace('{version}', '1')
     .replace('{runId}', runId);
   const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
   if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
-  if (e.path.startsWith('/v1/reports/annual') || e.path.startsWith('/v1/exports/annual'))
+  if (
+    e.path.startsWith('/v1/reports/annual') ||
+    e.path.startsWith('/v1/exports/annual') ||
+    e.path.includes('/income/')
+  )
     return `${path}?unitId=stc-ns`;
   return `${path}${query}`;
 }
