@@ -237,7 +237,7 @@ export function annualDocument(
     paragraphs: [
       {
         heading: 'Căn cứ',
-        text: 'Xếp loại năm theo điểm trung bình các tháng (Nghị định 335/2025/NĐ-CP, Điều 21); dưới 6 tháng được đánh giá thì không xếp loại.',
+        text: 'Xếp loại năm theo điểm trung bình các kỳ đánh giá trong năm (Nghị định 335/2025/NĐ-CP, Điều 21), quý tính bằng ba tháng; được đánh giá dưới một nửa số kỳ trong năm (dưới 6 tháng, dưới 2 quý) thì không xếp loại.',
       },
     ],
     placeDate: placeDate(ctx.now),

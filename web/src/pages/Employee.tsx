@@ -24,6 +24,7 @@ import {
   SuccessNotice,
 } from '../components/ui.tsx';
 import { defaultPeriod, useApp } from '../context.ts';
+import { comparePeriods } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
 import { currentStep, evaluationPath, STEP_DEADLINE } from '../lib/evaluation.ts';
@@ -218,7 +219,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
             </thead>
             <tbody>
               {[...months.data]
-                .sort((a, b) => b.period.localeCompare(a.period))
+                .sort((a, b) => comparePeriods(b.period, a.period))
                 .map((m) => (
                   <tr key={m.period} aria-current={m.period === period ? 'page' : undefined}>
                     <th scope="row">
@@ -242,7 +243,9 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           </table>
         )}
         <p>
-          <Link href={`/danh-gia/${Number(year) - 1}-12`}>Xem năm {Number(year) - 1}</Link>
+          <Link href={`/danh-gia/${Number(year) - 1}-${period.includes('Q') ? 'Q4' : '12'}`}>
+            Xem năm {Number(year) - 1}
+          </Link>
         </p>
       </Section>
     </main>
