@@ -3,6 +3,7 @@
  * with its own bands, and history keeps the bands it was graded with. Approval and appeal use the evaluation's
  * rubric version; the edges 74.99 / 75 / 89.99 / 90 are where the two cities differ or meet.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bandGrade } from '../../../shared/domain/grades.ts';
 import {
@@ -53,6 +54,16 @@ const hundredths = (scores: Record<string, number>) =>
 
 describe('bands per rubric version', () => {
   const hcmc = hcmcRubric();
+
+  it('the documented example body (docs/examples/rubric-hcm.json) is this very rubric', () => {
+    const example = JSON.parse(
+      readFileSync(new URL('../../../docs/examples/rubric-hcm.json', import.meta.url), 'utf8'),
+    );
+    const parsed = rubricSchema.parse(example);
+    expect(parsed.bands).toEqual(hcmc.bands);
+    expect(parsed.criteria).toEqual(ND_335.criteria);
+    expect(parsed.quota).toEqual(ND_335.quota);
+  });
 
   it('an admin’s rubric version carries its own bands, labels defaulting to the standard ones', () => {
     expect(hcmc.bands.map((b) => [b.grade, b.min, b.label])).toEqual([
