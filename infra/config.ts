@@ -199,7 +199,12 @@ export const stageConfigSchema = z
      */
     topHeadApprover: checkedBy(topHeadApproverSchema).optional(),
     /** Extra income and bonus per grade (env INCOME_TABLE; shared/domain/income.ts). Unset: no income export. */
-    incomeTable: checkedBy(incomeTableSchema).optional(),
+    incomeTable: checkedBy(incomeTableSchema)
+      .refine((table) => JSON.stringify(table).length <= 2500, {
+        message:
+          "is over 2,500 characters: a function's environment holds 4 KB in all (keep the table to its items and amounts)",
+      })
+      .optional(),
     reminders: z.strictObject({
       /** From address of the reminder e-mails (REMINDER_SENDER). */
       sender: email,
