@@ -93,7 +93,10 @@ export async function readMe(caller: Caller) {
       ]),
     ),
   );
+  // The open periods the caller is evaluated in: with monthly and quarterly categories side by side, not all are.
+  const ownPeriods: string[] = [];
   for (const [own, reviews, approvals] of perPeriod) {
+    if (own) ownPeriods.push(own.period);
     if (own && waitsForEmployee(own, now)) pending.selfAssessment++;
     reviewsAnything ||= reviews.length > 0;
     pending.reviews += reviews.filter((e) => waitsForReviewer(e, now)).length;
@@ -111,6 +114,7 @@ export async function readMe(caller: Caller) {
     employee: me ? presentEmployee(me) : null,
     roles,
     openPeriods,
+    ownPeriods,
     pending,
     // Which kinds of period this deployment has (its period pickers offer months, quarters or both).
     cycles: cyclesInUse(config().cycles),

@@ -28,6 +28,13 @@ export function defaultPeriod(me: Me, current: string): string {
   return open.includes(current) ? current : (open.at(-1) ?? current);
 }
 
+/** The open period the person's own page shows by default: the latest they are evaluated in, else as above. */
+export function ownDefaultPeriod(me: Me, current: string): string {
+  const own = [...(me.ownPeriods ?? [])].sort(comparePeriods);
+  if (own.length === 0) return defaultPeriod(me, current);
+  return own.includes(current) ? current : (own.at(-1) ?? current);
+}
+
 /** The kinds of period the deployment has (an older cached `/v1/me` may not say: monthly). */
 export const cyclesOf = (me: Me): Cycle[] => (me.cycles?.length ? me.cycles : ['monthly']);
 

@@ -93,6 +93,9 @@ describe('a quarter as a period', () => {
     expect(me.body.cycles).toEqual(['monthly', 'quarterly']);
     expect(me.body.openPeriods).toEqual(expect.arrayContaining(['2030-01', '2030-Q1']));
     expect(me.body.openPeriods.indexOf('2030-01')).toBeLessThan(me.body.openPeriods.indexOf('2030-Q1'));
+    // A civil servant is evaluated in the quarter, not in the month open beside it.
+    expect(me.body.ownPeriods).toContain('2030-Q1');
+    expect(me.body.ownPeriods).not.toContain('2030-01');
   });
 
   it('runs the cycle, ranks, exports and closes a quarter like a month', async () => {

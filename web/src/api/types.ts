@@ -135,6 +135,8 @@ export interface Me {
   employee: Employee | null;
   roles: string[];
   openPeriods: string[];
+  /** The open periods the caller has an evaluation in (monthly and quarterly categories differ). */
+  ownPeriods?: string[];
   pending: { selfAssessment: number; reviews: number; approvals: number };
   /** Which kinds of period the deployment has: months, quarters or both. */
   cycles?: ('monthly' | 'quarterly')[];

@@ -23,7 +23,7 @@ import {
   StatusBadge,
   SuccessNotice,
 } from '../components/ui.tsx';
-import { defaultPeriod, useApp } from '../context.ts';
+import { ownDefaultPeriod, useApp } from '../context.ts';
 import { comparePeriods } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
@@ -128,7 +128,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
   const [message, setMessage] = useState<string | null>(null);
   const messageRef = useRef<HTMLDivElement>(null);
   const employee = me.employee;
-  const period = periodParam ?? defaultPeriod(me, periodOf(new Date()));
+  const period = periodParam ?? ownDefaultPeriod(me, periodOf(new Date()));
   useEffect(() => setMessage(null), [period]);
   usePageTitle(`Tự đánh giá ${formatPeriod(period)}`, `/danh-gia/${period}`);
 
