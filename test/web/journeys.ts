@@ -291,13 +291,17 @@ export function defineJourneys(width: number, height: number) {
         });
         expect(started.status).toBe(202);
         const { runId } = (await started.json()) as { runId: string };
+        // The run is a job in the server: on a loaded machine it takes seconds, beyond the poll's default second.
         await expect
-          .poll(async () => {
-            const run = await fetch(`${server.url}/v1/periods/${period}/rankings/runs/${runId}`, {
-              headers: { authorization: `Bearer ${hr}` },
-            });
-            return ((await run.json()) as { status: string }).status;
-          })
+          .poll(
+            async () => {
+              const run = await fetch(`${server.url}/v1/periods/${period}/rankings/runs/${runId}`, {
+                headers: { authorization: `Bearer ${hr}` },
+              });
+              return ((await run.json()) as { status: string }).status;
+            },
+            { timeout: 30_000 },
+          )
           .toBe('DONE');
 
         // An English-language browser in New York: the dates typed must still mean Vietnamese dates.
