@@ -10,6 +10,8 @@
  * described in docs/DEPLOY.md.
  */
 import * as z from 'zod';
+import { cycleSpecSchema, cyclesByCategorySchema, topHeadApproverSchema } from '../shared/config.ts';
+import { incomeTableSchema } from '../shared/domain/income.ts';
 import { EMPLOYEE_CATEGORIES } from '../shared/domain/types.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -35,6 +37,18 @@ const httpsOrigin = z
     'must be an origin (https://host[:port], no path), e.g. https://sso.example.gov.vn: a CSP source with a path matches that path only',
   );
 const email = z.email();
+
+/**
+ * A value the functions read from an environment variable: checked here with the functions' own schema (so a bad
+ * value fails the synth, not the first request), and passed on as written (`ruleEnvironment` in infra/constructs/app-function.ts).
+ */
+const checkedBy = (schema: z.ZodType) =>
+  z.unknown().superRefine((value, ctx) => {
+    const result = schema.safeParse(value);
+    if (!result.success)
+      for (const issue of result.error.issues)
+        ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
+  });
 const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS name');
@@ -226,6 +240,25 @@ export const stageConfigSchema = z
     rubricByCategory: z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)).optional(),
     machineClients: machineClientsConfig,
     evidence: evidenceConfig,
+    /**
+     * Evaluation cycle of the deployment (env EVALUATION_CYCLE): `"monthly"` (the default), `"quarterly"`, or dated
+     * changes `[{ "from": "2026-07", "cycle": "quarterly" }]` (from a quarter's first month).
+     */
+    cycle: checkedBy(cycleSpecSchema).optional(),
+    /** Cycle per employee category where it differs (env CYCLE_BY_CATEGORY), e.g. `{ "civil_servant": "quarterly" }`. */
+    cycleByCategory: checkedBy(cyclesByCategorySchema).optional(),
+    /**
+     * Who evaluates the heads of top-level units (env TOP_HEAD_APPROVER): `"hr"` (the top unit's HR, the default),
+     * `"none"`, or a collective body `{ "kind": "body", "id": …, "name": …, "members": [employee ids] }`.
+     */
+    topHeadApprover: checkedBy(topHeadApproverSchema).optional(),
+    /** Extra income and bonus per grade (env INCOME_TABLE; shared/domain/income.ts). Unset: no income export. */
+    incomeTable: checkedBy(incomeTableSchema)
+      .refine((table) => JSON.stringify(table).length <= 2500, {
+        message:
+          "is over 2,500 characters: a function's environment holds 4 KB in all (keep the table to its items and amounts)",
+      })
+      .optional(),
     reminders: z.strictObject({
       /** From address of the reminder e-mails (REMINDER_SENDER). */
       sender: email,

@@ -5,6 +5,15 @@
  * same ones. Nothing else in the code reads `process.env` for the application.
  */
 import * as z from 'zod';
+import { DEFAULT_TOP_HEAD_APPROVER, type TopHeadApprover } from './domain/assignment.ts';
+import {
+  CYCLES,
+  type CycleChange,
+  type CycleSchedule,
+  MONTHLY_ONLY,
+  validateCycleChanges,
+} from './domain/cycles.ts';
+import { type IncomeTable, incomeTableSchema } from './domain/income.ts';
 import { EMPLOYEE_CATEGORIES, type EmployeeCategory } from './domain/types.ts';
 import { TABLE_NAME_ENV } from './store/table-definition.ts';
 
@@ -37,6 +46,95 @@ const rubricOverrides = z
     }
   })
   .pipe(z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)));
+
+/** A JSON variable: unset or empty is `undefined`; anything else must parse. */
+const jsonText = (example: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `is not JSON, e.g. ${example}` });
+        return z.NEVER;
+      }
+    });
+
+const cycleChange = z.strictObject({
+  from: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .nullable()
+    .default(null),
+  cycle: z.enum(CYCLES),
+});
+
+/** `"quarterly"`, or changes in time order: `[{"from": "2026-07", "cycle": "quarterly"}]` (from a quarter's start). */
+export const cycleSpecSchema = z
+  .union([
+    z.enum(CYCLES).transform((cycle): CycleChange[] => [{ from: null, cycle }]),
+    z.array(cycleChange).min(1),
+  ])
+  .superRefine((changes, ctx) => {
+    for (const p of validateCycleChanges(changes, '')) {
+      ctx.addIssue({ code: 'custom', path: p.path.split('.').filter(Boolean), message: p.message });
+    }
+  });
+
+/** A plain word, or JSON: `monthly`, `quarterly`, `[{"from":"2026-07","cycle":"quarterly"}]`. */
+const cycleVariable = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return undefined;
+    if ((CYCLES as readonly string[]).includes(raw)) return raw;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is monthly, quarterly or JSON [{"from":"2026-07","cycle":"quarterly"}]',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(cycleSpecSchema.optional());
+
+export const cyclesByCategorySchema = z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), cycleSpecSchema);
+
+/** `hr` (the top unit's HR), `none`, or a collective body: `{"kind":"body","id":…,"name":…,"members":[…]}`. */
+export const topHeadApproverSchema = z.union([
+  z.literal('hr').transform((): TopHeadApprover => ({ kind: 'hr' })),
+  z.literal('none').transform((): TopHeadApprover => ({ kind: 'none' })),
+  z.strictObject({ kind: z.literal('hr') }),
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
+    kind: z.literal('body'),
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    name: z.string().min(1).max(200),
+    members: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)).min(1),
+  }),
+]);
+
+const topHeadVariable = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw === '') return undefined;
+    if (raw === 'hr' || raw === 'none') return raw;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is hr, none or JSON {"kind":"body","id":…,"name":…,"members":[…]}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(topHeadApproverSchema.optional());
 
 /**
  * Machine clients (work systems feeding products), by client id: the units whose subtrees each may feed and the
@@ -80,6 +178,16 @@ const envSchema = z.object({
   AUTH_GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
   /** `{"civil_servant":"nd-335"}`: the rubric per employee category (default hn-3814 for all). */
   RUBRIC_BY_CATEGORY: rubricOverrides,
+  /** The deployment's cycle: `monthly` (default), `quarterly`, or dated changes (JSON). */
+  EVALUATION_CYCLE: cycleVariable,
+  /** `{"civil_servant":"quarterly"}`: the cycle per employee category where it differs. */
+  CYCLE_BY_CATEGORY: jsonText('{"civil_servant":"quarterly"}').pipe(cyclesByCategorySchema.optional()),
+  /** Who evaluates the heads of top-level units: `hr` (default), `none`, or a collective body (JSON). */
+  TOP_HEAD_APPROVER: topHeadVariable,
+  /** Extra income and bonus per grade (JSON, see shared/domain/income.ts); unset: no income export. */
+  INCOME_TABLE: jsonText(
+    '{"items":[{"id":"extraIncome","label":"…","per":"month","byGrade":{"A":1000000}}]}',
+  ).pipe(incomeTableSchema.optional()),
   /** The job functions the API may start in the background (AWS); unset locally, where the work runs inline. */
   OPEN_PERIOD_FUNCTION: optional,
   CLOSE_PERIOD_FUNCTION: optional,
@@ -111,6 +219,12 @@ export interface Config {
   table: { name: string | undefined; endpoint: string | undefined; region: string | undefined };
   auth: { employeeIdClaim: string; groupsClaim: string };
   rubricByCategory: Partial<Record<EmployeeCategory, string>>;
+  /** Monthly or quarterly, per deployment and per category (DOMAIN.md "Cycles"). */
+  cycles: CycleSchedule;
+  /** Who evaluates the heads of top-level units (DOMAIN.md "Heads of top-level units"). */
+  topHeadApprover: TopHeadApprover;
+  /** What the results pay, per grade; null when the deployment configures none. */
+  incomeTable: IncomeTable | null;
   backgroundFunctions: {
     'open-period': string | undefined;
     'close-period': string | undefined;
@@ -147,6 +261,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     table: { name: e[TABLE_NAME_ENV], endpoint: e.DYNAMODB_ENDPOINT, region: e.AWS_REGION },
     auth: { employeeIdClaim: e.AUTH_EMPLOYEE_ID_CLAIM, groupsClaim: e.AUTH_GROUPS_CLAIM },
     rubricByCategory: e.RUBRIC_BY_CATEGORY,
+    cycles: {
+      default: e.EVALUATION_CYCLE ?? MONTHLY_ONLY.default,
+      byCategory: e.CYCLE_BY_CATEGORY ?? {},
+    },
+    topHeadApprover: e.TOP_HEAD_APPROVER ?? DEFAULT_TOP_HEAD_APPROVER,
+    incomeTable: e.INCOME_TABLE ?? null,
     backgroundFunctions: {
       'open-period': e[BACKGROUND_JOB_ENV['open-period']],
       'close-period': e[BACKGROUND_JOB_ENV['close-period']],

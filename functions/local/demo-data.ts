@@ -9,8 +9,11 @@ import { transitionAndPresent } from '../../shared/app/evaluations.ts';
 import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import { createPeriodRecord } from '../../shared/app/periods/open.ts';
 import { feedProducts } from '../../shared/app/products.ts';
+import { config } from '../../shared/config.ts';
 import { periodOf } from '../../shared/domain/calendar.ts';
+import { periodContaining } from '../../shared/domain/cycles.ts';
 import type { Action, EmployeeCategory } from '../../shared/domain/types.ts';
+import { EMPLOYEE_CATEGORIES } from '../../shared/domain/types.ts';
 import type { Employee, Unit } from '../../shared/store/entities.ts';
 import type { Store } from '../../shared/store/store.ts';
 
@@ -85,6 +88,25 @@ const STAFF: Row[] = [
   ['phk-hd', 'Ông Văn Chiến', 'phk', 'worker', 'phk-vp'],
 ];
 
+/**
+ * The income table `npm start` uses when INCOME_TABLE is not set, so that HR's income page has figures to show. A
+ * demonstration only, shaped like Ho Chi Minh City's rule (only B or better receives extra income, B at most 80% of
+ * A), on the 2,340,000 đồng base salary (mức lương cơ sở from 1/7/2024): a city configures its own amounts.
+ */
+export const DEMO_INCOME_TABLE = {
+  items: [
+    {
+      id: 'extraIncome',
+      label: 'Thu nhập tăng thêm',
+      per: 'month',
+      base: 2_340_000,
+      byGrade: { A: 1, B: 0.8 },
+      maxPercentOfA: { B: 80 },
+    },
+    { id: 'bonus', label: 'Tiền thưởng cuối năm', per: 'year', byGrade: { A: 3_000_000, B: 1_500_000 } },
+  ],
+};
+
 /** Demo sign-ins, by role, as the start banner shows them. */
 export const DEMO_ACCOUNTS = [
   { role: 'Nhân viên (employee)', employeeId: 'stc-ns-03', groups: [] as string[] },
@@ -125,11 +147,18 @@ export async function seedDemo(
     };
     await store.org.putEmployee(employee, { ...audit, entity: 'employee', entityId: id });
   }
-  const period = periodOf(at);
-  if (!period) throw new Error('cannot tell the current period');
-  // Opened as HR would: the period with its calendar, then the open-period job creates the drafts.
-  await createPeriodRecord(store, period, undefined, at, 'seed');
-  await runJobInline(store, 'open-period', { target: period, now, fresh: true });
+  const month = periodOf(at);
+  if (!month) throw new Error('cannot tell the current period');
+  // Opened as HR would: each period running now (the month, or the quarter where a category is quarterly) with its
+  // calendar, then the open-period job creates the drafts.
+  const cycles = config().cycles;
+  const running = [...new Set(EMPLOYEE_CATEGORIES.map((c) => periodContaining(cycles, c, month)))];
+  for (const open of running) {
+    await createPeriodRecord(store, open, undefined, at, 'seed');
+    await runJobInline(store, 'open-period', { target: open, now, fresh: true });
+  }
+  // The evaluations in motion below are civil servants'.
+  const period = periodContaining(cycles, 'civil_servant', month);
 
   // A month in motion: some have submitted, some are reviewed, two are approved.
   const as = (employeeId: string): Principal => ({ employeeId, groups: [] });

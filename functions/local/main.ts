@@ -6,7 +6,7 @@
  */
 import { periodOf } from '../../shared/domain/calendar.ts';
 import { DataDirInUseError } from './data-dir-lock.ts';
-import { DEMO_ACCOUNTS } from './demo-data.ts';
+import { DEMO_ACCOUNTS, DEMO_INCOME_TABLE } from './demo-data.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
@@ -26,6 +26,8 @@ const started = Date.now();
 
 async function main() {
   const env = readLocalEnv();
+  // HR's income page needs a table; a city sets its own (INCOME_TABLE), the demo shows an example.
+  if (!process.env.INCOME_TABLE) process.env.INCOME_TABLE = JSON.stringify(DEMO_INCOME_TABLE);
   // The claim names of the local OpenID provider, passed to the API as the CDK stack passes a city's.
   useLocalClaimNames();
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;

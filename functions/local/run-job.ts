@@ -7,7 +7,7 @@
  * - Otherwise the job starts the engine itself (LOCAL_DATA_DIR, or DYNAMODB_ENDPOINT / TABLE_NAME), exactly as
  *   `npm start` would, runs, and stops it.
  *
- * target: a period `YYYY-MM` (open-period, close-period, compute-rankings), a year (annual-rollup) or a day
+ * target: a period `YYYY-MM` or `YYYY-Qn` (open-period, close-period, compute-rankings), a year (annual-rollup) or a day
  * `YYYY-MM-DD` (remind); by default what the schedule would pick at the run's time. `--at` sets that time (e.g.
  * to close a period as on day 9: `npm run job -- close-period --at 2026-04-09T00:30:00+07:00`). `--fresh` starts
  * over instead of resuming an interrupted run.

@@ -86,6 +86,17 @@ export interface AppFunctionProps {
   readonly liveAlias?: boolean;
 }
 
+/** The rules a stage configures (cycles, who evaluates top-level heads, the income table), as the functions read them. */
+export function ruleEnvironment(config: StageConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  if (config.cycle !== undefined) env.EVALUATION_CYCLE = text(config.cycle);
+  if (config.cycleByCategory !== undefined) env.CYCLE_BY_CATEGORY = JSON.stringify(config.cycleByCategory);
+  if (config.topHeadApprover !== undefined) env.TOP_HEAD_APPROVER = text(config.topHeadApprover);
+  if (config.incomeTable !== undefined) env.INCOME_TABLE = JSON.stringify(config.incomeTable);
+  return env;
+}
+
 export class AppFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: Role;
@@ -133,6 +144,7 @@ export class AppFunction extends Construct {
         [POWERTOOLS_ENV.traceEnabled]: String(config.tracing),
         NODE_OPTIONS: '--enable-source-maps',
         ...(config.rubricByCategory ? { RUBRIC_BY_CATEGORY: JSON.stringify(config.rubricByCategory) } : {}),
+        ...ruleEnvironment(config),
         ...props.environment,
       },
       ...(props.onFailure

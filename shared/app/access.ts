@@ -2,6 +2,8 @@
  * Who may do what, worked out from the org data and the evaluation's snapshot, never from the client.
  * One `Access` lives for one request and memoises what it reads.
  */
+import { config } from '../config.ts';
+import { bodyRoleId, hrRoleId, roleOf, type TopHeadApprover } from '../domain/assignment.ts';
 import { forbidden } from '../domain/errors.ts';
 import type { ActorRelations } from '../domain/types.ts';
 import type { Employee, StoredEvaluation, Unit } from '../store/entities.ts';
@@ -48,11 +50,14 @@ export class Access {
   readonly store: Store;
   readonly principal: Principal;
   readonly now: Date;
+  /** Who evaluates the heads of top-level units, from the deployment's configuration. */
+  readonly topHeadApprover: TopHeadApprover;
 
   private constructor(caller: Caller) {
     this.store = caller.store;
     this.principal = caller.principal;
     this.now = caller.now;
+    this.topHeadApprover = config().topHeadApprover;
   }
 
   get isAdmin(): boolean {
@@ -133,21 +138,57 @@ export class Access {
     );
   }
 
+  /**
+   * Whether the caller acts as this reviewer or approver: the person it names, or a role it holds (DOMAIN.md
+   * "Heads of top-level units"): `hr@<unit>` is any active HR whose own unit is that top-level unit; `body@<id>` a
+   * listed member (an active employee) of the configured collective body.
+   */
+  async actsAs(id: string): Promise<boolean> {
+    if (id === this.principal.employeeId) return true;
+    const role = roleOf(id);
+    if (role === null) return false;
+    if (role.kind === 'hr') {
+      if (!this.isHr) return false;
+      const me = await this.me();
+      return me?.active === true && me.unitId === role.unitId;
+    }
+    const body = this.topHeadApprover;
+    if (body.kind !== 'body' || body.id !== role.bodyId) return false;
+    if (!body.members.includes(this.principal.employeeId)) return false;
+    return (await this.me())?.active === true;
+  }
+
+  /** The role ids the caller holds now (for its review and approval lists): none for most people. */
+  async roleIds(): Promise<string[]> {
+    const ids: string[] = [];
+    const body = this.topHeadApprover;
+    if (this.isHr || (body.kind === 'body' && body.members.includes(this.principal.employeeId))) {
+      const me = await this.me();
+      if (me?.active) {
+        if (this.isHr && (await this.isTopLevelHr())) ids.push(hrRoleId(me.unitId));
+        if (body.kind === 'body' && body.members.includes(me.id)) ids.push(bodyRoleId(body.id));
+      }
+    }
+    return ids;
+  }
+
   async relationsTo(evaluation: StoredEvaluation): Promise<ActorRelations> {
     const me = this.principal.employeeId;
     // Independent look-ups, in parallel: they are most of a request's latency.
-    const [decider, acting, hrInScope] = await Promise.all([
+    const [decider, acting, hrInScope, reviewsAsRole, approvesAsRole] = await Promise.all([
       this.chain(evaluation.approverUnitId).then((chain) => (chain[1] ? this.head(chain[1].id) : null)),
       evaluation.approverId === me
         ? false
         : this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId),
       evaluation.employeeId === me ? false : this.hrScopeContains(evaluation.unitId),
+      roleOf(evaluation.reviewerId) === null ? false : this.actsAs(evaluation.reviewerId),
+      roleOf(evaluation.approverId) === null ? false : this.actsAs(evaluation.approverId),
     ]);
     return {
       actorId: me,
       isEmployee: evaluation.employeeId === me,
-      isReviewer: evaluation.reviewerId === me,
-      isApprover: evaluation.approverId === me,
+      isReviewer: evaluation.reviewerId === me || reviewsAsRole,
+      isApprover: evaluation.approverId === me || approvesAsRole,
       isActingApprover: acting,
       isAppealDecider: decider !== null && decider.id === me && evaluation.employeeId !== me,
       isHrInScope: hrInScope,

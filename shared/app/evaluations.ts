@@ -4,6 +4,7 @@
  * transaction; if anything it decided on moved meanwhile, it reads again and decides again.
  */
 import { AppError, notFound } from '../domain/errors.ts';
+import { countsForQuota, emptyCounts, quotaPerDutyGroup } from '../domain/quota.ts';
 import { actorMayAct, decide } from '../domain/transitions.ts';
 import type { Action, ActionType, ActorRelations, Grade } from '../domain/types.ts';
 import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
@@ -163,6 +164,10 @@ export async function attemptTransition(
         : Promise.resolve(undefined),
     ]);
     if (!rubric) throw new Error(`rubric ${evaluation.rubricId} v${evaluation.rubricVersion} missing`);
+    // Decree 335 counts A against B within the evaluation's duty group when it has one (DOMAIN.md "Duty groups").
+    const groups = counters.groups ?? {};
+    const dutyGroup = evaluation.dutyGroup ?? null;
+    const perGroup = quotaPerDutyGroup(rubric.quota) && dutyGroup !== null;
     const decided = decide({
       evaluation: { ...evaluation, publishedAt: periodRecord?.publishedAt ?? null },
       relations,
@@ -170,7 +175,11 @@ export async function attemptTransition(
       now,
       rubric,
       employeeFlags: employee?.flags ?? {},
-      quota: { evaluated: counters.evaluated, outstanding: counters.outstanding, counts: counters.grades },
+      quota: {
+        evaluated: counters.evaluated,
+        outstanding: counters.outstanding,
+        counts: countsForQuota(rubric.quota, dutyGroup, counters.grades, groups),
+      },
       appealDeadline: periodRecord?.appealDeadline ?? null,
       subordinateGrades: grades,
       ...(computed ? { computedScores: computed.scores } : {}),
@@ -202,9 +211,14 @@ export async function attemptTransition(
       changes: decided.event.changes,
       onBehalfOf: actingFor,
     };
-    const guard = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB')
-      ? counters.grades
-      : null;
+    const guarded = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB');
+    // The counts the decision was made on: the group's under a per-group rule, else the unit's (which every
+    // grouped approval moves too, so a decision on "the unit minus its groups" is guarded by them).
+    const guard = guarded && !perGroup ? counters.grades : null;
+    const groupGuard =
+      guarded && perGroup && dutyGroup !== null
+        ? { group: dutyGroup, counts: { ...emptyCounts(), ...groups[dutyGroup] } }
+        : null;
     const receipt = options.receiptFor?.(presentEvaluation(next, periodRecord?.publishedAt ?? null)) ?? null;
     const outcome = await store.evaluations.writeTransition({
       previous: evaluation,
@@ -212,6 +226,7 @@ export async function attemptTransition(
       event,
       gradeChange: decided.gradeChange,
       guard,
+      groupGuard,
       receipt,
       // A review (or a one-step approval) stands only on the products it was decided on.
       productsRevision:

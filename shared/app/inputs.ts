@@ -56,7 +56,10 @@ export const idSchema = z
   );
 export const periodSchema = z
   .string()
-  .regex(/^(20|21)\d{2}-(0[1-9]|1[0-2])$/, 'Kỳ đánh giá có dạng YYYY-MM, ví dụ 2026-11 (năm 2000–2199).');
+  .regex(
+    /^(20|21)\d{2}-(0[1-9]|1[0-2]|Q[1-4])$/,
+    'Kỳ đánh giá có dạng YYYY-MM (tháng, ví dụ 2026-11) hoặc YYYY-Qn (quý, ví dụ 2026-Q1), năm 2000–2199.',
+  );
 export const yearSchema = z
   .string()
   .regex(/^(19|20|21)\d{2}$/, 'Năm có dạng YYYY.')
@@ -105,6 +108,8 @@ export const employeeBody = z.strictObject({
   email: z.email().optional(),
   active: z.boolean().optional(),
   flags: employeeFlagsSchema.optional(),
+  /** The group of similar duties (Decree 335) the A quota is counted in; null or absent: none. */
+  dutyGroup: idSchema.nullable().optional(),
 });
 export const importBody = z.strictObject({
   units: z

@@ -24,7 +24,10 @@ const CSV_HEADER = [
   'supervisorId',
   'isUnitHead',
   'email',
+  'dutyGroup',
 ];
+/** The header before duty groups: still accepted; its rows leave each employee's duty group as it is. */
+const CSV_HEADER_WITHOUT_GROUP = CSV_HEADER.slice(0, -1);
 
 export interface RowProblem {
   row: number;
@@ -43,8 +46,12 @@ function csvToImport(csv: string): {
   const units: unknown[] = [];
   const employees: unknown[] = [];
   const rowOf = new Map<string, number>();
-  if (!header || header.join(',') !== CSV_HEADER.join(',')) {
-    errors.push({ row: 1, message: `Dòng tiêu đề phải là: ${CSV_HEADER.join(',')}` });
+  const withGroup = header?.join(',') === CSV_HEADER.join(',');
+  if (!header || (!withGroup && header.join(',') !== CSV_HEADER_WITHOUT_GROUP.join(','))) {
+    errors.push({
+      row: 1,
+      message: `Dòng tiêu đề phải là: ${CSV_HEADER.join(',')} (cột dutyGroup có thể bỏ: ${CSV_HEADER_WITHOUT_GROUP.join(',')})`,
+    });
     return { input: { units, employees }, rowOf, errors };
   }
   rows.slice(1).forEach((cells, i) => {
@@ -65,6 +72,8 @@ function csvToImport(csv: string): {
         supervisorId: get('supervisorId') || null,
         ...(isUnitHead ? { isUnitHead: ['true', '1', 'x', 'có', 'yes'].includes(isUnitHead) } : {}),
         ...(get('email') ? { email: get('email') } : {}),
+        // With the column, an empty cell means no group; without it, the group stays as it is.
+        ...(withGroup ? { dutyGroup: get('dutyGroup') || null } : {}),
       });
     } else errors.push({ row, message: `Cột kind phải là "unit" hoặc "employee" (đang là "${kind}").` });
   });
@@ -112,6 +121,7 @@ function employeeChanges(
   const fields: string[] = (
     ['name', 'unitId', 'category', 'supervisorId', 'isUnitHead', 'email', 'active'] as const
   ).filter((f) => before[f] !== after[f]);
+  if ((before.dutyGroup ?? null) !== (after.dutyGroup ?? null)) fields.push('dutyGroup');
   if (JSON.stringify(before.flags) !== JSON.stringify(after.flags)) fields.push('flags');
   return { action: fields.length > 0 ? 'update' : 'unchanged', fields };
 }
@@ -235,6 +245,7 @@ export async function importOrg(
         email: e.email ?? now?.email ?? undefined,
         active: e.active ?? now?.active,
         flags: e.flags ?? now?.flags,
+        dutyGroup: e.dutyGroup === undefined ? (now?.dutyGroup ?? null) : e.dutyGroup,
       },
       at,
     );

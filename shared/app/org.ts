@@ -17,6 +17,8 @@ export function toEmployee(id: string, input: EmployeeInput, at: string): Employ
     email: input.email ?? null,
     active: input.active ?? true,
     flags: input.flags ?? {},
+    // Absent rather than null when unset: an employee item is read on every opening.
+    ...(input.dutyGroup ? { dutyGroup: input.dutyGroup } : {}),
     updatedAt: at,
   };
 }
@@ -38,6 +40,7 @@ export const employeeAuditChanges = (e: Employee) => ({
   isUnitHead: e.isUnitHead,
   active: e.active,
   flags: e.flags,
+  dutyGroup: e.dutyGroup ?? null,
 });
 
 /** Admins and HR manage org data; everyone else is refused before anything is read or validated. */

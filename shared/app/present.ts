@@ -1,4 +1,6 @@
 /** What the API shows: points (not hundredths), grade labels, and nothing internal. */
+import { config } from '../config.ts';
+import { roleLabel } from '../domain/assignment.ts';
 import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
 import { type Rubric, rubricToJson } from '../domain/rubrics.ts';
@@ -21,6 +23,10 @@ export function presentEvaluation(e: StoredEvaluation, publishedAt: string | nul
     rubricVersion: e.rubricVersion,
     reviewerId: e.reviewerId,
     approverId: e.approverId,
+    /** When the approver is a role (heads of top-level units): who that is, in words; null for a person. */
+    approverRole: roleLabel(e.approverId, config().topHeadApprover),
+    /** The duty group the A quota was counted in (Decree 335), fixed when the period opened. */
+    dutyGroup: e.dutyGroup ?? null,
     deadlines: e.deadlines,
     selfAssessment: e.selfAssessment && {
       scores: points(e.selfAssessment.scores),
@@ -86,6 +92,7 @@ export function presentEmployee(e: Employee) {
     email: e.email,
     active: e.active,
     flags: e.flags,
+    dutyGroup: e.dutyGroup ?? null,
     updatedAt: e.updatedAt,
   };
 }

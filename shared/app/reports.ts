@@ -9,7 +9,7 @@ import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
 import type { RankingSnapshot } from '../store/entities.ts';
 import { Access } from './access.ts';
-import { computeAnnual } from './annual.ts';
+import { computeYear } from './annual.ts';
 import type { Caller } from './caller.ts';
 import { toCsv } from './csv.ts';
 
@@ -100,12 +100,24 @@ export async function readSubunitRanking(caller: Caller, unitId: string, period:
   };
 }
 
+/**
+ * What a year not classified is called in the report: Decree 90's words for a monthly year ("dưới 6 tháng"), the
+ * same rule in periods otherwise ("dưới 2 quý", "dưới 4 trong 8 kỳ"); `reason` in the JSON says it in full.
+ */
+export function notClassifiedLabel(periodsInYear: number): string {
+  const half = Math.ceil(periodsInYear / 2);
+  // A year has 12 periods only when every one is a month, and 4 only when every one is a quarter.
+  if (periodsInYear === 12) return 'Không xếp loại (dưới 6 tháng)';
+  if (periodsInYear === 4) return `Không xếp loại (dưới ${half} quý)`;
+  return `Không xếp loại (dưới ${half} trong ${periodsInYear} kỳ của năm)`;
+}
+
 export async function readAnnual(caller: Caller, year: number, unitId: string | undefined) {
   const access = Access.of(caller);
   const target = unitId ?? (await access.me())?.unitId;
   if (!target) throw notFound('Cần chỉ rõ đơn vị (unitId).');
   await requireReportAccess(caller, target, null);
-  const items = await computeAnnual(caller.store, target, year);
+  const items = await computeYear(caller.store, target, year);
   return {
     unitId: target,
     year,
@@ -113,10 +125,14 @@ export async function readAnnual(caller: Caller, year: number, unitId: string | 
       employeeId: r.employeeId,
       name: r.name,
       average: r.average === null ? null : toPoints(r.average),
+      /** Months covered by the periods counted (a quarter is three). */
       monthsCounted: r.monthsCounted,
+      periodsCounted: r.periodsCounted,
+      periodsInYear: r.periodsInYear,
       grade: r.grade,
-      gradeLabel: r.grade ? GRADE_LABELS[r.grade] : 'Không xếp loại (dưới 6 tháng)',
+      gradeLabel: r.grade ? GRADE_LABELS[r.grade] : notClassifiedLabel(r.periodsInYear),
       classified: r.classified,
+      reason: r.reason,
     })),
   };
 }

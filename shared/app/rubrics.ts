@@ -14,6 +14,16 @@ export async function readRubric(caller: Caller, rubricId: string) {
   return presentRubric(rubric);
 }
 
+/**
+ * One version of a rubric, as an evaluation names it (`rubricId`, `rubricVersion`): its criteria and its bands are
+ * those the evaluation is graded with, even after newer versions (e.g. the web's live grade preview).
+ */
+export async function readRubricVersion(caller: Caller, rubricId: string, version: number) {
+  const rubric = await caller.store.rubrics.getVersion(rubricId, version);
+  if (!rubric) throw notFound(`Không có bộ tiêu chí "${rubricId}" phiên bản ${version}.`);
+  return presentRubric(rubric);
+}
+
 export function requireRubricAdmin(caller: Pick<Caller, 'principal'>): void {
   if (!isAdmin(caller.principal)) throw forbidden('Chỉ quản trị hệ thống được sửa bộ tiêu chí.');
 }

@@ -1,6 +1,8 @@
 /** The caller's own work: who they are, what waits for them, their review and approval inboxes. */
 
-import { isAfter } from '../domain/calendar.ts';
+import { config } from '../config.ts';
+import { comparePeriods, isAfter } from '../domain/calendar.ts';
+import { cyclesInUse } from '../domain/cycles.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Action } from '../domain/types.ts';
 import type { StoredEvaluation } from '../store/entities.ts';
@@ -26,13 +28,24 @@ const waitsForApprover = (e: StoredEvaluation, now: string) =>
   // Past the review deadline the approver may review and approve in one step.
   (e.status !== 'APPROVED' && e.status !== 'EXPIRED' && isAfter(now, e.deadlines.review));
 
-/** Evaluations the caller approves for a period: their own queue and those of heads they currently act for. */
+/** Unique by employee, first seen wins. */
+function uniqueByEmployee(evaluations: readonly StoredEvaluation[]): StoredEvaluation[] {
+  const seen = new Set<string>();
+  return evaluations.filter((e) => !seen.has(e.employeeId) && seen.add(e.employeeId));
+}
+
+/**
+ * Evaluations the caller approves for a period: their own queue, those of heads they currently act for, and those
+ * of a role they hold (the top unit's HR, a collective body's member: heads of top-level units).
+ */
 async function approvalQueue(caller: Caller, period: string): Promise<StoredEvaluation[]> {
   const { store } = caller;
   const now = caller.now.getTime();
-  const [own, delegations] = await Promise.all([
+  const roleIds = await Access.of(caller).roleIds();
+  const [own, delegations, ...asRoles] = await Promise.all([
     store.evaluations.listByApprover(caller.principal.employeeId, period),
     store.org.listDelegationsTo(caller.principal.employeeId),
+    ...roleIds.map((id) => store.evaluations.listByApprover(id, period)),
   ]);
   const acting = delegations.filter((d) => Date.parse(d.from) <= now && now <= Date.parse(d.to));
   const delegated = await Promise.all(
@@ -40,8 +53,23 @@ async function approvalQueue(caller: Caller, period: string): Promise<StoredEval
       (await store.evaluations.listByApprover(d.headId, period)).filter((e) => e.approverUnitId === d.unitId),
     ),
   );
-  const seen = new Set<string>();
-  return [...own, ...delegated.flat()].filter((e) => !seen.has(e.employeeId) && seen.add(e.employeeId));
+  // A head of a top-level unit never approves themselves through a role they hold.
+  const roleItems = asRoles.flat().filter((e) => e.employeeId !== caller.principal.employeeId);
+  return uniqueByEmployee([...own, ...delegated.flat(), ...roleItems]);
+}
+
+/** Evaluations the caller reviews for a period: their own queue and those of a role they hold. */
+async function reviewQueue(caller: Caller, period: string): Promise<StoredEvaluation[]> {
+  const { store } = caller;
+  const roleIds = await Access.of(caller).roleIds();
+  const [own, ...asRoles] = await Promise.all([
+    store.evaluations.listByReviewer(caller.principal.employeeId, period),
+    ...roleIds.map((id) => store.evaluations.listByReviewer(id, period)),
+  ]);
+  return uniqueByEmployee([
+    ...own,
+    ...asRoles.flat().filter((e) => e.employeeId !== caller.principal.employeeId),
+  ]);
 }
 
 export async function readMe(caller: Caller) {
@@ -49,7 +77,10 @@ export async function readMe(caller: Caller) {
   const { store } = caller;
   const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
   const now = caller.now.toISOString();
-  const openPeriods = periods.filter((p) => p.status !== 'CLOSED').map((p) => p.period);
+  const openPeriods = periods
+    .filter((p) => p.status !== 'CLOSED')
+    .map((p) => p.period)
+    .sort(comparePeriods);
   const pending = { selfAssessment: 0, reviews: 0, approvals: 0 };
   let reviewsAnything = false;
   let approvesAnything = me?.isUnitHead ?? false;
@@ -57,12 +88,15 @@ export async function readMe(caller: Caller) {
     openPeriods.map((period) =>
       Promise.all([
         me ? store.evaluations.get(me.id, period) : Promise.resolve(null),
-        store.evaluations.listByReviewer(caller.principal.employeeId, period),
+        reviewQueue(caller, period),
         approvalQueue(caller, period),
       ]),
     ),
   );
+  // The open periods the caller is evaluated in: with monthly and quarterly categories side by side, not all are.
+  const ownPeriods: string[] = [];
   for (const [own, reviews, approvals] of perPeriod) {
+    if (own) ownPeriods.push(own.period);
     if (own && waitsForEmployee(own, now)) pending.selfAssessment++;
     reviewsAnything ||= reviews.length > 0;
     pending.reviews += reviews.filter((e) => waitsForReviewer(e, now)).length;
@@ -80,7 +114,10 @@ export async function readMe(caller: Caller) {
     employee: me ? presentEmployee(me) : null,
     roles,
     openPeriods,
+    ownPeriods,
     pending,
+    // Which kinds of period this deployment has (its period pickers offer months, quarters or both).
+    cycles: cyclesInUse(config().cycles),
   };
 }
 
@@ -98,8 +135,7 @@ async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
 }
 
 export async function readReviews(caller: Caller, period: string) {
-  const items = await caller.store.evaluations.listByReviewer(caller.principal.employeeId, period);
-  return { items: await presentAll(caller, items) };
+  return { items: await presentAll(caller, await reviewQueue(caller, period)) };
 }
 
 export async function readApprovals(caller: Caller, period: string) {

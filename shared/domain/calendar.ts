@@ -1,5 +1,6 @@
 /**
- * The monthly calendar (DOMAIN.md "The monthly cycle"), in Asia/Ho_Chi_Minh time. Vietnam is UTC+7 all year
+ * The calendar of periods (DOMAIN.md "The monthly cycle"; a quarter `YYYY-Qn` as well as a month `YYYY-MM`), in
+ * Asia/Ho_Chi_Minh time. Vietnam is UTC+7 all year
  * (no daylight saving since 1975), so fixed `+07:00` offsets are exact and no time-zone database is needed.
  *
  * Civil dates are `YYYY-MM-DD` strings; instants are ISO 8601 strings with an offset. Nothing here reads the
@@ -82,8 +83,8 @@ export const VIETNAM_PUBLIC_HOLIDAYS: readonly PublicHoliday[] = [
 ];
 
 /**
- * The calendar of a deployment (DOMAIN.md [default] table). Days are days of month M+1 for period M; times are
- * `HH:MM` in Vietnam time.
+ * The calendar of a deployment (DOMAIN.md [default] table). Days are days of the month after the period's last
+ * month (M+1 for a month M; the first month of the next quarter for a quarter); times are `HH:MM` in Vietnam time.
  */
 export interface CalendarConfig {
   /** Self-assessment deadline: end of this day of M+1. */
@@ -115,24 +116,45 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
   holidays: VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.date),
 };
 
+/**
+ * The calendar of a quarter **[default]**, counted from the quarter's end: Ho Chi Minh City (Quyết định 20/2024)
+ * evaluates quarterly and finishes before the 5th of the first month of the next quarter, so the self-assessment
+ * is due at the end of day 2, the review day 3, the approval day 4, and the close comes at 00:30 on day 5 (each
+ * moved past weekends and holidays like every deadline). The period opens on day 1 of its first month.
+ */
+export const DEFAULT_QUARTERLY_CALENDAR: CalendarConfig = {
+  ...DEFAULT_CALENDAR,
+  selfAssessmentDay: 2,
+  reviewDay: 3,
+  approvalDay: 4,
+  closeDay: 5,
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Periods and civil dates
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const QUARTER = /^(\d{4})-Q([1-4])$/;
 const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
+/** A month `YYYY-MM` or a quarter `YYYY-Qn` (n 1–4), years 2000–2999. */
 export function isValidPeriod(s: unknown): s is string {
+  return periodSpan(s) !== null;
+}
+
+/** A month `YYYY-MM` (years 2000–2999), and only a month. */
+export function isValidMonth(s: unknown): s is string {
   if (typeof s !== 'string') return false;
   const m = PERIOD.exec(s);
   return m !== null && Number(m[1]) >= 2000 && Number(m[1]) <= 2999;
 }
 
-/** `2026-03` → { year: 2026, month: 3 }; null when not a period (years 2000–2999). */
+/** `2026-03` → { year: 2026, month: 3 }; null when not a month (a quarter included: see `periodSpan`). */
 export function parsePeriod(s: string): { year: number; month: number } | null {
-  if (!isValidPeriod(s)) return null;
+  if (!isValidMonth(s)) return null;
   return { year: Number(s.slice(0, 4)), month: Number(s.slice(5, 7)) };
 }
 
@@ -140,11 +162,96 @@ export function formatPeriod(year: number, month: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
 }
 
-/** The month after a period: `2026-12` → `2027-01`. */
+/** `2026-Q1` for the first quarter of 2026. */
+export function formatQuarter(year: number, quarter: number): string {
+  return `${String(year).padStart(4, '0')}-Q${quarter}`;
+}
+
+/** The quarter (1–4) a month (1–12) belongs to. */
+export const quarterOfMonth = (month: number): number => Math.floor((month - 1) / 3) + 1;
+
+/** What a period covers: a month, or a quarter of three months. */
+export interface PeriodSpan {
+  period: string;
+  kind: 'month' | 'quarter';
+  year: number;
+  /** 1–12: the period's first and last months (equal for a month). */
+  firstMonth: number;
+  lastMonth: number;
+  /** 1 for a month, 3 for a quarter: the weight of the period in a year (see `annualResult`). */
+  months: number;
+  /** 1–4 for a quarter, null for a month. */
+  quarter: number | null;
+}
+
+/** The span of a period id, or null when it is neither a month nor a quarter (years 2000–2999). */
+export function periodSpan(s: unknown): PeriodSpan | null {
+  if (typeof s !== 'string') return null;
+  if (isValidMonth(s)) {
+    const year = Number(s.slice(0, 4));
+    const month = Number(s.slice(5, 7));
+    return { period: s, kind: 'month', year, firstMonth: month, lastMonth: month, months: 1, quarter: null };
+  }
+  const q = QUARTER.exec(s);
+  if (q === null) return null;
+  const year = Number(q[1]);
+  if (year < 2000 || year > 2999) return null;
+  const quarter = Number(q[2]);
+  const firstMonth = quarter * 3 - 2;
+  return { period: s, kind: 'quarter', year, firstMonth, lastMonth: firstMonth + 2, months: 3, quarter };
+}
+
+/** The months (`YYYY-MM`) a period covers, in order. Empty for an invalid period. */
+export function monthsOf(period: string): string[] {
+  const span = periodSpan(period);
+  if (span === null) return [];
+  const out: string[] = [];
+  for (let m = span.firstMonth; m <= span.lastMonth; m++) out.push(formatPeriod(span.year, m));
+  return out;
+}
+
+/** The period after this one, of the same kind: `2026-12` → `2027-01`, `2026-Q4` → `2027-Q1`. */
 export function nextPeriod(period: string): string | null {
-  const p = parsePeriod(period);
+  const p = periodSpan(period);
   if (p === null) return null;
-  return p.month === 12 ? formatPeriod(p.year + 1, 1) : formatPeriod(p.year, p.month + 1);
+  if (p.kind === 'quarter') {
+    const q = p.quarter ?? 1;
+    return q === 4 ? formatQuarter(p.year + 1, 1) : formatQuarter(p.year, q + 1);
+  }
+  return p.lastMonth === 12 ? formatPeriod(p.year + 1, 1) : formatPeriod(p.year, p.lastMonth + 1);
+}
+
+/**
+ * Chronological order of periods, months and quarters mixed: by the month each ends in, then by the month it
+ * starts in (`2026-Q1` before `2026-03`, which end together). Text order would put `2026-Q1` after `2026-12`.
+ * Invalid ids sort first, by their text.
+ */
+export function comparePeriods(a: string, b: string): number {
+  const x = periodSpan(a);
+  const y = periodSpan(b);
+  if (x === null || y === null) {
+    if (x !== y) return x === null ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const end = (p: PeriodSpan) => p.year * 12 + p.lastMonth;
+  const start = (p: PeriodSpan) => p.year * 12 + p.firstMonth;
+  return end(x) - end(y) || start(x) - start(y);
+}
+
+const ROMAN_QUARTERS = ['I', 'II', 'III', 'IV'];
+
+/** How Vietnamese write a period in a sentence: `tháng 11/2026`, `quý I/2026`. The id itself when invalid. */
+export function periodLabel(period: string): string {
+  const p = periodSpan(period);
+  if (p === null) return period;
+  if (p.kind === 'quarter') return `quý ${ROMAN_QUARTERS[(p.quarter ?? 1) - 1]}/${p.year}`;
+  return `tháng ${String(p.firstMonth).padStart(2, '0')}/${p.year}`;
+}
+
+/** The same at the start of a title: `Tháng 11/2026`, `Quý I/2026`. */
+export function periodTitle(period: string): string {
+  const label = periodLabel(period);
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
 }
 
 export function daysInMonth(year: number, month: number): number {
@@ -233,6 +340,14 @@ export function periodOf(instant: string): string | null {
   return date === null ? null : date.slice(0, 7);
 }
 
+/** The quarter (`YYYY-Qn`, Vietnam time) an instant falls in: 2026-03-31T17:00:00Z is 2026-Q2. */
+export function quarterOf(instant: string): string | null {
+  const date = vietnamDateOf(instant);
+  return date === null
+    ? null
+    : formatQuarter(Number(date.slice(0, 4)), quarterOfMonth(Number(date.slice(5, 7))));
+}
+
 /** An instant as Vietnam local time with offset, e.g. `2026-02-03T23:59:59.999+07:00`. */
 export function toVietnamIso(instant: string): string | null {
   const ms = instantMs(instant);
@@ -261,21 +376,32 @@ function dayOfMonth(year: number, month: number, day: number): string {
   return `${formatPeriod(year, month)}-${String(d).padStart(2, '0')}`;
 }
 
+/** The calendar a period follows unless one is given: the monthly one for a month, the quarterly one for a quarter. */
+export function defaultCalendarFor(period: string): CalendarConfig {
+  return periodSpan(period)?.kind === 'quarter' ? DEFAULT_QUARTERLY_CALENDAR : DEFAULT_CALENDAR;
+}
+
 /**
- * Default deadlines of period M (`YYYY-MM`): the end of day `selfAssessmentDay` / `reviewDay` / `approvalDay`
- * of M+1 (`…T23:59:59.999+07:00`), each moved to the next working day when it is a Saturday, Sunday or listed
- * holiday. Each deadline is shifted on its own, so two may land on the same day (e.g. 3/9/2027 is a holiday, so
- * the August 2027 self-assessment and review deadlines are both Monday 6/9); the order is never reversed since
- * shifting is monotonic. A day beyond the month's end is clamped to its last day.
+ * Default deadlines of a period: the end of day `selfAssessmentDay` / `reviewDay` / `approvalDay` of the month
+ * after the period's last month (M+1 for a month M; for a quarter, the first month of the next quarter: deadlines
+ * are counted from the quarter's end), `…T23:59:59.999+07:00`, each moved to the next working day when it is a
+ * Saturday, Sunday or listed holiday. Each deadline is shifted on its own, so two may land on the same day (e.g.
+ * 3/9/2027 is a holiday, so the August 2027 self-assessment and review deadlines are both Monday 6/9); the order
+ * is never reversed since shifting is monotonic. A day beyond the month's end is clamped to its last day.
  *
- * `closesAt` is `closeTime` on the later of day `closeDay` of M+1 and the day after the shifted approval
- * deadline: by default 00:30 on day 9, or later when the approval deadline moved, so approvers always get their
- * full last day. Throws RangeError on an invalid period (check with `isValidPeriod` first).
+ * `closesAt` is `closeTime` on the later of day `closeDay` of that month and the day after the shifted approval
+ * deadline: by default 00:30 on day 9 for a month, or later when the approval deadline moved, so approvers always
+ * get their full last day. The period opens on day 1 of its first month at `openTime`. Without a `config`, a month
+ * follows `DEFAULT_CALENDAR` and a quarter `DEFAULT_QUARTERLY_CALENDAR`. Throws RangeError on an invalid period
+ * (check with `isValidPeriod` first).
  */
-export function deadlinesFor(period: string, config: CalendarConfig = DEFAULT_CALENDAR): PeriodCalendar {
-  const p = parsePeriod(period);
+export function deadlinesFor(
+  period: string,
+  config: CalendarConfig = defaultCalendarFor(period),
+): PeriodCalendar {
+  const p = periodSpan(period);
   if (p === null) throw new RangeError(`Invalid period: ${period}`);
-  const next = p.month === 12 ? { year: p.year + 1, month: 1 } : { year: p.year, month: p.month + 1 };
+  const next = p.lastMonth === 12 ? { year: p.year + 1, month: 1 } : { year: p.year, month: p.lastMonth + 1 };
   const deadlineDate = (day: number) =>
     shiftToWorkingDay(dayOfMonth(next.year, next.month, day), config.holidays);
   const self = deadlineDate(config.selfAssessmentDay);
@@ -288,7 +414,7 @@ export function deadlinesFor(period: string, config: CalendarConfig = DEFAULT_CA
     selfAssessment: endOfDay(self),
     review: endOfDay(review),
     approval: endOfDay(approval),
-    opensAt: atTime(`${period}-01`, config.openTime),
+    opensAt: atTime(`${formatPeriod(p.year, p.firstMonth)}-01`, config.openTime),
     closesAt: atTime(closeDate, config.closeTime),
   };
 }
@@ -340,9 +466,9 @@ export function validateDeadlines(period: string, deadlines: unknown): Problem[]
   if (review !== undefined && approval !== undefined && review > approval) {
     problems.push({ path: 'deadlines.approval', message: 'Hạn phê duyệt không được trước hạn nhận xét.' });
   }
-  const p = parsePeriod(period);
+  const p = periodSpan(period);
   if (p !== null && self !== undefined) {
-    const opens = Date.parse(`${period}-01T00:00:00.000${VN_OFFSET}`);
+    const opens = Date.parse(`${formatPeriod(p.year, p.firstMonth)}-01T00:00:00.000${VN_OFFSET}`);
     if (self < opens) {
       problems.push({
         path: 'deadlines.selfAssessment',

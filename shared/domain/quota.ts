@@ -113,6 +113,32 @@ export function quotaStatus(
   return { rule: quotaRuleId(rule, state), limit, used, ok: used <= limit };
 }
 
+/**
+ * Duty groups (Decree 335 compares A with B "in the same unit and group of similar duties"): under a rule that
+ * counts B (`shareOfB`), an evaluation whose employee has a duty group is checked against the grades of that
+ * group in the unit only; one without a group against the unit's evaluations that have none. A unit without
+ * groups is one whole, as before. The Hanoi rule (`shareOfEvaluated`) stays per unit.
+ */
+export const quotaPerDutyGroup = (rule: QuotaRule): boolean => rule.kind === 'shareOfB';
+
+/**
+ * The grade counts a change is checked against: the unit's, or under a per-group rule those of the evaluation's
+ * duty group (`groups`: grade counts per group; the ungrouped are the unit's minus every group's).
+ */
+export function countsForQuota(
+  rule: QuotaRule,
+  dutyGroup: string | null | undefined,
+  unit: Record<Grade, number>,
+  groups: Readonly<Record<string, Record<Grade, number>>> = {},
+): Record<Grade, number> {
+  if (!quotaPerDutyGroup(rule)) return unit;
+  if (dutyGroup) return { ...emptyCounts(), ...groups[dutyGroup] };
+  const rest = { ...unit };
+  for (const counts of Object.values(groups))
+    for (const g of GRADES) rest[g] = Math.max(0, rest[g] - (counts[g] ?? 0));
+  return rest;
+}
+
 /** Counts grades, e.g. of a unit's approved evaluations, into a QuotaState's `counts`. */
 export function countGrades(grades: readonly (Grade | null)[]): Record<Grade, number> {
   const counts = emptyCounts();

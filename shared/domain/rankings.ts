@@ -3,6 +3,7 @@
  * distribution and participation; sub-unit league tables; the annual result; and inflation signals for HR.
  * Pure functions over rows the API has loaded; all scores in hundredths.
  */
+import { periodSpan } from './calendar.ts';
 import { type Band, gradeFor } from './grades.ts';
 import { average, divideRoundHalfUp } from './points.ts';
 import { countGrades } from './quota.ts';
@@ -176,25 +177,85 @@ export interface AnnualResult {
 export const MIN_MONTHS_FOR_ANNUAL = 6;
 
 /**
- * The annual result (Decree 335, art. 21): the average of the monthly final totals, graded with the same bands
- * (and the forced-D flags, e.g. a reprimand in the year). One final per month: when a period appears twice (a
- * transfer carried to the new unit), the later entry in the list wins. Months from every unit count.
+ * The annual result of a monthly year (Decree 335, art. 21): the average of the monthly final totals, graded with
+ * the same bands (and the forced-D flags, e.g. a reprimand in the year); fewer than 6 months → not classified.
+ * One final per month: when a period appears twice (a transfer carried to the new unit), the later entry in the
+ * list wins. Months from every unit count. `yearResult` is the general rule (quarters, mixed years).
  */
 export function annualResult(
   monthlyFinals: readonly { period: string; total: Hundredths }[],
   bands: readonly Band[],
   flags: EmployeeFlags & { isUnitHead?: boolean } = {},
 ): AnnualResult {
+  const r = yearResult(monthlyFinals, bands, flags, MONTHS_OF_YEAR);
+  return { average: r.average, monthsCounted: r.periodsCounted, grade: r.grade, classified: r.classified };
+}
+
+/** The twelve periods of a monthly year (only their number and weights matter to `yearResult`). */
+const MONTHS_OF_YEAR = Array.from({ length: 12 }, (_, i) => `2000-${String(i + 1).padStart(2, '0')}`);
+
+export interface YearResult {
+  /**
+   * The year's average: each period's final total weighted by the months it covers (a quarter counts three times
+   * a month), half up to the hundredth; null with no period. In a year of one cycle it is the plain mean.
+   */
+  average: Hundredths | null;
+  /** Periods with an approved final. */
+  periodsCounted: number;
+  /** The periods the year had for the person's category (12 months, 4 quarters, or a mix). */
+  periodsInYear: number;
+  /** Months covered by the periods counted (a quarter is 3). */
+  monthsCounted: number;
+  grade: Grade | null;
+  /** False when fewer than half of the year's periods were evaluated: the year is not classified. */
+  classified: boolean;
+  /** Why the year is not classified, in Vietnamese; null when it is. */
+  reason: string | null;
+}
+
+/**
+ * The year's result (Decree 335, art. 21; DOMAIN.md "Annual result"): the average of whatever periods the year had
+ * — months, quarters, or a mix after a change of cycle — each weighted by the months it covers, graded with the
+ * bands and the forced-D flags. Fewer than half of the year's periods evaluated (`periodsInYear`, the periods the
+ * person's category had) → not classified, with the reason (Decree 90's "fewer than 6 months" for a monthly
+ * year; fewer than 2 quarters for a quarterly one). One final per period: the later entry in the list wins.
+ */
+export function yearResult(
+  finals: readonly { period: string; total: Hundredths }[],
+  bands: readonly Band[],
+  flags: EmployeeFlags & { isUnitHead?: boolean },
+  periodsInYear: readonly string[],
+): YearResult {
   const byPeriod = new Map<string, Hundredths>();
-  for (const m of monthlyFinals) byPeriod.set(m.period, m.total);
-  const totals = [...byPeriod.values()];
-  const avg = average(totals);
-  const classified = totals.length >= MIN_MONTHS_FOR_ANNUAL && avg !== null;
+  for (const f of finals) byPeriod.set(f.period, f.total);
+  let weighted = 0;
+  let months = 0;
+  for (const [period, total] of byPeriod) {
+    const weight = periodSpan(period)?.months ?? 1;
+    weighted += total * weight;
+    months += weight;
+  }
+  const counted = byPeriod.size;
+  const avg = months === 0 ? null : divideRoundHalfUp(weighted, months);
+  const expected = periodsInYear.length;
+  const enough = counted > 0 && counted * 2 >= expected;
+  const classified = enough && avg !== null;
+  let reason: string | null = null;
+  if (!classified) {
+    const half = Math.ceil(expected / 2);
+    reason =
+      counted === 0
+        ? 'Không xếp loại: không có kỳ nào được đánh giá trong năm.'
+        : `Không xếp loại: được đánh giá ${counted}/${expected} kỳ trong năm, dưới một nửa (cần ít nhất ${half} kỳ).`;
+  }
   return {
     average: avg,
-    monthsCounted: totals.length,
-    grade: classified ? gradeFor(avg, bands, flags).grade : null,
+    periodsCounted: counted,
+    periodsInYear: expected,
+    monthsCounted: months,
+    grade: classified && avg !== null ? gradeFor(avg, bands, flags).grade : null,
     classified,
+    reason,
   };
 }
 

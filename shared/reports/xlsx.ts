@@ -14,8 +14,11 @@ export interface Column {
   /** Width in characters. */
   width: number;
   /** Number format of the column's data cells. */
-  format?: 'decimal2' | 'percent1';
+  format?: Format;
 }
+
+/** Number formats: two decimals (points), a percentage, whole numbers with thousands separators (money). */
+export type Format = 'decimal2' | 'percent1' | 'money';
 
 export interface Sheet {
   name: string;
@@ -24,7 +27,7 @@ export interface Sheet {
   columns: Column[];
   rows: Cell[][];
   /** Per data cell overrides of the number format, e.g. one percentage in a column of counts. */
-  formats?: { row: number; column: number; format: 'decimal2' | 'percent1' }[];
+  formats?: { row: number; column: number; format: Format }[];
 }
 
 export interface Workbook {
@@ -35,21 +38,22 @@ export interface Workbook {
 }
 
 // Cell styles (indexes into cellXfs below).
-const STYLE = { plain: 0, title: 1, header: 2, decimal2: 3, percent1: 4 } as const;
+const STYLE = { plain: 0, title: 1, header: 2, decimal2: 3, percent1: 4, money: 5 } as const;
 
 const STYLES_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="0.00"/><numFmt numFmtId="165" formatCode="0.0%"/></numFmts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="0.00"/><numFmt numFmtId="165" formatCode="0.0%"/><numFmt numFmtId="166" formatCode="#,##0"/></numFmts>
 <fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="13"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
 <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5">
+<cellXfs count="6">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>`;

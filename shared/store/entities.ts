@@ -50,6 +50,8 @@ export const employeeSchema = z.object({
   email: nullableString,
   active: z.boolean(),
   flags: employeeFlagsSchema,
+  /** The group of similar duties (Decree 335) the A quota is counted in, when the unit uses groups. */
+  dutyGroup: z.string().nullable().optional(),
   updatedAt: z.string(),
 });
 export type Employee = z.output<typeof employeeSchema>;
@@ -106,6 +108,11 @@ export const periodSchema = z.object({
   closedAt: nullableString,
   publishedAt: nullableString,
   appealDeadline: nullableString,
+  /**
+   * The employee categories evaluated in this period (their cycle makes periods of its kind), fixed when the
+   * period is first opened. Absent on periods opened before cycles were configurable: every category.
+   */
+  categories: z.array(z.enum(EMPLOYEE_CATEGORIES)).optional(),
 });
 export type Period = z.output<typeof periodSchema>;
 
@@ -175,6 +182,8 @@ export const evaluationSchema = z.object({
   approverId: z.string(),
   /** The unit whose head approves (the employee's unit, or its parent for a unit head): acting heads act for it. */
   approverUnitId: z.string(),
+  /** The employee's duty group when the period opened (absent: none): the group the A quota is counted in. */
+  dutyGroup: z.string().optional(),
   deadlines: deadlinesSchema,
   selfAssessment: selfAssessmentSchema.nullable(),
   review: reviewSchema.nullable(),
@@ -217,6 +226,8 @@ export interface UnitPeriodCounters {
   outstanding: boolean;
   status: Record<(typeof EVALUATION_STATUSES)[number], number>;
   grades: Record<(typeof GRADES)[number], number>;
+  /** Approved grades per duty group (only evaluations with a group), for the per-group A quota. */
+  groups?: Record<string, Record<(typeof GRADES)[number], number>>;
 }
 
 const bandSchema = z.object({ grade, min: z.number(), label: z.string() }) satisfies z.ZodType<Band>;
@@ -265,7 +276,25 @@ export const rankingSnapshotSchema = z.object({
     z.object({ rank: z.number(), employeeId: z.string(), name: z.string(), total: z.number(), grade }),
   ),
   distribution: gradeCounts,
-  quota: z.object({ rule: z.string(), limit: z.number(), used: z.number(), ok: z.boolean() }).nullable(),
+  quota: z
+    .object({
+      rule: z.string(),
+      limit: z.number(),
+      used: z.number(),
+      ok: z.boolean(),
+      /** Under a per-group rule with duty groups: each group's use (`group` null for staff without one). */
+      groups: z
+        .array(
+          z.object({
+            group: z.string().nullable(),
+            limit: z.number(),
+            used: z.number(),
+            ok: z.boolean(),
+          }),
+        )
+        .optional(),
+    })
+    .nullable(),
   participation: participationSchema,
   inflation: z.object({
     unitId: z.string(),
@@ -310,6 +339,9 @@ export const annualRecordSchema = z.object({
   classified: z.boolean(),
   /** The months counted, wherever the employee was then. */
   periods: z.array(z.string()),
+  /** The periods the year had for the employee's category, and why the year is not classified (absent before). */
+  periodsInYear: z.number().optional(),
+  reason: nullableString.optional(),
   computedAt: z.string(),
 });
 export type StoredAnnualResult = z.output<typeof annualRecordSchema>;
@@ -321,6 +353,7 @@ export const rankingRowSchema = z.object({
   status,
   rubricId: z.string(),
   rubricVersion: z.number(),
+  dutyGroup: z.string().optional(),
   /** Absent when projected from an item whose flags were never set. */
   flags: evaluationFlagsSchema.optional(),
   // A projection leaves out what was null on the item: absent reads as null.

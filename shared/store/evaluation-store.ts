@@ -31,6 +31,9 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 const statusAttr = (s: EvaluationStatus) => `n_${s}`;
 const gradeAttr = (g: Grade) => `g_${g}`;
+/** A duty group's approved grades live on the unit's counters item too: `gg#<group>#<grade>` (one item, one write). */
+const GROUP_PREFIX = 'gg#';
+const groupGradeAttr = (group: string, g: Grade) => `${GROUP_PREFIX}${group}#${g}`;
 
 const toEvaluation = (item: Item) => decode(evaluationSchema, item, 'evaluation');
 const toHistory = (item: Item) => decode(historyEventSchema, item, 'history event');
@@ -43,6 +46,7 @@ export const RANKING_ATTRIBUTES = [
   'status',
   'rubricId',
   'rubricVersion',
+  'dutyGroup',
   'flags',
   'selfAssessment.total',
   'selfAssessment.submittedAt',
@@ -59,9 +63,28 @@ const historyItem = (event: HistoryEvent) => ({
   ...event,
 });
 
+/** Grade counts per duty group, from the `gg#<group>#<grade>` attributes of a counters item. */
+function groupsFrom(item: Item | undefined): Record<string, Record<Grade, number>> | undefined {
+  if (!item) return undefined;
+  let groups: Record<string, Record<Grade, number>> | undefined;
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(GROUP_PREFIX) || typeof value !== 'number') continue;
+    const at = name.lastIndexOf('#');
+    const group = name.slice(GROUP_PREFIX.length, at);
+    const grade = name.slice(at + 1) as Grade;
+    if (!GRADES.includes(grade)) continue;
+    groups ??= {};
+    groups[group] ??= { A: 0, B: 0, C: 0, D: 0 };
+    groups[group][grade] = value;
+  }
+  return groups;
+}
+
 function countersFrom(item: Item | undefined, unitId: string, period: string): UnitPeriodCounters {
   const num = (name: string) => (typeof item?.[name] === 'number' ? (item[name] as number) : 0);
+  const groups = groupsFrom(item);
   return {
+    ...(groups ? { groups } : {}),
     unitId,
     period,
     evaluated: num('evaluated'),
@@ -84,6 +107,11 @@ export function countersItem(c: UnitPeriodCounters) {
     evaluated: c.evaluated,
     ...Object.fromEntries(EVALUATION_STATUSES.map((s) => [statusAttr(s), c.status[s]])),
     ...Object.fromEntries(GRADES.map((g) => [gradeAttr(g), c.grades[g]])),
+    ...Object.fromEntries(
+      Object.entries(c.groups ?? {}).flatMap(([group, counts]) =>
+        GRADES.map((g) => [groupGradeAttr(group, g), counts[g]]),
+      ),
+    ),
   };
 }
 
@@ -98,8 +126,13 @@ export interface TransitionWrite {
   event: HistoryEvent;
   /** The approved grade this change gives or replaces, for the unit's grade counters. */
   gradeChange: { from: Grade | null; to: Grade | null } | null;
-  /** The grade counts the decision was made on: the write only succeeds if they are unchanged. */
+  /** The unit's grade counts the decision was made on: the write only succeeds if they are unchanged. */
   guard: Record<Grade, number> | null;
+  /**
+   * Under a per-group quota (duty groups), the counts of the evaluation's group the decision was made on instead:
+   * the write only succeeds if that group's counts are unchanged.
+   */
+  groupGuard?: { group: string; counts: Record<Grade, number> } | null;
   /** The answer to replay for the request's Idempotency-Key, written with the change. */
   receipt?: Receipt | null;
   /**
@@ -308,6 +341,8 @@ export function evaluationStore(db: Db) {
 
     async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {
       const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
+      const groupGuard = change.groupGuard ?? null;
+      const group = next.dutyGroup ?? null;
       const deltas = new Map<string, number>();
       const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
       if (previous.status !== next.status) {
@@ -317,6 +352,9 @@ export function evaluationStore(db: Db) {
       if (gradeChange && gradeChange.from !== gradeChange.to) {
         if (gradeChange.from) bump(gradeAttr(gradeChange.from), -1);
         if (gradeChange.to) bump(gradeAttr(gradeChange.to), 1);
+        // The group's counts move with the unit's, whatever the rule: rankings show them per group too.
+        if (group !== null && gradeChange.from) bump(groupGradeAttr(group, gradeChange.from), -1);
+        if (group !== null && gradeChange.to) bump(groupGradeAttr(group, gradeChange.to), 1);
       }
       const changed = [...deltas].filter(([, by]) => by !== 0);
       const transactItems: TransactItem[] = [
@@ -337,7 +375,7 @@ export function evaluationStore(db: Db) {
         },
       ];
       let countersIndex = -1;
-      if (changed.length > 0 || guard) {
+      if (changed.length > 0 || guard || groupGuard) {
         const names: Record<string, string> = {};
         const values: Record<string, number> = {};
         const adds = changed.map(([name, by], i) => {
@@ -345,14 +383,19 @@ export function evaluationStore(db: Db) {
           values[`:c${i}`] = by;
           return `#c${i} :c${i}`;
         });
-        const conditions = guard
-          ? GRADES.map((g, i) => {
-              names[`#g${i}`] = gradeAttr(g);
-              values[`:g${i}`] = guard[g];
-              // A counter never written yet reads as zero.
-              return guard[g] === 0 ? `(attribute_not_exists(#g${i}) OR #g${i} = :g${i})` : `#g${i} = :g${i}`;
-            })
-          : [];
+        const guarded = (prefix: string, attr: (g: Grade) => string, counts: Record<Grade, number>) =>
+          GRADES.map((g, i) => {
+            names[`#${prefix}${i}`] = attr(g);
+            values[`:${prefix}${i}`] = counts[g];
+            // A counter never written yet reads as zero.
+            return counts[g] === 0
+              ? `(attribute_not_exists(#${prefix}${i}) OR #${prefix}${i} = :${prefix}${i})`
+              : `#${prefix}${i} = :${prefix}${i}`;
+          });
+        const conditions = [
+          ...(guard ? guarded('g', gradeAttr, guard) : []),
+          ...(groupGuard ? guarded('q', (g) => groupGradeAttr(groupGuard.group, g), groupGuard.counts) : []),
+        ];
         const { pk, sk } = keys.unitPeriodKey(next.unitId, next.period);
         countersIndex = transactItems.length;
         transactItems.push({

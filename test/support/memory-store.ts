@@ -264,6 +264,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           status: e.status,
           rubricId: e.rubricId,
           rubricVersion: e.rubricVersion,
+          ...(e.dutyGroup ? { dutyGroup: e.dutyGroup } : {}),
           flags: e.flags,
           selfAssessment: e.selfAssessment && {
             total: e.selfAssessment.total,
@@ -299,6 +300,10 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           return 'stale';
         const c = counters(next.unitId, next.period);
         if (guard && GRADES.some((g) => c.grades[g] !== guard[g])) return 'counters-moved';
+        const groupGuard = change.groupGuard ?? null;
+        const groupCounts = (group: string) => c.groups?.[group] ?? { A: 0, B: 0, C: 0, D: 0 };
+        if (groupGuard && GRADES.some((g) => groupCounts(groupGuard.group)[g] !== groupGuard.counts[g]))
+          return 'counters-moved';
         if (previous.status !== next.status) {
           c.status[previous.status]--;
           c.status[next.status]++;
@@ -306,6 +311,14 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         if (gradeChange && gradeChange.from !== gradeChange.to) {
           if (gradeChange.from) c.grades[gradeChange.from]--;
           if (gradeChange.to) c.grades[gradeChange.to]++;
+          // The group's counts move with the unit's (as the DynamoDB store's gg#<group>#<grade> attributes).
+          const group = next.dutyGroup ?? null;
+          if (group !== null) {
+            const counts = { ...groupCounts(group) };
+            if (gradeChange.from) counts[gradeChange.from]--;
+            if (gradeChange.to) counts[gradeChange.to]++;
+            c.groups = { ...c.groups, [group]: counts };
+          }
         }
         t.evaluations.set(key, copy({ ...next, publishedAt: null }));
         t.history.set(histKey(event), copy(event));

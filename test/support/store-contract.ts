@@ -356,6 +356,46 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.attachments.get('e1', '2026-11', 'a1')).toBeNull();
     });
 
+    it('duty groups: a grade counts in its group too, and a group guard holds like the unit guard', async () => {
+      const d = { ...draft('e1', 'u'), dutyGroup: 'chuyen-mon' };
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const next: StoredEvaluation = {
+        ...d,
+        status: 'APPROVED',
+        version: 2,
+        decision: {
+          scores: { all: 9500 },
+          total: 9500,
+          grade: 'A',
+          comment: null,
+          approvedAt: AT,
+          approverId: 'head',
+          adjusted: false,
+        },
+      };
+      const event: HistoryEvent = {
+        ...opened(d),
+        version: 2,
+        action: 'approve',
+        fromStatus: 'DRAFT',
+        toStatus: 'APPROVED',
+      };
+      const change = { previous: d, next, event, gradeChange: { from: null, to: 'A' as const }, guard: null };
+      const groupGuard = (A: number) => ({ group: 'chuyen-mon', counts: { A, B: 0, C: 0, D: 0 } });
+      expect(await store.evaluations.writeTransition({ ...change, groupGuard: groupGuard(1) })).toBe(
+        'counters-moved',
+      );
+      expect(await store.evaluations.writeTransition({ ...change, groupGuard: groupGuard(0) })).toBe(
+        'written',
+      );
+      const counters = await store.evaluations.unitCounters('u', '2026-11');
+      expect(counters.grades.A).toBe(1);
+      expect(counters.groups).toEqual({ 'chuyen-mon': { A: 1, B: 0, C: 0, D: 0 } });
+      expect((await store.evaluations.rankingRows('u', '2026-11'))[0]).toMatchObject({
+        dutyGroup: 'chuyen-mon',
+      });
+    });
+
     it('keeps one receipt per key', async () => {
       const receipt = {
         principalId: 'p',

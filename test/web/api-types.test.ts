@@ -4,6 +4,7 @@
  * still be assignable to what the web app reads, so a renamed or retyped field fails here, not in a browser.
  */
 import { describe, expectTypeOf, it } from 'vitest';
+import type { readIncome } from '../../shared/app/income.ts';
 import type { importOrg } from '../../shared/app/org-import.ts';
 import type { presentEmployee, presentEvaluation, presentHistory } from '../../shared/app/present.ts';
 import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/reports.ts';
@@ -18,6 +19,7 @@ import type {
   Evaluation,
   HistoryItem,
   ImportResult,
+  IncomeReport,
   Me,
   Ranking,
   SubunitRanking,
@@ -41,5 +43,9 @@ describe('web API types match the server', () => {
     expectTypeOf<Awaited<ReturnType<typeof readSubunitRanking>>>().toExtend<SubunitRanking>();
     expectTypeOf<Awaited<ReturnType<typeof readAnnual>>>().toExtend<AnnualReport>();
     expectTypeOf<StoredDelegation>().toExtend<Delegation>();
+  });
+
+  it('what the results pay', () => {
+    expectTypeOf<Awaited<ReturnType<typeof readIncome>>>().toExtend<IncomeReport>();
   });
 });

@@ -291,6 +291,7 @@ export function defineJourneys(width: number, height: number) {
         });
         expect(started.status).toBe(202);
         const { runId } = (await started.json()) as { runId: string };
+        // The run is a job in the server: on a loaded machine it takes seconds, beyond the poll's default second.
         await expect
           .poll(
             async () => {

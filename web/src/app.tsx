@@ -30,6 +30,7 @@ import { AppealDecisionPage } from './pages/Appeal.tsx';
 import { ApprovalsPage } from './pages/Approvals.tsx';
 import { EmployeePage } from './pages/Employee.tsx';
 import { EvaluationPrintPage } from './pages/EvaluationPrint.tsx';
+import { IncomePage } from './pages/Income.tsx';
 import { PeriodsPage } from './pages/Periods.tsx';
 import { RankingPrintPage, RankingsPage } from './pages/Rankings.tsx';
 import { ReviewsPage } from './pages/Reviews.tsx';
@@ -222,6 +223,7 @@ function navFor(me: Me): NavItem[] {
   } else if (me.employee) {
     items.push({ href: '/xep-hang', label: 'Kết quả đơn vị' });
   }
+  if (hr) items.push({ href: '/thu-nhap', label: 'Thu nhập, thưởng' });
   if (hr) items.push({ href: '/quan-tri', label: 'Tổ chức, tiêu chí' });
   return items;
 }
@@ -292,9 +294,10 @@ function Page({ path, query, me }: { path: string; query: URLSearchParams; me: M
   const roles = me.roles;
   const hr = isHr(roles);
   const leads = hr || roles.includes('approver');
-  const month = /^\/danh-gia\/(\d{4}-\d{2})$/.exec(path);
-  const ownForm = /^\/danh-gia\/(\d{4}-\d{2})\/phieu$/.exec(path);
-  const form = /^\/phieu\/([A-Za-z0-9._-]{1,64})\/(\d{4}-\d{2})$/.exec(path);
+  // A period is a month (2026-11) or a quarter (2026-Q1).
+  const month = /^\/danh-gia\/(\d{4}-(?:\d{2}|Q[1-4]))$/.exec(path);
+  const ownForm = /^\/danh-gia\/(\d{4}-(?:\d{2}|Q[1-4]))\/phieu$/.exec(path);
+  const form = /^\/phieu\/([A-Za-z0-9._-]{1,64})\/(\d{4}-(?:\d{2}|Q[1-4]))$/.exec(path);
   if (path === '/' || path === '/dang-nhap') return <Home me={me} />;
   if (path === '/danh-gia' || month) return <EmployeePage period={month?.[1] ?? null} />;
   if (ownForm?.[1] && me.employee)
@@ -315,6 +318,7 @@ function Page({ path, query, me }: { path: string; query: URLSearchParams; me: M
   }
   if (path === '/bao-cao-nam') return guard(leads, <AnnualPage query={query} />);
   if (path === '/bao-cao-nam/ban-in') return guard(leads, <AnnualPrintPage query={query} />);
+  if (path === '/thu-nhap') return guard(hr, <IncomePage query={query} />);
   if (path === '/quan-tri') return guard(hr, <AdminHome />);
   if (path === '/quan-tri/nhan-su') return guard(hr, <EmployeesPage query={query} />);
   if (path === '/quan-tri/tieu-chi') return guard(hr, <RubricsPage query={query} />);

@@ -1,6 +1,7 @@
 /**
  * annual-rollup (10 December, before the 15 December deadline): each employee's result for the year from their
- * monthly finals (Decree 335 art. 21: the average; Decree 90: fewer than 6 months → not classified), stored per
+ * period finals (Decree 335 art. 21: the average of the months or quarters; fewer than half of the year's periods →
+ * not classified, Decree 90's 6 months of a monthly year), stored per
  * employee and listed by their current unit. Evaluations are keyed by employee, so a transfer carries its months
  * to the new unit; the stored result has one key per employee and year, so a rerun after a transfer moves it
  * rather than duplicating it.
@@ -46,6 +47,8 @@ export const annualRollupJob: UnitJob<AnnualStepResult> = {
       grade: r.grade,
       classified: r.classified,
       periods: r.periods,
+      periodsInYear: r.periodsInYear,
+      reason: r.reason,
       computedAt: run.at,
     }));
     await ctx.store.rankings.putAnnual(records);

@@ -7,6 +7,7 @@
  */
 import { config } from '../../config.ts';
 import { isValidPeriod, periodOf } from '../../domain/calendar.ts';
+import { periodsStartingIn } from '../../domain/cycles.ts';
 import type { SkippedEmployee } from '../../store/entities.ts';
 import { SYSTEM_ACTOR } from '../caller.ts';
 import { createPeriodRecord, openUnit } from '../periods/open.ts';
@@ -38,6 +39,7 @@ export const openPeriodJob: UnitJob<OpenStepResult> = {
       at: run.at,
       actorId: SYSTEM_ACTOR,
       rubricByCategory: config().rubricByCategory,
+      topHeadApprover: config().topHeadApprover,
     });
     return { result: { created, existing, skipped: groupSkipped(skipped) } };
   }),
@@ -58,19 +60,34 @@ export const openPeriodJob: UnitJob<OpenStepResult> = {
   },
 };
 
-/** The period asked for, or the month the run's time falls in (Vietnam time). */
+/**
+ * The period asked for; on the schedule (day 1 of a month), every period that begins in the run's month (Vietnam
+ * time) by the deployment's cycles: the month for monthly categories, and on a quarter's first month the quarter
+ * for quarterly ones.
+ */
 export async function startOpenPeriod(ctx: JobContext, target?: string): Promise<RunReport[]> {
-  const period = target ?? periodOf(ctx.now.toISOString());
-  if (!period || !isValidPeriod(period)) throw new Error(`not a period: ${String(period)}`);
-  const { period: record } = await createPeriodRecord(
-    ctx.store,
-    period,
-    undefined,
-    ctx.now.toISOString(),
-    SYSTEM_ACTOR,
-  );
-  if (record.status !== 'OPEN') {
-    return [skippedRun('open-period', period, `Kỳ ${period} đã đóng; không tạo thêm phiếu.`)];
+  const month = periodOf(ctx.now.toISOString());
+  const periods = target !== undefined ? [target] : month ? periodsStartingIn(config().cycles, month) : [];
+  if (target === undefined && periods.length === 0) {
+    return [
+      skippedRun('open-period', month ?? '', `Không có kỳ đánh giá nào bắt đầu trong tháng ${month ?? ''}.`),
+    ];
   }
-  return [await startUnitRun(ctx, openPeriodJob, period)];
+  const reports: RunReport[] = [];
+  for (const period of periods) {
+    if (!isValidPeriod(period)) throw new Error(`not a period: ${String(period)}`);
+    const { period: record } = await createPeriodRecord(
+      ctx.store,
+      period,
+      undefined,
+      ctx.now.toISOString(),
+      SYSTEM_ACTOR,
+    );
+    if (record.status !== 'OPEN') {
+      reports.push(skippedRun('open-period', period, `Kỳ ${period} đã đóng; không tạo thêm phiếu.`));
+      continue;
+    }
+    reports.push(await startUnitRun(ctx, openPeriodJob, period));
+  }
+  return reports;
 }

@@ -11,7 +11,7 @@ import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
 import { handleUnitStep } from './unit-run.ts';
 
 export interface JobDefinition {
-  /** `target`: a period (`YYYY-MM`), a year (annual-rollup) or a day (remind, `YYYY-MM-DD`); the run's time decides when absent. */
+  /** `target`: a period (`YYYY-MM` or `YYYY-Qn`), a year (annual-rollup) or a day (remind, `YYYY-MM-DD`); the run's time decides when absent. */
   start(ctx: JobContext, target?: string): Promise<RunReport[]>;
   handle?(ctx: JobContext, message: StepMessage): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   formatVietnamTime,
   isAfter,
   isValidCivilDate,
+  periodLabel,
   vietnamDateOf,
 } from '../../domain/calendar.ts';
 import type { Deadlines, EvaluationStatus } from '../../domain/types.ts';
@@ -65,17 +66,18 @@ export function dueAction(
   return { kind: 'approve', recipientId: e.approverId };
 }
 
-const monthOf = (period: string) => `${period.slice(5, 7)}/${period.slice(0, 4)}`;
+/** `tháng 03/2026`, `quý I/2026`. */
+const periodText = (period: string) => periodLabel(period);
 
 function taskLine(t: ReminderTask): string {
   const deadline = `hạn ${formatVietnamTime(t.deadline)}`;
   switch (t.kind) {
     case 'self':
-      return `- Tự đánh giá, chấm điểm kết quả công tác tháng ${monthOf(t.period)} và gửi cho người nhận xét — ${deadline}.`;
+      return `- Tự đánh giá, chấm điểm kết quả công tác ${periodText(t.period)} và gửi cho người nhận xét — ${deadline}.`;
     case 'review':
-      return `- Nhận xét, chấm điểm ${t.count} phiếu đánh giá tháng ${monthOf(t.period)} đang chờ đồng chí — ${deadline}.`;
+      return `- Nhận xét, chấm điểm ${t.count} phiếu đánh giá ${periodText(t.period)} đang chờ đồng chí — ${deadline}.`;
     case 'approve':
-      return `- Phê duyệt, quyết định xếp loại ${t.count} phiếu đánh giá tháng ${monthOf(t.period)} đang chờ đồng chí — ${deadline}.`;
+      return `- Phê duyệt, quyết định xếp loại ${t.count} phiếu đánh giá ${periodText(t.period)} đang chờ đồng chí — ${deadline}.`;
   }
 }
 

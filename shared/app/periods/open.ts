@@ -3,8 +3,10 @@
  * active employee with reviewer, approver and rubric fixed from the org as it is now. Running it again creates
  * only what is missing (e.g. after a crash, or for staff added since) and never touches an existing evaluation.
  */
-import { assign } from '../../domain/assignment.ts';
-import { deadlinesFor, validateDeadlines } from '../../domain/calendar.ts';
+import { config } from '../../config.ts';
+import { assign, type TopHeadApprover } from '../../domain/assignment.ts';
+import { deadlinesFor, periodLabel, periodSpan, validateDeadlines } from '../../domain/calendar.ts';
+import { CYCLE_LABELS, type CycleSchedule, categoriesEvaluatedIn } from '../../domain/cycles.ts';
 import { validationFailed } from '../../domain/errors.ts';
 import { defaultRubricFor } from '../../domain/rubrics.ts';
 import type { Deadlines } from '../../domain/types.ts';
@@ -13,18 +15,43 @@ import type { NewDraft } from '../../store/evaluation-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { UnitOrgSnapshot } from './snapshot.ts';
 
-/** Creates the period with its deadlines unless it exists; the stored one either way. */
+/**
+ * The categories a new period evaluates (those whose cycle makes periods of its kind), or a 400 naming the period
+ * when there are none: a quarter in a monthly deployment (or the reverse) would open for nobody.
+ */
+export function categoriesForNewPeriod(period: string, cycles: CycleSchedule) {
+  const categories = categoriesEvaluatedIn(cycles, period);
+  if (categories.length === 0) {
+    const kind = periodSpan(period)?.kind === 'quarter' ? 'quarterly' : 'monthly';
+    throw validationFailed([
+      {
+        path: 'params.period',
+        message: `Không đối tượng nào được đánh giá ${CYCLE_LABELS[kind]} vào ${periodLabel(period)} theo cấu hình của hệ thống.`,
+      },
+    ]);
+  }
+  return categories;
+}
+
+/**
+ * Creates the period with its deadlines and the categories it evaluates unless it exists; the stored one either
+ * way (an existing period keeps what it was opened with, whatever the configuration says now).
+ */
 export async function createPeriodRecord(
   store: Store,
   period: string,
   deadlines: Deadlines | undefined,
   at: string,
   actorId: string,
+  cycles: CycleSchedule = config().cycles,
 ): Promise<{ created: boolean; period: Period }> {
   if (deadlines) {
     const problems = validateDeadlines(period, deadlines);
     if (problems.length > 0) throw validationFailed(problems.map((p) => ({ ...p, path: `body.${p.path}` })));
   }
+  const existing = await store.periods.get(period);
+  if (existing) return { created: false, period: existing };
+  const categories = categoriesForNewPeriod(period, cycles);
   const calendar = deadlinesFor(period);
   const chosen = deadlines ?? {
     selfAssessment: calendar.selfAssessment,
@@ -45,6 +72,7 @@ export async function createPeriodRecord(
     closedAt: null,
     publishedAt: null,
     appealDeadline: null,
+    categories,
   });
 }
 
@@ -63,7 +91,12 @@ export async function openUnit(
   period: Period,
   unitId: string,
   snapshot: UnitOrgSnapshot,
-  options: { at: string; actorId: string; rubricByCategory: Parameters<typeof defaultRubricFor>[1] },
+  options: {
+    at: string;
+    actorId: string;
+    rubricByCategory: Parameters<typeof defaultRubricFor>[1];
+    topHeadApprover?: TopHeadApprover;
+  },
 ): Promise<OpenUnitResult> {
   const unit = snapshot.units.get(unitId);
   if (!unit) return { created: 0, existing: 0, skipped: [] };
@@ -75,9 +108,12 @@ export async function openUnit(
     (await store.evaluations.listByUnit(unitId, period.period)).map((e) => e.employeeId),
   );
   const pending: NewDraft[] = [];
+  // A period evaluates only the categories whose cycle it belongs to (absent on older periods: everybody).
+  const categories = period.categories ? new Set(period.categories) : null;
   for (const employee of snapshot.staff.get(unitId) ?? []) {
     if (!employee.active || existingIds.has(employee.id)) continue;
-    const assignment = assign(employee, snapshot);
+    if (categories && !categories.has(employee.category)) continue;
+    const assignment = assign(employee, snapshot, options.topHeadApprover);
     if (!assignment.ok) {
       skipped.push({ employeeId: employee.id, reason: assignment.reason });
       continue;
@@ -106,6 +142,8 @@ export async function openUnit(
       reviewerId: assignment.reviewerId,
       approverId: assignment.approverId,
       approverUnitId: assignment.approverUnitId,
+      // Kept only when set: most deployments use no duty groups, and every byte is written 170,000 times.
+      ...(employee.dutyGroup ? { dutyGroup: employee.dutyGroup } : {}),
       deadlines: period.deadlines,
       selfAssessment: null,
       review: null,
@@ -128,7 +166,13 @@ export async function openUnit(
         fromStatus: null,
         toStatus: 'DRAFT',
         comment: null,
-        changes: { reviewerId: draft.reviewerId, approverId: draft.approverId, rubricId, rubricVersion },
+        changes: {
+          reviewerId: draft.reviewerId,
+          approverId: draft.approverId,
+          rubricId,
+          rubricVersion,
+          ...(draft.dutyGroup ? { dutyGroup: draft.dutyGroup } : {}),
+        },
       },
     });
   }

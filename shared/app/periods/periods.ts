@@ -56,6 +56,8 @@ export function presentPeriod(record: Period, counts: Record<EvaluationStatus, n
     counts,
     skipped: record.skipped,
     skippedCount: record.skippedCount ?? record.skipped.length,
+    /** The employee categories this period evaluates (its cycle's); null on periods opened before cycles. */
+    categories: record.categories ?? null,
   };
 }
 

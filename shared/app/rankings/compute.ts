@@ -5,7 +5,7 @@
  * compute-rankings and close-period jobs' unit steps (app/jobs); these are its pieces.
  */
 import { divideRoundHalfUp } from '../../domain/points.ts';
-import { quotaStatus } from '../../domain/quota.ts';
+import { countGrades, quotaPerDutyGroup, quotaStatus } from '../../domain/quota.ts';
 import { basisPoints, inflationSignals, rankSubunits, rankUnit } from '../../domain/rankings.ts';
 import { DEFAULT_RUBRIC_ID } from '../../domain/rubrics.ts';
 import type {
@@ -67,7 +67,32 @@ export async function computeUnitSnapshot(
       store.rubrics.getVersion(id, Number(version)),
       counters ?? store.evaluations.unitCounters(unit.id, period),
     ]);
-    if (rubric) quota = quotaStatus(rubric.quota, { evaluated, outstanding, counts: ranking.distribution });
+    if (rubric) {
+      quota = quotaStatus(rubric.quota, { evaluated, outstanding, counts: ranking.distribution });
+      const grouped = evaluations.some((e) => e.dutyGroup !== undefined);
+      if (quotaPerDutyGroup(rubric.quota) && grouped) {
+        // Decree 335 within each group of similar duties: the unit's figure is the sum of its groups'.
+        const names = [...new Set(evaluations.map((e) => e.dutyGroup ?? null))].sort((a, b) =>
+          a === null ? 1 : b === null ? -1 : a.localeCompare(b),
+        );
+        const groups = names.map((group) => {
+          const counts = countGrades(
+            evaluations
+              .filter((e) => (e.dutyGroup ?? null) === group && e.status === 'APPROVED')
+              .map((e) => e.decision?.grade ?? null),
+          );
+          const status = quotaStatus(rubric.quota, { evaluated, outstanding, counts });
+          return { group, limit: status.limit, used: status.used, ok: status.ok };
+        });
+        quota = {
+          rule: quota.rule,
+          limit: groups.reduce((n, g) => n + g.limit, 0),
+          used: groups.reduce((n, g) => n + g.used, 0),
+          ok: groups.every((g) => g.ok),
+          groups,
+        };
+      }
+    }
   }
   const [inflation] = inflationSignals([
     {

@@ -3,13 +3,30 @@
  * authorization are those of the JSON reports (`readRanking`, `readAnnual`), so a workbook never shows more, or
  * other figures, than the API does. The workbooks are written by `shared/reports/xlsx.ts`.
  */
+import {
+  INCOME_NOTE,
+  type IncomeReport,
+  incomeCells,
+  incomeHeader,
+  incomeSpanTitle,
+  readIncome,
+} from '../../app/income.ts';
 import { readAnnual, readRanking } from '../../app/reports.ts';
-import { formatVietnamTime } from '../../domain/calendar.ts';
+import { formatVietnamTime, periodTitle } from '../../domain/calendar.ts';
 import { GRADE_LABELS } from '../../domain/grades.ts';
 import { GRADES } from '../../domain/types.ts';
 import { type Sheet, writeXlsx } from '../../reports/xlsx.ts';
 import { binaryReply, endpoint } from '../endpoint.ts';
-import { annualParams, annualQuery, REPORT_READERS, unitPeriodParams } from './reports.ts';
+import {
+  annualParams,
+  annualQuery,
+  INCOME_READERS,
+  incomeFileName,
+  incomeParams,
+  incomeQuery,
+  REPORT_READERS,
+  unitPeriodParams,
+} from './reports.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -18,7 +35,8 @@ type Annual = Awaited<ReturnType<typeof readAnnual>>;
 
 const CREATOR = 'Hệ thống đánh giá, xếp loại hằng tháng';
 
-const month = (period: string) => `${period.slice(5, 7)}/${period.slice(0, 4)}`;
+/** `THÁNG 03/2026`, `QUÝ I/2026`: the period in a title. */
+const periodCaps = (period: string) => periodTitle(period).toUpperCase();
 const percent = (basisPoints: number) => basisPoints / 10_000;
 const SHARE_A_LABEL = 'Tỷ lệ loại A trong số được phê duyệt';
 
@@ -52,7 +70,7 @@ export function rankingWorkbook(r: Ranking): Uint8Array {
       {
         name: 'Xếp hạng',
         title: [
-          `BẢNG XẾP HẠNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG ${month(r.period)}`,
+          `BẢNG XẾP HẠNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ${periodCaps(r.period)}`,
           `Đơn vị: ${r.unitName} (${r.unitId})`,
           `Số liệu tính lúc ${formatVietnamTime(r.computedAt)}`,
         ],
@@ -68,7 +86,7 @@ export function rankingWorkbook(r: Ranking): Uint8Array {
       },
       {
         name: 'Tổng hợp',
-        title: [`TỔNG HỢP KẾT QUẢ THÁNG ${month(r.period)} — ${r.unitName}`],
+        title: [`TỔNG HỢP KẾT QUẢ ${periodCaps(r.period)} — ${r.unitName}`],
         columns: [
           { header: 'Chỉ tiêu', width: 48 },
           { header: 'Giá trị', width: 16 },
@@ -92,7 +110,7 @@ export function annualWorkbook(report: Annual, unitName: string, at: string): Ui
         title: [
           `KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM ${report.year}`,
           `Đơn vị: ${unitName} (${report.unitId})`,
-          'Điểm năm là trung bình cộng điểm các tháng đã được phê duyệt; dưới 6 tháng thì không xếp loại.',
+          'Điểm năm là trung bình cộng điểm các kỳ (tháng, quý) đã được phê duyệt, quý tính bằng ba tháng; được đánh giá dưới một nửa số kỳ trong năm thì không xếp loại.',
         ],
         columns: [
           { header: 'Mã nhân sự', width: 16 },
@@ -110,6 +128,45 @@ export function annualWorkbook(report: Annual, unitName: string, at: string): Ui
           i.grade ?? '',
           i.gradeLabel,
         ]),
+      },
+    ],
+  });
+}
+
+export function incomeWorkbook(r: IncomeReport, at: string): Uint8Array {
+  const rows = incomeCells(r);
+  const total = [
+    '',
+    'Tổng cộng',
+    '',
+    null,
+    '',
+    '',
+    ...r.columns.map((c) => r.totals[c.id] ?? 0),
+    r.grandTotal,
+  ];
+  const header = incomeHeader(r);
+  return writeXlsx({
+    creator: CREATOR,
+    createdAt: at,
+    sheets: [
+      {
+        name: 'Thu nhập, tiền thưởng',
+        title: [
+          `THU NHẬP TĂNG THÊM, TIỀN THƯỞNG THEO KẾT QUẢ XẾP LOẠI — ${incomeSpanTitle(r).toUpperCase()}`,
+          `Đơn vị: ${r.unitName} (${r.unitId})`,
+          INCOME_NOTE,
+          ...r.columns.map(
+            (c) =>
+              `${c.label}: ${c.per === 'month' ? 'theo từng tháng của kỳ' : c.per === 'period' ? 'theo kỳ đánh giá' : 'theo xếp loại năm'}.`,
+          ),
+        ],
+        columns: header.map((h, i) => ({
+          header: h,
+          width: i === 1 ? 30 : i === 5 ? 30 : i < 6 ? 14 : 18,
+          ...(i === 3 ? { format: 'decimal2' as const } : i >= 6 ? { format: 'money' as const } : {}),
+        })),
+        rows: [...rows, total],
       },
     ],
   });
@@ -149,6 +206,24 @@ export const exportEndpoints = [
         annualWorkbook(report, unit?.name ?? report.unitId, req.caller.now.toISOString()),
         XLSX,
         `bao-cao-nam-${report.year}-${report.unitId}.xlsx`,
+      );
+    },
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/exports/income/{period}',
+    function: 'exports',
+    access: 'read',
+    summary: 'Extra income and bonus per person for a period or a year, as XLSX',
+    params: incomeParams,
+    query: incomeQuery,
+    authorization: { who: 'scoped', rule: INCOME_READERS },
+    async handler(req) {
+      const report = await readIncome(req.caller, req.params.period, req.query.unitId);
+      return binaryReply(
+        incomeWorkbook(report, req.caller.now.toISOString()),
+        XLSX,
+        incomeFileName(report.unitId, req.params.period, 'xlsx'),
       );
     },
   }),

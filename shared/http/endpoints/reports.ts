@@ -1,5 +1,6 @@
 /** Unit rankings (JSON or CSV), sub-unit league tables, the annual report (JSON or CSV). */
 import * as z from 'zod';
+import { type IncomeSpan, readIncome, readIncomeCsv } from '../../app/income.ts';
 import { idSchema, periodSchema, yearSchema } from '../../app/inputs.ts';
 import {
   readAnnual,
@@ -14,6 +15,23 @@ export const unitPeriodParams = z.strictObject({ unitId: idSchema, period: perio
 export const annualParams = z.strictObject({ year: yearSchema });
 export const annualQuery = z.strictObject({ unitId: idSchema.optional() });
 export const REPORT_READERS = 'heads of the unit or above, HR in scope, admins';
+export const INCOME_READERS = 'HR whose scope holds the unit, admins';
+
+/** A period (`2026-03`, `2026-Q1`) or a year (`2026`): what an income report covers. */
+export const incomeParams = z.strictObject({
+  period: z
+    .string()
+    .regex(
+      /^(20|21)\d{2}(-(0[1-9]|1[0-2]|Q[1-4]))?$/,
+      'Có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm), ví dụ 2026-Q1.',
+    )
+    .transform(
+      (v): IncomeSpan => (v.length === 4 ? { kind: 'year', year: Number(v) } : { kind: 'period', period: v }),
+    ),
+});
+export const incomeQuery = z.strictObject({ unitId: idSchema.optional() });
+export const incomeFileName = (unitId: string, span: IncomeSpan, ext: string) =>
+  `thu-nhap-${unitId}-${span.kind === 'year' ? span.year : span.period}.${ext}`;
 
 export const reportEndpoints = [
   endpoint({
@@ -62,5 +80,22 @@ export const reportEndpoints = [
             `bao-cao-nam-${req.params.year}.csv`,
           )
         : { body: await readAnnual(req.caller, req.params.year, req.query.unitId) },
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/reports/income/{period}',
+    function: 'reports',
+    access: 'read',
+    summary:
+      'Extra income and bonus per person for a period or a year, from the configured table (JSON or CSV)',
+    params: incomeParams,
+    query: incomeQuery,
+    csvResponse: true,
+    authorization: { who: 'scoped', rule: INCOME_READERS },
+    async handler(req) {
+      if (!req.wantsCsv) return { body: await readIncome(req.caller, req.params.period, req.query.unitId) };
+      const { report, csv } = await readIncomeCsv(req.caller, req.params.period, req.query.unitId);
+      return csvReply(csv, incomeFileName(report.unitId, req.params.period, 'csv'));
+    },
   }),
 ];

@@ -1,7 +1,7 @@
 /** Rubrics and their versions. */
 import * as z from 'zod';
 import { idSchema, rubricBody } from '../../app/inputs.ts';
-import { createRubricVersion, readRubric, readRubrics } from '../../app/rubrics.ts';
+import { createRubricVersion, readRubric, readRubrics, readRubricVersion } from '../../app/rubrics.ts';
 import { endpoint } from '../endpoint.ts';
 
 const rubricParams = z.strictObject({ rubricId: idSchema });
@@ -25,6 +25,24 @@ export const rubricEndpoints = [
     params: rubricParams,
     authorization: { who: 'anyone' },
     handler: async (req) => ({ body: await readRubric(req.caller, req.params.rubricId) }),
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/rubrics/{rubricId}/versions/{version}',
+    function: 'rubrics',
+    access: 'read',
+    summary: 'Read one version of a rubric (the one an evaluation is scored and graded with)',
+    params: z.strictObject({
+      rubricId: idSchema,
+      version: z
+        .string()
+        .regex(/^[1-9]\d{0,5}$/, 'Phiên bản là số nguyên dương.')
+        .transform(Number),
+    }),
+    authorization: { who: 'anyone' },
+    handler: async (req) => ({
+      body: await readRubricVersion(req.caller, req.params.rubricId, req.params.version),
+    }),
   }),
   endpoint({
     method: 'PUT',

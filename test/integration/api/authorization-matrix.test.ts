@@ -123,6 +123,9 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   // An upload in progress (never confirmed) is shown to its uploader only.
   'POST /v1/evaluations/{employeeId}/{period}/attachments/{attachmentId}/confirm': only(['self'], 404),
   'DELETE /v1/evaluations/{employeeId}/{period}/attachments/{attachmentId}': only(['self'], 404),
+  // What the results pay is HR's to check: HR in scope and admins, not the heads of units.
+  'GET /v1/reports/income/{period}': only(['hrInScope', 'admin'], 403),
+  'GET /v1/exports/income/{period}': only(['hrInScope', 'admin'], 403),
 };
 
 /** Attachments of the fixture: one available (confirmed), one still uploading. */
@@ -150,13 +153,18 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
     .replace('{rubricId}', 'hn-3814')
+    .replace('{version}', '1')
     .replace('{runId}', runId)
     .replace('{source}', 'matrix')
     .replace('{productId}', MATRIX_PRODUCT)
     .replace('{attachmentId}', e.method === 'GET' ? attachments.available : attachments.uploading);
   const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
   if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
-  if (e.path.startsWith('/v1/reports/annual') || e.path.startsWith('/v1/exports/annual'))
+  if (
+    e.path.startsWith('/v1/reports/annual') ||
+    e.path.startsWith('/v1/exports/annual') ||
+    e.path.includes('/income/')
+  )
     return `${path}?unitId=stc-ns`;
   return `${path}${query}`;
 }

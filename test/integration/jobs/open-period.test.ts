@@ -50,12 +50,12 @@ describe('open-period', () => {
     for (const history of items.filter(ofType('HistoryEvent'))) expect(history.actorId).toBe('system');
     const drafts = items.filter(ofType('Evaluation'));
     const active = org.city.employees.filter((e) => e.active);
-    // Everyone active has a draft but the city's own head, whom nobody above approves.
-    expect(drafts).toHaveLength(active.length - 1);
-    expect(report.runs[0]?.summary).toMatchObject({ created: drafts.length, skipped: 1 });
-    expect((await org.store.periods.get(PERIOD))?.skipped.map((s) => s.employeeId)).toEqual([
-      org.city.employees[0]?.id,
-    ]);
+    // Everyone active has a draft, the city's own head too: the top unit's HR evaluates them (the default).
+    expect(drafts).toHaveLength(active.length);
+    expect(report.runs[0]?.summary).toMatchObject({ created: drafts.length, skipped: 0 });
+    expect((await org.store.periods.get(PERIOD))?.skipped).toEqual([]);
+    const head = drafts.find((d) => d.employeeId === org.city.employees[0]?.id);
+    expect(head).toMatchObject({ approverId: `hr@${org.city.employees[0]?.unitId}` });
     for (const counters of items.filter(ofType('UnitPeriod'))) {
       const unitDrafts = drafts.filter((d) => d.unitId === counters.unitId).length;
       expect(counters.evaluated).toBe(unitDrafts);

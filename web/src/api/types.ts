@@ -35,6 +35,10 @@ export interface Evaluation {
   rubricVersion: number;
   reviewerId: string;
   approverId: string;
+  /** When the approver is a role (heads of top-level units): who, in words; null for a person. */
+  approverRole?: string | null;
+  /** The duty group the A quota is counted in (Decree 335). */
+  dutyGroup?: string | null;
   deadlines: Deadlines;
   selfAssessment: {
     scores: Scores;
@@ -102,6 +106,8 @@ export interface Employee {
   email: string | null;
   active: boolean;
   flags?: EmployeeFlags;
+  /** The group of similar duties the A quota is counted in (Decree 335); null: none. */
+  dutyGroup?: string | null;
 }
 
 /** What `PUT /v1/employees/{id}` takes. */
@@ -114,6 +120,7 @@ export interface EmployeeInput {
   email?: string;
   active?: boolean;
   flags?: EmployeeFlags;
+  dutyGroup?: string | null;
 }
 
 /** `POST /v1/org/import`: what was written (all or nothing). */
@@ -128,7 +135,11 @@ export interface Me {
   employee: Employee | null;
   roles: string[];
   openPeriods: string[];
+  /** The open periods the caller has an evaluation in (monthly and quarterly categories differ). */
+  ownPeriods?: string[];
   pending: { selfAssessment: number; reviews: number; approvals: number };
+  /** Which kinds of period the deployment has: months, quarters or both. */
+  cycles?: ('monthly' | 'quarterly')[];
 }
 
 export interface Criterion {
@@ -196,7 +207,14 @@ export interface Ranking {
     gradeLabel: string;
   }[];
   distribution: Record<Grade, number>;
-  quota: { rule: string; limit: number; used: number; ok: boolean } | null;
+  quota: {
+    rule: string;
+    limit: number;
+    used: number;
+    ok: boolean;
+    /** Under Decree 335 with duty groups: each group's use (`group` null for staff without one). */
+    groups?: { group: string | null; limit: number; used: number; ok: boolean }[];
+  } | null;
   participation: {
     evaluated: number;
     submitted: number;
@@ -242,10 +260,38 @@ export interface AnnualReport {
     name: string;
     average: number | null;
     monthsCounted: number;
+    /** Periods evaluated, and the periods the year had (12 months, 4 quarters, or a mix). */
+    periodsCounted?: number;
+    periodsInYear?: number;
     grade: Grade | null;
     gradeLabel: string;
     classified: boolean;
+    /** Why the year is not classified; null when it is. */
+    reason?: string | null;
   }[];
+}
+
+/** `GET /v1/reports/income/{period}`: what the results pay, per person, from the configured table. */
+export interface IncomeReport {
+  unitId: string;
+  unitName: string;
+  period: string | null;
+  year: number;
+  currency: string;
+  columns: { id: string; label: string; per: 'month' | 'period' | 'year' }[];
+  items: {
+    employeeId: string;
+    name: string;
+    dutyGroup: string | null;
+    points: number | null;
+    grade: Grade | null;
+    gradeLabel: string;
+    amounts: Record<string, number>;
+    total: number;
+  }[];
+  totals: Record<string, number>;
+  grandTotal: number;
+  note: string;
 }
 
 export interface Delegation {

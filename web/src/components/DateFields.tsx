@@ -4,7 +4,7 @@
  * said next to the field once something is typed (or after a submit attempt); and a month picker as a select.
  */
 
-import { parseDate, parseTime } from '../lib/dates.ts';
+import { comparePeriods, parseDate, parseTime } from '../lib/dates.ts';
 import { formatPeriod } from '../lib/format.ts';
 
 export interface DateTimeValue {
@@ -92,7 +92,7 @@ export function MonthSelect(props: {
   periods: readonly string[];
   onChange(period: string): void;
 }) {
-  const options = [...new Set([...props.periods, props.value])].sort().reverse();
+  const options = [...new Set([...props.periods, props.value])].sort(comparePeriods).reverse();
   return (
     <div class="field field-inline">
       <label for={props.id}>{props.label}</label>

@@ -17,6 +17,9 @@ function actorName(item: HistoryItem, evaluation: Evaluation, meId: string, name
   if (item.actorId === evaluation.employeeId) return `${evaluation.employeeName} (người được đánh giá)`;
   if (item.actorId === evaluation.reviewerId) return named('Lãnh đạo trực tiếp', item.actorId);
   if (item.actorId === evaluation.approverId) return named('Thủ trưởng đơn vị', item.actorId);
+  // A head of a top-level unit is evaluated by a role (the top unit's HR, a collective body): say which.
+  if (evaluation.approverRole && ['review', 'return', 'approve'].includes(item.action))
+    return named(evaluation.approverRole, item.actorId);
   if (item.actorId === 'seed' || item.actorId === 'system') return 'Hệ thống';
   if (item.action === 'decideAppeal') return named('Người giải quyết khiếu nại', item.actorId);
   if (item.onBehalfOf) return named('Người được giao quyền phê duyệt', item.actorId);

@@ -2,6 +2,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { ApiError } from '../api/client.ts';
 import type { Evaluation, Grade } from '../api/types.ts';
+import { comparePeriods } from '../lib/dates.ts';
 import type { Draft } from '../lib/drafts.ts';
 import { formatDateTime, formatPeriod, GRADE_LABELS, statusLabel } from '../lib/format.ts';
 
@@ -117,7 +118,7 @@ export function PeriodSelect({
   periods: readonly string[];
   onChange: (period: string) => void;
 }) {
-  const options = [...new Set([...periods, value])].sort().reverse();
+  const options = [...new Set([...periods, value])].sort(comparePeriods).reverse();
   return (
     <div class="field field-inline">
       <label for={id}>Kỳ đánh giá</label>

@@ -105,6 +105,48 @@ export function longDate(instant: Date | string): string {
   return `ngày ${p.day} tháng ${p.month} năm ${p.year}`;
 }
 
+/** Where a period (`2026-03`, `2026-Q1`) ends and starts, in months since year 0. */
+function periodMonths(period: string): { start: number; end: number } {
+  const [y, part = '01'] = period.split('-');
+  const year = Number(y ?? 2000) * 12;
+  if (part.startsWith('Q')) {
+    const first = (Number(part.slice(1)) - 1) * 3;
+    return { start: year + first, end: year + first + 2 };
+  }
+  return { start: year + Number(part) - 1, end: year + Number(part) - 1 };
+}
+
+/** Months and quarters in time order (by the month each ends in, then starts in): text order puts Q1 after 12. */
+export function comparePeriods(a: string, b: string): number {
+  const x = periodMonths(a);
+  const y = periodMonths(b);
+  return x.end - y.end || x.start - y.start || a.localeCompare(b);
+}
+
+/** The kinds of period a deployment has (`/v1/me` `cycles`). */
+export type Cycle = 'monthly' | 'quarterly';
+
+/**
+ * The periods around a month, newest first, for period pickers: months, quarters, or both as the deployment's
+ * cycles say (a quarter is listed with the months it ends after). `current` is a month (`YYYY-MM`).
+ */
+export function recentPeriodsFor(
+  cycles: readonly Cycle[],
+  current: string,
+  before = 24,
+  after = 2,
+): string[] {
+  const months = recentPeriods(current, before, after);
+  const out = cycles.includes('monthly') ? [...months] : [];
+  if (cycles.includes('quarterly')) {
+    const quarters = new Set(
+      months.map((m) => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5, 7)) - 1) / 3) + 1}`),
+    );
+    out.push(...quarters);
+  }
+  return out.sort(comparePeriods).reverse();
+}
+
 /** The months around a given one, newest first: for month pickers (language-independent selects). */
 export function recentPeriods(current: string, before = 24, after = 2): string[] {
   const [y, m] = current.split('-').map(Number);
@@ -115,8 +157,13 @@ export function recentPeriods(current: string, before = 24, after = 2): string[]
   return out;
 }
 
-/** The month before a period: "2026-01" → "2025-12". */
+/** The period before one, of the same kind: "2026-01" → "2025-12", "2026-Q1" → "2025-Q4". */
 export function previousPeriod(period: string): string {
+  const [yearText, part = ''] = period.split('-');
+  if (part.startsWith('Q')) {
+    const q = Number(part.slice(1));
+    return q === 1 ? `${Number(yearText) - 1}-Q4` : `${yearText}-Q${q - 1}`;
+  }
   const [y, m] = period.split('-').map(Number);
   const index = (y ?? 2000) * 12 + ((m ?? 1) - 1) - 1;
   return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;

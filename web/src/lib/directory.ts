@@ -9,49 +9,70 @@ import type { Employee, Rubric, Unit } from '../api/types.ts';
 
 const RUBRIC_PREFIX = 'danh-gia.rubric.';
 
-function cachedRubric(id: string): Rubric | null {
+function cached(key: string): Rubric | null {
   try {
-    const raw = localStorage.getItem(`${RUBRIC_PREFIX}${id}`);
+    const raw = localStorage.getItem(`${RUBRIC_PREFIX}${key}`);
     return raw ? (JSON.parse(raw) as Rubric) : null;
   } catch {
     return null;
   }
 }
 
+function remember(key: string, rubric: Rubric): void {
+  try {
+    localStorage.setItem(`${RUBRIC_PREFIX}${key}`, JSON.stringify(rubric));
+  } catch {
+    // no storage: fetched each time
+  }
+}
+
 const rubricRequests = new Map<string, Promise<Rubric>>();
 
-/**
- * The rubric an evaluation was scored with: from the cache when it holds that version, else the API's current
- * version (the API serves only the latest).
- */
-export function loadRubric(api: Api, id: string, version?: number): Promise<Rubric> {
-  const cached = cachedRubric(id);
-  if (cached && (version === undefined || cached.version === version)) return Promise.resolve(cached);
-  let request = rubricRequests.get(id);
+function fetchOnce(key: string, load: () => Promise<Rubric>): Promise<Rubric> {
+  let request = rubricRequests.get(key);
   if (!request) {
-    request = api.get<Rubric>(`/v1/rubrics/${encodeURIComponent(id)}`).then(
-      (rubric) => {
-        try {
-          localStorage.setItem(`${RUBRIC_PREFIX}${id}`, JSON.stringify(rubric));
-        } catch {
-          // no storage: fetched each time
-        }
-        return rubric;
-      },
-      (error: unknown) => {
-        rubricRequests.delete(id);
-        throw error;
-      },
-    );
-    rubricRequests.set(id, request);
+    request = load().catch((error: unknown) => {
+      rubricRequests.delete(key);
+      throw error;
+    });
+    rubricRequests.set(key, request);
   }
   return request;
+}
+
+/**
+ * The rubric an evaluation is scored and graded with: that very version (its criteria and its bands: a grade
+ * preview must use the bands the evaluation will be graded with, not a newer version's), from the cache when it
+ * holds it, else the current version when it is that one, else `GET /v1/rubrics/{id}/versions/{version}`. A version
+ * never changes, so it is cached for good.
+ */
+export function loadRubric(api: Api, id: string, version?: number): Promise<Rubric> {
+  const path = `/v1/rubrics/${encodeURIComponent(id)}`;
+  const latest = () =>
+    fetchOnce(id, async () => {
+      const rubric = await api.get<Rubric>(path);
+      remember(id, rubric);
+      remember(`${id}@${rubric.version}`, rubric);
+      return rubric;
+    });
+  if (version === undefined) return cached(id) ? Promise.resolve(cached(id) as Rubric) : latest();
+  const exact = cached(`${id}@${version}`) ?? (cached(id)?.version === version ? cached(id) : null);
+  if (exact) return Promise.resolve(exact);
+  return fetchOnce(`${id}@${version}`, async () => {
+    const current = await latest();
+    if (current.version === version) return current;
+    const rubric = await api.get<Rubric>(`${path}/versions/${version}`);
+    remember(`${id}@${version}`, rubric);
+    return rubric;
+  });
 }
 
 const people = new Map<string, Promise<Employee | null>>();
 
 /** An employee record, or null when the caller may not see it (the API answers 404) or it does not exist. */
 export function loadPerson(api: Api, id: string): Promise<Employee | null> {
+  // A role (`hr@<unit>`, `body@<id>`: the approver of a head of a top-level unit) is nobody's record.
+  if (id.includes('@')) return Promise.resolve(null);
   let p = people.get(id);
   if (!p) {
     p = api.get<Employee>(`/v1/employees/${encodeURIComponent(id)}`).catch((e: unknown) => {

@@ -32,15 +32,22 @@ export const formatPercent = (percent: number) => `${percentFormat.format(percen
 
 export const formatNumber = (n: number) => pointsFormat.format(n);
 
+const moneyFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+/** Whole đồng: 7020000 → "7.020.000". */
+export const formatMoney = (amount: number) => moneyFormat.format(amount);
+
 /** "14:05 26/11/2026" (vi-VN order), in Vietnam time. */
 export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));
 
 export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 
-/** "2026-11" → "Tháng 11/2026". */
+const ROMAN_QUARTERS = ['I', 'II', 'III', 'IV'];
+
+/** "2026-11" → "Tháng 11/2026"; "2026-Q1" → "Quý I/2026". */
 export function formatPeriod(period: string): string {
-  const [year, month] = period.split('-');
-  return `Tháng ${Number(month)}/${year}`;
+  const [year, part = ''] = period.split('-');
+  if (part.startsWith('Q')) return `Quý ${ROMAN_QUARTERS[Number(part.slice(1)) - 1] ?? part}/${year}`;
+  return `Tháng ${Number(part)}/${year}`;
 }
 
 /** The month (`YYYY-MM`) a moment falls in, in Vietnam time. */

@@ -53,10 +53,16 @@ const CATEGORY_TITLE: Record<Employee['category'], string> = {
 
 const ALL_CATEGORIES_TITLE = 'CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG';
 
+const ROMAN = ['I', 'II', 'III', 'IV'];
+const isQuarter = (period: string) => period.includes('-Q');
+/** "Tháng 3 năm 2026", "Quý I năm 2026". */
 const monthTitle = (period: string) => {
-  const [year, month] = period.split('-');
-  return `Tháng ${Number(month)} năm ${year}`;
+  const [year, part = ''] = period.split('-');
+  if (part.startsWith('Q')) return `Quý ${ROMAN[Number(part.slice(1)) - 1] ?? part} năm ${year}`;
+  return `Tháng ${Number(part)} năm ${year}`;
 };
+/** The form's cycle word: "HẰNG THÁNG", or "HẰNG QUÝ" for a quarter. */
+const cycleWord = (period: string) => (isQuarter(period) ? 'HẰNG QUÝ' : 'HẰNG THÁNG');
 
 const placeDate = (instant: Date | string) => `${PLACE_BLANK}, ${longDate(instant)}`;
 
@@ -77,7 +83,8 @@ function gradeText(e: Evaluation): string {
     const appeal = e.appeal?.status === 'ACCEPTED' ? ' (đã điều chỉnh sau khi giải quyết khiếu nại)' : '';
     return `${GRADE_LABELS[e.decision.grade]} (loại ${e.decision.grade}), tổng điểm ${formatPoints(e.decision.total)}${appeal}.`;
   }
-  if (e.status === 'EXPIRED') return 'Phiếu hết hạn khi đóng kỳ: không được xếp loại tháng này.';
+  if (e.status === 'EXPIRED')
+    return `Phiếu hết hạn khi đóng kỳ: không được xếp loại ${isQuarter(e.period) ? 'quý' : 'tháng'} này.`;
   return 'Chưa được thủ trưởng đơn vị phê duyệt, xếp loại.';
 }
 
@@ -123,7 +130,7 @@ export function evaluationForm(e: Evaluation, rubric: Rubric, ctx: EvaluationFor
   return {
     fileName: `phieu-danh-gia-${e.employeeId}-${e.period}`,
     issuer: { parent: ctx.parentUnitName, unit: ctx.unitName },
-    title: `PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ${ctx.category ? CATEGORY_TITLE[ctx.category] : ALL_CATEGORIES_TITLE} HẰNG THÁNG`,
+    title: `PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ${ctx.category ? CATEGORY_TITLE[ctx.category] : ALL_CATEGORIES_TITLE} ${cycleWord(e.period)}`,
     subtitle: monthTitle(e.period),
     fields: [
       { label: 'Họ và tên', value: e.employeeName },
@@ -176,7 +183,7 @@ export function rankingDocument(
   return {
     fileName: `xep-hang-${ranking.unitId}-${ranking.period}`,
     issuer: { parent: ctx.parentUnitName, unit: ranking.unitName },
-    title: `BẢNG XẾP HẠNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG HẰNG THÁNG`,
+    title: `BẢNG XẾP HẠNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ${cycleWord(ranking.period)}`,
     subtitle: `${formatPeriod(ranking.period)} — ${ranking.unitName}`,
     fields: [
       { label: 'Số người được đánh giá', value: String(ranking.participation.evaluated) },
@@ -237,7 +244,7 @@ export function annualDocument(
     paragraphs: [
       {
         heading: 'Căn cứ',
-        text: 'Xếp loại năm theo điểm trung bình các tháng (Nghị định 335/2025/NĐ-CP, Điều 21); dưới 6 tháng được đánh giá thì không xếp loại.',
+        text: 'Xếp loại năm theo điểm trung bình các kỳ đánh giá trong năm (Nghị định 335/2025/NĐ-CP, Điều 21), quý tính bằng ba tháng; được đánh giá dưới một nửa số kỳ trong năm (dưới 6 tháng, dưới 2 quý) thì không xếp loại.',
       },
     ],
     placeDate: placeDate(ctx.now),

@@ -80,6 +80,7 @@ interface EmployeeForm {
   isUnitHead: boolean;
   email: string;
   active: boolean;
+  dutyGroup: string;
   disciplined: boolean;
   degradation: boolean;
   unitCorruption: boolean;
@@ -93,6 +94,7 @@ const formFrom = (e: Employee | null, unitId: string): EmployeeForm => ({
   isUnitHead: e?.isUnitHead ?? false,
   email: e?.email ?? '',
   active: e?.active ?? true,
+  dutyGroup: e?.dutyGroup ?? '',
   disciplined: e?.flags?.disciplined ?? false,
   degradation: e?.flags?.degradation ?? false,
   unitCorruption: e?.flags?.unitCorruption ?? false,
@@ -187,6 +189,7 @@ function EmployeeEditor({
         unitCorruption: form.unitCorruption,
       },
       ...(form.email.trim() ? { email: form.email.trim() } : {}),
+      ...(form.dutyGroup.trim() ? { dutyGroup: form.dutyGroup.trim() } : {}),
     };
     const saved = await action.run(
       () => api.put<Employee>(`/v1/employees/${encodeURIComponent(id)}`, body),
@@ -252,6 +255,24 @@ function EmployeeEditor({
             value={form.supervisorId}
             onInput={(e) => set('supervisorId', e.currentTarget.value)}
           />
+        </div>
+        <div class="field">
+          <label for="emp-duty-group">
+            Nhóm chức trách, nhiệm vụ tương đồng (mã, để trống nếu không dùng)
+          </label>
+          <input
+            id="emp-duty-group"
+            type="text"
+            autoComplete="off"
+            pattern="[A-Za-z0-9._\-]{1,64}"
+            aria-describedby="emp-duty-group-hint"
+            value={form.dutyGroup}
+            onInput={(e) => set('dutyGroup', e.currentTarget.value)}
+          />
+          <p id="emp-duty-group-hint" class="muted">
+            Theo Nghị định 335, số loại A được so với số loại B trong cùng đơn vị và cùng nhóm. Mã gồm chữ
+            không dấu, số, dấu chấm, gạch nối, gạch dưới, ví dụ <code>chuyen-vien</code>.
+          </p>
         </div>
         <div class="field">
           <label for="emp-email">Thư điện tử (nhận nhắc việc)</label>
@@ -634,7 +655,7 @@ function RubricEditor({ rubric, onDone }: { rubric: Rubric; onDone(): void }) {
 // ---------------------------------------------------------------------------------------------------------------
 // Org import
 
-const CSV_HEADER = 'kind,id,name,parentId,unitId,category,supervisorId,isUnitHead,email';
+const CSV_HEADER = 'kind,id,name,parentId,unitId,category,supervisorId,isUnitHead,email,dutyGroup';
 
 /** Row problems as the API gives them: details with `path: "row N"`. */
 export function rowErrors(error: Error | null): { row: string; message: string }[] {
@@ -673,7 +694,9 @@ export function OrgImportPage() {
       <p class="lead">
         Đơn vị và nhân sự từ một tệp CSV (UTF-8). Dòng đầu là tiêu đề <code>{CSV_HEADER}</code>; mỗi dòng sau
         là một đơn vị (<code>kind</code> = <code>unit</code>) hoặc một nhân sự (<code>employee</code>). Hồ sơ
-        cùng mã được thay bằng dữ liệu trong tệp. Tệp có dòng sai thì không dữ liệu nào được ghi.
+        cùng mã được thay bằng dữ liệu trong tệp. Tệp có dòng sai thì không dữ liệu nào được ghi. Cột{' '}
+        <code>dutyGroup</code> (nhóm chức trách, nhiệm vụ) có thể bỏ: tệp theo tiêu đề cũ vẫn được nhận, và
+        giữ nguyên nhóm của từng người.
       </p>
       <Section title="Tệp dữ liệu" id="import-file-title">
         <div class="field">

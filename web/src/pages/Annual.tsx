@@ -76,8 +76,8 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
       {report.data && (
         <Section title={`Kết quả năm ${year}`} id="annual-title">
           <p class="muted">
-            Xếp loại năm theo điểm trung bình các tháng (Nghị định 335, Điều 21); dưới 6 tháng được đánh giá
-            thì không xếp loại.
+            Xếp loại năm theo điểm trung bình các kỳ trong năm (Nghị định 335, Điều 21), quý tính bằng ba
+            tháng; được đánh giá dưới một nửa số kỳ trong năm (dưới 6 tháng, dưới 2 quý) thì không xếp loại.
           </p>
           <div class="actions">
             <Link
@@ -117,12 +117,20 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
                     </td>
                     <td class="num" data-label="Số tháng">
                       {r.monthsCounted}
+                      {r.periodsInYear !== undefined && r.periodsInYear !== 12 && (
+                        <span class="muted">
+                          {' '}
+                          ({r.periodsCounted}/{r.periodsInYear} kỳ)
+                        </span>
+                      )}
                     </td>
                     <td data-label="Xếp loại năm">
                       {r.grade ? (
                         <GradeBadge grade={r.grade} long />
                       ) : (
-                        <span class="muted">{r.gradeLabel}</span>
+                        <span class="muted" title={r.reason ?? undefined}>
+                          {r.gradeLabel}
+                        </span>
                       )}
                     </td>
                   </tr>

@@ -12,8 +12,8 @@ import { ConfirmDialog } from '../components/Dialog.tsx';
 import { COMMENT_MAX, HistoryDetails, StaleNotice } from '../components/Inbox.tsx';
 import { ScoreSheet } from '../components/ScoreSheet.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, StatusBadge, SuccessNotice } from '../components/ui.tsx';
-import { useApp } from '../context.ts';
-import { recentPeriods } from '../lib/dates.ts';
+import { cyclesOf, useApp } from '../context.ts';
+import { recentPeriodsFor } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
 import { evaluationPath } from '../lib/evaluation.ts';
@@ -24,7 +24,7 @@ import { evaluateSheet, sheetFrom } from '../lib/scores.ts';
 import { references } from './Employee.tsx';
 
 export function AppealDecisionPage({ query }: { query: URLSearchParams }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
   const current = periodOf(new Date());
   const employeeId = query.get('nguoi') ?? '';
   const period = query.get('ky') ?? current;
@@ -81,7 +81,7 @@ export function AppealDecisionPage({ query }: { query: URLSearchParams }) {
           id="appeal-period"
           label="Kỳ"
           value={typedPeriod}
-          periods={recentPeriods(current, 12, 0)}
+          periods={recentPeriodsFor(cyclesOf(me), current, 12, 0)}
           onChange={setTypedPeriod}
         />
         <button type="submit">Mở phiếu</button>

@@ -43,11 +43,15 @@ import { useAction, useLoad, useNow } from '../lib/hooks.ts';
 import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, gradeFor, quotaLimit, sheetFrom } from '../lib/scores.ts';
 import { gradeNote } from './Employee.tsx';
-import { awaitsEmployee, useRubrics } from './Reviews.tsx';
+import { awaitsEmployee, rubricKey, useRubrics } from './Reviews.tsx';
 
 const waitsForApproval = (e: Evaluation, now: number) =>
   e.status === 'REVIEWED' ||
-  (e.status !== 'APPROVED' && e.status !== 'EXPIRED' && Date.parse(e.deadlines.review) < now);
+  (e.status !== 'APPROVED' && e.status !== 'EXPIRED' && Date.parse(e.deadlines.review) < now) ||
+  // Reviewer and approver are the same (a head without a deputy, or the role evaluating a head of a top-level
+  // unit): reviewed and approved in one step as soon as the self-assessment is in.
+  (e.reviewerId === e.approverId &&
+    (e.status === 'SUBMITTED' || (e.status === 'RETURNED' && e.returnedTo === 'reviewer')));
 
 const gradeOf = (e: Evaluation): Grade | null =>
   e.status === 'APPROVED' ? (e.decision?.grade ?? null) : null;
@@ -80,7 +84,8 @@ function unitQuotas(
     const others = (snapshot?.entries ?? []).filter((r) => !ids.has(r.employeeId));
     const count = (g: Grade) =>
       inUnit.filter((e) => gradeOf(e) === g).length + others.filter((r) => r.grade === g).length;
-    const rubric = rubrics.get(inUnit[0]?.rubricId ?? '');
+    const first = inUnit[0];
+    const rubric = first ? rubrics.get(rubricKey(first)) : undefined;
     if (!rubric) return [];
     const used = count('A');
     if (snapshot?.quota && rubric.quota.kind === 'shareOfEvaluated') {
@@ -150,7 +155,7 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
     return { items, snapshots };
   }, [period]);
   const items = data.data?.items ?? [];
-  const rubrics = useRubrics(items.map((e) => e.rubricId));
+  const rubrics = useRubrics(items);
   const quotas = useMemo(
     () =>
       data.data && rubrics.data
@@ -159,7 +164,7 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
     [data.data, rubrics.data, items, me.employee?.unitId],
   );
   const selected = items.find((e) => e.employeeId === selectedId) ?? null;
-  const selectedRubric = selected ? rubrics.data?.get(selected.rubricId) : undefined;
+  const selectedRubric = selected ? rubrics.data?.get(rubricKey(selected)) : undefined;
   const bulkable = items.filter((e) => e.status === 'REVIEWED');
 
   const refresh = (text: string | null, updated?: Evaluation) => {
@@ -218,6 +223,12 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
       <ErrorNotice error={data.error} />
       <SuccessNotice message={message} />
       {data.loading && !data.data && <Loading />}
+      {[...new Set(items.map((e) => e.approverRole).filter((r): r is string => !!r))].map((role) => (
+        <p key={role} class="notice" data-testid="approver-role">
+          Người đứng đầu đơn vị cấp cao nhất không có cấp trên trong hệ thống: bạn đánh giá, phê duyệt với tư
+          cách <strong>{role}</strong>.
+        </p>
+      ))}
       {quotas.map((q) => (
         <section class="card" key={q.unitId} aria-label={`Tỷ lệ loại A — ${q.unitName}`}>
           <h2>{q.unitName}</h2>
@@ -243,7 +254,7 @@ export function ApprovalsPage({ query }: { query: URLSearchParams }) {
                 <ul class="inbox">
                   {items.map((e) => {
                     const total = e.decision?.total ?? e.review?.total ?? null;
-                    const rubric = rubrics.data?.get(e.rubricId);
+                    const rubric = rubrics.data?.get(rubricKey(e));
                     const band = total !== null && rubric ? gradeFor(rubric.bands, total) : null;
                     return (
                       <li key={e.employeeId} class="inbox-row">

@@ -24,7 +24,8 @@ import {
   SuccessNotice,
 } from '../components/ui.tsx';
 import { fixedScores, WorkPanel, withFixed } from '../components/WorkPanel.tsx';
-import { defaultPeriod, useApp } from '../context.ts';
+import { ownDefaultPeriod, useApp } from '../context.ts';
+import { comparePeriods } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
 import { currentStep, evaluationPath, STEP_DEADLINE } from '../lib/evaluation.ts';
@@ -129,7 +130,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
   const [work, setWork] = useState<ProductsView | null>(null);
   const messageRef = useRef<HTMLDivElement>(null);
   const employee = me.employee;
-  const period = periodParam ?? defaultPeriod(me, periodOf(new Date()));
+  const period = periodParam ?? ownDefaultPeriod(me, periodOf(new Date()));
   useEffect(() => setMessage(null), [period]);
   usePageTitle(`Tự đánh giá ${formatPeriod(period)}`, `/danh-gia/${period}`);
 
@@ -231,7 +232,7 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
             </thead>
             <tbody>
               {[...months.data]
-                .sort((a, b) => b.period.localeCompare(a.period))
+                .sort((a, b) => comparePeriods(b.period, a.period))
                 .map((m) => (
                   <tr key={m.period} aria-current={m.period === period ? 'page' : undefined}>
                     <th scope="row">
@@ -255,7 +256,9 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           </table>
         )}
         <p>
-          <Link href={`/danh-gia/${Number(year) - 1}-12`}>Xem năm {Number(year) - 1}</Link>
+          <Link href={`/danh-gia/${Number(year) - 1}-${period.includes('Q') ? 'Q4' : '12'}`}>
+            Xem năm {Number(year) - 1}
+          </Link>
         </p>
       </Section>
     </main>

@@ -34,7 +34,8 @@ export function EvaluationPrintPage({ employeeId, period }: { employeeId: string
       parentUnitName: heading.parent,
       category: person?.category ?? null,
       reviewerName: reviewer?.name ?? null,
-      approverName: approver?.name ?? null,
+      // A role (heads of top-level units) is named by what it is.
+      approverName: approver?.name ?? evaluation.approverRole ?? null,
       now: new Date(),
     });
   }, [employeeId, period]);

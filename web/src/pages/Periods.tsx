@@ -10,8 +10,8 @@ import type { EvaluationStatus, PeriodInfo } from '../api/types.ts';
 import { DateTimeFields, type DateTimeValue, MonthSelect } from '../components/DateFields.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
-import { defaultPeriod, useApp } from '../context.ts';
-import { parseDateTime, recentPeriods } from '../lib/dates.ts';
+import { cyclesOf, defaultPeriod, useApp } from '../context.ts';
+import { parseDateTime, recentPeriodsFor } from '../lib/dates.ts';
 import { countdown, formatDateTime, formatPeriod, periodOf, statusOnly } from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
 import { closeImpact } from '../lib/periods.ts';
@@ -109,9 +109,9 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
         <MonthSelect
           id="period-month"
-          label="Tháng"
+          label={cyclesOf(me).includes('quarterly') ? 'Kỳ (tháng, quý)' : 'Tháng'}
           value={period}
-          periods={recentPeriods(current, 24, 2)}
+          periods={recentPeriodsFor(cyclesOf(me), current, 24, 2)}
           onChange={(p) => setQuery({ ky: p })}
         />
       </form>

@@ -12,8 +12,8 @@ import { type DistributionRow, GradeDistributionChart } from '../components/char
 import { MonthSelect } from '../components/DateFields.tsx';
 import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
-import { defaultPeriod, isHr, useApp } from '../context.ts';
-import { previousPeriod, recentPeriods } from '../lib/dates.ts';
+import { cyclesOf, defaultPeriod, isHr, useApp } from '../context.ts';
+import { previousPeriod, recentPeriodsFor } from '../lib/dates.ts';
 import { unitHeading } from '../lib/directory.ts';
 import { saveBlob } from '../lib/download.ts';
 import {
@@ -182,7 +182,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
           id="rank-period"
           label="Kỳ"
           value={period}
-          periods={recentPeriods(current)}
+          periods={recentPeriodsFor(cyclesOf(me), current)}
           onChange={(p) => setQuery({ ky: p })}
         />
         <div class="field field-inline">

@@ -43,14 +43,26 @@ export function reviewable(e: Evaluation, now: number): boolean {
   return awaitsEmployee(e) && Date.parse(e.deadlines.selfAssessment) < now;
 }
 
-/** Rubrics by id, each fetched once. */
-export function useRubrics(ids: readonly string[]) {
+/** The key of the rubric version an evaluation is scored and graded with. */
+export const rubricKey = (e: Pick<Evaluation, 'rubricId' | 'rubricVersion'>) =>
+  `${e.rubricId}@${e.rubricVersion}`;
+
+/**
+ * The rubric versions of these evaluations, each fetched once, by `rubricKey`: the version each is graded with, so
+ * a grade preview uses its bands even after a newer version exists.
+ */
+export function useRubrics(items: readonly Pick<Evaluation, 'rubricId' | 'rubricVersion'>[]) {
   const { api } = useApp();
-  const key = [...new Set(ids)].sort().join(',');
+  const key = [...new Set(items.map(rubricKey))].sort().join(',');
   return useLoad(async () => {
     const list = key === '' ? [] : key.split(',');
-    const rubrics = await Promise.all(list.map((id) => loadRubric(api, id)));
-    return new Map(rubrics.map((r) => [r.id, r]));
+    const rubrics = await Promise.all(
+      list.map(async (k) => {
+        const at = k.lastIndexOf('@');
+        return [k, await loadRubric(api, k.slice(0, at), Number(k.slice(at + 1)))] as const;
+      }),
+    );
+    return new Map(rubrics);
   }, [key]);
 }
 
@@ -67,9 +79,9 @@ export function ReviewsPage({ query }: { query: URLSearchParams }) {
     [period],
   );
   const items = list.data ?? [];
-  const rubrics = useRubrics(items.map((e) => e.rubricId));
+  const rubrics = useRubrics(items);
   const selected = items.find((e) => e.employeeId === selectedId) ?? null;
-  const selectedRubric = selected ? rubrics.data?.get(selected.rubricId) : undefined;
+  const selectedRubric = selected ? rubrics.data?.get(rubricKey(selected)) : undefined;
 
   const progress = useMemo(() => {
     const done = items.filter((e) => e.status === 'REVIEWED' || e.status === 'APPROVED').length;
