@@ -13,7 +13,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { InlineFanOut } from '../app/jobs/inline-fanout.ts';
-import { localMailer, noMailer } from '../app/jobs/outbox.ts';
+import { deliverySettingsFromConfig } from '../app/jobs/delivery.ts';
+import { noMailer } from '../app/jobs/outbox.ts';
 import { handleMessage, JOB_DEFINITIONS } from '../app/jobs/registry.ts';
 import { asTheyAreNow } from '../app/jobs/runner.ts';
 import {
@@ -28,9 +29,10 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { logger } from '../observability.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
-import { SesMailer } from './ses-mailer.ts';
+import { mailerFromConfig as sesMailerFromConfig, type SesMailer } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
 
 /** The scheduler passes its context attributes as strings. */
@@ -79,15 +81,11 @@ function fanOutFromConfig(c: Config): FanOut {
 }
 
 function mailerFromConfig(c: Config, job: JobName): Mailer {
-  const sender = c.jobs.reminderSender;
-  if (sender) {
-    sesMailer ??= new SesMailer(sender);
-    return sesMailer;
-  }
   if (job !== 'remind') return noMailer;
-  // In Lambda a reminder job without its sender would mark messages sent that never left: fail loudly instead.
-  if (c.inLambda) throw new Error('REMINDER_SENDER is not set');
-  return localMailer;
+  sesMailer ??= sesMailerFromConfig(c) ?? undefined;
+  // A reminder job without its sender cannot send: fail loudly rather than mark messages sent that never left.
+  if (!sesMailer) throw new Error('REMINDER_SENDER is not set');
+  return sesMailer;
 }
 
 export interface JobHandlerOptions {
@@ -120,6 +118,9 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     budget: lambdaBudget(lambda),
     concurrency: 8,
     log,
+    // Each consumer of the delivery queue paces itself at its share of SES's rate.
+    ...(job === 'remind' ? { delivery: deliverySettingsFromConfig(c.reminders.consumers) } : {}),
+    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
   });
 
   const base = async (event: unknown, lambda: Context): Promise<JobResult> => {
@@ -139,6 +140,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
           batchItemFailures.push({ itemIdentifier: record.messageId });
         }
       }
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       return { batchItemFailures };
     }
     const scheduled = scheduledEventSchema.parse(event);
@@ -155,6 +157,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
       await ctx.fanOut.drain();
       runs = await asTheyAreNow(ctx.store, job, runs);
     }
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     const report: JobReport = { job, at: now.toISOString(), runs };
     log('job invocation done', {
       runs: runs.map((r) => ({ scope: r.scope, state: r.state, queued: r.queued })),

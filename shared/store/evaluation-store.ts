@@ -17,12 +17,16 @@ import {
   type HistoryEvent,
   historyEventSchema,
   type RankingRow,
+  type ReminderRow,
   rankingRowSchema,
+  reminderRowSchema,
   type StoredEvaluation,
+  type StoredNotification,
   type UnitPeriodCounters,
 } from './entities.ts';
 import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { keys } from './keys.ts';
+import { notificationItem } from './notification-store.ts';
 import { queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
@@ -50,6 +54,17 @@ export const RANKING_ATTRIBUTES = [
   'decision.total',
   'decision.grade',
   'decision.comment',
+] as const;
+
+/** The attributes the remind job reads of an evaluation. */
+const REMINDER_ATTRIBUTES = [
+  'employeeId',
+  'period',
+  'status',
+  'returnedTo',
+  'reviewerId',
+  'approverId',
+  'deadlines',
 ] as const;
 
 export const evaluationItem = (e: StoredEvaluation) => ({ ...keys.evaluation(e), ...e, publishedAt: null });
@@ -101,7 +116,12 @@ export interface TransitionWrite {
   guard: Record<Grade, number> | null;
   /** The answer to replay for the request's Idempotency-Key, written with the change. */
   receipt?: Receipt | null;
+  /** In-app notifications the change causes, written with it (keyed by the new version: never twice). */
+  notifications?: readonly StoredNotification[];
 }
+
+/** A transaction holds at most 100 items; a transition uses 4 besides its notifications. */
+const MAX_TRANSITION_NOTIFICATIONS = 96;
 
 /**
  * - written: applied;
@@ -250,6 +270,13 @@ export function evaluationStore(db: Db) {
       ).map(toRankingRow);
     },
 
+    /** A unit's evaluations with only what the remind job reads. */
+    async reminderRows(unitId: string, period: string): Promise<ReminderRow[]> {
+      return (
+        await queryAll(db, { ...keys.unitEvaluations(unitId, period), attributes: REMINDER_ATTRIBUTES })
+      ).map((item) => decode(reminderRowSchema, item, 'evaluation'));
+    },
+
     async history(employeeId: string, period: string): Promise<HistoryEvent[]> {
       const spec = keys.historyOf(employeeId, period);
       return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(toHistory);
@@ -302,6 +329,9 @@ export function evaluationStore(db: Db) {
 
     async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {
       const { previous, next, event, gradeChange, guard, receipt } = change;
+      const notifications = change.notifications ?? [];
+      if (notifications.length > MAX_TRANSITION_NOTIFICATIONS)
+        throw new Error(`a transition may notify at most ${MAX_TRANSITION_NOTIFICATIONS} people`);
       const deltas = new Map<string, number>();
       const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
       if (previous.status !== next.status) {
@@ -373,6 +403,8 @@ export function evaluationStore(db: Db) {
           },
         });
       }
+      for (const n of notifications)
+        transactItems.push({ Put: { TableName: db.tableName, Item: notificationItem(n) } });
       try {
         await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
         return 'written';

@@ -9,6 +9,7 @@ import { createDb, type Db, type DbOptions } from './client.ts';
 import { evaluationStore } from './evaluation-store.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { orgStore } from './org-store.ts';
+import { mailStore, notificationStore } from './notification-store.ts';
 import { outboxStore } from './outbox-store.ts';
 import { periodStore } from './period-store.ts';
 import { rankingStore } from './ranking-store.ts';
@@ -26,6 +27,8 @@ export function createDynamoStore(db: Db) {
     runs: runStore(db),
     outbox: outboxStore(db),
     bulk: bulkStore(db),
+    notifications: notificationStore(db),
+    mail: mailStore(db),
   };
 }
 
