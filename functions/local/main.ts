@@ -8,7 +8,7 @@ import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
 import { createLocalOidc, type LocalOidc, serveLocalOidc, useLocalClaimNames } from './local-oidc.ts';
-import { readLocalEnv, startLocalRuntime } from './runtime.ts';
+import { readLocalEnv, startLocalRuntime, useLocalMailSettings } from './runtime.ts';
 import { startLocalServer } from './server.ts';
 import { createWebApp, ensureWebBuild, serveWebApp, WEB_BUILD_MISSING } from './web-static.ts';
 
@@ -21,7 +21,11 @@ async function main() {
   const runtime = await startLocalRuntime(env);
   const dataDir = env.LOCAL_DATA_DIR === 'memory' ? null : env.LOCAL_DATA_DIR;
   const tokenKey = loadLocalTokenKey(dataDir);
-  const jobs = localJobs({ store: runtime.store });
+  const jobs = localJobs({
+    store: runtime.store,
+    mailer: runtime.mailer,
+    ...(runtime.ses ? { viewer: runtime.ses.viewer } : {}),
+  });
   // The provider's issuer names the port, known once the server listens (PORT=0 picks one).
   let identity: LocalOidc | undefined;
   const server = await startLocalServer({
@@ -32,6 +36,9 @@ async function main() {
     extensions: [jobs.extension],
   });
   const url = server.url.replace('127.0.0.1', 'localhost');
+  // The links in the reminders point at this server (its port is known now).
+  if (env.PORT === 0)
+    useLocalMailSettings({ PORT: Number(new URL(url).port) }, process.env.SES_ENDPOINT ?? '');
   identity = await createLocalOidc({
     origin: url,
     store: runtime.store,
@@ -82,7 +89,8 @@ Thử ngay (copy-paste):
   curl -s -X PUT ${url}/v1/evaluations/stc-ns-03/${period}/self-assessment -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"scores":{"discipline":18,"duties":62.5,"bonus":5},"comment":"Hoàn thành tốt nhiệm vụ tháng này."}'
 
 Tác vụ định kỳ chạy theo lịch (giờ Việt Nam)${process.env.LOCAL_SCHEDULER === 'off' ? ' — đang tắt (LOCAL_SCHEDULER=off)' : ''}; chạy ngay: npm run job -- <tên> [kỳ]
-  Lịch: ${url}/local/jobs   Hộp thư nhắc việc: ${url}/local/outbox
+  Lịch: ${url}/local/jobs   Hộp thư nhắc việc (outbox): ${url}/local/outbox
+  Thư đã gửi (SES giả lập aws-ses-v2-local): ${runtime.ses ? runtime.ses.viewer : process.env.SES_ENDPOINT}${runtime.ses && env.SES_LOCAL_RATE > 0 ? ` — giới hạn ${env.SES_LOCAL_RATE} thư/giây như SES` : ''}
 
 Ctrl-C để dừng (DynamoDB Local dừng theo).
 `);

@@ -58,7 +58,9 @@ type StartServer = (config: { host: string; port: number }) => Promise<Server>;
 
 async function loadEmulator(): Promise<StartServer> {
   // A CommonJS module: its default export arrives as `default` of the module object.
-  const mod = (await import('aws-ses-v2-local')) as unknown as { default: StartServer | { default: StartServer } };
+  const mod = (await import('aws-ses-v2-local')) as unknown as {
+    default: StartServer | { default: StartServer };
+  };
   const start = typeof mod.default === 'function' ? mod.default : mod.default.default;
   return start;
 }
@@ -124,7 +126,9 @@ export async function startSesLocal(
 
 /** The events SES would publish through the configuration set for one accepted e-mail. */
 export function simulatedEvents(email: EmulatedEmail): SesEvent[] {
-  const reference = email.headers?.find((h) => h.name.toLowerCase() === REFERENCE_HEADER.toLowerCase())?.value;
+  const reference = email.headers?.find(
+    (h) => h.name.toLowerCase() === REFERENCE_HEADER.toLowerCase(),
+  )?.value;
   const timestamp = new Date(email.at * 1000).toISOString();
   const mail = {
     messageId: email.messageId,

@@ -9,11 +9,12 @@
  *   `batchItemFailures`, so only they come back (and go to the dead-letter queue after 3 receives).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { InlineFanOut } from '../app/jobs/inline-fanout.ts';
 import { deliverySettingsFromConfig } from '../app/jobs/delivery.ts';
+import { InlineFanOut } from '../app/jobs/inline-fanout.ts';
 import { noMailer } from '../app/jobs/outbox.ts';
 import { handleMessage, JOB_DEFINITIONS } from '../app/jobs/registry.ts';
 import { asTheyAreNow } from '../app/jobs/runner.ts';
@@ -29,10 +30,9 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
-import { mailerFromConfig as sesMailerFromConfig, type SesMailer } from './ses-mailer.ts';
+import { type SesMailer, mailerFromConfig as sesMailerFromConfig } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
 
 /** The scheduler passes its context attributes as strings. */

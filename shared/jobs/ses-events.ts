@@ -90,7 +90,11 @@ export function sesEventsHandler(options: { store?: () => Store } = {}) {
     // A malformed event is a bug upstream: thrown, so that EventBridge retries it and then dead-letters it.
     const parsed = eventBridgeSesSchema.parse(event);
     const outcome = await handleSesEvent(storeOf(), parsed.detail);
-    logger.info('ses event', { eventType: parsed.detail.eventType, messageId: parsed.detail.mail.messageId, outcome });
+    logger.info('ses event', {
+      eventType: parsed.detail.eventType,
+      messageId: parsed.detail.mail.messageId,
+      outcome,
+    });
     return { outcome };
   };
   return middy<unknown, { outcome: MailEventOutcome }, Error, Context>(base).use(

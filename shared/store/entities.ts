@@ -476,6 +476,8 @@ export const notificationSchema = z.object({
   at: z.string(),
   /** The evaluation it is about: `employeeId` and `period`. */
   employeeId: z.string(),
+  /** For a notice about someone else's evaluation (returned to the reviewer): whose. */
+  employeeName: z.string().optional(),
   period: z.string(),
   actorId: nullableString,
   /** returned: to whom; approved, appealDecided, published: the grade; appealDecided: accepted or not. */

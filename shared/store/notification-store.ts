@@ -44,7 +44,11 @@ export function notificationStore(db: Db) {
     return Item ? toNotification(Item) : null;
   };
 
-  const markRead = async (recipientId: string, id: string, at: string): Promise<StoredNotification | null> => {
+  const markRead = async (
+    recipientId: string,
+    id: string,
+    at: string,
+  ): Promise<StoredNotification | null> => {
     try {
       const { Attributes } = await db.doc.send(
         new UpdateCommand({
@@ -144,7 +148,11 @@ export function mailStore(db: Db) {
   return {
     async getPreference(employeeId: string): Promise<MailPreference | null> {
       const { Item } = await db.doc.send(
-        new GetCommand({ TableName: db.tableName, Key: keys.mailPreferenceKey(employeeId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.mailPreferenceKey(employeeId),
+          ConsistentRead: true,
+        }),
       );
       return Item ? toPreference(Item) : null;
     },

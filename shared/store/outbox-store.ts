@@ -140,7 +140,11 @@ export function outboxStore(db: Db) {
     },
 
     /** PENDING or SENDING → a final status that sends nothing (FAILED, OPTED_OUT, SUPPRESSED, FOLDED). */
-    settle(ref: OutboxRef, to: OutboxStatus, extra: Partial<Pick<OutboxMessage, 'error' | 'foldedInto'>> = {}) {
+    settle(
+      ref: OutboxRef,
+      to: OutboxStatus,
+      extra: Partial<Pick<OutboxMessage, 'error' | 'foldedInto'>> = {},
+    ) {
       return update(ref, { status: to, ...extra }, '#status IN (:pending, :sending)', {
         ':pending': 'PENDING',
         ':sending': 'SENDING',
@@ -185,17 +189,19 @@ export function outboxStore(db: Db) {
     /** Gives back a slot reserved for a message that was not sent after all. */
     async returnQuota(day: string): Promise<void> {
       const key = keys.mailQuota(day);
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: 'ADD sent :minus',
-          ConditionExpression: 'sent > :zero',
-          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-        }),
-      ).catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      await db.doc
+        .send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: 'ADD sent :minus',
+            ConditionExpression: 'sent > :zero',
+            ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
     },
 
     async quotaUsed(day: string): Promise<number> {

@@ -22,8 +22,9 @@
  *   later than the lease after a crash in the instant between SES accepting and our mark. We chose to send then
  *   (at least once) rather than risk a reminder nobody gets; docs/ARCHITECTURE.md says so.
  */
-import { vietnamDateOf } from '../../domain/calendar.ts';
+
 import { config } from '../../config.ts';
+import { vietnamDateOf } from '../../domain/calendar.ts';
 import { FINAL_OUTBOX_STATUSES, type OutboxMessage } from '../../store/entities.ts';
 import type { OutboxRef } from '../../store/outbox-store.ts';
 import { processPacer } from './rate-limit.ts';
@@ -93,7 +94,12 @@ async function deliverOne(
   if (message.status === 'SENDING') {
     // Sent by a sender that died before its mark: SES's Send event says so.
     if (message.acceptedAt) {
-      await store.outbox.markSent(ref, message.acceptedAt, message.providerMessageId ?? null, ctx.mailer.channel);
+      await store.outbox.markSent(
+        ref,
+        message.acceptedAt,
+        message.providerMessageId ?? null,
+        ctx.mailer.channel,
+      );
       return 'settled';
     }
     const held = Date.parse(message.claimedAt ?? '') + settings.claimMs - now;

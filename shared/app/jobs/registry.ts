@@ -5,8 +5,8 @@
 import { annualRollupJob, startAnnualRollup } from './annual-rollup.ts';
 import { closePeriodJob, startClosePeriod } from './close-period.ts';
 import { computeRankingsJob, startComputeRankings } from './compute-rankings.ts';
-import { openPeriodJob, startOpenPeriod } from './open-period.ts';
 import { handleDelivery } from './delivery.ts';
+import { openPeriodJob, startOpenPeriod } from './open-period.ts';
 import { startRemind } from './remind.ts';
 import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
 import { handleUnitStep } from './unit-run.ts';

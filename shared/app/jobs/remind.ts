@@ -106,7 +106,11 @@ async function worklists(ctx: JobContext, day: string, now: string) {
       }
     });
   }
-  return { periods: periods.map((p) => p.period), lists, unitNames: new Map(units.map((u) => [u.id, u.name])) };
+  return {
+    periods: periods.map((p) => p.period),
+    lists,
+    unitNames: new Map(units.map((u) => [u.id, u.name])),
+  };
 }
 
 export async function startRemind(ctx: JobContext, target?: string): Promise<RunReport[]> {
@@ -179,7 +183,8 @@ export async function startRemind(ctx: JobContext, target?: string): Promise<Run
     const earlier = addDays(day, -back);
     for (const m of await ctx.store.outbox.listDay(earlier, { unsentOnly: true })) {
       carriedOver++;
-      if (todays.has(m.recipientId) && (await ctx.store.outbox.settle(m, 'FOLDED', { foldedInto: day }))) folded++;
+      if (todays.has(m.recipientId) && (await ctx.store.outbox.settle(m, 'FOLDED', { foldedInto: day })))
+        folded++;
       else again.push({ day: earlier, recipientId: m.recipientId });
     }
   }
