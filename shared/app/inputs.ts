@@ -157,3 +157,8 @@ export const rubricBody = rubricSchema;
 export type UnitInput = z.output<typeof unitBody>;
 export type EmployeeInput = z.output<typeof employeeBody>;
 export type ImportInput = z.output<typeof importBody>;
+
+/** A notification's id (opaque: its time, kind, period, version and employee id). */
+export const notificationIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'Mã thông báo không hợp lệ.');
+/** The person's e-mail switch. */
+export const emailPreferenceBody = z.strictObject({ enabled: z.boolean() });

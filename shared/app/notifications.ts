@@ -110,11 +110,13 @@ export async function markAllNotificationsRead(caller: Caller) {
 
 /** The person's own switch: reminders by e-mail on or off. In-app notifications stay either way. */
 export async function setEmailPreference(caller: Caller, enabled: boolean) {
-  const access = Access.of(caller);
-  const me = await access.me();
-  if (!me) throw forbidden('Chỉ nhân sự có hồ sơ mới nhận thư nhắc việc.');
-  const preference = await caller.store.mail.setEmailOff(me.id, !enabled, caller.now.toISOString());
-  return { email: presentEmail(preference, me.email) };
+  const me = await Access.of(caller).me();
+  const preference = await caller.store.mail.setEmailOff(
+    caller.principal.employeeId,
+    !enabled,
+    caller.now.toISOString(),
+  );
+  return { email: presentEmail(preference, me?.email ?? null) };
 }
 
 /**

@@ -14,6 +14,10 @@ export const FUNCTIONS = {
   reports: { entry: 'functions/http/reports.ts', description: 'Rankings, league tables, annual report' },
   exports: { entry: 'functions/http/exports.ts', description: 'XLSX exports of rankings and annual reports' },
   docs: { entry: 'functions/http/docs.ts', description: 'OpenAPI document' },
+  notifications: {
+    entry: 'functions/http/notifications.ts',
+    description: 'In-app notifications, the e-mail switch, suppressed addresses',
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

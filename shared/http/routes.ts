@@ -6,6 +6,7 @@
 import { type AnyEndpoint, endpoint, routeKey, type TableAccess } from './endpoint.ts';
 import { evaluationEndpoints } from './endpoints/evaluations.ts';
 import { exportEndpoints } from './endpoints/exports.ts';
+import { notificationEndpoints } from './endpoints/notifications.ts';
 import { orgEndpoints } from './endpoints/org.ts';
 import { periodEndpoints } from './endpoints/periods.ts';
 import { reportEndpoints } from './endpoints/reports.ts';
@@ -25,6 +26,7 @@ const documented: readonly AnyEndpoint[] = [
   ...rubricEndpoints,
   ...reportEndpoints,
   ...exportEndpoints,
+  ...notificationEndpoints,
 ];
 
 let openApi: ReturnType<typeof buildOpenApi> | undefined;

@@ -113,20 +113,21 @@ export function mailStore(db: Db) {
   ): Promise<MailPreference> => {
     const key = keys.mailPreference(employeeId, options.suppressed ?? false);
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':type': key.entityType,
-      ':id': employeeId,
-      ':false': false,
-      ':null': null,
-    };
+    const values: Record<string, unknown> = { ':type': key.entityType, ':id': employeeId };
     const sets = ['entityType = :type', 'employeeId = :id'];
     for (const [i, [name, value]] of Object.entries(set).entries()) {
       names[`#s${i}`] = name;
       values[`:s${i}`] = value;
       sets.push(`#s${i} = :s${i}`);
     }
-    if (!('emailOff' in set)) sets.push('emailOff = if_not_exists(emailOff, :false)');
-    if (!('suppression' in set)) sets.push('suppression = if_not_exists(suppression, :null)');
+    if (!('emailOff' in set)) {
+      values[':false'] = false;
+      sets.push('emailOff = if_not_exists(emailOff, :false)');
+    }
+    if (!('suppression' in set)) {
+      values[':null'] = null;
+      sets.push('suppression = if_not_exists(suppression, :null)');
+    }
     if ('gsi1pk' in key) {
       values[':g1pk'] = key.gsi1pk;
       values[':g1sk'] = key.gsi1sk;

@@ -98,6 +98,8 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   'GET /v1/reports/annual/{year}': only(REPORT_READERS, 403),
   'GET /v1/exports/units/{unitId}/rankings/{period}': only(REPORT_READERS, 403),
   'GET /v1/exports/annual/{year}': only(REPORT_READERS, 403),
+  // Each caller reaches only their own notifications; the fixture's id is nobody's.
+  'POST /v1/notifications/{notificationId}/read': only([], 404),
 };
 
 /** Where a rule alone does not say it all: a period never opened gets its managers past the check to a 404. */
@@ -122,6 +124,7 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
     .replace('{rubricId}', 'hn-3814')
+    .replace('{notificationId}', '20260401T010000000Z.reviewed.2026-03.2.stc-ns-03')
     .replace('{runId}', runId);
   const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
   if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
