@@ -81,6 +81,10 @@ export class SesMailer implements Mailer {
     this.client = client ?? sesSender(options);
   }
 
+  get sender(): string {
+    return this.options.sender;
+  }
+
   async send(mail: Mail): Promise<{ messageId: string } | undefined> {
     const charset = 'UTF-8';
     let answer: { MessageId?: string | undefined };

@@ -4,8 +4,8 @@
  * REMINDER_CONSUMERS at once; locally: the in-process queue, against the SES emulator, through the same client).
  *
  * For each message: read it (the outbox item is the truth); skip what is settled; honour the person's settings
- * (e-mail off, a suppressed address); claim it (PENDING → SENDING); count it against the day's quota; wait for a
- * send slot (the pacer); send, with the outbox reference as an SES message tag; mark it SENT.
+ * (e-mail off, a suppressed address); wait for a send slot (the pacer); claim it (PENDING → SENDING); count it
+ * against the day's quota; send, with the outbox reference as an SES message tag; mark it SENT.
  *
  * What can go wrong, and what happens:
  * - throttled, or a transient failure: the claim is released (PENDING), every sender of the process pauses, and the
@@ -118,8 +118,12 @@ async function deliverOne(
     await store.outbox.settle(ref, 'SUPPRESSED');
     return 'settled';
   }
-  const claimedAt = new Date(now).toISOString();
-  if (!(await store.outbox.claim(ref, claimedAt, new Date(now - settings.claimMs).toISOString()))) {
+  // The send slot first, the claim right before the send: a claim is never held while waiting for the pacer, so
+  // its lease only has to outlast one SES call.
+  await settings.pacer.take();
+  const claimedMs = Date.now();
+  const claimedAt = new Date(claimedMs).toISOString();
+  if (!(await store.outbox.claim(ref, claimedAt, new Date(claimedMs - settings.claimMs).toISOString()))) {
     // Someone else claimed it a moment ago, or settled it: look again once their claim could have lapsed.
     const again = await store.outbox.get(ref);
     return !again || FINAL_OUTBOX_STATUSES.includes(again.status) ? 'settled' : { laterMs: settings.claimMs };
@@ -127,11 +131,10 @@ async function deliverOne(
   const step = `${ref.day}/${ref.recipientId}`;
   ctx.fault?.('claimed', step);
   const quotaDay = vietnamDateOf(claimedAt) ?? ref.day;
-  if (!(await store.outbox.reserveQuota(quotaDay, settings.dailyQuota, new Date(now)))) {
+  if (!(await store.outbox.reserveQuota(quotaDay, settings.dailyQuota, new Date(claimedMs)))) {
     await store.outbox.release(ref, null);
     return 'tomorrow';
   }
-  await settings.pacer.take();
   let sent: { messageId: string } | undefined;
   try {
     sent = await ctx.mailer.send({

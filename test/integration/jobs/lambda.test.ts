@@ -1,13 +1,13 @@
 /**
  * The Lambda adapter as AWS drives it: the scheduler's event starts a fanned-out run whose steps go to the queue;
  * SQS batches of 5 come back with partial failures reported per record; the time budget hands an unfinished
- * close to Lambda's retry. The SQS and SES clients are replaced by recorders (the only stand-ins here: the table
- * is DynamoDB Local).
+ * close to Lambda's retry. The SQS client is replaced by a recorder (the table is DynamoDB Local, SES the SES v2
+ * emulator).
  */
-import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startSesLocal } from '../../../functions/local/ses-local.ts';
 import { runJobInline } from '../../../shared/app/jobs/runner.ts';
 import {
   type FanOut,
@@ -17,7 +17,7 @@ import {
 } from '../../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../../shared/domain/calendar.ts';
 import { jobHandler } from '../../../shared/jobs/lambda.ts';
-import { SesMailer } from '../../../shared/jobs/ses-mailer.ts';
+import { classifySesError, SesMailer } from '../../../shared/jobs/ses-mailer.ts';
 import { SqsFanOut } from '../../../shared/jobs/sqs-fanout.ts';
 import { freshTable } from '../../support/table.ts';
 import { dump, ofType, type SmallCity, smallCity, writeCity } from './support.ts';
@@ -182,24 +182,48 @@ describe('the AWS transports', () => {
     expect(calls.every((c) => c.QueueUrl === 'https://sqs.example/queue')).toBe(true);
   });
 
-  it('SES: from the configured sender, UTF-8 subject and text', async () => {
-    const sent: SendEmailCommandInput[] = [];
-    const mailer = new SesMailer('nhac-viec@example.gov.vn', {
-      send: async (input: SendEmailCommandInput) => {
-        sent.push(input);
-        return { $metadata: {} };
-      },
-    });
-    await mailer.send({ to: 'a@example.vn', subject: 'Nhắc việc', text: 'Kính gửi đồng chí' });
-    expect(sent[0]).toMatchObject({
-      FromEmailAddress: 'nhac-viec@example.gov.vn',
-      Destination: { ToAddresses: ['a@example.vn'] },
-      Content: {
-        Simple: {
-          Subject: { Data: 'Nhắc việc', Charset: 'UTF-8' },
-          Body: { Text: { Data: 'Kính gửi đồng chí', Charset: 'UTF-8' } },
-        },
-      },
-    });
+  it('SES: the SESv2Client against the SES v2 emulator: sender, UTF-8 text and HTML, the outbox reference; errors by kind', async () => {
+    const ses = await startSesLocal({ ratePerSecond: 1 });
+    try {
+      const mailer = new SesMailer({ sender: 'nhac-viec@example.gov.vn', endpoint: ses.endpoint });
+      const sent = await mailer.send({
+        to: 'a@example.vn',
+        subject: 'Nhắc việc',
+        text: 'Kính gửi đồng chí',
+        html: '<p>Kính gửi đồng chí</p>',
+        reference: '2026-04-02_stc-ns-03',
+      });
+      const [email] = await ses.emails();
+      expect(sent?.messageId).toBe(email?.messageId);
+      expect(email).toMatchObject({
+        from: 'nhac-viec@example.gov.vn',
+        destination: { to: ['a@example.vn'] },
+        subject: 'Nhắc việc',
+        body: { text: 'Kính gửi đồng chí', html: '<p>Kính gửi đồng chí</p>' },
+        headers: [{ name: 'X-Danh-Gia-Ref', value: '2026-04-02_stc-ns-03' }],
+      });
+      // Over the rate: SES's 429, a throttling the delivery backs off from.
+      const throttled = await mailer.send({ to: 'b@example.vn', subject: 's', text: 't' }).catch((e) => e);
+      expect(throttled).toMatchObject({
+        name: 'SendFailure',
+        kind: 'throttled',
+        code: 'TooManyRequestsException',
+      });
+      ses.controls.ratePerSecond = null;
+      ses.controls.failureRate = 1;
+      const failed = await mailer.send({ to: 'b@example.vn', subject: 's', text: 't' }).catch((e) => e);
+      expect(failed).toMatchObject({ kind: 'transient', code: 'InternalFailure' });
+    } finally {
+      await ses.stop();
+    }
+    for (const [name, kind] of [
+      ['MessageRejected', 'rejected'],
+      ['LimitExceededException', 'quota'],
+      ['SendingPausedException', 'paused'],
+      ['TooManyRequestsException', 'throttled'],
+      ['TimeoutError', 'transient'],
+    ] as const) {
+      expect(classifySesError(Object.assign(new Error('x'), { name })).kind).toBe(kind);
+    }
   });
 });
