@@ -3,8 +3,8 @@
  * it through the very SESv2Client code path they take in AWS (SES_ENDPOINT). Its own viewer is at its root (`/`)
  * and its store at `/store`. Around it, what SES does and the emulator does not:
  * - a send rate: over `ratePerSecond` sends in any second, SES's 429 `TooManyRequestsException` ("Maximum sending
- *   rate exceeded."); and injected failures (`failureRate` of the sends get a 500 `InternalFailure`), for the tests
- *   and the benchmark;
+ *   rate exceeded."); injected failures (`failureRate` of the sends get a 500 `InternalFailure`); and, on demand,
+ *   SES's refusal of a message for good (400 `MessageRejected`), for the tests and the benchmark;
  * - SES's events: a bridge reads what the emulator accepted and hands the configuration set's events to the same
  *   handler the Lambda runs (shared/jobs/ses-events.ts): `Send` for every message, and, as SES's mailbox simulator
  *   does, a permanent `Bounce` for mail to bounce@simulator.amazonses.com and a `Complaint` for
@@ -32,6 +32,8 @@ export interface SesControls {
   ratePerSecond: number | null;
   /** Share of sends answered 500 InternalFailure (0–1). */
   failureRate: number;
+  /** Every send refused as SES refuses a message for good (400 MessageRejected), e.g. in the sandbox. */
+  rejectAll: boolean;
 }
 
 export interface RunningSes {
@@ -43,7 +45,7 @@ export interface RunningSes {
   /** What the emulator accepted, optionally since an epoch second. */
   emails(since?: number): Promise<EmulatedEmail[]>;
   /** Counts of the answers given: accepted, throttled (429), failed (500). */
-  stats: { accepted: number; throttled: number; failed: number };
+  stats: { accepted: number; throttled: number; failed: number; rejected: number };
   stop(): Promise<void>;
 }
 
@@ -78,8 +80,9 @@ export async function startSesLocal(
   const controls: SesControls = {
     ratePerSecond: options.ratePerSecond ?? null,
     failureRate: options.failureRate ?? 0,
+    rejectAll: false,
   };
-  const stats = { accepted: 0, throttled: 0, failed: 0 };
+  const stats = { accepted: 0, throttled: 0, failed: 0, rejected: 0 };
   // The emulator's own handler (express), behind ours.
   const [emulator] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!emulator) throw new Error('aws-ses-v2-local: no request handler');
@@ -93,6 +96,11 @@ export async function startSesLocal(
         stats.throttled++;
         req.resume();
         return answer(res, 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.');
+      }
+      if (controls.rejectAll) {
+        stats.rejected++;
+        req.resume();
+        return answer(res, 400, 'MessageRejected', 'Email address is not verified.');
       }
       if (controls.failureRate > 0 && Math.random() < controls.failureRate) {
         stats.failed++;
