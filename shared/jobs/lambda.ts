@@ -30,7 +30,8 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { logger, metrics } from '../observability.ts';
+import { metrics } from '../metrics.ts';
+import { logger } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
 import { type SesMailer, mailerFromConfig as sesMailerFromConfig } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
