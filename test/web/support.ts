@@ -21,6 +21,7 @@ import {
 import { startLocalServer } from '../../functions/local/server.ts';
 import { createWebApp, serveWebApp } from '../../functions/local/web-static.ts';
 import type { Group } from '../../shared/app/caller.ts';
+import type { Store } from '../../shared/store/store.ts';
 import { freshTable } from '../support/table.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,6 +81,8 @@ export interface WebTestServer {
   identity: LocalOidc;
   /** A `/local/token` bearer token for direct API calls made by the test itself (the scripts' shortcut). */
   tokenFor(employeeId: string, groups?: Group[]): Promise<string>;
+  /** The store under the server, for what only SES's events would do (a bounce). */
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function startWebTestServer(
     period: seeded.period,
     identity,
     tokenFor: (employeeId, groups = []) => issueLocalToken(tokenKey, employeeId, groups),
+    store,
     close: () => server.close(),
   };
 }
