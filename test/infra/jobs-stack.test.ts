@@ -96,7 +96,7 @@ describe('jobs stack', () => {
       detail: { mail: { tags: { 'ses:configuration-set': [app.names.configurationSetName] } } },
     });
     const fnId = functionLogicalId(template(), app.names.functionName('job', 'ses-events'));
-    const [target] = rule?.Targets as Record<string, unknown>[];
+    const [target] = (rule?.Targets ?? []) as Record<string, unknown>[];
     expect(target?.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
     expect(target?.DeadLetterConfig).toBeDefined();
   });

@@ -72,7 +72,12 @@ const metrics = () => {
     ReminderFailures: 0,
     ReminderBacklog: 0,
   };
-  return { counted, metric: (name: ReminderMetric, value: number) => void (counted[name] += value) };
+  return {
+    counted,
+    metric: (name: ReminderMetric, value: number) => {
+      counted[name] += value;
+    },
+  };
 };
 
 /** A small city whose month is open with a draft for everyone: everyone is reminded on each self-assessment day. */
