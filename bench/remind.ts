@@ -118,7 +118,12 @@ export async function run(argv: string[]): Promise<void> {
     const at = new Date(`${day}T08:00:00.000+07:00`);
     const mailer = new SesMailer({ sender: 'nhac-viec@bench.danhgia.invalid', endpoint: ses.endpoint });
     const steps: StepMessage[] = [];
-    const queue: FanOut = { kind: 'sqs', send: async (m) => void steps.push(...m) };
+    const queue: FanOut = {
+      kind: 'sqs',
+      send: async (m) => {
+        for (const step of m) steps.push(step);
+      },
+    };
     const settings = (rate: number, claimMs = 3_000): DeliverySettings => ({
       pacer: new Pacer(rate),
       dailyQuota: 1_000_000,

@@ -32,6 +32,7 @@ export const CARRY_OVER_DAYS = 7;
 const RUN_TTL_SECONDS = 40 * 24 * 3600;
 /** Outbox writes in flight at once (each a conditional put). */
 const WRITE_CONCURRENCY = 32;
+const SEND_SLICE = 1_000;
 
 type Kind = ReminderTask['kind'];
 const DEADLINE_OF: Record<Kind, keyof Deadlines> = {
@@ -194,7 +195,8 @@ export async function startRemind(ctx: JobContext, target?: string): Promise<Run
     ...[...toDeliver].map((r) => deliverStep(day, run.runId, now, r)),
     ...again.map((m) => deliverStep(m.day, run.runId, now, m.recipientId)),
   ];
-  await ctx.fanOut.send(steps);
+  // In slices: a city's 170,000 steps are too many arguments for one call (and SQS takes 10 at a time anyway).
+  for (let i = 0; i < steps.length; i += SEND_SLICE) await ctx.fanOut.send(steps.slice(i, i + SEND_SLICE));
   const report = { ...summary, delivering: steps.length, carriedOver, folded };
   if (state !== 'done') await finishRun(ctx.store, run, report);
   ctx.log('reminders queued', { runId: run.runId, ...report });
