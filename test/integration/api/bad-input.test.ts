@@ -23,7 +23,8 @@ function validPath(path: string): string {
     .replace('{employeeId}', 'stc-ns-03')
     .replace('{period}', period)
     .replace('{year}', period.slice(0, 4))
-    .replace('{rubricId}', 'hn-3814');
+    .replace('{rubricId}', 'hn-3814')
+    .replace('{notificationId}', '20260401T010000000Z.reviewed.2026-03.2.stc-ns-03');
 }
 
 const withBody = endpoints.filter((e) => e.body);
@@ -115,7 +116,8 @@ describe('paths and queries', () => {
         .replace('{employeeId}', 'x'.repeat(65))
         .replace('{period}', '2026-13')
         .replace('{year}', '20x6')
-        .replace('{rubricId}', 'bad%2Fid');
+        .replace('{rubricId}', 'bad%2Fid')
+        .replace('{notificationId}', 'bad%20id!');
       const res = await api.call(r.method, bad, { as: admin, ...(r.method === 'GET' ? {} : { body: {} }) });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
