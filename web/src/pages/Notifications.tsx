@@ -109,15 +109,25 @@ export function ProfilePage() {
   usePageTitle('Trang cá nhân', '/ca-nhan');
   const [email, setEmail] = useState<EmailSettings>(me.email);
   const action = useAction();
-  const toggle = (enabled: boolean) =>
-    action.run(async () => {
-      const saved = await api.put<{ email: EmailSettings }>('/v1/me/email', { enabled });
+  const toggle = (enabled: boolean) => {
+    // The box follows the click at once; a refusal puts it back.
+    const before = email;
+    setEmail({ ...email, enabled });
+    return action.run(async () => {
+      let saved: { email: EmailSettings };
+      try {
+        saved = await api.put<{ email: EmailSettings }>('/v1/me/email', { enabled });
+      } catch (e) {
+        setEmail(before);
+        throw e;
+      }
       setEmail(saved.email);
       reloadMe();
       action.setSuccess(
         enabled ? 'Đã bật thư nhắc việc.' : 'Đã tắt thư nhắc việc. Thông báo trong ứng dụng vẫn được giữ.',
       );
     });
+  };
   return (
     <main id="main">
       <h1 tabIndex={-1}>Trang cá nhân</h1>
