@@ -58,7 +58,7 @@ export function describe(n: StoredNotification, recipientId: string): { message:
       };
     case 'appealDecided':
       return {
-        message: `Khiếu nại về kết quả tháng ${month(n.period)} đã được giải quyết: ${n.accepted ? `chấp nhận, ${gradeText(n.grade)}` : 'không chấp nhận'}${n.reason ? ` (${n.reason})` : ''}.`,
+        message: `Khiếu nại về kết quả tháng ${month(n.period)} đã được giải quyết: ${n.accepted ? `chấp nhận, ${gradeText(n.grade)}` : 'không chấp nhận'}${n.reason ? ` (${n.reason.replace(/\.\s*$/, '')})` : ''}.`,
         path: ownPath,
       };
   }
