@@ -248,14 +248,11 @@ export async function run(argv: string[]): Promise<void> {
     const counts = await received();
     const duplicates = [...counts.values()].filter((n) => n > 1).length;
     // Every message of the samples must be SENT and in the emulator: anything else was dropped.
-    const outbox = new Map((await store.outbox.listDay(day)).map((m) => [m.recipientId, m]));
-    const dropped = steps
-      .slice(0, offset)
-      .filter(
-        (m) =>
-          outbox.get(m.recipient ?? '')?.status !== 'SENT' ||
-          !counts.has(mailReference(m.scope, m.recipient ?? '')),
-      ).length;
+    let dropped = 0;
+    for (const m of steps.slice(0, offset)) {
+      const item = await store.outbox.get({ day, recipientId: m.recipient ?? '', reminder: 'worklist' });
+      if (item?.status !== 'SENT' || !counts.has(mailReference(m.scope, m.recipient ?? ''))) dropped++;
+    }
     const deliveryUnitsPerMessage =
       (s14.units.read + s14.units.write + s100.units.read + s100.units.write) / (o.sample14 + o.sample100);
     const enqueueUnitsPerMessage = (enqueueUnits.read + enqueueUnits.write) / messages;

@@ -1,14 +1,23 @@
 /**
- * The send pacer: evenly spaced slots at a given rate, shared by every sender of the process. In AWS each consumer
- * of the delivery queue (at most REMINDER_CONSUMERS at once) paces itself at rate / consumers, so together they stay
- * within SES's rate; locally one process paces at the whole rate. No bursts: SES counts per second, and evenly
- * spaced sends never cross it. A throttling answer pauses every sender of the process for the back-off.
+ * The send pacer, shared by every sender of the process. In AWS each consumer of the delivery queue (at most
+ * REMINDER_CONSUMERS at once) paces itself at rate / consumers, so together they stay within SES's rate; locally one
+ * process paces at the whole rate. Two rules, both on the moments sends actually start:
+ * - evenly spaced: at least 1/rate seconds between two sends (no bursts);
+ * - never more than `rate` sends in any one second, as SES counts them: a send that started late (a busy event
+ *   loop) must not let the next ones bunch up behind it.
+ * A throttling answer pauses every sender of the process for the back-off.
  */
 import type { SendPacer } from './types.ts';
 
+const WINDOW_MS = 1000;
+
 export class Pacer implements SendPacer {
   private nextSlot = 0;
+  private pausedUntil = 0;
   private readonly interval: number;
+  private readonly perWindow: number;
+  /** When the sends of the last second started, oldest first. */
+  private readonly recent: number[] = [];
 
   constructor(
     perSecond: number,
@@ -17,17 +26,26 @@ export class Pacer implements SendPacer {
   ) {
     if (!(perSecond > 0)) throw new Error(`a send rate must be above zero: ${perSecond}`);
     this.interval = 1000 / perSecond;
+    this.perWindow = Math.max(1, Math.floor(perSecond));
   }
 
   async take(): Promise<void> {
-    const now = this.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + this.interval;
-    if (slot > now) await this.sleep(slot - now);
+    for (;;) {
+      const now = this.now();
+      while (this.recent.length > 0 && (this.recent[0] ?? 0) <= now - WINDOW_MS) this.recent.shift();
+      const full = this.recent.length >= this.perWindow;
+      if (!full && now >= this.nextSlot && now >= this.pausedUntil) {
+        this.recent.push(now);
+        this.nextSlot = now + this.interval;
+        return;
+      }
+      const windowFrees = full ? (this.recent[0] ?? now) + WINDOW_MS + 1 : now;
+      await this.sleep(Math.max(1, this.nextSlot - now, this.pausedUntil - now, windowFrees - now));
+    }
   }
 
   pause(ms: number): void {
-    this.nextSlot = Math.max(this.nextSlot, this.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 }
 

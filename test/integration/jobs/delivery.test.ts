@@ -121,11 +121,11 @@ describe('delivery at the rate SES allows', () => {
   });
 
   it('keeps to the configured rate: never throttled, each message once', async () => {
-    ses.controls.ratePerSecond = 40;
+    ses.controls.ratePerSecond = 20;
     const before = ses.stats.throttled;
     const started = Date.now();
     const { counted, metric } = metrics();
-    await remind(city, '2026-04-01', settings({ rate: 36 }), { metric });
+    await remind(city, '2026-04-01', settings({ rate: 20 }), { metric });
     const seconds = (Date.now() - started) / 1000;
     const got = await received('2026-04-01');
     const outbox = await city.store.outbox.listDay('2026-04-01');
@@ -133,7 +133,7 @@ describe('delivery at the rate SES allows', () => {
     expect(got.size).toBe(outbox.filter((m) => m.status === 'SENT').length);
     expect([...got.values()].every((n) => n === 1)).toBe(true);
     expect(ses.stats.throttled).toBe(before);
-    expect(seconds).toBeGreaterThanOrEqual((got.size - 1) / 36 - 0.1);
+    expect(seconds).toBeGreaterThanOrEqual((got.size - 1) / 20 - 0.1);
     expect(counted.ReminderSent).toBe(got.size);
   });
 
