@@ -17,7 +17,7 @@
 import { cityRecordCount, cityRecords, generateCity } from '../functions/local/city/generate.ts';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
 import { bridgeSesEvents, startSesLocal } from '../functions/local/ses-local.ts';
-import { handleDelivery, mailReference } from '../shared/app/jobs/delivery.ts';
+import { handleDelivery, mailReference, pacedRate } from '../shared/app/jobs/delivery.ts';
 import { InlineFanOut } from '../shared/app/jobs/inline-fanout.ts';
 import { Pacer } from '../shared/app/jobs/rate-limit.ts';
 import { startRemind } from '../shared/app/jobs/remind.ts';
@@ -154,9 +154,12 @@ export async function run(argv: string[]): Promise<void> {
       `  ${fmt(messages)} messages queued in ${fmt(enqueueMs / 1000, 1)} s; ${fmt(enqueueUnits.read)} read units, ${fmt(enqueueUnits.write)} write units; ${JSON.stringify(report?.summary)}`,
     );
 
-    /** Delivers `batch` with `consumers` consumers at `rate`; returns the wall time and capacity used. */
+    /**
+     * Delivers `batch` with `consumers` consumers against SES's maximum `rate`, paced as the consumers pace
+     * themselves (`pacedRate`); returns the wall time and capacity used.
+     */
     const deliver = async (batch: StepMessage[], rate: number, consumers = 4) => {
-      const pacer = new Pacer(rate);
+      const pacer = new Pacer(pacedRate(rate));
       const fanOut = new InlineFanOut(consumers);
       const delivery = { ...settings(rate), pacer };
       fanOut.attach((m) => handleDelivery(context(fanOut, delivery), m));
@@ -206,7 +209,7 @@ export async function run(argv: string[]): Promise<void> {
     const quarter = Math.ceil(faultSample.length / 4);
     const slices = [0, 1, 2, 3].map((i) => faultSample.slice(i * quarter, (i + 1) * quarter));
     const claimMs = 3_000;
-    const pacer = new Pacer(100);
+    const pacer = new Pacer(pacedRate(100));
     let killedAt = -1;
     const consumer = async (slice: StepMessage[], kill: boolean) => {
       let sent = 0;
