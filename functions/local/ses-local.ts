@@ -1,5 +1,6 @@
 /**
- * SES locally: the SES v2 API of `aws-ses-v2-local` (npm), in this process, bound to 127.0.0.1; the reminders reach
+ * SES locally: the SES v2 API of `aws-ses-v2-local` (npm), in this process, bound to 127.0.0.1 (its mailbox is one
+ * per process, shared by every instance started in it: tests tell their mail apart by sender); the reminders reach
  * it through the very SESv2Client code path they take in AWS (SES_ENDPOINT). Its own viewer is at its root (`/`)
  * and its store at `/store`. Around it, what SES does and the emulator does not:
  * - a send rate: over `ratePerSecond` sends in any second, SES's 429 `TooManyRequestsException` ("Maximum sending

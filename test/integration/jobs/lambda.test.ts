@@ -138,6 +138,71 @@ describe('the job Lambda', () => {
     expect((await city.store.periods.get(PERIOD))?.status).toBe('CLOSED');
   });
 
+  it('delivers a batch of reminder steps from SQS and counts ReminderSent as a Powertools metric (EMF)', async () => {
+    const ses = await startSesLocal();
+    const day = '2026-04-02';
+    const recipients = ['rem-1', 'rem-2', 'rem-3'];
+    for (const recipientId of recipients) {
+      await city.store.outbox.enqueue({
+        day,
+        recipientId,
+        reminder: 'worklist',
+        to: `${recipientId}@example.gov.vn`,
+        subject: 'Nhắc việc',
+        text: 'Kính gửi đồng chí',
+        tasks: [],
+        status: 'PENDING',
+        channel: null,
+        createdAt: '2026-04-02T01:00:00.000Z',
+        sentAt: null,
+      });
+    }
+    const mailer = new SesMailer({ sender: 'nhac-viec@lambda.test', endpoint: ses.endpoint });
+    const handler = jobHandler('remind', { store: () => city.store, mailer: () => mailer, logger: silent });
+    const step = (recipient: string): StepMessage => ({
+      v: 1,
+      job: 'remind',
+      scope: day,
+      runId: 'r',
+      at: '2026-04-02T01:00:00.000Z',
+      step: 'deliver',
+      recipient,
+    });
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      written.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    let result: SQSBatchResponse;
+    try {
+      result = (await handler(
+        sqsEvent([
+          ...recipients.map((r, i) => ({ id: `m${i}`, body: JSON.stringify(step(r)) })),
+          // The same step twice in one batch (SQS is at-least-once): sent once.
+          { id: 'dup', body: JSON.stringify(step('rem-1')) },
+        ]),
+        lambdaContext(60_000),
+      )) as SQSBatchResponse;
+    } finally {
+      process.stdout.write = write;
+      await ses.stop().catch(() => undefined);
+    }
+    expect(result.batchItemFailures).toEqual([]);
+    const emf = written
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const sent = emf.find((m) => 'ReminderSent' in m);
+    // One message each, buffered and published at the end of the invocation: [1, 1, 1].
+    expect([sent?.ReminderSent].flat().reduce((n: number, v) => n + Number(v), 0)).toBe(3);
+    expect(JSON.stringify(sent?._aws)).toContain('"Namespace":"DanhGia"');
+    for (const r of recipients)
+      expect((await city.store.outbox.get({ day, recipientId: r, reminder: 'worklist' }))?.status).toBe(
+        'SENT',
+      );
+  });
+
   it('refuses an event meant for another job', async () => {
     const handler = jobHandler('remind', { store: () => city.store, logger: silent });
     await expect(handler({ job: 'open-period' }, lambdaContext(600_000))).rejects.toThrow(
@@ -193,8 +258,9 @@ describe('the AWS transports', () => {
         html: '<p>Kính gửi đồng chí</p>',
         reference: '2026-04-02_stc-ns-03',
       });
-      const [email] = await ses.emails();
-      expect(sent?.messageId).toBe(email?.messageId);
+      // The emulator keeps one mailbox per process: this message is the one with the id SES answered.
+      const email = (await ses.emails()).find((e) => e.messageId === sent?.messageId);
+      expect(email).toBeDefined();
       expect(email).toMatchObject({
         from: 'nhac-viec@example.gov.vn',
         destination: { to: ['a@example.vn'] },
