@@ -294,7 +294,9 @@ export async function run(argv: string[]): Promise<void> {
       `| projected time to deliver all at 14/s | ${hours(messages / 14)} (${fmt(Math.ceil(messages / 50_000))} days within a 50,000/day quota) |`,
     );
     out(`| achieved rate at 100/s (${fmt(o.sample100)} messages) | ${fmt(rate100, 2)}/s |`);
-    out(`| projected time to deliver all at 100/s | ${hours(messages / 100)} |`);
+    out(
+      `| projected time to deliver all at 100/s (paced at ${fmt(pacedRate(100), 1)}/s; at the rate achieved here) | ${hours(messages / pacedRate(100))}; ${hours(messages / rate100)} |`,
+    );
     out(
       `| capacity units per message: enqueue (read + write) | ${fmt(enqueueUnitsPerMessage, 2)} (${fmt(enqueueUnits.read)} R + ${fmt(enqueueUnits.write)} W) |`,
     );
