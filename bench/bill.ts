@@ -88,9 +88,14 @@ export const MEASURED = {
   /** DynamoDB units of the jobs without the outbox (compute-rankings, open, close, remind, annual). */
   jobsReadUnits: 1.67e6,
   jobsWriteUnits: 3.78e6,
-  /** The reminder outbox: 1.5 messages a person, 3 transactional writes each (BENCHMARKS.md: 1.53 M units). */
+  /**
+   * The reminders: 1.5 messages a person; per message the outbox item (~1.5 KB: 2 units) written when queued,
+   * claimed and marked SENT, and the day's quota counter (BENCHMARKS.md, "Reminders at city scale").
+   */
   remindersPerStaff: 1.5,
-  outboxWriteUnitsPerMessage: 6,
+  outboxWriteUnitsPerMessage: 7,
+  /** Per message: the outbox item and the person's mail settings, read consistently when it is sent. */
+  outboxReadUnitsPerMessage: 2,
   /** Storage after a year (BENCHMARKS.md): 13.3 GB with the three index copies; 4.85 write units per evaluation. */
   storageGbAfterYear: 13.3,
   evaluationWriteUnits: 4.85,
@@ -103,6 +108,9 @@ export const MEASURED = {
   /** SQS: Lambda's long polls on the 3 work queues (5 pollers, 3 a minute each), plus ~40 runs × 3,000 steps. */
   sqsPollRequests: 3 * 5 * 3 * 60 * 24 * 30,
   sqsStepRequests: 120_000,
+  /** The delivery queue: its pollers like the others, and per message a tenth of a send, a receive, a delete. */
+  sqsDeliveryPollRequests: 5 * 3 * 60 * 24 * 30,
+  sqsRequestsPerReminder: 0.3,
   scheduledInvocations: 160,
 };
 
@@ -196,7 +204,7 @@ export function monthlyBill(o: BillOptions): BillLine[] {
   const reminders = staff * m.remindersPerStaff * (o.appChanges ? 1 / 3 : 1);
 
   const apiWrites = m.apiWriteUnits * o.scale * (o.appChanges ? 0.5 : 1);
-  const reads = (m.apiReadUnits + m.jobsReadUnits) * o.scale;
+  const reads = (m.apiReadUnits + m.jobsReadUnits) * o.scale + reminders * m.outboxReadUnitsPerMessage;
   const writes = apiWrites + m.jobsWriteUnits * o.scale + reminders * m.outboxWriteUnitsPerMessage;
   const dynamoRequests =
     (reads / 1e6) * PRICES.dynamoReadPerMillion + (writes / 1e6) * PRICES.dynamoWritePerMillion;
@@ -225,7 +233,11 @@ export function monthlyBill(o: BillOptions): BillLine[] {
     (Math.max(0, staticRequests - PRICES.cloudFrontFreeFunctionInvocations) / 1e6) *
       PRICES.cloudFrontFunctionsPerMillion;
 
-  const sqsRequests = m.sqsPollRequests + m.sqsStepRequests * o.scale;
+  const sqsRequests =
+    m.sqsPollRequests +
+    m.sqsDeliveryPollRequests +
+    m.sqsStepRequests * o.scale +
+    reminders * m.sqsRequestsPerReminder;
   const s3LogGbYear = ((edgeRequests * a.cdnLogLineBytes + staticRequests * a.s3LogLineBytes) / 2 ** 30) * 12;
 
   const identity =

@@ -7,7 +7,7 @@
  *   does in its init phase, minus the runtime's own bootstrap), N times, median,
  *
  * side by side with a baseline bundle that only creates a DynamoDB DocumentClient, measured in the same rounds
- * (interleaved, so that a noisy moment hits both). Targets: every bundle ≤ 300 KB, init ≤ 1.5 × the baseline.
+ * (interleaved, so that a noisy moment hits both). Targets: every bundle ≤ MAX_BUNDLE_BYTES (320 KB), init ≤ 1.5 × the baseline.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -19,6 +19,8 @@ import {
   type BundleEntry,
   bundleEntries,
   esbuildOptions,
+  MAX_BUNDLE_BYTES,
+  MAX_DOCS_BUNDLE_BYTES,
   maxBundleBytes,
   REPO_ROOT,
 } from '../infra/bundling.ts';
@@ -173,7 +175,7 @@ export async function run(args: string[]): Promise<void> {
         `\`node --enable-source-maps\` imports on Node ${process.versions.node}, ${process.platform}-${process.arch}.\n`,
     );
     console.log(
-      '| Function | Bundle (bytes) | Bundle (KB) | Init median (ms) | × baseline | ≤ 300 KB | ≤ 1.5× |',
+      `| Function | Bundle (bytes) | Bundle (KB) | Init median (ms) | × baseline | ≤ ${MAX_BUNDLE_BYTES / 1024} KB (docs ≤ ${MAX_DOCS_BUNDLE_BYTES / 1024} KB) | ≤ 1.5× |`,
     );
     console.log('|---|---:|---:|---:|---:|:-:|:-:|');
     for (const { b, init, ratio, measured, sizeOk, initOk } of rows) {

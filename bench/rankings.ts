@@ -75,12 +75,12 @@ export const PRICES = {
   sesPerThousand: 0.1,
 };
 
-interface Meter {
+export interface Meter {
   read: number;
   write: number;
   requests: number;
 }
-const emptyMeter = (): Meter => ({ read: 0, write: 0, requests: 0 });
+export const emptyMeter = (): Meter => ({ read: 0, write: 0, requests: 0 });
 
 const METERED = new Set([
   'GetItemCommand',
@@ -130,7 +130,7 @@ function transactWriteUnits(input: unknown): number {
 }
 
 /** Adds ReturnConsumedCapacity to every data request and sums what comes back into `meter.current`. */
-function attachMeter(db: Db): { current: Meter } {
+export function attachMeter(db: Db): { current: Meter } {
   const state = { current: emptyMeter() };
   db.client.middlewareStack.add(
     (next, context) => async (args) => {

@@ -266,6 +266,13 @@ export const stageConfigSchema = z
       identity: z.string().min(3).optional(),
       /** Create the SES identity in this stack (an e-mail identity sends a verification link to it). */
       createIdentity: z.boolean(),
+      /** The account's SES maximum send rate (per second) and 24-hour quota: what SES granted (docs/DEPLOY.md). */
+      ratePerSecond: z.number().positive().max(10_000),
+      dailyQuota: z.number().int().positive(),
+      /** Consumers of the delivery queue at once; each sends ratePerSecond / consumers (at least 2: SQS's minimum). */
+      consumers: z.number().int().min(2).max(100),
+      /** The web app's address for the links in the e-mails. Default: https://<first domain name>. */
+      appUrl: httpsUrl.optional(),
     }),
   })
   // Runs even when other keys failed, so that a first prod synth names everything missing at once; the value may
@@ -419,7 +426,14 @@ const base = {
   // X-Ray off: without Powertools Tracer (over the bundle budget) a trace holds only the invocation, not its
   // DynamoDB calls, and empty traces are not worth paying for. A stage may turn it on to see invocations.
   tracing: false,
-  reminders: { sender: 'no-reply@example.com', createIdentity: false },
+  reminders: {
+    sender: 'no-reply@example.com',
+    createIdentity: false,
+    // A new SES production account: 14 a second, 50,000 a day.
+    ratePerSecond: 14,
+    dailyQuota: 50_000,
+    consumers: 2,
+  },
   machineClients: { clientIdClaim: 'client_id', clients: [] },
   evidence: { malwareProtection: false, infrequentAccessAfterDays: 60, archiveAfterDays: 180 },
 } satisfies JsonObject;

@@ -18,6 +18,11 @@ export interface Naming {
   /** The work queue of a fan-out job; its dead-letter queue is `<name>-dlq`. */
   fanOutQueueName(job: string): string;
   fanOutDeadLetterQueueName(job: string): string;
+  /** The delivery queue of a job that sends e-mail (remind); its dead-letter queue is `<name>-dlq`. */
+  deliveryQueueName(job: string): string;
+  deliveryDeadLetterQueueName(job: string): string;
+  /** The SES configuration set of the reminders (records bounces and complaints). */
+  readonly configurationSetName: string;
   /**
    * `POWERTOOLS_SERVICE_NAME` of a function, hence the `service` dimension of the metrics it emits: the function's
    * own name, so that two stages in one account never share a metric.
@@ -55,6 +60,9 @@ export function naming(config: Pick<StageConfig, 'appName' | 'stage'>): Naming {
     jobsDeadLetterQueueName: `${prefix}-jobs-dlq`,
     fanOutQueueName: (job) => `${prefix}-${job}-fanout`,
     fanOutDeadLetterQueueName: (job) => `${prefix}-${job}-fanout-dlq`,
+    deliveryQueueName: (job) => `${prefix}-${job}-delivery`,
+    deliveryDeadLetterQueueName: (job) => `${prefix}-${job}-delivery-dlq`,
+    configurationSetName: `${prefix}-reminders`,
     serviceName: (kind, name) => `${prefix}-${kind}-${name}`,
     alarmTopicName: `${prefix}-alarms`,
     alarmName: (id) => `${prefix} ${id}`,

@@ -28,6 +28,20 @@ export const BACKGROUND_JOB_ENV = {
 export const FANOUT_QUEUE_URL_ENV = 'FANOUT_QUEUE_URL';
 export const REMINDER_SENDER_ENV = 'REMINDER_SENDER';
 
+/**
+ * Reminder delivery (docs/ARCHITECTURE.md, "Reminders"): the SES v2 endpoint (the local emulator; unset in AWS),
+ * the configuration set that records bounces and complaints, the send rate SES allows (per second, per day), how
+ * many consumers share the per-second rate, how long a claim on a message lasts before it is looked at again, and
+ * the web app's address for the links in the messages.
+ */
+export const SES_ENDPOINT_ENV = 'SES_ENDPOINT';
+export const SES_CONFIGURATION_SET_ENV = 'SES_CONFIGURATION_SET';
+export const REMINDER_RATE_PER_SECOND_ENV = 'REMINDER_RATE_PER_SECOND';
+export const REMINDER_DAILY_QUOTA_ENV = 'REMINDER_DAILY_QUOTA';
+export const REMINDER_CONSUMERS_ENV = 'REMINDER_CONSUMERS';
+export const REMINDER_CLAIM_SECONDS_ENV = 'REMINDER_CLAIM_SECONDS';
+export const APP_URL_ENV = 'APP_URL';
+
 const optional = z
   .string()
   .optional()
@@ -194,6 +208,23 @@ const envSchema = z.object({
   COMPUTE_RANKINGS_FUNCTION: optional,
   [FANOUT_QUEUE_URL_ENV]: optional,
   [REMINDER_SENDER_ENV]: optional,
+  [SES_ENDPOINT_ENV]: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  [SES_CONFIGURATION_SET_ENV]: optional,
+  /** SES's maximum send rate for the account (a new production account: 14 a second, 50,000 a day). */
+  [REMINDER_RATE_PER_SECOND_ENV]: z.coerce.number().positive().max(10_000).default(14),
+  [REMINDER_DAILY_QUOTA_ENV]: z.coerce.number().int().positive().default(50_000),
+  /** Consumers of the delivery queue at once (the event source's maximum concurrency): each sends rate/consumers. */
+  [REMINDER_CONSUMERS_ENV]: z.coerce.number().int().min(1).max(1000).default(2),
+  /** A claim on a message older than this is looked at again (the sender crashed, or its mark was lost). */
+  [REMINDER_CLAIM_SECONDS_ENV]: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** The web app's address, for the links in the e-mails (`https://danhgia.example.gov.vn`). */
+  [APP_URL_ENV]: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** The value CloudFront sends in `x-origin-verify`; requests without it are refused (AWS only). */
   ORIGIN_VERIFY_SECRET: optional,
   /** Set by Lambda itself. */
@@ -231,6 +262,15 @@ export interface Config {
     'compute-rankings': string | undefined;
   };
   jobs: { fanOutQueueUrl: string | undefined; reminderSender: string | undefined };
+  reminders: {
+    sesEndpoint: string | undefined;
+    configurationSet: string | undefined;
+    ratePerSecond: number;
+    dailyQuota: number;
+    consumers: number;
+    claimSeconds: number;
+    appUrl: string | undefined;
+  };
   originVerifySecret: string | undefined;
   inLambda: boolean;
   machines: {
@@ -273,6 +313,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       'compute-rankings': e[BACKGROUND_JOB_ENV['compute-rankings']],
     },
     jobs: { fanOutQueueUrl: e[FANOUT_QUEUE_URL_ENV], reminderSender: e[REMINDER_SENDER_ENV] },
+    reminders: {
+      sesEndpoint: e[SES_ENDPOINT_ENV],
+      configurationSet: e[SES_CONFIGURATION_SET_ENV],
+      ratePerSecond: e[REMINDER_RATE_PER_SECOND_ENV],
+      dailyQuota: e[REMINDER_DAILY_QUOTA_ENV],
+      consumers: e[REMINDER_CONSUMERS_ENV],
+      claimSeconds: e[REMINDER_CLAIM_SECONDS_ENV],
+      appUrl: e[APP_URL_ENV],
+    },
     originVerifySecret: e.ORIGIN_VERIFY_SECRET,
     inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,
     machines: {

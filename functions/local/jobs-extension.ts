@@ -4,14 +4,15 @@
  * - `POST /local/jobs/<name>`     runs a job now, to completion, `{target?, at?, fresh?}` → the run report
  *                                 (`npm run job` uses this when the server answers, since two processes cannot
  *                                 open the same data folder);
- * - `GET  /local/outbox?day=`     the reminders of a day (default today in Vietnam): the local mailbox;
+ * - `GET  /local/outbox?day=`     the reminders of a day (default today in Vietnam) as the outbox holds them
+ *                                 (status, tasks, text); what was actually sent is in the SES emulator's viewer;
  * - a scheduler firing each job on its cron of the schedule table, in Asia/Ho_Chi_Minh, as EventBridge would.
  * Local only, like `/local/token`: never part of a Lambda.
  */
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { type RunOptions, runJobInline } from '../../shared/app/jobs/runner.ts';
-import type { JobReport } from '../../shared/app/jobs/types.ts';
+import type { JobReport, Mailer } from '../../shared/app/jobs/types.ts';
 import { isValidCivilDate, vietnamDateOf } from '../../shared/domain/calendar.ts';
 import { isServiceUnavailable } from '../../shared/http/errors.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
@@ -41,7 +42,14 @@ const error = (status: number, code: string, message: string) => ({
 /** setTimeout cannot wait longer than ~24.8 days; waking up sooner and looking again is harmless. */
 const MAX_WAIT_MS = 6 * 60 * 60 * 1000;
 
-export function localJobs(options: { store: Store; log?: (line: string) => void }): LocalJobs {
+export function localJobs(options: {
+  store: Store;
+  /** The reminders' mailer: the SES client, against the emulator. */
+  mailer?: Mailer;
+  /** The emulator's viewer, named in `GET /local/outbox`. */
+  viewer?: string;
+  log?: (line: string) => void;
+}): LocalJobs {
   const log = options.log ?? ((line: string) => console.log(line));
   const running = new Set<JobName>();
 
@@ -49,7 +57,10 @@ export function localJobs(options: { store: Store; log?: (line: string) => void 
     if (running.has(job)) throw Object.assign(new Error(`${job} is already running`), { busy: true });
     running.add(job);
     try {
-      return await runJobInline(options.store, job, runOptions);
+      return await runJobInline(options.store, job, {
+        ...(options.mailer ? { mailer: options.mailer } : {}),
+        ...runOptions,
+      });
     } finally {
       running.delete(job);
     }
@@ -61,7 +72,8 @@ export function localJobs(options: { store: Store; log?: (line: string) => void 
       const day = url.searchParams.get('day') ?? vietnamDateOf(new Date().toISOString()) ?? '';
       if (!isValidCivilDate(day))
         return error(400, 'VALIDATION_FAILED', 'Tham số day phải có dạng YYYY-MM-DD.');
-      return { status: 200, body: { day, items: await options.store.outbox.listDay(day) } };
+      const items = await options.store.outbox.listDay(day);
+      return { status: 200, body: { day, ...(options.viewer ? { viewer: options.viewer } : {}), items } };
     }
     if (url.pathname === '/local/jobs' && method === 'GET') {
       const now = new Date();

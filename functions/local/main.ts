@@ -11,7 +11,7 @@ import { JavaMissingError } from './dynamodb-local.ts';
 import { localJobs } from './jobs-extension.ts';
 import { loadLocalTokenKey } from './local-auth.ts';
 import { createLocalOidc, type LocalOidc, serveLocalOidc, useLocalClaimNames } from './local-oidc.ts';
-import { readLocalEnv, startLocalRuntime } from './runtime.ts';
+import { readLocalEnv, startLocalRuntime, useLocalMailSettings } from './runtime.ts';
 import {
   LOCAL_MACHINE_CLIENTS,
   prepareEvidenceBucket,
@@ -45,7 +45,11 @@ async function main() {
     throw error;
   });
   const tokenKey = loadLocalTokenKey(dataDir);
-  const jobs = localJobs({ store: runtime.store });
+  const jobs = localJobs({
+    store: runtime.store,
+    mailer: runtime.mailer,
+    ...(runtime.ses ? { viewer: runtime.ses.viewer } : {}),
+  });
   // The provider's issuer names the port, known once the server listens (PORT=0 picks one).
   let identity: LocalOidc | undefined;
   let server: Awaited<ReturnType<typeof startLocalServer>>;
@@ -72,6 +76,9 @@ async function main() {
     'http://localhost:5173',
     'http://127.0.0.1:5173',
   ]);
+  // The links in the reminders point at this server (its port is known now).
+  if (env.PORT === 0)
+    useLocalMailSettings({ PORT: Number(new URL(url).port) }, process.env.SES_ENDPOINT ?? '');
   identity = await createLocalOidc({
     origin: url,
     store: runtime.store,
@@ -140,7 +147,8 @@ Hệ thống quản lý văn bản cung cấp sản phẩm quy đổi (ứng d�
   (ứng dụng mẫu: ${Object.keys(LOCAL_MACHINE_CLIENTS).join(', ')})
 
 Tác vụ định kỳ chạy theo lịch (giờ Việt Nam)${process.env.LOCAL_SCHEDULER === 'off' ? ' — đang tắt (LOCAL_SCHEDULER=off)' : ''}; chạy ngay: npm run job -- <tên> [kỳ]
-  Lịch: ${url}/local/jobs   Hộp thư nhắc việc: ${url}/local/outbox
+  Lịch: ${url}/local/jobs   Hộp thư nhắc việc (outbox): ${url}/local/outbox
+  Thư đã gửi (SES giả lập aws-ses-v2-local): ${runtime.ses ? runtime.ses.viewer : process.env.SES_ENDPOINT}${runtime.ses && env.SES_LOCAL_RATE > 0 ? ` — giới hạn ${env.SES_LOCAL_RATE} thư/giây như SES` : ''}
 
 Ctrl-C để dừng (DynamoDB Local dừng theo).
 `);

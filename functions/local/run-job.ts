@@ -103,6 +103,7 @@ async function main() {
       ...(request.target ? { target: request.target } : {}),
       ...(request.at ? { now: new Date(request.at) } : {}),
       fresh: request.fresh ?? false,
+      mailer: runtime.mailer,
       log: (message, fields) => console.error(`  · ${message} ${JSON.stringify(fields ?? {})}`),
     });
     const engine = env.DYNAMODB_ENDPOINT ?? `DynamoDB Local, dữ liệu ${env.LOCAL_DATA_DIR}`;

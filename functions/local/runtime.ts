@@ -4,6 +4,9 @@
  * folder, the table from the shared definition, demo data.
  */
 import * as z from 'zod';
+import type { Mailer } from '../../shared/app/jobs/types.ts';
+import { readConfig, setConfig } from '../../shared/config.ts';
+import { mailerFromConfig } from '../../shared/jobs/ses-mailer.ts';
 import { createDb, type Db } from '../../shared/store/client.ts';
 import { createTableIfMissing } from '../../shared/store/create-table.ts';
 import { createDynamoStore, type Store, setStore } from '../../shared/store/store.ts';
@@ -11,6 +14,7 @@ import { TABLE_NAME_ENV } from '../../shared/store/table-definition.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { seedDemo } from './demo-data.ts';
 import { type SupervisedEngine, superviseDynamoDbLocal } from './engine-supervisor.ts';
+import { bridgeSesEvents, type RunningSes, startSesLocal } from './ses-local.ts';
 
 // Locally we run on Node 20 on purpose (Lambda runs Node 22): the SDK's notice about its future Node 22
 // requirement says nothing a developer here can act on.
@@ -25,6 +29,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/)
     .default('danh-gia-local'),
+  /** Another SES v2 endpoint (another emulator); unset: aws-ses-v2-local starts in this process. */
+  SES_ENDPOINT: z.url().optional(),
+  /** The emulator's port (0: any free port). */
+  SES_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The emulator's send rate, as SES's (a new production account: 14 a second); 0: none. */
+  SES_LOCAL_RATE: z.coerce.number().min(0).default(14),
 });
 
 export type LocalEnv = z.output<typeof envSchema>;
@@ -57,6 +67,9 @@ export interface LocalRuntime {
   env: LocalEnv;
   /** The DynamoDB Local this runtime started and supervises; null with DYNAMODB_ENDPOINT. */
   engine: SupervisedEngine | null;
+  /** The SES emulator (null when SES_ENDPOINT names another one) and the reminders' mailer. */
+  ses: RunningSes | null;
+  mailer: Mailer;
   seeded: { period: string; units: number; staff: number } | null;
   /** The lock on LOCAL_DATA_DIR, when this runtime's engine uses it. */
   lock: DataDirLock | null;
@@ -79,6 +92,7 @@ export async function startLocalRuntime(env: LocalEnv, options: RuntimeOptions =
     lock = await lockDataDir(dataDir, { command: options.command ?? 'npm start' });
   let engine: SupervisedEngine | null = null;
   let db: Db | undefined;
+  let ses: RunningSes | null = null;
   try {
     if (!env.DYNAMODB_ENDPOINT) {
       engine = await superviseDynamoDbLocal({
@@ -103,29 +117,59 @@ export async function startLocalRuntime(env: LocalEnv, options: RuntimeOptions =
     process.env[TABLE_NAME_ENV] = env.TABLE_NAME;
     const endpoint = env.DYNAMODB_ENDPOINT ?? engine?.endpoint;
     if (endpoint) process.env.DYNAMODB_ENDPOINT = endpoint;
+    ses = env.SES_ENDPOINT
+      ? null
+      : await startSesLocal({
+          port: env.SES_LOCAL_PORT,
+          ratePerSecond: env.SES_LOCAL_RATE > 0 ? env.SES_LOCAL_RATE : null,
+        });
+    useLocalMailSettings(env, env.SES_ENDPOINT ?? ses?.endpoint ?? '');
+    const mailer = mailerFromConfig(readConfig(process.env));
+    if (!mailer) throw new Error('REMINDER_SENDER is not set');
     const store = createDynamoStore(db);
     setStore(store);
+    // SES's events (Send, Bounce, Complaint) from what the emulator accepted, into the same handler as in AWS.
+    const bridge = ses ? bridgeSesEvents(ses, store) : null;
     let seeded = null;
     if ((options.seed ?? true) && env.SEED === 'demo' && (await store.org.isEmpty()))
       seeded = await seedDemo(store);
     const ready = db;
+    const running = ses;
     return {
       db: ready,
       store,
+      ses: running,
+      mailer,
       env,
       engine,
       seeded,
       lock,
       stop: async () => {
+        bridge?.stop();
+        await running?.stop();
         await engine?.stop();
         ready.client.destroy();
         lock?.release();
       },
     };
   } catch (error) {
+    await ses?.stop();
     await engine?.stop();
     db?.client.destroy();
     lock?.release();
     throw error;
   }
+}
+
+/**
+ * The reminders' settings on this machine, as the CDK stack sets them in AWS: the emulator's endpoint, a sender,
+ * the links to this server, and a short claim lease (30 s: a crashed local run is retried soon). Variables already
+ * set are kept.
+ */
+export function useLocalMailSettings(env: Pick<LocalEnv, 'PORT'>, sesEndpoint: string): void {
+  process.env.SES_ENDPOINT = sesEndpoint;
+  process.env.REMINDER_SENDER ||= 'nhac-viec@danhgia.localhost';
+  process.env.APP_URL ||= `http://localhost:${env.PORT}`;
+  process.env.REMINDER_CLAIM_SECONDS ||= '30';
+  setConfig(readConfig(process.env));
 }

@@ -25,6 +25,8 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { idSchema } from '../../shared/app/inputs.ts';
 import { config } from '../../shared/config.ts';
+import { inlineJobStarter } from '../../shared/app/jobs/runner.ts';
+import { runJobsInProcess } from '../../shared/http/background.ts';
 import { isServiceUnavailable } from '../../shared/http/errors.ts';
 import type { HttpEvent, HttpResult } from '../../shared/http/handler.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/middleware/parse.ts';
@@ -267,6 +269,8 @@ function authorizerClaims(claims: Claims): Record<string, string> {
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<RunningServer> {
+  // No job has a function of its own here: the API runs them in this process, as `npm run job` does.
+  runJobsInProcess((store) => inlineJobStarter(store));
   const compiled = compileRoutes(routes);
   const handlers = new Map<FunctionName, Promise<LambdaHandler>>();
   const handlerFor = (fn: FunctionName) => {

@@ -3,6 +3,11 @@
  * Asia/Ho_Chi_Minh for each, with a retry policy and a dead-letter queue. A fan-out job gets a work queue (with
  * its own dead-letter queue) that the same function consumes: the scheduled run enqueues one message per unit.
  * A job that sends e-mail may send through SES from the configured sender only.
+ *
+ * The reminders (a `delivery` job): the scheduled run queues one message per person on a delivery queue; a consumer
+ * function of its own (same code, one-minute timeout, at most `reminders.consumers` at once) sends them through the
+ * SES configuration set, whose event destination (EventBridge) publishes Send, Bounce and Complaint events; a rule
+ * hands them to the ses-events function, which records them in the table.
  */
 import {
   CfnOutput,
@@ -14,6 +19,8 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -27,11 +34,32 @@ import {
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV } from '../../shared/config.ts';
-import { type JobName, type ScheduleDefinition, schedules } from '../../shared/jobs/schedules.ts';
+import {
+  APP_URL_ENV,
+  FANOUT_QUEUE_URL_ENV,
+  REMINDER_CLAIM_SECONDS_ENV,
+  REMINDER_CONSUMERS_ENV,
+  REMINDER_DAILY_QUOTA_ENV,
+  REMINDER_RATE_PER_SECOND_ENV,
+  REMINDER_SENDER_ENV,
+  SES_CONFIGURATION_SET_ENV,
+} from '../../shared/config.ts';
+import {
+  type JobName,
+  type ScheduleDefinition,
+  SES_EVENTS_FUNCTION,
+  schedules,
+} from '../../shared/jobs/schedules.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { deadLetterQueue, WorkQueue } from '../constructs/secure-queue.ts';
@@ -47,12 +75,27 @@ export const SCHEDULE_MAX_EVENT_AGE = Duration.hours(2);
 export const FANOUT_JOB_TIMEOUT = Duration.minutes(5);
 export const JOB_TIMEOUT = Duration.minutes(15);
 export const FANOUT_MAX_RECEIVE_COUNT = 3;
+/** A delivery consumer sends a batch of 10 at a few a second: a minute is plenty, and a crash comes back soon. */
+export const DELIVERY_TIMEOUT = Duration.minutes(1);
+export const DELIVERY_BATCH_SIZE = 10;
+/** Receives before the dead-letter queue: only crashes count (retries travel as new, delayed messages). */
+export const DELIVERY_MAX_RECEIVE_COUNT = 10;
+/** A claim is looked at again after this: far beyond one SES call (20 s at most) and the delay of SES's events. */
+export const DELIVERY_CLAIM_SECONDS = 900;
+/** SES's events are retried by EventBridge for a day, then kept in the jobs dead-letter queue. */
+export const SES_EVENTS_TIMEOUT = Duration.seconds(30);
 
 export interface JobResources {
   readonly definition: ScheduleDefinition;
   readonly fn: AppFunction;
   readonly schedule: Schedule;
   readonly fanOut?: { readonly queue: Queue; readonly deadLetterQueue: Queue };
+  /** A delivery job's queue and the consumer that sends. */
+  readonly delivery?: {
+    readonly queue: Queue;
+    readonly deadLetterQueue: Queue;
+    readonly consumer: AppFunction;
+  };
 }
 
 export interface JobsStackProps extends StackProps {
@@ -66,6 +109,9 @@ export class JobsStack extends Stack {
   /** Where undeliverable schedule invocations and failed asynchronous job runs end up. */
   readonly deadLetterQueue: Queue;
   readonly scheduleGroup: ScheduleGroup;
+  /** The SES configuration set of the reminders, and the function that records its events. */
+  readonly configurationSet: ConfigurationSet;
+  readonly sesEvents: AppFunction;
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
     super(scope, id, props);
@@ -81,7 +127,29 @@ export class JobsStack extends Stack {
       scheduleGroupName: names.prefix,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const sesResources = this.sesIdentityArns(config);
+    this.configurationSet = new ConfigurationSet(this, 'ReminderConfigurationSet', {
+      configurationSetName: names.configurationSetName,
+      reputationMetrics: true,
+      // SES's own account-level list too: an address that bounced or complained is not even attempted.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const sesResources = [
+      ...this.sesIdentityArns(config),
+      this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: names.configurationSetName,
+      }),
+    ];
+    const reminderEnvironment = {
+      [SES_CONFIGURATION_SET_ENV]: names.configurationSetName,
+      [REMINDER_RATE_PER_SECOND_ENV]: String(config.reminders.ratePerSecond),
+      [REMINDER_DAILY_QUOTA_ENV]: String(config.reminders.dailyQuota),
+      [REMINDER_CONSUMERS_ENV]: String(config.reminders.consumers),
+      [REMINDER_CLAIM_SECONDS_ENV]: String(DELIVERY_CLAIM_SECONDS),
+      ...(this.appUrl(config) ? { [APP_URL_ENV]: this.appUrl(config) as string } : {}),
+    };
+    this.sesEvents = this.sesEventsFunction(props, names.configurationSetName);
 
     const jobs = new Map<JobName, JobResources>();
     for (const definition of schedules) {
@@ -93,6 +161,15 @@ export class JobsStack extends Stack {
             maxReceiveCount: FANOUT_MAX_RECEIVE_COUNT,
           })
         : undefined;
+      const deliveryQueue = definition.delivery
+        ? new WorkQueue(this, `Delivery-${definition.job}`, {
+            queueName: names.deliveryQueueName(definition.job),
+            deadLetterQueueName: names.deliveryDeadLetterQueueName(definition.job),
+            visibilityTimeout: Duration.seconds(DELIVERY_TIMEOUT.toSeconds() * 6),
+            maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
+          })
+        : undefined;
+      const queueUrl = fanOut?.queue.queueUrl ?? deliveryQueue?.queue.queueUrl;
 
       const fn = new AppFunction(this, `Job-${definition.job}`, {
         entry: definition.entry,
@@ -105,11 +182,44 @@ export class JobsStack extends Stack {
         timeout: definition.fanOut ? FANOUT_JOB_TIMEOUT : JOB_TIMEOUT,
         environment: {
           [JOB_NAME_ENV]: definition.job,
-          ...(fanOut ? { [FANOUT_QUEUE_URL_ENV]: fanOut.queue.queueUrl } : {}),
-          ...(definition.sendsEmail ? { [REMINDER_SENDER_ENV]: config.reminders.sender } : {}),
+          ...(queueUrl ? { [FANOUT_QUEUE_URL_ENV]: queueUrl } : {}),
+          ...(definition.sendsEmail
+            ? { [REMINDER_SENDER_ENV]: config.reminders.sender, ...reminderEnvironment }
+            : {}),
         },
         onFailure: new SqsDestination(this.deadLetterQueue),
       });
+      let consumer: AppFunction | undefined;
+      if (deliveryQueue) {
+        deliveryQueue.queue.grantSendMessages(fn.role);
+        // The same code, consuming the queue: paced at its share of SES's rate, at most `consumers` at once.
+        consumer = new AppFunction(this, `Job-${definition.job}-delivery`, {
+          entry: definition.entry,
+          functionName: names.functionName('job', `${definition.job}-delivery`),
+          // The same service as the scheduled run: ReminderSent and ReminderFailures come from here.
+          serviceName: names.serviceName('job', definition.job),
+          description: `${definition.description}: deliver the queued messages at SES's rate`,
+          config,
+          table: props.table,
+          access: 'write',
+          timeout: DELIVERY_TIMEOUT,
+          environment: {
+            [JOB_NAME_ENV]: definition.job,
+            [FANOUT_QUEUE_URL_ENV]: deliveryQueue.queue.queueUrl,
+            [REMINDER_SENDER_ENV]: config.reminders.sender,
+            ...reminderEnvironment,
+          },
+        });
+        deliveryQueue.queue.grantSendMessages(consumer.role);
+        consumer.function.addEventSource(
+          new SqsEventSource(deliveryQueue.queue, {
+            batchSize: DELIVERY_BATCH_SIZE,
+            reportBatchItemFailures: true,
+            maxConcurrency: config.reminders.consumers,
+          }),
+        );
+      }
+      const sender = consumer ?? fn;
 
       if (fanOut) {
         fanOut.queue.grantSendMessages(fn.role);
@@ -123,7 +233,7 @@ export class JobsStack extends Stack {
         );
       }
       if (definition.sendsEmail) {
-        fn.role.addToPrincipalPolicy(
+        sender.role.addToPrincipalPolicy(
           new PolicyStatement({
             sid: 'SendFromConfiguredSender',
             actions: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -159,6 +269,15 @@ export class JobsStack extends Stack {
         fn,
         schedule,
         ...(fanOut ? { fanOut: { queue: fanOut.queue, deadLetterQueue: fanOut.deadLetterQueue } } : {}),
+        ...(deliveryQueue && consumer
+          ? {
+              delivery: {
+                queue: deliveryQueue.queue,
+                deadLetterQueue: deliveryQueue.deadLetterQueue,
+                consumer,
+              },
+            }
+          : {}),
       });
     }
     this.jobs = jobs;
@@ -194,6 +313,51 @@ export class JobsStack extends Stack {
         "CDK's LambdaInvoke target so that a schedule may target a qualified ARN); no other function is reachable.",
     });
     return role;
+  }
+
+  /** The links in the e-mails: the configured address, else the first custom domain, else none. */
+  private appUrl(config: StageConfig): string | undefined {
+    if (config.reminders.appUrl) return config.reminders.appUrl.replace(/\/$/, '');
+    const domain = config.domain?.names[0];
+    return domain ? `https://${domain}` : undefined;
+  }
+
+  /**
+   * SES's events of the configuration set (Send, Bounce, Complaint) through EventBridge's default bus into a
+   * function that records them; a failed delivery is retried for a day, then kept in the jobs dead-letter queue.
+   */
+  private sesEventsFunction(props: JobsStackProps, configurationSetName: string): AppFunction {
+    const { config, names } = props;
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.SEND, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const fn = new AppFunction(this, 'SesEvents', {
+      entry: SES_EVENTS_FUNCTION.entry,
+      functionName: names.functionName('job', SES_EVENTS_FUNCTION.name),
+      serviceName: names.serviceName('job', SES_EVENTS_FUNCTION.name),
+      description: "SES's Send, Bounce and Complaint events of the reminders, recorded in the table",
+      config,
+      table: props.table,
+      access: 'write',
+      timeout: SES_EVENTS_TIMEOUT,
+    });
+    new Rule(this, 'SesEventsRule', {
+      description: `SES events of ${configurationSetName}`,
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+      },
+      targets: [
+        new LambdaFunction(fn.function, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    return fn;
   }
 
   /**

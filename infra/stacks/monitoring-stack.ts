@@ -13,7 +13,11 @@
  *   EventBridge Scheduler's own metrics (invocations dropped, or lost on the way to the dead-letter queue) and the
  *   dead-letter queues;
  * - dead-letter queue depth, fan-out message age;
- * - DynamoDB throttling of the table or any index.
+ * - DynamoDB throttling of the table or any index;
+ * - the reminders: a message SES refused for good or that could not go out (`ReminderFailures` > 0), messages carried
+ *   over from an earlier day (`ReminderBacklog` > 0: the day's quota or SES's pause left some unsent), a delivery queue
+ *   whose oldest message waits longer than DELIVERY_MAX_AGE, the delivery consumer's and the SES events function's
+ *   errors.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -58,6 +62,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 const ONE_DAY = Duration.days(1);
 /** A fan-out message older than this means the consumers are stuck or failing. */
 export const FANOUT_MAX_AGE = Duration.minutes(30);
+/** A delivery queue's message older than this: the consumers are stuck (a day's reminders take hours at most). */
+export const DELIVERY_MAX_AGE = Duration.hours(12);
 /** A daily job's heartbeat may come this much later than a day before its alarm fires. */
 export const HEARTBEAT_MARGIN_HOURS = 2;
 
@@ -157,7 +163,11 @@ export class MonitoringStack extends Stack {
       });
 
     // Jobs: real failures only (resumable work goes back through the job's queue instead of failing the run).
-    const jobFunctions = schedules.map((s) => names.functionName('job', s.job));
+    const jobFunctions = [
+      ...schedules.map((s) => names.functionName('job', s.job)),
+      ...schedules.filter((s) => s.delivery).map((s) => names.functionName('job', `${s.job}-delivery`)),
+      names.functionName('job', 'ses-events'),
+    ];
     for (const s of schedules) {
       const fn = names.functionName('job', s.job);
       const service = names.serviceName('job', s.job);
@@ -212,9 +222,48 @@ export class MonitoringStack extends Stack {
       'EventBridge Scheduler could not put a failed invocation on the jobs dead-letter queue: a scheduled run was lost.',
     );
 
+    // The reminders: failures, a backlog carried over to another day, a stuck delivery queue, the extra functions.
+    const reminders = names.serviceName('job', REMINDER_JOB);
+    alarm(
+      'reminders-failures',
+      appMetric(APP_METRICS.reminders[1], reminders),
+      1,
+      'A reminder could not be sent (SES refused it for good, sending is paused, or it failed every retry today): read the delivery log; the outbox item says why.',
+    );
+    alarm(
+      'reminders-backlog',
+      appMetric(APP_METRICS.reminders[2], reminders, {}, 'Maximum', ONE_DAY),
+      1,
+      "Reminders were carried over from an earlier day (the day's SES quota or a pause left them unsent): ask AWS for a higher SES quota (docs/DEPLOY.md).",
+    );
+    for (const s of schedules.filter((d) => d.delivery)) {
+      const q = names.deliveryQueueName(s.job);
+      alarm(
+        `${short(q)}-age`,
+        sqsMetric(q, 'ApproximateAgeOfOldestMessage'),
+        DELIVERY_MAX_AGE.toSeconds(),
+        `${q} has a message older than ${DELIVERY_MAX_AGE.toHours()} hours: the delivery consumers are stuck or failing.`,
+      );
+      const consumer = names.functionName('job', `${s.job}-delivery`);
+      alarm(
+        `${short(consumer)}-errors`,
+        lambdaMetric(consumer, 'Errors'),
+        1,
+        `${consumer} failed (uncaught error or timeout).`,
+      );
+    }
+    const sesEvents = names.functionName('job', 'ses-events');
+    alarm(
+      `${short(sesEvents)}-errors`,
+      lambdaMetric(sesEvents, 'Errors'),
+      1,
+      `${sesEvents} failed to record an SES event (EventBridge retries it for a day, then the jobs dead-letter queue keeps it).`,
+    );
+
     const deadLetterQueues = [
       names.jobsDeadLetterQueueName,
       ...schedules.filter((s) => s.fanOut).map((s) => names.fanOutDeadLetterQueueName(s.job)),
+      ...schedules.filter((s) => s.delivery).map((s) => names.deliveryDeadLetterQueueName(s.job)),
     ];
     for (const q of deadLetterQueues) {
       alarm(
@@ -224,8 +273,8 @@ export class MonitoringStack extends Stack {
         `${q} holds messages: a job run or a unit of a fan-out job failed for good. Inspect, fix, redrive.`,
       );
     }
-    const fanOutQueues = schedules.filter((s) => s.fanOut).map((s) => names.fanOutQueueName(s.job));
-    for (const q of fanOutQueues) {
+    const fanOutOnly = schedules.filter((s) => s.fanOut).map((s) => names.fanOutQueueName(s.job));
+    for (const q of fanOutOnly) {
       alarm(
         `${short(q)}-age`,
         sqsMetric(q, 'ApproximateAgeOfOldestMessage'),
@@ -267,6 +316,11 @@ export class MonitoringStack extends Stack {
       'DynamoDB throttled reads or writes of the table or an index: raise capacity.warmWriteUnitsPerSecond, check the on-demand quotas (docs/DEPLOY.md).',
     );
 
+    // The dashboard shows the delivery queues beside the fan-out queues.
+    const fanOutQueues = [
+      ...fanOutOnly,
+      ...schedules.filter((s) => s.delivery).map((s) => names.deliveryQueueName(s.job)),
+    ];
     this.dashboard = this.createDashboard(props, {
       short,
       appMetric,
@@ -382,11 +436,11 @@ export class MonitoringStack extends Stack {
         deadLetterQueues.map((q) => sqsMetric(q, 'ApproximateNumberOfMessagesVisible', short(q))),
       ),
       graph(
-        'Fan-out queues: messages',
+        'Fan-out and delivery queues: messages',
         fanOutQueues.map((q) => sqsMetric(q, 'ApproximateNumberOfMessagesVisible', short(q))),
       ),
       graph(
-        'Fan-out queues: oldest message (s)',
+        'Fan-out and delivery queues: oldest message (s)',
         fanOutQueues.map((q) => sqsMetric(q, 'ApproximateAgeOfOldestMessage', short(q))),
       ),
     );

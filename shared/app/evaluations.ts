@@ -12,6 +12,7 @@ import type { Store } from '../store/store.ts';
 import { Access, hasAnyRelation } from './access.ts';
 import { type Caller, SYSTEM_ACTOR } from './caller.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
+import { transitionNotifications } from './notification-rules.ts';
 import { presentEvaluation, presentHistory } from './present.ts';
 import { refreshRankingsAfterChange } from './rankings/refresh.ts';
 import { computedScoresFor } from './task-score.ts';
@@ -234,6 +235,8 @@ export async function attemptTransition(
         (action.type === 'review' || (action.type === 'approve' && evaluation.status !== 'REVIEWED'))
           ? { revision: computed.revision }
           : null,
+      // What the change tells the people concerned, in the same transaction (never twice: keyed by the version).
+      notifications: transitionNotifications(next, event),
     });
     if (outcome === 'duplicate') throw new DuplicateRequest();
     if (outcome === 'written') {

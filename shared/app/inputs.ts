@@ -244,3 +244,7 @@ export const attachmentBody = z
     message: 'Tệp minh chứng gắn với đúng một sản phẩm (productId) hoặc một tiêu chí (criterionId).',
     path: ['productId'],
   });
+/** A notification's id (opaque: its time, kind, period, version and employee id). */
+export const notificationIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'Mã thông báo không hợp lệ.');
+/** The person's e-mail switch. */
+export const emailPreferenceBody = z.strictObject({ enabled: z.boolean() });

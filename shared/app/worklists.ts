@@ -10,6 +10,7 @@ import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
 import { publishedAtByPeriod, transitionAndPresent } from './evaluations.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
+import { notificationSummary } from './notification-summary.ts';
 import { presentEmployee, presentEvaluation } from './present.ts';
 
 const waitsForEmployee = (e: StoredEvaluation, now: string) =>
@@ -76,6 +77,9 @@ export async function readMe(caller: Caller) {
   const access = Access.of(caller);
   const { store } = caller;
   const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
+  const summary = notificationSummary(caller, me?.email ?? null, periods);
+  // Awaited below, after the inboxes: handled now so that an early failure is not reported as unhandled.
+  summary.catch(() => undefined);
   const now = caller.now.toISOString();
   const openPeriods = periods
     .filter((p) => p.status !== 'CLOSED')
@@ -118,7 +122,59 @@ export async function readMe(caller: Caller) {
     pending,
     // Which kinds of period this deployment has (its period pickers offer months, quarters or both).
     cycles: cyclesInUse(config().cycles),
+    ...(await summary),
   };
+}
+
+export type TaskKind = 'selfAssessment' | 'review' | 'approve';
+
+/**
+ * What waits for the caller now, per period and kind, with its deadline and the page where it is done: the same
+ * rules as `pending` in `/v1/me`, for the notifications list.
+ */
+export async function pendingTasks(caller: Caller) {
+  const access = Access.of(caller);
+  const { store } = caller;
+  const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
+  const now = caller.now.toISOString();
+  const open = periods.filter((p) => p.status !== 'CLOSED');
+  const tasks: { kind: TaskKind; period: string; count: number; deadline: string; path: string }[] = [];
+  await Promise.all(
+    open.map(async (p) => {
+      const [own, reviews, approvals] = await Promise.all([
+        me ? store.evaluations.get(me.id, p.period) : Promise.resolve(null),
+        store.evaluations.listByReviewer(caller.principal.employeeId, p.period),
+        approvalQueue(caller, p.period),
+      ]);
+      if (own && waitsForEmployee(own, now))
+        tasks.push({
+          kind: 'selfAssessment',
+          period: p.period,
+          count: 1,
+          deadline: own.deadlines.selfAssessment,
+          path: `/danh-gia/${p.period}`,
+        });
+      const r = reviews.filter((e) => waitsForReviewer(e, now));
+      if (r.length > 0)
+        tasks.push({
+          kind: 'review',
+          period: p.period,
+          count: r.length,
+          deadline: p.deadlines.review,
+          path: `/nhan-xet?ky=${p.period}`,
+        });
+      const a = approvals.filter((e) => waitsForApprover(e, now));
+      if (a.length > 0)
+        tasks.push({
+          kind: 'approve',
+          period: p.period,
+          count: a.length,
+          deadline: p.deadlines.approval,
+          path: `/phe-duyet?ky=${p.period}`,
+        });
+    }),
+  );
+  return tasks.sort((x, y) => x.deadline.localeCompare(y.deadline) || x.kind.localeCompare(y.kind));
 }
 
 async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {

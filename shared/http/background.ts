@@ -7,6 +7,7 @@
  */
 import type { JobStarter } from '../app/jobs/types.ts';
 import type { Config } from '../config.ts';
+import type { Store } from '../store/store.ts';
 
 /** Starts a function without waiting for it. */
 export type Invoker = (functionName: string, payload: string) => Promise<void>;
@@ -40,3 +41,22 @@ export function lambdaJobStarter(
     },
   };
 }
+
+let inProcess: ((store: Store) => JobStarter) | undefined;
+
+/**
+ * Lets jobs with no function of their own run in this process: the local server sets it (`npm start`, the tests);
+ * a Lambda never does, so that no API bundle carries the code of every job (a fifth of each bundle) for a case
+ * the deployment rules out (CDK names every background job's function).
+ */
+export function runJobsInProcess(make: (store: Store) => JobStarter): void {
+  inProcess = make;
+}
+
+/** The fallback of `lambdaJobStarter` in the API functions: in this process where allowed, else a clear failure. */
+export const inProcessJobStarter = (store: Store): JobStarter => ({
+  start(job, target, options) {
+    if (!inProcess) throw new Error(`the ${job} job has no function configured and cannot run in this process`);
+    return inProcess(store).start(job, target, options);
+  },
+});

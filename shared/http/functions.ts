@@ -22,6 +22,10 @@ export const FUNCTIONS = {
     entry: 'functions/http/evidence.ts',
     description: 'Evidence files: presigned upload and download',
   },
+  notifications: {
+    entry: 'functions/http/notifications.ts',
+    description: 'In-app notifications, the e-mail switch, suppressed addresses',
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -7,12 +7,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { inlineJobStarter } from '../app/jobs/runner.ts';
 import { config, requireTableName } from '../config.ts';
 import { files } from '../files/s3-files.ts';
 import { logger, metrics } from '../observability.ts';
 import { store } from '../store/store.ts';
-import { lambdaJobStarter } from './background.ts';
+import { inProcessJobStarter, lambdaJobStarter } from './background.ts';
 import type { AnyEndpoint } from './endpoint.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestContext } from './middleware/context.ts';
@@ -32,7 +31,7 @@ export function processDeps(): HttpDeps {
     config: c,
     store: () =>
       store({ tableName: requireTableName(c), endpoint: c.table.endpoint, region: c.table.region }),
-    jobs: (s) => lambdaJobStarter(c.backgroundFunctions, inlineJobStarter(s)),
+    jobs: (s) => lambdaJobStarter(c.backgroundFunctions, inProcessJobStarter(s)),
     files: () => files(c),
   };
 }

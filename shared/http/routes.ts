@@ -7,6 +7,7 @@ import { type AnyEndpoint, endpoint, type MachineScope, routeKey, type TableAcce
 import { evaluationEndpoints } from './endpoints/evaluations.ts';
 import { evidenceEndpoints } from './endpoints/evidence.ts';
 import { exportEndpoints } from './endpoints/exports.ts';
+import { notificationEndpoints } from './endpoints/notifications.ts';
 import { orgEndpoints } from './endpoints/org.ts';
 import { periodEndpoints } from './endpoints/periods.ts';
 import { productEndpoints } from './endpoints/products.ts';
@@ -29,6 +30,7 @@ const documented: readonly AnyEndpoint[] = [
   ...exportEndpoints,
   ...productEndpoints,
   ...evidenceEndpoints,
+  ...notificationEndpoints,
 ];
 
 let openApi: ReturnType<typeof buildOpenApi> | undefined;

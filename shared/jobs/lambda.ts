@@ -13,8 +13,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { deliverySettingsFromConfig } from '../app/jobs/delivery.ts';
 import { InlineFanOut } from '../app/jobs/inline-fanout.ts';
-import { localMailer, noMailer } from '../app/jobs/outbox.ts';
+import { noMailer } from '../app/jobs/outbox.ts';
 import { handleMessage, JOB_DEFINITIONS } from '../app/jobs/registry.ts';
 import { asTheyAreNow } from '../app/jobs/runner.ts';
 import {
@@ -29,9 +30,9 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { countForJob, logger, METRIC, metrics } from '../observability.ts';
+import { count, countForJob, logger, METRIC, metrics } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
-import { SesMailer } from './ses-mailer.ts';
+import { type SesMailer, mailerFromConfig as sesMailerFromConfig } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
 
 /** The scheduler passes its context attributes as strings. */
@@ -80,15 +81,11 @@ function fanOutFromConfig(c: Config): FanOut {
 }
 
 function mailerFromConfig(c: Config, job: JobName): Mailer {
-  const sender = c.jobs.reminderSender;
-  if (sender) {
-    sesMailer ??= new SesMailer(sender);
-    return sesMailer;
-  }
   if (job !== 'remind') return noMailer;
-  // In Lambda a reminder job without its sender would mark messages sent that never left: fail loudly instead.
-  if (c.inLambda) throw new Error('REMINDER_SENDER is not set');
-  return localMailer;
+  sesMailer ??= sesMailerFromConfig(c) ?? undefined;
+  // A reminder job without its sender cannot send: fail loudly rather than mark messages sent that never left.
+  if (!sesMailer) throw new Error('REMINDER_SENDER is not set');
+  return sesMailer;
 }
 
 export interface JobHandlerOptions {
@@ -121,6 +118,9 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     budget: lambdaBudget(lambda),
     concurrency: 8,
     log,
+    // Each consumer of the delivery queue paces itself at its share of SES's rate.
+    ...(job === 'remind' ? { delivery: deliverySettingsFromConfig(c.reminders.consumers) } : {}),
+    metric: (name, value) => count(name, value),
   });
 
   const base = async (event: unknown, lambda: Context): Promise<JobResult> => {
@@ -128,7 +128,7 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
     if (sqs.success) {
       const ctx = context(lambda, new Date(), { kind: 'manual', fresh: false });
       const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-      for (const record of sqs.data.Records) {
+      const handle = async (record: (typeof sqs.data.Records)[number]) => {
         try {
           const message = stepMessageSchema.parse(JSON.parse(record.body));
           if (message.job !== job) throw new Error(`a step of ${message.job} reached the ${job} function`);
@@ -140,7 +140,11 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
           logs.error('step failed', { job, messageId: record.messageId, error: error as Error });
           batchItemFailures.push({ itemIdentifier: record.messageId });
         }
-      }
+      };
+      // A delivery batch goes out side by side (the pacer spaces the sends): one after the other, a consumer would
+      // spend each message's table writes and SES call in turn and fall short of its share of the rate.
+      if (job === 'remind') await Promise.all(sqs.data.Records.map(handle));
+      else for (const record of sqs.data.Records) await handle(record);
       return { batchItemFailures };
     }
     const scheduled = scheduledEventSchema.parse(event);

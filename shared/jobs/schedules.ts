@@ -8,6 +8,9 @@ import type { TableAccess } from '../http/endpoint.ts';
 
 export { JOBS, type JobName };
 
+/** The function that records SES's events (Send, Bounce, Complaint) of the reminders' configuration set. */
+export const SES_EVENTS_FUNCTION = { name: 'ses-events', entry: 'functions/events/ses-events.ts' } as const;
+
 export interface ScheduleDefinition {
   job: JobName;
   entry: string;
@@ -21,19 +24,25 @@ export interface ScheduleDefinition {
    * (with a dead-letter queue) that the same function consumes; locally the units run inline.
    */
   fanOut: boolean;
-  /** Sends e-mail (SES in AWS, the local outbox otherwise). */
+  /** Sends e-mail (SES in AWS, the SES v2 emulator locally). */
   sendsEmail: boolean;
+  /**
+   * The scheduled run only queues messages on a delivery queue; a consumer function of its own (same entry, short
+   * timeout, at most REMINDER_CONSUMERS at once) sends them at SES's rate. Locally the in-process queue.
+   */
+  delivery: boolean;
 }
 
 const schedule = (
   job: JobName,
   cron: string,
   description: string,
-  options: { fanOut?: boolean; sendsEmail?: boolean } = {},
+  options: { fanOut?: boolean; sendsEmail?: boolean; delivery?: boolean } = {},
 ): ScheduleDefinition => ({
   job,
   fanOut: options.fanOut ?? false,
   sendsEmail: options.sendsEmail ?? false,
+  delivery: options.delivery ?? false,
   entry: `functions/jobs/${job}.ts`,
   cron,
   timeZone: 'Asia/Ho_Chi_Minh',
@@ -47,6 +56,7 @@ export const schedules: readonly ScheduleDefinition[] = [
   }),
   schedule('remind', 'cron(0 8 * * ? *)', 'Every day 08:00: remind who still has to act', {
     sendsEmail: true,
+    delivery: true,
   }),
   // Deadlines move with weekends and holidays, so the job runs daily and closes a period once its approval
   // deadline has passed; on other days it changes nothing.

@@ -380,8 +380,31 @@ export type StoredRun = z.output<typeof runSchema>;
 
 export const stepRecordSchema = z.object({ step: z.string(), result: z.unknown() });
 
-export const OUTBOX_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'NO_ADDRESS'] as const;
+/**
+ * PENDING: queued; SENDING: claimed by a consumer (since `claimedAt`); SENT: SES accepted it; FAILED: SES refused
+ * this message for good; NO_ADDRESS, OPTED_OUT, SUPPRESSED: not sent to this person (no address, e-mail turned off,
+ * the address bounced or complained); FOLDED: not sent, its content went into a later day's message.
+ */
+export const OUTBOX_STATUSES = [
+  'PENDING',
+  'SENDING',
+  'SENT',
+  'FAILED',
+  'NO_ADDRESS',
+  'OPTED_OUT',
+  'SUPPRESSED',
+  'FOLDED',
+] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+/** The statuses a message never leaves. */
+export const FINAL_OUTBOX_STATUSES: readonly OutboxStatus[] = [
+  'SENT',
+  'FAILED',
+  'NO_ADDRESS',
+  'OPTED_OUT',
+  'SUPPRESSED',
+  'FOLDED',
+];
 export const reminderTaskSchema = z.object({
   kind: z.enum(['self', 'review', 'approve']),
   period: z.string(),
@@ -396,6 +419,7 @@ export const outboxMessageSchema = z.object({
   reminder: z.string(),
   to: nullableString,
   subject: z.string(),
+  /** The plain-text part; the HTML part is made from it when sent (shared/app/jobs/reminder-content.ts). */
   text: z.string(),
   tasks: z.array(reminderTaskSchema),
   status: z.enum(OUTBOX_STATUSES),
@@ -404,6 +428,14 @@ export const outboxMessageSchema = z.object({
   sentAt: nullableString,
   /** The error's name only: a provider's message may quote the address. */
   error: z.string().optional(),
+  /** When the current claim was taken (status SENDING), and sends tried so far. */
+  claimedAt: z.string().optional(),
+  attempts: z.number().optional(),
+  /** SES's message id, from the send's answer or from SES's own Send event (the proof it was accepted). */
+  providerMessageId: z.string().optional(),
+  acceptedAt: z.string().optional(),
+  /** FOLDED: the day whose message carries this one's tasks instead. */
+  foldedInto: z.string().optional(),
 });
 export type OutboxMessage = z.output<typeof outboxMessageSchema>;
 
@@ -522,3 +554,60 @@ export const attachmentSchema = z.object({
   confirmedAt: nullableString,
 });
 export type StoredAttachment = z.output<typeof attachmentSchema>;
+/**
+ * A person's e-mail settings, kept apart from the employee record the org import manages: e-mail turned off by
+ * the person, and the suppression SES's bounce and complaint events set. A suppression holds for the address that
+ * bounced only: once HR records another address, it no longer applies.
+ */
+export const mailSuppressionSchema = z.object({
+  reason: z.enum(['bounce', 'complaint']),
+  address: z.string(),
+  at: z.string(),
+  /** SES's classification (`Permanent/General`, `abuse`…), for HR. */
+  detail: z.string().nullable(),
+});
+export type MailSuppression = z.output<typeof mailSuppressionSchema>;
+export const mailPreferenceSchema = z.object({
+  employeeId: z.string(),
+  emailOff: z.boolean(),
+  suppression: mailSuppressionSchema.nullable(),
+  updatedAt: z.string(),
+});
+export type MailPreference = z.output<typeof mailPreferenceSchema>;
+
+/** What happened to someone's evaluation, for the bell in the web app. Small on purpose: ids and a few fields. */
+export const NOTIFICATION_KINDS = ['returned', 'reviewed', 'approved', 'published', 'appealDecided'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const notificationSchema = z.object({
+  recipientId: z.string(),
+  /** Unique per recipient and sortable by time: `<at>~<kind>~<employeeId>~<period>[~v<version>]`. */
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  at: z.string(),
+  /** The evaluation it is about: `employeeId` and `period`. */
+  employeeId: z.string(),
+  /** For a notice about someone else's evaluation (returned to the reviewer): whose. */
+  employeeName: z.string().optional(),
+  period: z.string(),
+  actorId: nullableString,
+  /** returned: to whom; approved, appealDecided, published: the grade; appealDecided: accepted or not. */
+  returnedTo: z.enum(['employee', 'reviewer']).optional(),
+  grade: grade.nullable().optional(),
+  accepted: z.boolean().optional(),
+  /** returned, appealDecided: the comment given (shortened), the reason the person needs. */
+  reason: z.string().optional(),
+  readAt: nullableString,
+});
+export type StoredNotification = z.output<typeof notificationSchema>;
+
+/** What the remind job reads of an evaluation (a projection: a fifth of the item). */
+export const reminderRowSchema = evaluationSchema.pick({
+  employeeId: true,
+  period: true,
+  status: true,
+  returnedTo: true,
+  reviewerId: true,
+  approverId: true,
+  deadlines: true,
+});
+export type ReminderRow = z.output<typeof reminderRowSchema>;

@@ -17,12 +17,16 @@ import {
   type HistoryEvent,
   historyEventSchema,
   type RankingRow,
+  type ReminderRow,
   rankingRowSchema,
+  reminderRowSchema,
   type StoredEvaluation,
+  type StoredNotification,
   type UnitPeriodCounters,
 } from './entities.ts';
 import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { keys } from './keys.ts';
+import { notificationItem } from './notification-store.ts';
 import { productRevisionGuard } from './product-store.ts';
 import { queryAll } from './query.ts';
 
@@ -55,6 +59,17 @@ export const RANKING_ATTRIBUTES = [
   'decision.total',
   'decision.grade',
   'decision.comment',
+] as const;
+
+/** The attributes the remind job reads of an evaluation. */
+const REMINDER_ATTRIBUTES = [
+  'employeeId',
+  'period',
+  'status',
+  'returnedTo',
+  'reviewerId',
+  'approverId',
+  'deadlines',
 ] as const;
 
 export const evaluationItem = (e: StoredEvaluation) => ({ ...keys.evaluation(e), ...e, publishedAt: null });
@@ -140,7 +155,15 @@ export interface TransitionWrite {
    * feed or excuse moved it meanwhile. Absent: the change does not depend on the products.
    */
   productsRevision?: { revision: number | null } | null;
+  /** In-app notifications the change causes, written with it (keyed by the new version: never twice). */
+  notifications?: readonly StoredNotification[];
 }
+
+/**
+ * A transaction holds at most 100 items; a transition uses at most 6 besides its notifications (evaluation,
+ * history, counters, products guard, receipt, appeal marker).
+ */
+const MAX_TRANSITION_NOTIFICATIONS = 94;
 
 /**
  * - written: applied;
@@ -289,6 +312,13 @@ export function evaluationStore(db: Db) {
       ).map(toRankingRow);
     },
 
+    /** A unit's evaluations with only what the remind job reads. */
+    async reminderRows(unitId: string, period: string): Promise<ReminderRow[]> {
+      return (
+        await queryAll(db, { ...keys.unitEvaluations(unitId, period), attributes: REMINDER_ATTRIBUTES })
+      ).map((item) => decode(reminderRowSchema, item, 'evaluation'));
+    },
+
     async history(employeeId: string, period: string): Promise<HistoryEvent[]> {
       const spec = keys.historyOf(employeeId, period);
       return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(toHistory);
@@ -343,6 +373,9 @@ export function evaluationStore(db: Db) {
       const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
       const groupGuard = change.groupGuard ?? null;
       const group = next.dutyGroup ?? null;
+      const notifications = change.notifications ?? [];
+      if (notifications.length > MAX_TRANSITION_NOTIFICATIONS)
+        throw new Error(`a transition may notify at most ${MAX_TRANSITION_NOTIFICATIONS} people`);
       const deltas = new Map<string, number>();
       const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
       if (previous.status !== next.status) {
@@ -429,6 +462,8 @@ export function evaluationStore(db: Db) {
           },
         });
       }
+      for (const n of notifications)
+        transactItems.push({ Put: { TableName: db.tableName, Item: notificationItem(n) } });
       try {
         await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
         return 'written';

@@ -23,6 +23,8 @@
  * | an evaluation's products and their revision | table | EMP#<employeeId>, sk PROD#<period>#… |
  * | an evaluation's products/evidence audit log | table | EMP#<employeeId>, sk WLOG#<period>#… |
  * | an evaluation's attachments                 | table | EMP#<employeeId>, sk ATT#<period>#…  |
+ * | a person's notifications and mail settings | table | NOTIF#<employeeId>                    |
+ * | suppressed addresses (bounce, complaint)  | gsi1  | MAIL_SUPPRESSED                       |
  */
 
 export const ENTITY = {
@@ -45,6 +47,9 @@ export const ENTITY = {
   productRevision: 'ProductRevision',
   workLog: 'WorkLogEvent',
   attachment: 'Attachment',
+  mailPreference: 'MailPreference',
+  notification: 'Notification',
+  mailQuota: 'MailQuota',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -284,4 +289,33 @@ export const keys = {
     pk: `EMP#${employeeId}`,
     skPrefix: `ATT#${period}#`,
   }),
+
+  /**
+   * A person's mail settings, in the partition of their notifications: `/v1/me` reads both with one Query. While an
+   * address is suppressed the item is listed for HR on gsi1.
+   */
+  mailPreference: (employeeId: string, suppressed: boolean) => ({
+    pk: `NOTIF#${employeeId}`,
+    sk: '#PREF',
+    ...(suppressed ? { gsi1pk: 'MAIL_SUPPRESSED', gsi1sk: employeeId } : {}),
+    entityType: ENTITY.mailPreference,
+  }),
+  mailPreferenceKey: (employeeId: string): TableKey => ({ pk: `NOTIF#${employeeId}`, sk: '#PREF' }),
+  suppressedAddresses: () => ({ index: 'gsi1', pk: 'MAIL_SUPPRESSED' }) as const,
+
+  /** One in-app notification; newest last in the partition (the id starts with its time). */
+  notification: (recipientId: string, id: string) => ({
+    pk: `NOTIF#${recipientId}`,
+    sk: `N#${id}`,
+    entityType: ENTITY.notification,
+  }),
+  notificationKey: (recipientId: string, id: string): TableKey => ({
+    pk: `NOTIF#${recipientId}`,
+    sk: `N#${id}`,
+  }),
+  /** The whole partition: the mail settings (`#PREF`) and the notifications (`N#…`). */
+  notificationsOf: (recipientId: string) => ({ pk: `NOTIF#${recipientId}` }),
+
+  /** Messages handed to SES on one day (Vietnam time): the daily sending quota. */
+  mailQuota: (day: string) => ({ pk: `MAILQUOTA#${day}`, sk: '#COUNT', entityType: ENTITY.mailQuota }),
 };

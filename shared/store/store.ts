@@ -9,6 +9,7 @@ import { bulkStore } from './bulk-store.ts';
 import { createDb, type Db, type DbOptions } from './client.ts';
 import { evaluationStore } from './evaluation-store.ts';
 import { idempotencyStore } from './idempotency-store.ts';
+import { mailStore, notificationStore } from './notification-store.ts';
 import { orgStore } from './org-store.ts';
 import { outboxStore } from './outbox-store.ts';
 import { periodStore } from './period-store.ts';
@@ -30,6 +31,8 @@ export function createDynamoStore(db: Db) {
     bulk: bulkStore(db),
     products: productStore(db),
     attachments: attachmentStore(db),
+    notifications: notificationStore(db),
+    mail: mailStore(db),
   };
 }
 

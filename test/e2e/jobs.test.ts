@@ -11,10 +11,12 @@ import { seedDemo } from '../../functions/local/demo-data.ts';
 import { localJobs } from '../../functions/local/jobs-extension.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
 import { type RunningServer, startLocalServer } from '../../functions/local/server.ts';
+import { type RunningSes, startSesLocal } from '../../functions/local/ses-local.ts';
 import type { Group } from '../../shared/app/caller.ts';
 import type { JobReport } from '../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../shared/domain/calendar.ts';
 import { nextFireTime, parseCron } from '../../shared/jobs/cron.ts';
+import { SesMailer } from '../../shared/jobs/ses-mailer.ts';
 import type { OutboxMessage } from '../../shared/store/entities.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { freshTable } from '../support/table.ts';
@@ -25,6 +27,7 @@ const key = loadLocalTokenKey(null);
 let store: Store;
 let tableName: string;
 let server: RunningServer;
+let ses: RunningSes;
 
 async function call<T = JobReport>(
   method: string,
@@ -65,13 +68,18 @@ beforeAll(async () => {
   store = table.store;
   tableName = table.db.tableName;
   await seedDemo(store, new Date('2026-03-20T10:00:00+07:00'));
+  ses = await startSesLocal();
+  const mailer = new SesMailer({ sender: 'nhac-viec@e2e.test', endpoint: ses.endpoint });
   server = await startLocalServer({
     port: 0,
     tokenKey: key,
-    extensions: [localJobs({ store, log: () => undefined }).extension],
+    extensions: [localJobs({ store, mailer, viewer: ses.viewer, log: () => undefined }).extension],
   });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await ses?.stop();
+});
 
 describe('jobs on the local server', () => {
   it('computes rankings on demand; the API serves them; HR downloads them as XLSX with Vietnamese headers', async () => {
@@ -145,12 +153,17 @@ describe('jobs on the local server', () => {
     ]);
   });
 
-  it('reminds through the outbox once a day, readable at GET /local/outbox', async () => {
+  it('reminds once a day through the SES emulator; the outbox at GET /local/outbox names its viewer', async () => {
     const at = '2026-04-02T08:00:00.000+07:00';
     const first = await call('POST', '/local/jobs/remind', { body: { at } });
     expect(first.status).toBe(200);
-    const outbox = await call<{ items: OutboxMessage[] }>('GET', '/local/outbox?day=2026-04-02');
+    const outbox = await call<{ items: OutboxMessage[]; viewer: string }>(
+      'GET',
+      '/local/outbox?day=2026-04-02',
+    );
+    expect(outbox.json.viewer).toBe(ses.viewer);
     const items = outbox.json.items;
+    expect((await ses.emails()).filter((e) => e.from === 'nhac-viec@e2e.test')).toHaveLength(items.length);
     // The demo's drafts: everyone in the month but those who already submitted.
     expect(items.length).toBeGreaterThan(20);
     const mine = items.find((i) => i.recipientId === 'stc-ns-03');
@@ -159,6 +172,7 @@ describe('jobs on the local server', () => {
     expect(mine?.status).toBe('SENT');
     const again = await call('POST', '/local/jobs/remind', { body: { at, fresh: true } });
     expect(again.json.runs[0]?.summary).toMatchObject({ queued: 0, alreadyQueued: items.length });
+    expect((await ses.emails()).filter((e) => e.from === 'nhac-viec@e2e.test')).toHaveLength(items.length);
     expect(
       (await call<{ items: OutboxMessage[] }>('GET', '/local/outbox?day=2026-04-02')).json.items,
     ).toHaveLength(items.length);

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_WRITE_ACTIONS } from '../../infra/constructs/table-access.ts';
 import {
+  DELIVERY_BATCH_SIZE,
+  DELIVERY_CLAIM_SECONDS,
+  DELIVERY_MAX_RECEIVE_COUNT,
+  DELIVERY_TIMEOUT,
   FANOUT_JOB_TIMEOUT,
   FANOUT_MAX_RECEIVE_COUNT,
   FANOUT_QUEUE_URL_ENV,
@@ -49,9 +53,10 @@ describe('jobs stack', () => {
     return (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
   };
 
-  it('has one schedule and one function per row of the schedule table', () => {
+  it('has one schedule and one function per row of the schedule table, a consumer per delivery job, and the SES events function', () => {
     expect(resources(template(), 'AWS::Scheduler::Schedule')).toHaveLength(schedules.length);
-    expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(schedules.length);
+    const deliveries = schedules.filter((s) => s.delivery).length;
+    expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(schedules.length + deliveries + 1);
   });
 
   it('names each job its own Powertools service, the dimension its JobHeartbeat and JobFailures carry', () => {
@@ -71,6 +76,29 @@ describe('jobs stack', () => {
       expect(props(fn).Architectures).toEqual(['arm64']);
       expect(Number(props(fn).Timeout)).toBeLessThanOrEqual(900);
     }
+  });
+
+  it('records bounces and complaints: a configuration set whose events reach the ses-events function', () => {
+    const [, set] = resources(template(), 'AWS::SES::ConfigurationSet')[0] ?? [];
+    expect(props(set as CfnResource)).toMatchObject({
+      Name: app.names.configurationSetName,
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    const [, destination] = resources(template(), 'AWS::SES::ConfigurationSetEventDestination')[0] ?? [];
+    const d = props(destination as CfnResource).EventDestination as Record<string, unknown>;
+    expect(d.MatchingEventTypes).toEqual(['send', 'bounce', 'complaint']);
+    expect(JSON.stringify(d.EventBridgeDestination)).toContain('event-bus/default');
+    const rules = resources(template(), 'AWS::Events::Rule').map(([, r]) => props(r));
+    const rule = rules.find((r) => JSON.stringify(r.EventPattern).includes('aws.ses'));
+    expect(rule?.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Sent', 'Email Bounced', 'Email Complaint Received'],
+      detail: { mail: { tags: { 'ses:configuration-set': [app.names.configurationSetName] } } },
+    });
+    const fnId = functionLogicalId(template(), app.names.functionName('job', 'ses-events'));
+    const [target] = (rule?.Targets ?? []) as Record<string, unknown>[];
+    expect(target?.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(target?.DeadLetterConfig).toBeDefined();
   });
 
   describe.each(schedules.map((s) => [s.job, s] as const))('the %s job', (job, def) => {
@@ -167,6 +195,39 @@ describe('jobs stack', () => {
         );
         expect(send).toBeDefined();
       });
+    } else if (def.delivery) {
+      it('queues its messages on a delivery queue that a consumer of its own drains at SES’s rate', () => {
+        const [queueId, queue] = queueByName(app.names.deliveryQueueName(job));
+        expect(fnEnv(job).FANOUT_QUEUE_URL).toEqual({ Ref: queueId });
+        expect(props(queue).VisibilityTimeout).toBe(DELIVERY_TIMEOUT.toSeconds() * 6);
+        const [dlqId] = queueByName(app.names.deliveryDeadLetterQueueName(job));
+        expect(props(queue).RedrivePolicy).toEqual({
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT,
+        });
+        const consumer = app.names.functionName('job', `${job}-delivery`);
+        const consumerId = functionLogicalId(template(), consumer);
+        const [mapping] = resources(template(), 'AWS::Lambda::EventSourceMapping').filter(
+          ([, m]) => JSON.stringify(props(m).FunctionName) === JSON.stringify({ Ref: consumerId }),
+        );
+        expect(props(mapping?.[1] as CfnResource)).toMatchObject({
+          BatchSize: DELIVERY_BATCH_SIZE,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: app.config.reminders.consumers },
+        });
+        const fn = template().toJSON().Resources[consumerId] as CfnResource;
+        expect(Number(props(fn).Timeout)).toBe(DELIVERY_TIMEOUT.toSeconds());
+        const env = (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(env).toMatchObject({
+          FANOUT_QUEUE_URL: { Ref: queueId },
+          POWERTOOLS_SERVICE_NAME: app.names.serviceName('job', job),
+          SES_CONFIGURATION_SET: app.names.configurationSetName,
+          REMINDER_RATE_PER_SECOND: String(app.config.reminders.ratePerSecond),
+          REMINDER_DAILY_QUOTA: String(app.config.reminders.dailyQuota),
+          REMINDER_CONSUMERS: String(app.config.reminders.consumers),
+          REMINDER_CLAIM_SECONDS: String(DELIVERY_CLAIM_SECONDS),
+        });
+      });
     } else {
       it('has no fan-out queue', () => {
         expect(fnEnv(job).FANOUT_QUEUE_URL).toBeUndefined();
@@ -184,9 +245,10 @@ describe('jobs stack', () => {
     }
 
     if (def.sendsEmail) {
-      it('may send e-mail from the configured sender only', () => {
+      it('may send e-mail from the configured sender only, through its configuration set (the consumer does)', () => {
         expect(fnEnv(job).REMINDER_SENDER).toBe(app.config.reminders.sender);
-        const ses = roleStatements(template(), app.names.functionName('job', job)).filter((s) =>
+        const sender = app.names.functionName('job', def.delivery ? `${job}-delivery` : job);
+        const ses = roleStatements(template(), sender).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('ses:')),
         );
         expect(ses).toHaveLength(1);
@@ -199,7 +261,15 @@ describe('jobs stack', () => {
           StringEquals: { 'ses:FromAddress': app.config.reminders.sender },
         });
         for (const r of resourcesOf(statement ?? { Effect: '', Action: [], Resource: [] })) {
-          expect(JSON.stringify(r)).toMatch(/:identity\/(no-reply@)?example\.com"/);
+          expect(JSON.stringify(r)).toMatch(
+            new RegExp(
+              `:identity\\/(no-reply@)?example\\.com"|:configuration-set\\/${app.names.configurationSetName}"`,
+            ),
+          );
+        }
+        if (def.delivery) {
+          const scheduled = roleStatements(template(), app.names.functionName('job', job)).flatMap(actionsOf);
+          expect(scheduled.filter((a) => a.startsWith('ses:'))).toEqual([]);
         }
       });
     } else {

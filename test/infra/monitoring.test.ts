@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../infra/naming.ts';
 import {
   APP_METRICS,
+  DELIVERY_MAX_AGE,
   EVALUATIONS_FUNCTION,
   HEARTBEAT_MARGIN_HOURS,
   isDaily,
@@ -55,7 +56,8 @@ describe('monitoring stack', () => {
 
   it('watches every job function for errors: they throw on real failures only', () => {
     const fns = jobFunctions();
-    expect(fns).toHaveLength(schedules.length);
+    // The schedule table's, the reminders' delivery consumer, and the SES events function.
+    expect(fns).toHaveLength(schedules.length + 2);
     for (const fn of fns) expect(alarmOn('AWS/Lambda', 'Errors', { FunctionName: fn }), fn).toHaveLength(1);
   });
 
@@ -109,15 +111,27 @@ describe('monitoring stack', () => {
       String(props(q).QueueName),
     );
     const dlqs = queues.filter((q) => q.endsWith('-dlq'));
-    expect(dlqs).toHaveLength(1 + schedules.filter((s) => s.fanOut).length);
+    expect(dlqs).toHaveLength(1 + schedules.filter((s) => s.fanOut || s.delivery).length);
     for (const q of dlqs) {
       const [alarm] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: q });
       expect(alarm, q).toBeDefined();
       expect(alarm?.Threshold).toBe(1);
     }
-    for (const q of queues.filter((name) => name.endsWith('-fanout'))) {
+    for (const q of queues.filter((name) => name.endsWith('-fanout') || name.endsWith('-delivery'))) {
       expect(alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: q }), q).toHaveLength(1);
     }
+  });
+
+  it('alarms on the reminders: any failure, a backlog carried over to another day, a stuck delivery queue', () => {
+    const service = app.names.serviceName('job', 'remind');
+    const [failures] = alarmOn(METRICS_NAMESPACE, 'ReminderFailures', { service });
+    expect(failures).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const [backlog] = alarmOn(METRICS_NAMESPACE, 'ReminderBacklog', { service });
+    expect(backlog).toMatchObject({ Threshold: 1, Period: 86_400, Statistic: 'Maximum' });
+    const [age] = alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', {
+      QueueName: app.names.deliveryQueueName('remind'),
+    });
+    expect(age?.Threshold).toBe(DELIVERY_MAX_AGE.toSeconds());
   });
 
   it('alarms on throttled reads or writes of the table and of every index', () => {

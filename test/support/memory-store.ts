@@ -16,15 +16,16 @@ import type {
   Delegation,
   Employee,
   HistoryEvent,
+  MailPreference,
   OrgAuditEvent,
   OutboxMessage,
-  OutboxStatus,
   Period,
   RankingRow,
   RankingSnapshot,
   StoredAnnualResult,
   StoredAttachment,
   StoredEvaluation,
+  StoredNotification,
   StoredProduct,
   StoredReceipt,
   StoredRun,
@@ -77,6 +78,10 @@ export interface MemoryTables {
   productRevisions: Map<string, { revision: number; count: number }>;
   workLog: WorkLogEvent[];
   attachments: Map<string, StoredAttachment>;
+  notifications: Map<string, StoredNotification>;
+  mailPreferences: Map<string, MailPreference>;
+  /** Messages handed to SES per day. */
+  mailQuota: Map<string, number>;
 }
 
 export function createMemoryStore(): Store & { tables: MemoryTables } {
@@ -101,6 +106,9 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     productRevisions: new Map(),
     workLog: [],
     attachments: new Map(),
+    notifications: new Map(),
+    mailPreferences: new Map(),
+    mailQuota: new Map(),
   };
   const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
   const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
@@ -144,6 +152,42 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
       created++;
     }
     return created;
+  };
+
+  /** A conditional update of an outbox message: false when it is absent or the condition does not hold. */
+  const updateOutbox = async (
+    ref: OutboxRef,
+    when: (m: OutboxMessage) => boolean,
+    set: Partial<OutboxMessage>,
+  ): Promise<boolean> => {
+    const key = outboxKey(ref);
+    const current = t.outbox.get(key);
+    if (!current || !when(current)) return false;
+    t.outbox.set(key, { ...current, ...copy(set) });
+    return true;
+  };
+  const markNotificationRead = async (recipientId: string, id: string, at: string) => {
+    const key = `${recipientId}|${id}`;
+    const found = t.notifications.get(key);
+    if (!found) return null;
+    // Read once: the first time stays.
+    if (found.readAt === null) t.notifications.set(key, { ...found, readAt: at });
+    return copy(t.notifications.get(key) ?? null);
+  };
+  const writePreference = async (
+    employeeId: string,
+    set: Partial<MailPreference>,
+  ): Promise<MailPreference> => {
+    const next: MailPreference = {
+      employeeId,
+      emailOff: false,
+      suppression: null,
+      updatedAt: '',
+      ...t.mailPreferences.get(employeeId),
+      ...set,
+    };
+    t.mailPreferences.set(employeeId, copy(next));
+    return copy(next);
   };
 
   const receiptLive = (key: string): boolean => {
@@ -277,6 +321,16 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
             comment: e.decision.comment,
           },
         })),
+      reminderRows: async (unitId, period) =>
+        evaluationsWhere((e) => e.unitId === unitId && e.period === period).map((e) => ({
+          employeeId: e.employeeId,
+          period: e.period,
+          status: e.status,
+          returnedTo: e.returnedTo,
+          reviewerId: e.reviewerId,
+          approverId: e.approverId,
+          deadlines: e.deadlines,
+        })),
       history: async (employeeId, period) =>
         [...t.history.entries()]
           .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
@@ -323,6 +377,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         t.evaluations.set(key, copy({ ...next, publishedAt: null }));
         t.history.set(histKey(event), copy(event));
         t.counters.set(unitPeriodKey(next.unitId, next.period), c);
+        for (const n of change.notifications ?? []) t.notifications.set(`${n.recipientId}|${n.id}`, copy(n));
         if (receipt)
           t.receipts.set(`${receipt.principalId}|${receipt.key}`, {
             ...copy(receipt),
@@ -461,18 +516,80 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         t.outbox.set(key, copy(message));
         return 'queued';
       },
-      listDay: async (day) =>
+      get: async (ref) => copy(t.outbox.get(outboxKey(ref)) ?? null),
+      listDay: async (day, options = {}) =>
         [...t.outbox.entries()]
           .filter(([k]) => k.startsWith(`${day}|`))
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([, m]) => copy(m)),
-      setStatus: async (m, from: OutboxStatus, to: OutboxStatus, extra = {}) => {
-        const key = outboxKey(m);
-        const current = t.outbox.get(key);
-        if (current?.status !== from) return false;
-        t.outbox.set(key, { ...current, ...copy(extra), status: to });
+          .map(([, m]) => copy(m))
+          .filter((m) => !options.unsentOnly || m.status === 'PENDING' || m.status === 'SENDING'),
+      claim: async (ref, now, staleBefore) =>
+        updateOutbox(
+          ref,
+          (m) =>
+            m.status === 'PENDING' ||
+            (m.status === 'SENDING' && (m.claimedAt ?? '') < staleBefore && m.acceptedAt === undefined),
+          { status: 'SENDING', claimedAt: now },
+        ),
+      markSent: async (ref, sentAt, providerMessageId, channel) =>
+        updateOutbox(ref, (m) => m.status === 'SENDING', {
+          status: 'SENT',
+          sentAt,
+          channel,
+          ...(providerMessageId ? { providerMessageId } : {}),
+        }),
+      release: async (ref, error) =>
+        updateOutbox(ref, (m) => m.status === 'SENDING', { status: 'PENDING', ...(error ? { error } : {}) }),
+      settle: async (ref, to, extra = {}) =>
+        updateOutbox(ref, (m) => m.status === 'PENDING' || m.status === 'SENDING', { status: to, ...extra }),
+      recordAccepted: async (ref, providerMessageId, at) =>
+        updateOutbox(ref, (m) => m.acceptedAt === undefined, { acceptedAt: at, providerMessageId }),
+      reserveQuota: async (day, limit) => {
+        const used = t.mailQuota.get(day) ?? 0;
+        if (used >= limit) return false;
+        t.mailQuota.set(day, used + 1);
         return true;
       },
+      returnQuota: async (day) => {
+        const used = t.mailQuota.get(day) ?? 0;
+        if (used > 0) t.mailQuota.set(day, used - 1);
+      },
+      quotaUsed: async (day) => t.mailQuota.get(day) ?? 0,
+    },
+
+    notifications: {
+      inbox: async (recipientId) => ({
+        preference: copy(t.mailPreferences.get(recipientId) ?? null),
+        items: [...t.notifications.entries()]
+          .filter(([k]) => k.startsWith(`${recipientId}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, n]) => copy(n)),
+      }),
+      get: async (recipientId, id) => copy(t.notifications.get(`${recipientId}|${id}`) ?? null),
+      markRead: async (recipientId, id, at) => markNotificationRead(recipientId, id, at),
+      markAllRead: async (recipientId, at, ids) => {
+        let changed = 0;
+        for (const id of ids) if ((await markNotificationRead(recipientId, id, at))?.readAt === at) changed++;
+        return changed;
+      },
+      putMany: async (notifications) => {
+        for (const n of notifications) t.notifications.set(`${n.recipientId}|${n.id}`, copy(n));
+      },
+    },
+
+    mail: {
+      getPreference: async (employeeId) => copy(t.mailPreferences.get(employeeId) ?? null),
+      setEmailOff: async (employeeId, emailOff, at) =>
+        writePreference(employeeId, { emailOff, updatedAt: at }),
+      suppress: async (employeeId, suppression) =>
+        writePreference(employeeId, { suppression: copy(suppression), updatedAt: suppression.at }),
+      clearSuppression: async (employeeId, at) =>
+        writePreference(employeeId, { suppression: null, updatedAt: at }),
+      listSuppressed: async () =>
+        [...t.mailPreferences.values()]
+          .filter((p) => p.suppression !== null)
+          .sort((a, b) => a.employeeId.localeCompare(b.employeeId))
+          .map(copy),
     },
 
     bulk: {

@@ -515,12 +515,82 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       };
       expect(await store.outbox.enqueue(message)).toBe('queued');
       expect(await store.outbox.enqueue(message)).toBe('exists');
-      expect(await store.outbox.setStatus(message, 'SENDING', 'SENT')).toBe(false);
-      expect(await store.outbox.setStatus(message, 'PENDING', 'SENDING')).toBe(true);
-      expect(await store.outbox.setStatus(message, 'SENDING', 'SENT', { sentAt: AT, channel: 'local' })).toBe(
+      // Nothing to mark sent before a claim; one claim at a time, a stale one (never accepted) taken over.
+      expect(await store.outbox.markSent(message, AT, 'ses-1', 'ses')).toBe(false);
+      expect(await store.outbox.claim(message, '2026-12-02T01:00:00.000Z', '2026-12-02T00:45:00.000Z')).toBe(
         true,
       );
-      expect(await store.outbox.listDay('2026-12-02')).toMatchObject([{ status: 'SENT', sentAt: AT }]);
+      expect(await store.outbox.claim(message, '2026-12-02T01:01:00.000Z', '2026-12-02T00:46:00.000Z')).toBe(
+        false,
+      );
+      expect(await store.outbox.claim(message, '2026-12-02T01:20:00.000Z', '2026-12-02T01:05:00.000Z')).toBe(
+        true,
+      );
+      expect(await store.outbox.release(message, 'Throttled')).toBe(true);
+      expect(await store.outbox.listDay('2026-12-02', { unsentOnly: true })).toHaveLength(1);
+      expect(await store.outbox.claim(message, '2026-12-02T01:30:00.000Z', '2026-12-02T01:15:00.000Z')).toBe(
+        true,
+      );
+      // SES's Send event settles a claim whose sender died: never claimed again.
+      expect(await store.outbox.recordAccepted(message, 'ses-1', AT)).toBe(true);
+      expect(await store.outbox.recordAccepted(message, 'ses-1', AT)).toBe(false);
+      expect(await store.outbox.claim(message, '2026-12-02T03:00:00.000Z', '2026-12-02T02:45:00.000Z')).toBe(
+        false,
+      );
+      expect(await store.outbox.markSent(message, AT, 'ses-1', 'ses')).toBe(true);
+      expect(await store.outbox.settle(message, 'FAILED')).toBe(false);
+      expect(await store.outbox.listDay('2026-12-02')).toMatchObject([
+        { status: 'SENT', sentAt: AT, providerMessageId: 'ses-1', channel: 'ses' },
+      ]);
+      expect(await store.outbox.listDay('2026-12-02', { unsentOnly: true })).toEqual([]);
+      expect(await store.outbox.get({ ...message, reminder: 'nope' })).toBeNull();
+      // The day's quota: reserved up to the limit, given back, counted.
+      expect(await store.outbox.reserveQuota('2026-12-02', 2, new Date())).toBe(true);
+      expect(await store.outbox.reserveQuota('2026-12-02', 2, new Date())).toBe(true);
+      expect(await store.outbox.reserveQuota('2026-12-02', 2, new Date())).toBe(false);
+      await store.outbox.returnQuota('2026-12-02');
+      expect(await store.outbox.quotaUsed('2026-12-02')).toBe(1);
+      expect(await store.outbox.quotaUsed('2026-12-03')).toBe(0);
+    });
+
+    it('notifications and mail settings: read once, listed oldest first; suppressions listed until cleared', async () => {
+      const notice = (id: string) => ({
+        recipientId: 'e1',
+        id,
+        kind: 'reviewed' as const,
+        at: AT,
+        employeeId: 'e1',
+        period: '2026-11',
+        actorId: 'rev',
+        readAt: null,
+      });
+      await store.notifications.putMany([notice('2026-b'), notice('2026-a')]);
+      const inbox = await store.notifications.inbox('e1');
+      expect(inbox.preference).toBeNull();
+      expect(inbox.items.map((n) => n.id)).toEqual(['2026-a', '2026-b']);
+      expect(await store.notifications.markRead('e1', '2026-a', '2026-12-01T00:00:00.000Z')).toMatchObject({
+        readAt: '2026-12-01T00:00:00.000Z',
+      });
+      expect(await store.notifications.markRead('e1', '2026-a', '2026-12-02T00:00:00.000Z')).toMatchObject({
+        readAt: '2026-12-01T00:00:00.000Z',
+      });
+      expect(await store.notifications.markRead('e2', '2026-a', AT)).toBeNull();
+      expect(
+        await store.notifications.markAllRead('e1', '2026-12-03T00:00:00.000Z', ['2026-a', '2026-b']),
+      ).toBe(1);
+
+      expect(await store.mail.setEmailOff('e1', true, AT)).toMatchObject({
+        emailOff: true,
+        suppression: null,
+      });
+      const suppression = { reason: 'bounce' as const, address: 'e1@example.gov.vn', at: AT, detail: null };
+      expect(await store.mail.suppress('e1', suppression)).toMatchObject({ emailOff: true, suppression });
+      expect((await store.mail.listSuppressed()).map((p) => p.employeeId)).toEqual(['e1']);
+      expect((await store.notifications.inbox('e1')).preference).toMatchObject({ emailOff: true });
+      await store.mail.clearSuppression('e1', AT);
+      expect(await store.mail.listSuppressed()).toEqual([]);
+      expect(await store.mail.getPreference('e1')).toMatchObject({ emailOff: true, suppression: null });
+      expect(await store.mail.getPreference('e2')).toBeNull();
     });
 
     it('bulk-loads records as the API would have left them', async () => {

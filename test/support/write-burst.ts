@@ -42,6 +42,9 @@ export interface BurstResult {
 export function chainsFrom(evaluations: StoredEvaluation[]): Chain[] {
   return evaluations
     .filter((e) => ['DRAFT', 'SUBMITTED', 'REVIEWED'].includes(e.status))
+    // A role as reviewer or approver (`hr@<unit>`, a collective body: heads of top-level units) is no person a
+    // token can be had for: the burst leaves those evaluations alone.
+    .filter((e) => !e.reviewerId.includes('@') && !e.approverId.includes('@'))
     .map((e) => ({
       employeeId: e.employeeId,
       period: e.period,

@@ -5,6 +5,12 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { readIncome } from '../../shared/app/income.ts';
+import type {
+  listSuppressedAddresses,
+  markNotificationRead,
+  readNotifications,
+  setEmailPreference,
+} from '../../shared/app/notifications.ts';
 import type { importOrg } from '../../shared/app/org-import.ts';
 import type { presentEmployee, presentEvaluation, presentHistory } from '../../shared/app/present.ts';
 import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/reports.ts';
@@ -13,16 +19,20 @@ import type { presentBulk } from '../../shared/http/endpoints/evaluations.ts';
 import type { Delegation as StoredDelegation } from '../../shared/store/entities.ts';
 import type {
   AnnualReport,
+  AppNotification,
   BulkResult,
   Delegation,
+  EmailSettings,
   Employee,
   Evaluation,
   HistoryItem,
   ImportResult,
   IncomeReport,
   Me,
+  Notifications,
   Ranking,
   SubunitRanking,
+  SuppressedAddress,
 } from '../../web/src/api/types.ts';
 
 describe('web API types match the server', () => {
@@ -31,6 +41,15 @@ describe('web API types match the server', () => {
     expectTypeOf<ReturnType<typeof presentHistory>[number]>().toExtend<HistoryItem>();
     expectTypeOf<Awaited<ReturnType<typeof readMe>>>().toExtend<Me>();
     expectTypeOf<ReturnType<typeof presentBulk>>().toExtend<BulkResult>();
+  });
+
+  it('notifications, the e-mail switch, suppressed addresses', () => {
+    expectTypeOf<Awaited<ReturnType<typeof readNotifications>>>().toExtend<Notifications>();
+    expectTypeOf<Awaited<ReturnType<typeof markNotificationRead>>>().toExtend<AppNotification>();
+    expectTypeOf<Awaited<ReturnType<typeof setEmailPreference>>>().toExtend<{ email: EmailSettings }>();
+    expectTypeOf<Awaited<ReturnType<typeof listSuppressedAddresses>>>().toExtend<{
+      items: SuppressedAddress[];
+    }>();
   });
 
   it('employees and the org import', () => {

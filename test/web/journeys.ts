@@ -19,6 +19,8 @@
  *    no countdown and no grade, the decider answers the appeal, the employee reads the answer.
  * 8. The printed form: the print view and the PDF (rendered with poppler: header, scores, signatures).
  * 9. HR and admin screens: an employee's discipline flags, a rubric version, an org import with row errors.
+ * 10. The bell: the unread count, the list linking to the evaluation, mark read, the person's e-mail switch; HR
+ *    sees an address SES reported as bouncing.
  *
  * Screenshots of each page go to test-artifacts/web/<width>/. Skipped, saying why, without /usr/bin/chromium.
  */
@@ -897,6 +899,61 @@ export function defineJourneys(width: number, height: number) {
         STEP,
       );
     }
+
+    it(
+      'the bell: the unread count, the list that links to the evaluation, mark read, the e-mail switch; HR sees a bounced address',
+      async () => {
+        const page = await newPage();
+        await signIn(page, 'stc-ns-03', '/');
+        const bell = page.getByRole('link', { name: /^Thông báo: \d+ chưa đọc$/ });
+        await bell.waitFor();
+        const unread = Number(await page.getByTestId('bell-count').textContent());
+        expect(unread).toBeGreaterThanOrEqual(2);
+        await bell.click();
+        await page.getByRole('heading', { name: 'Thông báo', level: 1 }).waitFor();
+        const returned = page.getByRole('link', { name: /được trả lại để hoàn thiện/ });
+        await returned.waitFor();
+        await audit(page, '30-notifications');
+        // Opening one marks it read and goes to the evaluation; the bell counts one less.
+        await returned.click();
+        await page.waitForURL(new RegExp(`/danh-gia/${period}$`));
+        await expect.poll(() => page.getByTestId('bell-count').textContent()).toBe(String(unread - 1));
+        await page.getByRole('link', { name: /^Thông báo: / }).click();
+        await page.getByRole('button', { name: /Đánh dấu tất cả đã đọc/ }).click();
+        await page.getByText(/Đã đánh dấu \d+ thông báo là đã đọc\./).waitFor();
+        await page.getByRole('link', { name: 'Thông báo: không có thông báo mới' }).waitFor();
+        expect(await page.getByTestId('bell-count').count()).toBe(0);
+        // The person's own page: e-mail off, in-app notifications stay.
+        await page.getByRole('link', { name: 'Cài đặt thư nhắc việc' }).click();
+        await page.getByRole('heading', { name: 'Trang cá nhân', level: 1 }).waitFor();
+        const box = page.getByLabel('Nhận thư nhắc việc qua thư điện tử');
+        expect(await box.isChecked()).toBe(true);
+        await box.uncheck();
+        await page.getByText('Đã tắt thư nhắc việc. Thông báo trong ứng dụng vẫn được giữ.').waitFor();
+        await audit(page, '31-profile');
+        const token = await server.tokenFor('stc-ns-03');
+        const me = (await (
+          await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { email: { enabled: boolean } };
+        expect(me.email.enabled).toBe(false);
+
+        // SES reported stc-ns-04's address as bouncing: HR sees it marked on the employee and in the list.
+        const address = 'stc-ns-04@demo.hanoi.gov.vn';
+        await server.store.mail.suppress('stc-ns-04', {
+          reason: 'bounce',
+          address,
+          at: new Date().toISOString(),
+          detail: 'Permanent/General',
+        });
+        const hr = await newPage();
+        await signIn(hr, 'hn-hr', '/quan-tri/nhan-su?ma=stc-ns-04');
+        await hr.getByText(/Thư tới địa chỉ này bị trả lại ngày/).waitFor();
+        await hr.getByRole('heading', { name: 'Địa chỉ thư bị trả lại hoặc bị báo là thư rác' }).waitFor();
+        expect(await hr.getByRole('link', { name: new RegExp(address) }).count()).toBe(1);
+        await audit(hr, '32-admin-suppressed');
+      },
+      STEP,
+    );
 
     it('raised no script error on any page, and audited every page it visited', () => {
       expect(pageErrors).toEqual([]);

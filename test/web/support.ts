@@ -22,6 +22,7 @@ import { prepareEvidenceBucket } from '../../functions/local/s3-local.ts';
 import { startLocalServer } from '../../functions/local/server.ts';
 import { createWebApp, serveWebApp } from '../../functions/local/web-static.ts';
 import type { Group } from '../../shared/app/caller.ts';
+import type { Store } from '../../shared/store/store.ts';
 import { useTestEvidence } from '../support/api.ts';
 import { freshTable } from '../support/table.ts';
 
@@ -82,6 +83,8 @@ export interface WebTestServer {
   identity: LocalOidc;
   /** A `/local/token` bearer token for direct API calls made by the test itself (the scripts' shortcut). */
   tokenFor(employeeId: string, groups?: Group[]): Promise<string>;
+  /** The store under the server, for what only SES's events would do (a bounce). */
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function startWebTestServer(
     period: seeded.period,
     identity,
     tokenFor: (employeeId, groups = []) => issueLocalToken(tokenKey, employeeId, groups),
+    store,
     close: () => server.close(),
   };
 }

@@ -31,6 +31,7 @@ import { ApprovalsPage } from './pages/Approvals.tsx';
 import { EmployeePage } from './pages/Employee.tsx';
 import { EvaluationPrintPage } from './pages/EvaluationPrint.tsx';
 import { IncomePage } from './pages/Income.tsx';
+import { Bell, NotificationsPage, ProfilePage } from './pages/Notifications.tsx';
 import { PeriodsPage } from './pages/Periods.tsx';
 import { RankingPrintPage, RankingsPage } from './pages/Rankings.tsx';
 import { ReviewsPage } from './pages/Reviews.tsx';
@@ -250,7 +251,10 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
           Đánh giá hằng tháng
         </Link>
         <div class="who">
-          <span class="who-name">{me.employee?.name ?? me.employeeId}</span>
+          <Bell unread={me.notifications?.unread ?? 0} current={section === '/thong-bao'} />
+          <Link href="/ca-nhan" class="who-name" aria-current={section === '/ca-nhan' ? 'page' : undefined}>
+            {me.employee?.name ?? me.employeeId}
+          </Link>
           <span class="who-roles">{roleLine(me)}</span>
           <button type="button" class="link-button" onClick={onSignOut}>
             Đăng xuất
@@ -299,6 +303,8 @@ function Page({ path, query, me }: { path: string; query: URLSearchParams; me: M
   const ownForm = /^\/danh-gia\/(\d{4}-(?:\d{2}|Q[1-4]))\/phieu$/.exec(path);
   const form = /^\/phieu\/([A-Za-z0-9._-]{1,64})\/(\d{4}-(?:\d{2}|Q[1-4]))$/.exec(path);
   if (path === '/' || path === '/dang-nhap') return <Home me={me} />;
+  if (path === '/thong-bao') return <NotificationsPage />;
+  if (path === '/ca-nhan') return <ProfilePage />;
   if (path === '/danh-gia' || month) return <EmployeePage period={month?.[1] ?? null} />;
   if (ownForm?.[1] && me.employee)
     return <EvaluationPrintPage employeeId={me.employee.id} period={ownForm[1]} />;

@@ -4,7 +4,8 @@
  * OPEN → CLOSING; per unit, every evaluation not approved → EXPIRED, then the unit's ranking (one step, one
  * checkpoint); finalisation: the league tables up to the root, then CLOSED with the appeal deadline (published).
  * The close's time is the moment it began (`closingStartedAt`), so a close resumed later stores exactly what an
- * uninterrupted one would. It is the ranking pipeline of compute-rankings.ts with the expiry before each unit.
+ * uninterrupted one would. It is the ranking pipeline of compute-rankings.ts with the expiry before each unit, and
+ * each unit's publication notices (in-app) after it.
  */
 import { appealDeadline, isValidPeriod } from '../../domain/calendar.ts';
 import type { ActorRelations } from '../../domain/types.ts';
@@ -12,6 +13,7 @@ import type { Period } from '../../store/entities.ts';
 import type { Store } from '../../store/store.ts';
 import { SYSTEM_ACTOR } from '../caller.ts';
 import { attemptTransition } from '../evaluations.ts';
+import { publicationNotices } from '../notification-rules.ts';
 import {
   finalizeRankings,
   planByUnitSize,
@@ -61,7 +63,15 @@ export const closePeriodJob: UnitJob<RankingStepResult> = {
   async work(ctx, run, unitIds) {
     const at = new Date(run.at);
     for (const unitId of unitIds) await expireUnit(ctx.store, run.scope, unitId, at);
-    return rankUnitsStep(ctx, run.scope, unitIds, run.at);
+    const ranked = await rankUnitsStep(ctx, run.scope, unitIds, run.at);
+    // Everyone of the unit learns the result is published: written before the unit's checkpoint, in batches, with
+    // ids fixed by the close's time (a step redone after a crash writes the same items). They show once the
+    // period is CLOSED.
+    for (const unitId of unitIds) {
+      const rows = await ctx.store.evaluations.rankingRows(unitId, run.scope);
+      await ctx.store.notifications.putMany(publicationNotices(run.scope, run.at, rows));
+    }
+    return ranked;
   },
   async finalize(ctx, run, results, units) {
     const ranking = await finalizeRankings(ctx, run.scope, run.at, units, results);

@@ -5,6 +5,7 @@
 import { annualRollupJob, startAnnualRollup } from './annual-rollup.ts';
 import { closePeriodJob, startClosePeriod } from './close-period.ts';
 import { computeRankingsJob, startComputeRankings } from './compute-rankings.ts';
+import { handleDelivery } from './delivery.ts';
 import { openPeriodJob, startOpenPeriod } from './open-period.ts';
 import { startRemind } from './remind.ts';
 import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
@@ -18,7 +19,7 @@ export interface JobDefinition {
 
 export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   'open-period': { start: startOpenPeriod, handle: (ctx, m) => handleUnitStep(ctx, openPeriodJob, m) },
-  remind: { start: startRemind },
+  remind: { start: startRemind, handle: handleDelivery },
   'close-period': { start: startClosePeriod, handle: (ctx, m) => handleUnitStep(ctx, closePeriodJob, m) },
   'compute-rankings': {
     start: startComputeRankings,

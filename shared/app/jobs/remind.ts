@@ -1,33 +1,38 @@
 /**
  * remind (daily, 08:00): during the last days before each deadline, everybody who still has to act gets one
  * message a day listing what to do: their own self-assessment, the evaluations waiting for their review, those
- * waiting for their approval, each with its deadline. One outbox item per (day, person), written only if
- * absent: never two messages for the same day, whatever reruns or retries happen.
+ * waiting for their approval, each with its deadline and a link. The job only queues: one outbox item per
+ * (day, person), written only if absent (never two messages for the same day, whatever reruns happen), and a
+ * `deliver` step per item on the job's queue; the consumers send them at the rate SES allows
+ * (shared/app/jobs/delivery.ts).
  *
- * Reads: for each open period with a reminder window today, the unit's evaluations (one Query per unit on the
- * unit index) and the recipients' employee records (BatchGet). A rerun reads again (reads change nothing) and
- * finds the outbox items already there; that is its checkpoint, per person.
+ * Nothing is dropped: what an earlier day left unsent (the quota was spent, SES was paused) is folded into today's
+ * message for the same person (FOLDED, today's message says what is due now), or, when that person has no
+ * message today, queued again as it is. A rerun of the day queues again whatever is still unsent.
+ *
+ * Reads: for each open period with a reminder window today, the unit's evaluations (one Query per unit on the unit
+ * index, only the attributes needed), the recipients' employee records (BatchGet), and the outbox of the last
+ * days (one Query per day, unsent filtered).
  */
-import {
-  addDays,
-  formatVietnamTime,
-  isAfter,
-  isValidCivilDate,
-  periodLabel,
-  vietnamDateOf,
-} from '../../domain/calendar.ts';
+import { addDays, isAfter, isValidCivilDate, vietnamDateOf } from '../../domain/calendar.ts';
 import type { Deadlines, EvaluationStatus } from '../../domain/types.ts';
-import type { OutboxMessage, ReminderTask, StoredEvaluation } from '../../store/entities.ts';
+import type { OutboxMessage, ReminderRow, ReminderTask } from '../../store/entities.ts';
 import { inParallel } from '../parallel.ts';
-import { deliver } from './outbox.ts';
+import { DAILY_REMINDER, deliverySettingsFromConfig } from './delivery.ts';
+import { composeReminder } from './reminder-content.ts';
 import { beginRun, finishRun } from './runs.ts';
-import type { JobContext, RunReport } from './types.ts';
+import type { JobContext, RunReport, StepMessage } from './types.ts';
+
+export { DAILY_REMINDER };
 
 /** Reminders start this many days before a deadline's day and run up to that day. */
 export const REMINDER_LEAD_DAYS = 2;
-/** The one daily reminder per person: its key in the outbox. */
-export const DAILY_REMINDER = 'worklist';
+/** Earlier days whose unsent messages a run folds or queues again. */
+export const CARRY_OVER_DAYS = 7;
 const RUN_TTL_SECONDS = 40 * 24 * 3600;
+/** Outbox writes in flight at once (each a conditional put). */
+const WRITE_CONCURRENCY = 32;
+const SEND_SLICE = 1_000;
 
 type Kind = ReminderTask['kind'];
 const DEADLINE_OF: Record<Kind, keyof Deadlines> = {
@@ -50,10 +55,7 @@ const FINAL: readonly EvaluationStatus[] = ['APPROVED', 'EXPIRED'];
  * reviewer may review the draft as it is; after the review deadline the approver may review and approve).
  */
 export function dueAction(
-  e: Pick<
-    StoredEvaluation,
-    'status' | 'returnedTo' | 'employeeId' | 'reviewerId' | 'approverId' | 'deadlines'
-  >,
+  e: Pick<ReminderRow, 'status' | 'returnedTo' | 'employeeId' | 'reviewerId' | 'approverId' | 'deadlines'>,
   now: string,
 ): { kind: Kind; recipientId: string } | null {
   if (FINAL.includes(e.status)) return null;
@@ -66,42 +68,49 @@ export function dueAction(
   return { kind: 'approve', recipientId: e.approverId };
 }
 
-/** `tháng 03/2026`, `quý I/2026`. */
-const periodText = (period: string) => periodLabel(period);
+const deliverStep = (day: string, runId: string, at: string, recipient: string): StepMessage => ({
+  v: 1,
+  job: 'remind',
+  scope: day,
+  runId,
+  at,
+  step: 'deliver',
+  recipient,
+});
 
-function taskLine(t: ReminderTask): string {
-  const deadline = `hạn ${formatVietnamTime(t.deadline)}`;
-  switch (t.kind) {
-    case 'self':
-      return `- Tự đánh giá, chấm điểm kết quả công tác ${periodText(t.period)} và gửi cho người nhận xét — ${deadline}.`;
-    case 'review':
-      return `- Nhận xét, chấm điểm ${t.count} phiếu đánh giá ${periodText(t.period)} đang chờ đồng chí — ${deadline}.`;
-    case 'approve':
-      return `- Phê duyệt, quyết định xếp loại ${t.count} phiếu đánh giá ${periodText(t.period)} đang chờ đồng chí — ${deadline}.`;
+/** Today's worklist of each person: recipient → "kind period" → task. */
+async function worklists(ctx: JobContext, day: string, now: string) {
+  const periods = (await ctx.store.periods.list()).filter(
+    (p) =>
+      p.status === 'OPEN' &&
+      (Object.values(DEADLINE_OF) as (keyof Deadlines)[]).some((k) => inWindow(p.deadlines[k], day)),
+  );
+  const lists = new Map<string, Map<string, ReminderTask>>();
+  const units = periods.length > 0 ? await ctx.store.org.listUnits() : [];
+  for (const period of periods) {
+    await inParallel(units, ctx.concurrency, async (unit) => {
+      ctx.budget.check();
+      for (const e of await ctx.store.evaluations.reminderRows(unit.id, period.period)) {
+        const action = dueAction(e, now);
+        if (!action) continue;
+        const deadline = e.deadlines[DEADLINE_OF[action.kind]];
+        if (!inWindow(deadline, day)) continue;
+        let tasks = lists.get(action.recipientId);
+        if (!tasks) {
+          tasks = new Map();
+          lists.set(action.recipientId, tasks);
+        }
+        const key = `${action.kind} ${e.period}`;
+        const task = tasks.get(key);
+        if (task) task.count++;
+        else tasks.set(key, { kind: action.kind, period: e.period, count: 1, deadline });
+      }
+    });
   }
-}
-
-const ORDER: Record<Kind, number> = { self: 0, review: 1, approve: 2 };
-
-/** The message in Vietnamese: what to do, by when, and what happens otherwise. */
-export function composeReminder(
-  name: string,
-  day: string,
-  tasks: ReminderTask[],
-): { subject: string; text: string } {
-  const sorted = [...tasks].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.period.localeCompare(b.period));
-  const date = `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
   return {
-    subject: `Nhắc việc đánh giá, xếp loại chất lượng hằng tháng — ngày ${date}`,
-    text: [
-      `Kính gửi đồng chí ${name},`,
-      '',
-      'Hệ thống đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức, người lao động hằng tháng nhắc đồng chí các việc cần hoàn thành:',
-      ...sorted.map(taskLine),
-      '',
-      'Đồng chí vui lòng đăng nhập hệ thống để thực hiện. Khi kỳ đánh giá đóng, phiếu chưa được phê duyệt sẽ hết hạn và không được xếp loại.',
-      'Đây là thư tự động, vui lòng không trả lời thư này.',
-    ].join('\n'),
+    periods: periods.map((p) => p.period),
+    lists,
+    unitNames: new Map(units.map((u) => [u.id, u.name])),
   };
 }
 
@@ -116,103 +125,90 @@ export async function startRemind(ctx: JobContext, target?: string): Promise<Run
     repeatable: false,
     ttlSeconds: RUN_TTL_SECONDS,
   });
-  if (state === 'done') {
-    return [
-      {
-        job: 'remind',
-        scope: day,
-        runId: run.runId,
-        state,
-        status: run.status,
-        queued: 0,
-        summary: run.summary,
-      },
-    ];
-  }
   const now = ctx.now.toISOString();
-  const periods = (await ctx.store.periods.list()).filter(
-    (p) =>
-      p.status === 'OPEN' &&
-      (Object.values(DEADLINE_OF) as (keyof Deadlines)[]).some((k) => inWindow(p.deadlines[k], day)),
-  );
+  const appUrl = (ctx.delivery ?? deliverySettingsFromConfig()).appUrl;
+  const toDeliver = new Set<string>();
+  let summary: Record<string, unknown> = run.summary ?? {};
+  let todays = new Set<string>();
 
-  // recipient → "kind period" → task
-  const worklists = new Map<string, Map<string, ReminderTask>>();
-  if (periods.length > 0) {
-    const units = await ctx.store.org.listUnits();
-    for (const period of periods) {
-      await inParallel(units, ctx.concurrency, async (unit) => {
-        ctx.budget.check();
-        for (const e of await ctx.store.evaluations.listByUnit(unit.id, period.period)) {
-          const action = dueAction(e, now);
-          if (!action) continue;
-          const deadline = e.deadlines[DEADLINE_OF[action.kind]];
-          if (!inWindow(deadline, day)) continue;
-          let tasks = worklists.get(action.recipientId);
-          if (!tasks) {
-            tasks = new Map();
-            worklists.set(action.recipientId, tasks);
-          }
-          const key = `${action.kind} ${e.period}`;
-          const task = tasks.get(key);
-          if (task) task.count++;
-          else tasks.set(key, { kind: action.kind, period: e.period, count: 1, deadline });
-        }
+  if (state !== 'done') {
+    const { periods, lists, unitNames } = await worklists(ctx, day, now);
+    todays = new Set(lists.keys());
+    const employees = await ctx.store.org.getEmployees([...lists.keys()]);
+    let queued = 0;
+    let already = 0;
+    let noAddress = 0;
+    await inParallel([...lists], WRITE_CONCURRENCY, async ([recipientId, tasks]) => {
+      const employee = employees.get(recipientId);
+      // Someone who has left (or is not in the org data) is not written to; their work shows up for HR instead.
+      if (!employee?.active) return;
+      ctx.budget.check();
+      const content = composeReminder({
+        name: employee.name,
+        unitName: unitNames.get(employee.unitId) ?? null,
+        tasks: [...tasks.values()],
+        appUrl,
       });
+      const message: OutboxMessage = {
+        day,
+        recipientId,
+        reminder: DAILY_REMINDER,
+        to: employee.email,
+        ...content,
+        tasks: [...tasks.values()],
+        status: employee.email ? 'PENDING' : 'NO_ADDRESS',
+        channel: null,
+        createdAt: now,
+        sentAt: null,
+      };
+      const outcome = await ctx.store.outbox.enqueue(message);
+      if (outcome === 'queued') {
+        queued++;
+        if (employee.email) toDeliver.add(recipientId);
+        else noAddress++;
+      } else already++;
+    });
+    summary = { day, periods, recipients: lists.size, queued, alreadyQueued: already, noAddress };
+  }
+
+  // What an interrupted or earlier run of today queued and did not send yet.
+  if (state !== 'new') {
+    for (const m of await ctx.store.outbox.listDay(day, { unsentOnly: true })) toDeliver.add(m.recipientId);
+  }
+
+  // Earlier days: folded into today's message for the same person, or queued again.
+  let carriedOver = 0;
+  let folded = 0;
+  const again: { day: string; recipientId: string }[] = [];
+  for (let back = 1; back <= CARRY_OVER_DAYS; back++) {
+    const earlier = addDays(day, -back);
+    for (const m of await ctx.store.outbox.listDay(earlier, { unsentOnly: true })) {
+      carriedOver++;
+      if (todays.has(m.recipientId) && (await ctx.store.outbox.settle(m, 'FOLDED', { foldedInto: day })))
+        folded++;
+      else again.push({ day: earlier, recipientId: m.recipientId });
     }
   }
+  ctx.metric?.('ReminderBacklog', carriedOver);
 
-  const employees = await ctx.store.org.getEmployees([...worklists.keys()]);
-  let queued = 0;
-  let already = 0;
-  let noAddress = 0;
-  await inParallel([...worklists], ctx.concurrency, async ([recipientId, tasks]) => {
-    const employee = employees.get(recipientId);
-    // Someone who has left (or is not in the org data) is not written to; their work shows up for HR instead.
-    if (!employee?.active) return;
-    ctx.budget.check();
-    const { subject, text } = composeReminder(employee.name, day, [...tasks.values()]);
-    const message: OutboxMessage = {
-      day,
-      recipientId,
-      reminder: DAILY_REMINDER,
-      to: employee.email,
-      subject,
-      text,
-      tasks: [...tasks.values()],
-      status: employee.email ? 'PENDING' : 'NO_ADDRESS',
-      channel: null,
-      createdAt: now,
-      sentAt: null,
-    };
-    const outcome = await ctx.store.outbox.enqueue(message);
-    if (outcome === 'queued') queued++;
-    else already++;
-    if (outcome === 'queued' && !employee.email) noAddress++;
-  });
-
-  // Everything still PENDING today, including what an interrupted run queued but did not send.
-  const pending = (await ctx.store.outbox.listDay(day)).filter((m) => m.status === 'PENDING');
-  let sent = 0;
-  let failed = 0;
-  await inParallel(pending, Math.min(ctx.concurrency, 4), async (message) => {
-    ctx.budget.check();
-    const status = await deliver(ctx.store, ctx.mailer, message, () => new Date());
-    if (status === 'SENT') sent++;
-    if (status === 'FAILED') failed++;
-  });
-  const summary = {
-    day,
-    periods: periods.map((p) => p.period),
-    recipients: worklists.size,
-    queued,
-    alreadyQueued: already,
-    noAddress,
-    sent,
-    failed,
-    channel: ctx.mailer.channel,
-  };
-  await finishRun(ctx.store, run, summary);
-  ctx.log('reminders done', { runId: run.runId, ...summary });
-  return [{ job: 'remind', scope: day, runId: run.runId, state, status: 'DONE', queued, summary }];
+  const steps = [
+    ...[...toDeliver].map((r) => deliverStep(day, run.runId, now, r)),
+    ...again.map((m) => deliverStep(m.day, run.runId, now, m.recipientId)),
+  ];
+  // In slices: a city's 170,000 steps are too many arguments for one call (and SQS takes 10 at a time anyway).
+  for (let i = 0; i < steps.length; i += SEND_SLICE) await ctx.fanOut.send(steps.slice(i, i + SEND_SLICE));
+  const report = { ...summary, delivering: steps.length, carriedOver, folded };
+  if (state !== 'done') await finishRun(ctx.store, run, report);
+  ctx.log('reminders queued', { runId: run.runId, ...report });
+  return [
+    {
+      job: 'remind',
+      scope: day,
+      runId: run.runId,
+      state,
+      status: 'DONE',
+      queued: steps.length,
+      summary: state === 'done' ? (run.summary ?? null) : report,
+    },
+  ];
 }

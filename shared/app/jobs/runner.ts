@@ -5,9 +5,10 @@
  */
 import type { Store } from '../../store/store.ts';
 import { InlineFanOut } from './inline-fanout.ts';
-import { localMailer } from './outbox.ts';
+import { noMailer } from './outbox.ts';
 import { handleMessage, JOB_DEFINITIONS } from './registry.ts';
 import {
+  type DeliverySettings,
   type FaultPoint,
   type JobContext,
   type JobLog,
@@ -27,7 +28,10 @@ export interface RunOptions {
   trigger?: Trigger;
   /** A manual run that starts over instead of resuming an unfinished one. */
   fresh?: boolean;
+  /** The remind job's mailer (the SES mailer, locally against the emulator); other jobs send nothing. */
   mailer?: Mailer;
+  delivery?: DeliverySettings;
+  metric?: JobContext['metric'];
   concurrency?: number;
   log?: JobLog;
   fault?: (point: FaultPoint, step: string) => void;
@@ -64,7 +68,9 @@ export async function startJobInline(
     now,
     trigger: options.trigger ?? { kind: 'manual', fresh: options.fresh ?? false },
     fanOut,
-    mailer: options.mailer ?? localMailer,
+    mailer: options.mailer ?? noMailer,
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.metric ? { metric: options.metric } : {}),
     budget: UNLIMITED_BUDGET,
     concurrency,
     log: options.log ?? quietLog,

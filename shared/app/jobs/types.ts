@@ -23,9 +23,15 @@ export const stepMessageSchema = z.strictObject({
   runId: z.string().min(1).max(64),
   /** The run's reference time, carried so that a step need not read the run record first. */
   at: z.iso.datetime({ offset: true }),
-  /** `units`: the units listed; `finalize`: check that every unit is done, then finalise the run. */
-  step: z.enum(['units', 'finalize']),
+  /**
+   * `units`: the units listed; `finalize`: check that every unit is done, then finalise the run; `deliver`: send
+   * the day's (`scope`) message of `recipient` (the remind job's delivery queue).
+   */
+  step: z.enum(['units', 'finalize', 'deliver']),
   units: z.array(z.string().min(1).max(64)).min(1).max(49).optional(),
+  recipient: z.string().min(1).max(64).optional(),
+  /** Deliveries of this message tried before (throttled, failed for now, claim held). */
+  attempt: z.int().min(0).max(1000).optional(),
   /** How many times the finalisation found units still to do. */
   check: z.int().min(0).max(10_000).optional(),
 });
@@ -41,14 +47,65 @@ export interface FanOut {
 export interface Mail {
   to: string;
   subject: string;
+  /** The plain-text part; `html` the HTML part. */
   text: string;
+  html?: string;
+  /** The outbox item it comes from, as an SES message tag: SES's events name it back. */
+  reference?: string;
 }
 
-/** SES in AWS; locally the outbox in the table is the mailbox, so "sending" only records it. */
+/**
+ * SES (in AWS, and locally the SES v2 emulator aws-ses-v2-local through the same client). `send` answers SES's
+ * message id, or throws a `SendFailure` saying what kind of failure it was.
+ */
 export interface Mailer {
   readonly channel: 'ses' | 'local';
-  send(mail: Mail): Promise<void>;
+  send(mail: Mail): Promise<{ messageId: string } | undefined>;
 }
+
+/**
+ * - throttled: over the send rate: back off and try again;
+ * - quota: the day's sending quota is spent: try again tomorrow;
+ * - paused: sending is paused for the account: nothing goes out until someone acts;
+ * - rejected: SES refused this very message (e.g. the address is malformed): not retried;
+ * - transient: anything else (a network error, a 5xx): try again later.
+ */
+export type SendFailureKind = 'throttled' | 'quota' | 'paused' | 'rejected' | 'transient';
+
+export class SendFailure extends Error {
+  constructor(
+    readonly kind: SendFailureKind,
+    /** The provider's error name only: its message may quote the address. */
+    readonly code: string,
+  ) {
+    super(`send failed: ${kind} (${code})`);
+    this.name = 'SendFailure';
+  }
+}
+
+/** Spaces sends out to a rate (shared/app/jobs/rate-limit.ts). */
+export interface SendPacer {
+  /** Waits for the next free slot. */
+  take(): Promise<void>;
+  /** Nobody sends for this long (SES said "too many"). */
+  pause(ms: number): void;
+}
+
+export interface DeliverySettings {
+  /** This process's share of the send rate. */
+  pacer: SendPacer;
+  /** Messages SES may take per day (the account's 24-hour quota). */
+  dailyQuota: number;
+  /** A claim older than this (ms) is looked at again. */
+  claimMs: number;
+  /** The web app's address for the links in the messages (none: no links). */
+  appUrl: string | null;
+  /** Waits (backing off); tests and the benchmark may shorten it. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** The reminder metrics (namespace DanhGia, dimension service): CloudWatch alarms watch them. */
+export type ReminderMetric = 'ReminderSent' | 'ReminderFailures' | 'ReminderBacklog';
 
 /** Thrown between two pieces of work when the invocation is about to time out; the retry resumes. */
 export class JobIncomplete extends Error {
@@ -69,7 +126,7 @@ export const UNLIMITED_BUDGET: Budget = { check: () => undefined };
  * Points at which tests inject a crash, reported per unit: after a unit's work is done (before its checkpoint),
  * and after its checkpoint.
  */
-export type FaultPoint = 'work-done' | 'checkpointed';
+export type FaultPoint = 'work-done' | 'checkpointed' | 'claimed' | 'sent';
 
 export type JobLog = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -86,6 +143,10 @@ export interface JobContext {
   /** Never personal data: ids of units and runs, counts. */
   log: JobLog;
   fault?: (point: FaultPoint, step: string) => void;
+  /** How reminders are delivered (rates, quota, lease); from the configuration when absent. */
+  delivery?: DeliverySettings;
+  /** Counts a metric (Powertools Metrics in Lambda); absent: not counted. */
+  metric?: (name: ReminderMetric, value: number) => void;
 }
 
 /** What one run of a job did, for logs, the CLI and `POST /local/jobs/<name>`. */

@@ -126,6 +126,8 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   // What the results pay is HR's to check: HR in scope and admins, not the heads of units.
   'GET /v1/reports/income/{period}': only(['hrInScope', 'admin'], 403),
   'GET /v1/exports/income/{period}': only(['hrInScope', 'admin'], 403),
+  // Each caller reaches only their own notifications; the fixture's id is nobody's.
+  'POST /v1/notifications/{notificationId}/read': only([], 404),
 };
 
 /** Attachments of the fixture: one available (confirmed), one still uploading. */
@@ -155,6 +157,7 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{rubricId}', 'hn-3814')
     .replace('{version}', '1')
     .replace('{runId}', runId)
+    .replace('{notificationId}', '20260401T010000000Z.reviewed.2026-03.2.stc-ns-03')
     .replace('{source}', 'matrix')
     .replace('{productId}', MATRIX_PRODUCT)
     .replace('{attachmentId}', e.method === 'GET' ? attachments.available : attachments.uploading);

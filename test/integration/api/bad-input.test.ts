@@ -27,7 +27,8 @@ function validPath(path: string): string {
     .replace('{rubricId}', 'hn-3814')
     .replace('{source}', 'qlvb-stc')
     .replace('{productId}', productIdOf('qlvb-stc', 'VB-1'))
-    .replace('{attachmentId}', '20261130T000000Z-0123456789ab');
+    .replace('{attachmentId}', '20261130T000000Z-0123456789ab')
+    .replace('{notificationId}', '20260401T010000000Z.reviewed.2026-03.2.stc-ns-03');
 }
 
 const withBody = endpoints.filter((e) => e.body);
@@ -155,7 +156,8 @@ describe('paths and queries', () => {
         .replace('{rubricId}', 'bad%2Fid')
         .replace('{source}', 'bad%20source!')
         .replace('{productId}', '!')
-        .replace('{attachmentId}', 'x');
+        .replace('{attachmentId}', 'x')
+        .replace('{notificationId}', 'bad%20id!');
       const who =
         r.authorizer === 'machines'
           ? { asClient: { clientId: 'qlvb-stc', scopes: ['tasks:write'] } }

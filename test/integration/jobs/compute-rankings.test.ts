@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startComputeRankings } from '../../../shared/app/jobs/compute-rankings.ts';
-import { localMailer } from '../../../shared/app/jobs/outbox.ts';
+import { noMailer } from '../../../shared/app/jobs/outbox.ts';
 import { handleMessage } from '../../../shared/app/jobs/registry.ts';
 import { runJobInline } from '../../../shared/app/jobs/runner.ts';
 import {
@@ -151,7 +151,7 @@ describe('compute-rankings', () => {
       now: T,
       trigger: { kind: 'manual', fresh: true },
       fanOut: { kind: 'sqs', send: async (messages) => void sent.push(...messages) },
-      mailer: localMailer,
+      mailer: noMailer,
       budget: UNLIMITED_BUDGET,
       concurrency: 4,
       log: () => undefined,
@@ -187,7 +187,7 @@ describe('compute-rankings', () => {
       now: T,
       trigger: { kind: 'manual', fresh: true },
       fanOut: recording,
-      mailer: localMailer,
+      mailer: noMailer,
       budget: UNLIMITED_BUDGET,
       concurrency: 4,
       log: () => undefined,

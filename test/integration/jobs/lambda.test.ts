@@ -1,13 +1,13 @@
 /**
  * The Lambda adapter as AWS drives it: the scheduler's event starts a fanned-out run whose steps go to the queue;
  * SQS batches of 5 come back with partial failures reported per record; the time budget hands an unfinished
- * close to Lambda's retry. The SQS and SES clients are replaced by recorders (the only stand-ins here: the table
- * is DynamoDB Local).
+ * close to Lambda's retry. The SQS client is replaced by a recorder (the table is DynamoDB Local, SES the SES v2
+ * emulator).
  */
-import type { SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSesLocal } from '../../../functions/local/ses-local.ts';
 import { runJobInline } from '../../../shared/app/jobs/runner.ts';
 import {
   type FanOut,
@@ -17,10 +17,16 @@ import {
 } from '../../../shared/app/jobs/types.ts';
 import { deadlinesFor } from '../../../shared/domain/calendar.ts';
 import { jobHandler } from '../../../shared/jobs/lambda.ts';
-import { SesMailer } from '../../../shared/jobs/ses-mailer.ts';
+import { classifySesError, SesMailer } from '../../../shared/jobs/ses-mailer.ts';
 import { SqsFanOut } from '../../../shared/jobs/sqs-fanout.ts';
 import { freshTable } from '../../support/table.ts';
 import { dump, ofType, type SmallCity, smallCity, writeCity } from './support.ts';
+
+// Metrics are off outside Lambda (shared/observability.ts); this file checks they leave as EMF lines, as in Lambda.
+// Hoisted above the imports, so that the metrics recorder is made with them on.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
 
 const PERIOD = '2026-03';
 const SCHEDULED = '2026-04-01T18:00:00Z';
@@ -138,6 +144,71 @@ describe('the job Lambda', () => {
     expect((await city.store.periods.get(PERIOD))?.status).toBe('CLOSED');
   });
 
+  it('delivers a batch of reminder steps from SQS and counts ReminderSent as a Powertools metric (EMF)', async () => {
+    const ses = await startSesLocal();
+    const day = '2026-04-02';
+    const recipients = ['rem-1', 'rem-2', 'rem-3'];
+    for (const recipientId of recipients) {
+      await city.store.outbox.enqueue({
+        day,
+        recipientId,
+        reminder: 'worklist',
+        to: `${recipientId}@example.gov.vn`,
+        subject: 'Nhắc việc',
+        text: 'Kính gửi đồng chí',
+        tasks: [],
+        status: 'PENDING',
+        channel: null,
+        createdAt: '2026-04-02T01:00:00.000Z',
+        sentAt: null,
+      });
+    }
+    const mailer = new SesMailer({ sender: 'nhac-viec@lambda.test', endpoint: ses.endpoint });
+    const handler = jobHandler('remind', { store: () => city.store, mailer: () => mailer, logger: silent });
+    const step = (recipient: string): StepMessage => ({
+      v: 1,
+      job: 'remind',
+      scope: day,
+      runId: 'r',
+      at: '2026-04-02T01:00:00.000Z',
+      step: 'deliver',
+      recipient,
+    });
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      written.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    let result: SQSBatchResponse;
+    try {
+      result = (await handler(
+        sqsEvent([
+          ...recipients.map((r, i) => ({ id: `m${i}`, body: JSON.stringify(step(r)) })),
+          // The same step twice in one batch (SQS is at-least-once): sent once.
+          { id: 'dup', body: JSON.stringify(step('rem-1')) },
+        ]),
+        lambdaContext(60_000),
+      )) as SQSBatchResponse;
+    } finally {
+      process.stdout.write = write;
+      await ses.stop().catch(() => undefined);
+    }
+    expect(result.batchItemFailures).toEqual([]);
+    const emf = written
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const sent = emf.find((m) => 'ReminderSent' in m);
+    // One message each, buffered and published at the end of the invocation: [1, 1, 1].
+    expect([sent?.ReminderSent].flat().reduce((n: number, v) => n + Number(v), 0)).toBe(3);
+    expect(JSON.stringify(sent?._aws)).toContain('"Namespace":"DanhGia"');
+    for (const r of recipients)
+      expect((await city.store.outbox.get({ day, recipientId: r, reminder: 'worklist' }))?.status).toBe(
+        'SENT',
+      );
+  });
+
   it('refuses an event meant for another job', async () => {
     const handler = jobHandler('remind', { store: () => city.store, logger: silent });
     await expect(handler({ job: 'open-period' }, lambdaContext(600_000))).rejects.toThrow(
@@ -182,24 +253,49 @@ describe('the AWS transports', () => {
     expect(calls.every((c) => c.QueueUrl === 'https://sqs.example/queue')).toBe(true);
   });
 
-  it('SES: from the configured sender, UTF-8 subject and text', async () => {
-    const sent: SendEmailCommandInput[] = [];
-    const mailer = new SesMailer('nhac-viec@example.gov.vn', {
-      send: async (input: SendEmailCommandInput) => {
-        sent.push(input);
-        return { $metadata: {} };
-      },
-    });
-    await mailer.send({ to: 'a@example.vn', subject: 'Nhắc việc', text: 'Kính gửi đồng chí' });
-    expect(sent[0]).toMatchObject({
-      FromEmailAddress: 'nhac-viec@example.gov.vn',
-      Destination: { ToAddresses: ['a@example.vn'] },
-      Content: {
-        Simple: {
-          Subject: { Data: 'Nhắc việc', Charset: 'UTF-8' },
-          Body: { Text: { Data: 'Kính gửi đồng chí', Charset: 'UTF-8' } },
-        },
-      },
-    });
+  it('SES: the SESv2Client against the SES v2 emulator: sender, UTF-8 text and HTML, the outbox reference; errors by kind', async () => {
+    const ses = await startSesLocal({ ratePerSecond: 1 });
+    try {
+      const mailer = new SesMailer({ sender: 'nhac-viec@example.gov.vn', endpoint: ses.endpoint });
+      const sent = await mailer.send({
+        to: 'a@example.vn',
+        subject: 'Nhắc việc',
+        text: 'Kính gửi đồng chí',
+        html: '<p>Kính gửi đồng chí</p>',
+        reference: '2026-04-02_stc-ns-03',
+      });
+      // The emulator keeps one mailbox per process: this message is the one with the id SES answered.
+      const email = (await ses.emails()).find((e) => e.messageId === sent?.messageId);
+      expect(email).toBeDefined();
+      expect(email).toMatchObject({
+        from: 'nhac-viec@example.gov.vn',
+        destination: { to: ['a@example.vn'] },
+        subject: 'Nhắc việc',
+        body: { text: 'Kính gửi đồng chí', html: '<p>Kính gửi đồng chí</p>' },
+        headers: [{ name: 'X-Danh-Gia-Ref', value: '2026-04-02_stc-ns-03' }],
+      });
+      // Over the rate: SES's 429, a throttling the delivery backs off from.
+      const throttled = await mailer.send({ to: 'b@example.vn', subject: 's', text: 't' }).catch((e) => e);
+      expect(throttled).toMatchObject({
+        name: 'SendFailure',
+        kind: 'throttled',
+        code: 'TooManyRequestsException',
+      });
+      ses.controls.ratePerSecond = null;
+      ses.controls.failureRate = 1;
+      const failed = await mailer.send({ to: 'b@example.vn', subject: 's', text: 't' }).catch((e) => e);
+      expect(failed).toMatchObject({ kind: 'transient', code: 'InternalFailure' });
+    } finally {
+      await ses.stop();
+    }
+    for (const [name, kind] of [
+      ['MessageRejected', 'rejected'],
+      ['LimitExceededException', 'quota'],
+      ['SendingPausedException', 'paused'],
+      ['TooManyRequestsException', 'throttled'],
+      ['TimeoutError', 'transient'],
+    ] as const) {
+      expect(classifySesError(Object.assign(new Error('x'), { name })).kind).toBe(kind);
+    }
   });
 });

@@ -140,6 +140,58 @@ export interface Me {
   pending: { selfAssessment: number; reviews: number; approvals: number };
   /** Which kinds of period the deployment has: months, quarters or both. */
   cycles?: ('monthly' | 'quarterly')[];
+  notifications: { unread: number };
+  email: EmailSettings;
+}
+
+/** The person's reminder e-mails: on or off (their own switch), and whether SES stopped mail to the address. */
+export interface EmailSettings {
+  enabled: boolean;
+  suppressed: { reason: 'bounce' | 'complaint'; at: string } | null;
+}
+
+export type NotificationKind = 'returned' | 'reviewed' | 'approved' | 'published' | 'appealDecided';
+
+export interface AppNotification {
+  id: string;
+  kind: NotificationKind;
+  at: string;
+  period: string;
+  employeeId: string;
+  employeeName: string | null;
+  grade: Grade | null;
+  accepted: boolean | null;
+  reason: string | null;
+  returnedTo: 'employee' | 'reviewer' | null;
+  read: boolean;
+  readAt: string | null;
+  /** The sentence to show, in Vietnamese, and the page it links to. */
+  message: string;
+  path: string;
+}
+
+export interface PendingTask {
+  kind: 'selfAssessment' | 'review' | 'approve';
+  period: string;
+  count: number;
+  deadline: string;
+  path: string;
+}
+
+export interface Notifications {
+  unread: number;
+  tasks: PendingTask[];
+  items: AppNotification[];
+}
+
+export interface SuppressedAddress {
+  employeeId: string;
+  name: string;
+  unitId: string;
+  email: string;
+  reason: 'bounce' | 'complaint';
+  detail: string | null;
+  at: string;
 }
 
 export interface Criterion {

@@ -15,12 +15,13 @@ import type {
   ImportResult,
   QuotaRule,
   Rubric,
+  SuppressedAddress,
 } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
 import { forgetPerson, loadUnits } from '../lib/directory.ts';
-import { CATEGORY_LABELS, formatPoints } from '../lib/format.ts';
+import { CATEGORY_LABELS, formatDateTime, formatPoints } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { parsePoints } from '../lib/scores.ts';
@@ -106,6 +107,11 @@ export function EmployeesPage({ query }: { query: URLSearchParams }) {
   const [typed, setTyped] = useState(id);
   usePageTitle('Hồ sơ nhân sự', '/quan-tri/nhan-su');
   const units = useLoad(async () => unitTree((await loadUnits(api)) ?? []), []);
+  // Addresses SES reported as bouncing or complaining (in HR's scope): marked on the employee, listed below.
+  const suppressed = useLoad(
+    async () => (await api.get<{ items: SuppressedAddress[] }>('/v1/mail/suppressions')).items,
+    [],
+  );
   const person = useLoad(async () => {
     if (!id) return undefined;
     try {
@@ -148,8 +154,31 @@ export function EmployeesPage({ query }: { query: URLSearchParams }) {
           id={id}
           existing={person.data}
           units={units.data}
-          onSaved={(saved) => person.setData(saved)}
+          suppressed={suppressed.data?.find((s) => s.employeeId === id) ?? null}
+          onSaved={(saved) => {
+            person.setData(saved);
+            suppressed.reload();
+          }}
         />
+      )}
+      {suppressed.data && suppressed.data.length > 0 && (
+        <Section title="Địa chỉ thư bị trả lại hoặc bị báo là thư rác" id="dia-chi-bi-chan">
+          <p>
+            Hệ thống ngừng gửi thư nhắc việc tới các địa chỉ này cho đến khi hồ sơ được cập nhật địa chỉ mới.
+          </p>
+          <ul class="notif-list">
+            {suppressed.data.map((s) => (
+              <li key={s.employeeId} class="notif">
+                <Link href={`/quan-tri/nhan-su?ma=${encodeURIComponent(s.employeeId)}`}>
+                  {s.name} ({s.employeeId}) — {s.email}
+                </Link>
+                <span class="notif-meta">
+                  {s.reason === 'bounce' ? 'Bị trả lại' : 'Bị báo là thư rác'}, {formatDateTime(s.at)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Section>
       )}
     </main>
   );
@@ -159,11 +188,13 @@ function EmployeeEditor({
   id,
   existing,
   units,
+  suppressed,
   onSaved,
 }: {
   id: string;
   existing: Employee | null;
   units: { id: string; name: string; depth: number }[];
+  suppressed: SuppressedAddress | null;
   onSaved(e: Employee): void;
 }) {
   const { api } = useApp();
@@ -281,8 +312,16 @@ function EmployeeEditor({
             type="email"
             autoComplete="off"
             value={form.email}
+            aria-describedby={suppressed ? 'emp-email-suppressed' : undefined}
             onInput={(e) => set('email', e.currentTarget.value)}
           />
+          {suppressed && (
+            <p id="emp-email-suppressed" class="notice notice-warn">
+              Thư tới địa chỉ này bị {suppressed.reason === 'bounce' ? 'trả lại' : 'báo là thư rác'} ngày{' '}
+              {formatDateTime(suppressed.at)}: hệ thống không gửi thư nhắc việc tới địa chỉ này nữa. Cập nhật
+              địa chỉ đúng để gửi lại.
+            </p>
+          )}
         </div>
         <fieldset class="checks">
           <legend>Chức trách, tình trạng</legend>
