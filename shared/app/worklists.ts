@@ -6,7 +6,7 @@ import type { Action } from '../domain/types.ts';
 import type { StoredEvaluation } from '../store/entities.ts';
 import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
-import { publishedAtByPeriod, transitionAndPresent } from './evaluations.ts';
+import { publicationByPeriod, transitionAndPresent } from './evaluations.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { presentEmployee, presentEvaluation } from './present.ts';
 
@@ -85,7 +85,7 @@ export async function readMe(caller: Caller) {
 }
 
 async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
-  const published = await publishedAtByPeriod(
+  const published = await publicationByPeriod(
     caller.store,
     evaluations.map((e) => e.period),
   );
@@ -94,7 +94,13 @@ async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
       (a, b) =>
         a.employeeName.localeCompare(b.employeeName, 'vi') || a.employeeId.localeCompare(b.employeeId),
     )
-    .map((e) => presentEvaluation(e, published.get(e.period) ?? null));
+    .map((e) =>
+      presentEvaluation(
+        e,
+        published.get(e.period)?.publishedAt ?? null,
+        published.get(e.period)?.appealDeadline ?? null,
+      ),
+    );
 }
 
 export async function readReviews(caller: Caller, period: string) {

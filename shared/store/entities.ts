@@ -411,3 +411,12 @@ export function decode<S extends z.ZodType>(
   }
   return result.data;
 }
+
+/** What the name look-up reads of an employee or a unit (a projection: the id and the name only). */
+export const nameRowSchema = z.object({ id: z.string(), name: z.string() });
+
+/** Names of people and units, by id, for answers that show them beside the ids. */
+export interface Names {
+  employees: Map<string, string>;
+  units: Map<string, string>;
+}

@@ -143,6 +143,20 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         ),
       getUnits: async (ids) =>
         new Map(ids.flatMap((id) => (t.units.has(id) ? [[id, copy(t.units.get(id) as Unit)]] : []))),
+      names: async (employeeIds, unitIds) => ({
+        employees: new Map(
+          employeeIds.flatMap((id) => {
+            const e = t.employees.get(id);
+            return e ? [[id, e.name] as const] : [];
+          }),
+        ),
+        units: new Map(
+          unitIds.flatMap((id) => {
+            const u = t.units.get(id);
+            return u ? [[id, u.name] as const] : [];
+          }),
+        ),
+      }),
       listUnits: async () => [...t.units.values()].sort(byId).map(copy),
       isEmpty: async () => t.units.size === 0,
       listChildUnits: async (parentId) =>

@@ -100,6 +100,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect([...(await store.org.getEmployees(['e1', 'ghost', 'e1'])).keys()]).toEqual(['e1']);
       expect([...(await store.org.getUnits(['a', 'ghost'])).keys()]).toEqual(['a']);
       expect(await store.org.isEmpty()).toBe(false);
+      // Names of people and units in one look-up; unknown ids are absent, repeated ids read once.
+      const names = await store.org.names(['e1', 'e2', 'ghost', 'e1'], ['a', 'nowhere']);
+      expect([...names.employees].sort()).toEqual([
+        ['e1', 'Nhân sự e1'],
+        ['e2', 'Nhân sự e2'],
+      ]);
+      expect([...names.units]).toEqual([['a', 'Đơn vị a']]);
+      expect(await store.org.names([], [])).toEqual({ employees: new Map(), units: new Map() });
       // What is read back is a copy: changing it changes nothing stored.
       const read = await store.org.getEmployee('e1');
       if (read) read.name = 'changed';
