@@ -9,6 +9,7 @@ import type { Action, ActionType, ActorRelations, Grade } from '../domain/types.
 import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
 import type { Store } from '../store/store.ts';
 import { Access, hasAnyRelation } from './access.ts';
+import { pendingAppealChange } from './appeals.ts';
 import { type Caller, SYSTEM_ACTOR } from './caller.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { evaluationNameIds, historyNameIds, namedHistory, presentEvaluation, withNames } from './present.ts';
@@ -236,6 +237,7 @@ export async function attemptTransition(
       gradeChange: decided.gradeChange,
       guard,
       receipt,
+      appeal: pendingAppealChange(action, next),
     });
     if (outcome === 'duplicate') throw new DuplicateRequest();
     if (outcome === 'written') {

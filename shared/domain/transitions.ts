@@ -300,7 +300,7 @@ function scoresBeforeLeaderRule(d: Decision): ScoreMap {
 export function actorMayAct(
   type: ActionType,
   r: ActorRelations,
-  e: Pick<Evaluation, 'decision'>,
+  e: { decision: Pick<Decision, 'approverId'> | null },
 ): Refused | null {
   switch (type) {
     case 'saveSelfAssessment':

@@ -106,6 +106,8 @@ export const periodSchema = z.object({
   closedAt: nullableString,
   publishedAt: nullableString,
   appealDeadline: nullableString,
+  /** Appeals filed since the period closed (counted with each appeal): a period with any cannot be reopened. */
+  appealsFiled: z.number().optional(),
 });
 export type Period = z.output<typeof periodSchema>;
 
@@ -420,3 +422,28 @@ export interface Names {
   employees: Map<string, string>;
   units: Map<string, string>;
 }
+
+/**
+ * A pending appeal as the decider's list shows it: who, where, what was appealed, and the parties the decision
+ * rule needs (written with the `appeal` transition, removed with `decideAppeal`).
+ */
+export const pendingAppealSchema = z.object({
+  period: z.string(),
+  employeeId: z.string(),
+  employeeName: z.string(),
+  unitId: z.string(),
+  reviewerId: z.string(),
+  approverId: z.string(),
+  approverUnitId: z.string(),
+  /** Who made the decision under appeal (they may not decide the appeal). */
+  decisionApproverId: z.string(),
+  /** The evaluation's version once appealed: nothing but the decision changes it. */
+  version: z.number(),
+  filedAt: z.string(),
+  grade,
+  total: z.number(),
+  /** The reason, cut to MAX_APPEAL_REASON_SHOWN characters (the evaluation keeps it whole). */
+  reason: z.string(),
+  reasonTruncated: z.boolean(),
+});
+export type PendingAppeal = z.output<typeof pendingAppealSchema>;

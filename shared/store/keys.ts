@@ -20,6 +20,12 @@
  * | a unit's annual results                   | gsi3  | UNIT_ANNUAL#<unitId>#<year>           |
  * | the steps a job run has checkpointed      | table | JOB#<job>#<scope>#RUN#<runId>, sk STEP#… |
  * | the outbox of one day                     | table | OUTBOX#<day>                          |
+ * | pending appeals of a period (to decide)   | table | APPEALS#<period>, sk <employeeId>     |
+ *
+ * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
+ * Put in the same transaction as the `appeal` transition and Deleted in the same one as `decideAppeal`, so the
+ * list can never disagree with the evaluations. Appeals are few (a handful per thousand forms), so one partition
+ * per period is never hot.
  */
 
 export const ENTITY = {
@@ -38,6 +44,7 @@ export const ENTITY = {
   annual: 'AnnualResult',
   checkpoint: 'JobCheckpoint',
   outbox: 'OutboxMessage',
+  pendingAppeal: 'PendingAppeal',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -226,4 +233,15 @@ export const keys = {
     sk: `${recipientId}#${reminder}`,
   }),
   outboxOfDay: (day: string) => ({ pk: `OUTBOX#${day}` }),
+
+  pendingAppeal: (period: string, employeeId: string) => ({
+    pk: `APPEALS#${period}`,
+    sk: employeeId,
+    entityType: ENTITY.pendingAppeal,
+  }),
+  pendingAppealKey: (period: string, employeeId: string): TableKey => ({
+    pk: `APPEALS#${period}`,
+    sk: employeeId,
+  }),
+  pendingAppeals: (period: string) => ({ pk: `APPEALS#${period}` }),
 };

@@ -17,6 +17,7 @@ import type {
   OrgAuditEvent,
   OutboxMessage,
   OutboxStatus,
+  PendingAppeal,
   Period,
   RankingRow,
   RankingSnapshot,
@@ -66,6 +67,7 @@ export interface MemoryTables {
   runs: Map<string, StoredRun>;
   steps: Map<string, { result: unknown }>;
   outbox: Map<string, OutboxMessage>;
+  pendingAppeals: Map<string, PendingAppeal>;
 }
 
 export function createMemoryStore(): Store & { tables: MemoryTables } {
@@ -86,6 +88,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     runs: new Map(),
     steps: new Map(),
     outbox: new Map(),
+    pendingAppeals: new Map(),
   };
   const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
   const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
@@ -272,6 +275,11 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
             comment: e.decision.comment,
           },
         })),
+      listPendingAppeals: async (period) =>
+        [...t.pendingAppeals.entries()]
+          .filter(([k]) => k.startsWith(`${period}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, m]) => copy(m)),
       history: async (employeeId, period) =>
         [...t.history.entries()]
           .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
@@ -286,13 +294,21 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           .map(copy),
       createDrafts: async (drafts, outstanding) => addDrafts(drafts, outstanding),
       writeTransition: async (change: TransitionWrite): Promise<WriteOutcome> => {
-        const { previous, next, event, gradeChange, guard, receipt } = change;
+        const { previous, next, event, gradeChange, guard, receipt, appeal } = change;
         const key = evalKey(previous.employeeId, previous.period);
         if (receipt && receiptLive(`${receipt.principalId}|${receipt.key}`)) return 'duplicate';
         if (t.evaluations.get(key)?.version !== previous.version || t.history.has(histKey(event)))
           return 'stale';
         const c = counters(next.unitId, next.period);
         if (guard && GRADES.some((g) => c.grades[g] !== guard[g])) return 'counters-moved';
+        const periodRecord = t.periods.get(next.period);
+        if (appeal && 'filed' in appeal && periodRecord?.status !== 'CLOSED') return 'period-moved';
+        if (appeal && 'filed' in appeal && periodRecord) {
+          t.pendingAppeals.set(`${next.period}|${next.employeeId}`, copy(appeal.filed));
+          t.periods.set(next.period, { ...periodRecord, appealsFiled: (periodRecord.appealsFiled ?? 0) + 1 });
+        }
+        if (appeal && 'decided' in appeal)
+          t.pendingAppeals.delete(`${appeal.decided.period}|${appeal.decided.employeeId}`);
         if (previous.status !== next.status) {
           c.status[previous.status]--;
           c.status[next.status]++;

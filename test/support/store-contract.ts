@@ -234,6 +234,69 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.evaluations.listOfEmployee('e1', '2026'))[0]).toMatchObject({ status: 'APPROVED' });
     });
 
+    it('keeps a pending appeal marker with the appeal and removes it with the decision, in the same write', async () => {
+      const period = {
+        period: '2026-11',
+        status: 'OPEN' as const,
+        deadlines: DEADLINES,
+        closesAt: '2026-12-10T00:30:00.000+07:00',
+        openedAt: AT,
+        openedBy: 'hr',
+        skipped: [],
+        closedAt: null,
+        publishedAt: null,
+        appealDeadline: null,
+      };
+      await store.periods.createIfMissing(period);
+      const d = draft('e1', 'u');
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const marker = {
+        period: '2026-11',
+        employeeId: 'e1',
+        employeeName: 'Nhân sự e1',
+        unitId: 'u',
+        reviewerId: 'rev',
+        approverId: 'head',
+        approverUnitId: 'u',
+        decisionApproverId: 'head',
+        version: 2,
+        filedAt: AT,
+        grade: 'B' as const,
+        total: 8000,
+        reason: 'Đề nghị xem xét lại.',
+        reasonTruncated: false,
+      };
+      const appealed: StoredEvaluation = { ...d, version: 2 };
+      const event: HistoryEvent = { ...opened(d), version: 2, action: 'appeal', fromStatus: 'DRAFT' };
+      const filing = { previous: d, next: appealed, event, gradeChange: null, guard: null };
+      // Only while the period is closed: an appeal never slips past a reopening.
+      expect(await store.evaluations.writeTransition({ ...filing, appeal: { filed: marker } })).toBe(
+        'period-moved',
+      );
+      expect(await store.evaluations.get('e1', '2026-11')).toMatchObject({ version: 1 });
+      await store.periods.markClosing('2026-11', AT);
+      await store.periods.markClosed('2026-11', AT, '2026-12-15T23:59:59.999+07:00');
+      expect(await store.evaluations.writeTransition({ ...filing, appeal: { filed: marker } })).toBe(
+        'written',
+      );
+      expect(await store.evaluations.listPendingAppeals('2026-11')).toEqual([marker]);
+      expect(await store.evaluations.listPendingAppeals('2026-10')).toEqual([]);
+      expect((await store.periods.get('2026-11'))?.appealsFiled).toBe(1);
+      const decided: StoredEvaluation = { ...appealed, version: 3 };
+      expect(
+        await store.evaluations.writeTransition({
+          previous: appealed,
+          next: decided,
+          event: { ...event, version: 3, action: 'decideAppeal' },
+          gradeChange: null,
+          guard: null,
+          appeal: { decided: { period: '2026-11', employeeId: 'e1' } },
+        }),
+      ).toBe('written');
+      expect(await store.evaluations.listPendingAppeals('2026-11')).toEqual([]);
+      expect((await store.periods.get('2026-11'))?.appealsFiled).toBe(1);
+    });
+
     it('keeps one receipt per key', async () => {
       const receipt = {
         principalId: 'p',

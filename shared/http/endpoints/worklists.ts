@@ -1,5 +1,6 @@
 /** The caller's own work: who they are, their pending work, their review and approval inboxes. */
 import * as z from 'zod';
+import { readPendingAppeals } from '../../app/appeals.ts';
 import { periodSchema } from '../../app/inputs.ts';
 import { readApprovals, readMe, readReviews } from '../../app/worklists.ts';
 import { endpoint } from '../endpoint.ts';
@@ -35,5 +36,15 @@ export const worklistEndpoints = [
     query: periodQuery,
     authorization: { who: 'anyone' },
     handler: async (req) => ({ body: await readApprovals(req.caller, req.query.period) }),
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/appeals',
+    function: 'worklists',
+    access: 'read',
+    summary: 'Pending appeals of a period that the caller may decide (admins: all, deciding none)',
+    query: periodQuery,
+    authorization: { who: 'anyone' },
+    handler: async (req) => ({ body: await readPendingAppeals(req.caller, req.query.period) }),
   }),
 ];
