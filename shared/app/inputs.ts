@@ -105,6 +105,8 @@ export const employeeBody = z.strictObject({
   email: z.email().optional(),
   active: z.boolean().optional(),
   flags: employeeFlagsSchema.optional(),
+  /** Why a flag changes (a decision's number, a conclusion): required when the flags change. */
+  flagReason: freeText(2000).optional(),
 });
 export const importBody = z.strictObject({
   units: z

@@ -40,6 +40,16 @@ const employeeFlagsSchema = z.object({
   unitCorruption: z.boolean().optional(),
 }) satisfies z.ZodType<EmployeeFlags>;
 
+/** Who set a flag, when, and on what grounds (a decision's number, a conclusion): kept while the flag is set. */
+const flagNoteSchema = z.object({ by: z.string(), at: z.string(), reason: z.string() });
+export type FlagNote = z.output<typeof flagNoteSchema>;
+const flagNotesSchema = z.object({
+  disciplined: flagNoteSchema.optional(),
+  degradation: flagNoteSchema.optional(),
+  unitCorruption: flagNoteSchema.optional(),
+});
+export type FlagNotes = z.output<typeof flagNotesSchema>;
+
 export const employeeSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -50,6 +60,8 @@ export const employeeSchema = z.object({
   email: nullableString,
   active: z.boolean(),
   flags: employeeFlagsSchema,
+  /** For each flag that is set: who set it, when and why (absent when no flag is set). */
+  flagNotes: flagNotesSchema.optional(),
   updatedAt: z.string(),
 });
 export type Employee = z.output<typeof employeeSchema>;
