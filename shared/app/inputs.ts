@@ -163,3 +163,23 @@ export const rubricBody = rubricSchema;
 export type UnitInput = z.output<typeof unitBody>;
 export type EmployeeInput = z.output<typeof employeeBody>;
 export type ImportInput = z.output<typeof importBody>;
+
+/** A page of a list: `limit` items (1–200, default 50) after the opaque `cursor` of the page before. */
+export const pageQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^(?:[1-9]\d?|1\d\d|200)$/, 'Từ 1 đến 200.')
+    .transform(Number)
+    .optional(),
+  cursor: z
+    .string()
+    .max(1024, 'Con trỏ trang không hợp lệ.')
+    .regex(/^[A-Za-z0-9_-]+$/, 'Con trỏ trang không hợp lệ.')
+    .optional(),
+});
+export const unitEmployeesQuery = pageQuery.extend({
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
