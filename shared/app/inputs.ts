@@ -183,3 +183,9 @@ export const unitEmployeesQuery = pageQuery.extend({
     .optional()
     .transform((v) => v === 'true'),
 });
+
+/** `GET /v1/me?include=current`: also the month's evaluation, rubric and history (`period`: which month). */
+export const meQuery = z.strictObject({
+  include: z.enum(['current'], 'Chỉ có thể là "current".').optional(),
+  period: periodSchema.optional(),
+});

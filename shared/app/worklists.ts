@@ -1,14 +1,22 @@
 /** The caller's own work: who they are, what waits for them, their review and approval inboxes. */
 
-import { isAfter } from '../domain/calendar.ts';
+import { isAfter, periodOf } from '../domain/calendar.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Action } from '../domain/types.ts';
-import type { StoredEvaluation } from '../store/entities.ts';
+import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
 import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
 import { publicationByPeriod, transitionAndPresent } from './evaluations.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
-import { presentEmployee, presentEvaluation } from './present.ts';
+import {
+  evaluationNameIds,
+  historyNameIds,
+  namedHistory,
+  presentEmployee,
+  presentEvaluation,
+  presentRubric,
+  withNames,
+} from './present.ts';
 
 const waitsForEmployee = (e: StoredEvaluation, now: string) =>
   (e.status === 'DRAFT' || (e.status === 'RETURNED' && e.returnedTo === 'employee')) &&
@@ -44,11 +52,38 @@ async function approvalQueue(caller: Caller, period: string): Promise<StoredEval
   return [...own, ...delegated.flat()].filter((e) => !seen.has(e.employeeId) && seen.add(e.employeeId));
 }
 
-export async function readMe(caller: Caller) {
+export interface MeOptions {
+  /** Also the month's evaluation (presented as GET evaluation is), its rubric version and history. */
+  current?: boolean;
+  /** The month of `current` (default: this month when it is open, else the latest open one). */
+  period?: string | undefined;
+}
+
+/**
+ * The month the employee page opens on: the one asked for, else this calendar month when it is open, else the
+ * latest open month, else this calendar month.
+ */
+export function currentPeriodOf(openPeriods: readonly string[], now: string, asked?: string): string {
+  if (asked) return asked;
+  const thisMonth = periodOf(now) ?? now.slice(0, 7);
+  const open = [...openPeriods].sort();
+  return open.includes(thisMonth) ? thisMonth : (open.at(-1) ?? thisMonth);
+}
+
+export async function readMe(caller: Caller, options: MeOptions = {}) {
   const access = Access.of(caller);
   const { store } = caller;
-  const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
   const now = caller.now.toISOString();
+  const selfId = caller.principal.employeeId;
+  // With the current month: its evaluation and history are asked for at once with the rest (their keys are the
+  // caller's id and the month), for the month the page most likely shows; another month costs a second round.
+  const guess = options.current ? currentPeriodOf([], now, options.period) : null;
+  const [me, periods, guessed, guessedHistory] = await Promise.all([
+    access.me(),
+    store.periods.list(),
+    guess ? store.evaluations.get(selfId, guess) : Promise.resolve(null),
+    guess ? store.evaluations.history(selfId, guess) : Promise.resolve([]),
+  ]);
   const openPeriods = periods.filter((p) => p.status !== 'CLOSED').map((p) => p.period);
   const pending = { selfAssessment: 0, reviews: 0, approvals: 0 };
   let reviewsAnything = false;
@@ -56,7 +91,7 @@ export async function readMe(caller: Caller) {
   const perPeriod = await Promise.all(
     openPeriods.map((period) =>
       Promise.all([
-        me ? store.evaluations.get(me.id, period) : Promise.resolve(null),
+        !me ? Promise.resolve(null) : period === guess ? guessed : store.evaluations.get(me.id, period),
         store.evaluations.listByReviewer(caller.principal.employeeId, period),
         approvalQueue(caller, period),
       ]),
@@ -75,12 +110,46 @@ export async function readMe(caller: Caller) {
     ...(approvesAnything ? ['approver'] : []),
     ...caller.principal.groups,
   ];
-  return {
+  const answer = {
     employeeId: caller.principal.employeeId,
     employee: me ? presentEmployee(me) : null,
     roles,
     openPeriods,
     pending,
+  };
+  if (!options.current) return answer;
+  const period = currentPeriodOf(openPeriods, now, options.period);
+  const [evaluation, events] =
+    period === guess
+      ? [guessed, guessedHistory]
+      : await Promise.all([store.evaluations.get(selfId, period), store.evaluations.history(selfId, period)]);
+  return { ...answer, current: await presentCurrent(caller, period, evaluation, events, periods) };
+}
+
+/** The caller's own month as the employee page shows it: the evaluation, its rubric version, the history. */
+async function presentCurrent(
+  caller: Caller,
+  period: string,
+  evaluation: StoredEvaluation | null,
+  events: HistoryEvent[],
+  periods: readonly Period[],
+) {
+  if (!evaluation) return { period, evaluation: null, rubric: null, history: [] };
+  const record = periods.find((p) => p.period === period);
+  const ids = evaluationNameIds(evaluation);
+  // The rubric version and every name in one round: the version the evaluation is scored with, not the latest.
+  const [rubric, names] = await Promise.all([
+    caller.store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion),
+    caller.store.org.names([...ids.employees, ...historyNameIds(events)], ids.units),
+  ]);
+  return {
+    period,
+    evaluation: withNames(
+      presentEvaluation(evaluation, record?.publishedAt ?? null, record?.appealDeadline ?? null),
+      names,
+    ),
+    rubric: rubric ? presentRubric(rubric) : null,
+    history: namedHistory(events, names),
   };
 }
 

@@ -1,7 +1,7 @@
 /** The caller's own work: who they are, their pending work, their review and approval inboxes. */
 import * as z from 'zod';
 import { readPendingAppeals } from '../../app/appeals.ts';
-import { periodSchema } from '../../app/inputs.ts';
+import { meQuery, periodSchema } from '../../app/inputs.ts';
 import { readApprovals, readMe, readReviews } from '../../app/worklists.ts';
 import { endpoint } from '../endpoint.ts';
 
@@ -13,9 +13,13 @@ export const worklistEndpoints = [
     path: '/v1/me',
     function: 'worklists',
     access: 'read',
-    summary: 'The caller, roles and pending work',
+    summary:
+      'The caller, roles and pending work (?include=current: also the month’s evaluation, rubric, history)',
+    query: meQuery,
     authorization: { who: 'anyone' },
-    handler: async (req) => ({ body: await readMe(req.caller) }),
+    handler: async (req) => ({
+      body: await readMe(req.caller, { current: req.query.include === 'current', period: req.query.period }),
+    }),
   }),
   endpoint({
     method: 'GET',
