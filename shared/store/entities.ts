@@ -195,6 +195,11 @@ export const evaluationSchema = z.object({
   decision: decisionSchema.nullable(),
   appeal: appealSchema.nullable(),
   flags: evaluationFlagsSchema,
+  /** Set by the close's expiry (what it was), cleared when a reopened period brings it back. */
+  expiredFrom: z
+    .object({ status, returnedTo: z.enum(['employee', 'reviewer']).nullable() })
+    .nullable()
+    .optional(),
   /** Publication belongs to the period: never stored on the evaluation, always null when read back. */
   publishedAt: z.null().default(null),
   createdAt: z.string(),
