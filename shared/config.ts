@@ -13,6 +13,7 @@ export const BACKGROUND_JOB_ENV = {
   'open-period': 'OPEN_PERIOD_FUNCTION',
   'close-period': 'CLOSE_PERIOD_FUNCTION',
   'compute-rankings': 'COMPUTE_RANKINGS_FUNCTION',
+  'reopen-period': 'REOPEN_PERIOD_FUNCTION',
 } as const;
 
 /** A fanned-out job's own queue, and the From address of reminder e-mails (the jobs stack sets them). */
@@ -58,6 +59,7 @@ const envSchema = z.object({
   OPEN_PERIOD_FUNCTION: optional,
   CLOSE_PERIOD_FUNCTION: optional,
   COMPUTE_RANKINGS_FUNCTION: optional,
+  REOPEN_PERIOD_FUNCTION: optional,
   [FANOUT_QUEUE_URL_ENV]: optional,
   [REMINDER_SENDER_ENV]: optional,
   /** The value CloudFront sends in `x-origin-verify`; requests without it are refused (AWS only). */
@@ -74,6 +76,7 @@ export interface Config {
     'open-period': string | undefined;
     'close-period': string | undefined;
     'compute-rankings': string | undefined;
+    'reopen-period': string | undefined;
   };
   jobs: { fanOutQueueUrl: string | undefined; reminderSender: string | undefined };
   originVerifySecret: string | undefined;
@@ -99,6 +102,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       'open-period': e[BACKGROUND_JOB_ENV['open-period']],
       'close-period': e[BACKGROUND_JOB_ENV['close-period']],
       'compute-rankings': e[BACKGROUND_JOB_ENV['compute-rankings']],
+      'reopen-period': e[BACKGROUND_JOB_ENV['reopen-period']],
     },
     jobs: { fanOutQueueUrl: e[FANOUT_QUEUE_URL_ENV], reminderSender: e[REMINDER_SENDER_ENV] },
     originVerifySecret: e.ORIGIN_VERIFY_SECRET,

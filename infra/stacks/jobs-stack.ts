@@ -31,7 +31,12 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FANOUT_QUEUE_URL_ENV, REMINDER_SENDER_ENV } from '../../shared/config.ts';
-import { type JobName, type ScheduleDefinition, schedules } from '../../shared/jobs/schedules.ts';
+import {
+  isScheduled,
+  type JobFunctionDefinition,
+  type JobName,
+  jobFunctions,
+} from '../../shared/jobs/schedules.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { deadLetterQueue, WorkQueue } from '../constructs/secure-queue.ts';
@@ -49,9 +54,10 @@ export const JOB_TIMEOUT = Duration.minutes(15);
 export const FANOUT_MAX_RECEIVE_COUNT = 3;
 
 export interface JobResources {
-  readonly definition: ScheduleDefinition;
+  readonly definition: JobFunctionDefinition;
   readonly fn: AppFunction;
-  readonly schedule: Schedule;
+  /** Absent for a job only the API starts (no schedule). */
+  readonly schedule?: Schedule;
   readonly fanOut?: { readonly queue: Queue; readonly deadLetterQueue: Queue };
 }
 
@@ -84,7 +90,7 @@ export class JobsStack extends Stack {
     const sesResources = this.sesIdentityArns(config);
 
     const jobs = new Map<JobName, JobResources>();
-    for (const definition of schedules) {
+    for (const definition of jobFunctions) {
       const fanOut = definition.fanOut
         ? new WorkQueue(this, `FanOut-${definition.job}`, {
             queueName: names.fanOutQueueName(definition.job),
@@ -133,6 +139,16 @@ export class JobsStack extends Stack {
         );
       }
 
+      const resources = {
+        definition,
+        fn,
+        ...(fanOut ? { fanOut: { queue: fanOut.queue, deadLetterQueue: fanOut.deadLetterQueue } } : {}),
+      };
+      // A job only the API starts (reopen-period) has its function, queue and alarms, but no schedule.
+      if (!isScheduled(definition)) {
+        jobs.set(definition.job, resources);
+        continue;
+      }
       const schedule = new Schedule(this, `Schedule-${definition.job}`, {
         scheduleName: `${names.prefix}-${definition.job}`,
         scheduleGroup: this.scheduleGroup,
@@ -154,12 +170,7 @@ export class JobsStack extends Stack {
         }),
       });
 
-      jobs.set(definition.job, {
-        definition,
-        fn,
-        schedule,
-        ...(fanOut ? { fanOut: { queue: fanOut.queue, deadLetterQueue: fanOut.deadLetterQueue } } : {}),
-      });
+      jobs.set(definition.job, { ...resources, schedule });
     }
     this.jobs = jobs;
 

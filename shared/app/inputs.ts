@@ -189,3 +189,9 @@ export const meQuery = z.strictObject({
   include: z.enum(['current'], 'Chỉ có thể là "current".').optional(),
   period: periodSchema.optional(),
 });
+
+/** Reopening a period closed by mistake: why (mandatory, kept in the history and the audit), and new deadlines. */
+export const reopenPeriodBody = z.strictObject({
+  reason: freeText(2000, 'Bắt buộc nêu lý do mở lại kỳ đánh giá.'),
+  deadlines: deadlinesSchema.optional(),
+});

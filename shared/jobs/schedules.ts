@@ -8,12 +8,10 @@ import type { TableAccess } from '../http/endpoint.ts';
 
 export { JOBS, type JobName };
 
-export interface ScheduleDefinition {
+/** A job's own function (CDK): what it runs, what it needs, how its work is spread. */
+export interface JobFunctionDefinition {
   job: JobName;
   entry: string;
-  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
-  cron: string;
-  timeZone: 'Asia/Ho_Chi_Minh';
   access: TableAccess;
   description: string;
   /**
@@ -23,6 +21,13 @@ export interface ScheduleDefinition {
   fanOut: boolean;
   /** Sends e-mail (SES in AWS, the local outbox otherwise). */
   sendsEmail: boolean;
+}
+
+/** A job that runs on a schedule. */
+export interface ScheduleDefinition extends JobFunctionDefinition {
+  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
+  cron: string;
+  timeZone: 'Asia/Ho_Chi_Minh';
 }
 
 const schedule = (
@@ -65,3 +70,24 @@ export const schedules: readonly ScheduleDefinition[] = [
     fanOut: true,
   }),
 ];
+
+/**
+ * Jobs with no schedule: only the API starts them (the periods function invokes their function). They get a
+ * function, a fan-out queue and the same alarms, but no schedule.
+ */
+export const onDemandJobs: readonly JobFunctionDefinition[] = [
+  {
+    job: 'reopen-period',
+    entry: 'functions/jobs/reopen-period.ts',
+    access: 'write',
+    description: 'On demand: reopen a period closed by mistake (bring back what the close expired, re-rank)',
+    fanOut: true,
+    sendsEmail: false,
+  },
+];
+
+export const isScheduled = (definition: JobFunctionDefinition): definition is ScheduleDefinition =>
+  'cron' in definition;
+
+/** Every job function: the scheduled ones and those only the API starts. */
+export const jobFunctions: readonly JobFunctionDefinition[] = [...schedules, ...onDemandJobs];

@@ -95,7 +95,8 @@ const deadlinesSchema = z.object({
   approval: z.string(),
 }) satisfies z.ZodType<Deadlines>;
 
-export const PERIOD_STATUSES = ['OPEN', 'CLOSING', 'CLOSED'] as const;
+/** REOPENING: an admin reopened the CLOSED period; the reopen-period job is bringing back what the close expired. */
+export const PERIOD_STATUSES = ['OPEN', 'CLOSING', 'CLOSED', 'REOPENING'] as const;
 export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
 
 export const skippedEmployeeSchema = z.object({ employeeId: z.string(), reason: z.string() });
@@ -120,6 +121,8 @@ export const periodSchema = z.object({
   appealDeadline: nullableString,
   /** Appeals filed since the period closed (counted with each appeal): a period with any cannot be reopened. */
   appealsFiled: z.number().optional(),
+  /** The last reopening: who, when (the reopen-period run's time), why. */
+  reopen: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
 });
 export type Period = z.output<typeof periodSchema>;
 

@@ -236,6 +236,34 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         t.periods.set(period, { ...p, status: 'CLOSING', closingStartedAt: at });
         return true;
       },
+      beginReopening: async (period, change, audit) => {
+        const p = t.periods.get(period);
+        if (
+          p?.status !== 'CLOSED' ||
+          p.appealDeadline !== change.appealDeadline ||
+          (p.appealsFiled ?? 0) !== 0
+        )
+          return false;
+        const { closingStartedAt: _dropped, ...rest } = p;
+        t.periods.set(period, {
+          ...rest,
+          status: 'REOPENING',
+          reopen: copy(change.reopen),
+          deadlines: copy(change.deadlines),
+          closesAt: change.closesAt,
+          closedAt: null,
+          publishedAt: null,
+          appealDeadline: null,
+        });
+        t.audit.push(copy(audit));
+        return true;
+      },
+      markReopened: async (period) => {
+        const p = t.periods.get(period);
+        if (p?.status !== 'REOPENING') return false;
+        t.periods.set(period, { ...p, status: 'OPEN' });
+        return true;
+      },
       markClosed: async (period, at, appealDeadline) => {
         const p = t.periods.get(period);
         if (p?.status !== 'CLOSING') return false;

@@ -149,6 +149,37 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.periods.get('2026-11')).toMatchObject({ status: 'CLOSED', closingStartedAt: AT });
       await store.periods.setSkipped('2026-11', [{ employeeId: 'x', reason: 'y' }]);
       expect(await store.periods.get('2026-11')).toMatchObject({ skippedCount: 1 });
+
+      // Reopening: only from CLOSED with the appeal deadline read, once, with its audit event.
+      const deadlines = { ...DEADLINES, approval: '2026-12-20T23:59:59.999+07:00' };
+      const change = {
+        reopen: { by: 'admin', at: AT, reason: 'Đóng nhầm' },
+        deadlines,
+        closesAt: '2026-12-21T00:30:00.000+07:00',
+        appealDeadline: '2026-12-15T23:59:59.999+07:00',
+      };
+      const auditOf = { ...audit('2026-11'), entity: 'period' as const, action: 'reopen' };
+      expect(
+        await store.periods.beginReopening('2026-11', { ...change, appealDeadline: 'other' }, auditOf),
+      ).toBe(false);
+      expect(await store.periods.markReopened('2026-11')).toBe(false);
+      expect(await store.periods.beginReopening('2026-11', change, auditOf)).toBe(true);
+      expect(await store.periods.beginReopening('2026-11', change, auditOf)).toBe(false);
+      const reopening = await store.periods.get('2026-11');
+      expect(reopening).toMatchObject({
+        status: 'REOPENING',
+        reopen: change.reopen,
+        deadlines,
+        closesAt: change.closesAt,
+        closedAt: null,
+        publishedAt: null,
+        appealDeadline: null,
+      });
+      expect(reopening?.closingStartedAt).toBeUndefined();
+      expect(await store.periods.markClosing('2026-11', AT)).toBe(false);
+      expect(await store.periods.markReopened('2026-11')).toBe(true);
+      expect(await store.periods.markReopened('2026-11')).toBe(false);
+      expect(await store.periods.get('2026-11')).toMatchObject({ status: 'OPEN' });
     });
 
     it('creates drafts once each, counting them in the unit; lists them by reviewer, approver and unit', async () => {

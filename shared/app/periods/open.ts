@@ -13,6 +13,12 @@ import type { NewDraft } from '../../store/evaluation-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { UnitOrgSnapshot } from './snapshot.ts';
 
+/** When a period with these deadlines closes: the calendar's close time, or just after its approval deadline. */
+export function closeTimeWith(period: string, deadlines: Deadlines): string {
+  const calendar = deadlinesFor(period);
+  return new Date(Math.max(Date.parse(deadlines.approval) + 1, Date.parse(calendar.closesAt))).toISOString();
+}
+
 /** Creates the period with its deadlines unless it exists; the stored one either way. */
 export async function createPeriodRecord(
   store: Store,
@@ -31,9 +37,7 @@ export async function createPeriodRecord(
     review: calendar.review,
     approval: calendar.approval,
   };
-  const closesAt = deadlines
-    ? new Date(Math.max(Date.parse(deadlines.approval) + 1, Date.parse(calendar.closesAt))).toISOString()
-    : calendar.closesAt;
+  const closesAt = deadlines ? closeTimeWith(period, deadlines) : calendar.closesAt;
   return store.periods.createIfMissing({
     period,
     status: 'OPEN',

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { type DbCalls, dbCalls } from '../../support/db-calls.ts';
+import { dump } from '../jobs/support.ts';
 
 let api: TestApi;
 let period: string;
@@ -88,5 +89,132 @@ describe('the employee page in one request', () => {
         `the month after 1 (${after.dynamo} DynamoDB requests)`,
     );
     expect(after.dynamo).toBeLessThan(before.dynamo);
+  });
+});
+
+describe('closing by mistake, reopening, then appeals (the demo month, last)', () => {
+  const admin = { employeeId: 'admin', groups: ['admin' as const] };
+  const reason = 'Đóng kỳ nhầm trước hạn phê duyệt; mở lại theo đề nghị của Sở Nội vụ.';
+
+  it('ten reopens at once: 200 or 409 each, the period open once, each form back once, one audit record', async () => {
+    const closed = await api.call('POST', `/v1/periods/${period}/close`, { as: admin, body: {} });
+    expect(closed.status).toBe(200);
+    const read = await api.call('GET', `/v1/periods/${period}`, { as: admin });
+    expect(read.body).toMatchObject({ status: 'CLOSED', mayReopen: true, appealsFiled: 0 });
+    expect(read.body.reopenableUntil).toBe(read.body.appealDeadline);
+    const hr = await api.call('GET', `/v1/periods/${period}`, {
+      as: { employeeId: 'hn-hr', groups: ['hr'] },
+    });
+    expect(hr.body).toMatchObject({ mayReopen: false, reopenableUntil: read.body.appealDeadline });
+    const expired = read.body.counts.EXPIRED as number;
+    expect(expired).toBeGreaterThan(0);
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api.call('POST', `/v1/periods/${period}/reopen`, { as: admin, body: { reason } }),
+      ),
+    );
+    for (const a of answers) expect([200, 409], a.text).toContain(a.status);
+    expect(answers.some((a) => a.status === 200)).toBe(true);
+    const after = await api.call('GET', `/v1/periods/${period}`, { as: admin });
+    expect(after.body).toMatchObject({
+      status: 'OPEN',
+      reopening: false,
+      publishedAt: null,
+      mayReopen: false,
+    });
+    expect(after.body.counts.EXPIRED).toBe(0);
+    const items = await dump(api.db);
+    const reopenEvents = items.filter((i) => i.entityType === 'HistoryEvent' && i.action === 'reopen');
+    expect(reopenEvents).toHaveLength(expired);
+    expect(new Set(reopenEvents.map((e) => e.employeeId)).size).toBe(expired);
+    expect(items.filter((i) => i.entityType === 'OrgAuditEvent' && i.action === 'reopen')).toEqual([
+      expect.objectContaining({
+        actorId: 'admin',
+        entityId: period,
+        changes: expect.objectContaining({ reason }),
+      }),
+    ]);
+    // A retry with the same Idempotency-Key gets the first answer.
+    const key = { 'idempotency-key': 'reopen-again-1' };
+    const first = await api.call('POST', `/v1/periods/${period}/reopen`, {
+      as: admin,
+      body: { reason },
+      headers: key,
+    });
+    const replay = await api.call('POST', `/v1/periods/${period}/reopen`, {
+      as: admin,
+      body: { reason },
+      headers: key,
+    });
+    expect(first.status).toBe(409);
+    expect(replay.status).toBe(409);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  }, 120_000);
+
+  it('the reopen refuses a non-admin (403), a missing reason (400), and names why it cannot (409)', async () => {
+    const hr = { employeeId: 'hn-hr', groups: ['hr' as const] };
+    expect(
+      (await api.call('POST', `/v1/periods/${period}/reopen`, { as: hr, body: { reason } })).status,
+    ).toBe(403);
+    const noReason = await api.call('POST', `/v1/periods/${period}/reopen`, {
+      as: admin,
+      body: { reason: '  ' },
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details[0].path).toBe('body.reason');
+    const open = await api.call('POST', `/v1/periods/${period}/reopen`, { as: admin, body: { reason } });
+    expect(open.status).toBe(409);
+    expect(open.body.error.message).toContain('đang mở');
+  });
+
+  it('appeals: listed for whom may decide them, gone with the decision; a period with an appeal cannot be reopened', async () => {
+    expect((await api.call('POST', `/v1/periods/${period}/close`, { as: admin, body: {} })).status).toBe(200);
+    const filed = await api.call('POST', `/v1/evaluations/stc-ns-02/${period}/appeal`, {
+      as: 'stc-ns-02',
+      body: { reason: 'Đề nghị xem xét lại điểm kết quả thực hiện nhiệm vụ.' },
+    });
+    expect(filed.status, filed.text).toBe(200);
+    const evaluation = await api.call('GET', `/v1/evaluations/stc-ns-02/${period}`, { as: 'stc-ns-02' });
+    expect(evaluation.body.appealDeadline).toMatch(/\+07:00$/);
+    const list = await api.call('GET', `/v1/appeals?period=${period}`, { as: 'stc-gd' });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        employeeId: 'stc-ns-02',
+        employeeName: 'Lương Văn Đức',
+        unitName: 'Phòng Quản lý ngân sách',
+        version: filed.body.version,
+        reason: 'Đề nghị xem xét lại điểm kết quả thực hiện nhiệm vụ.',
+        reasonTruncated: false,
+        deadline: evaluation.body.appealDeadline,
+        mayDecide: true,
+      }),
+    ]);
+    expect((await api.call('GET', `/v1/appeals?period=${period}`, { as: 'stc-ns-tp' })).body.items).toEqual(
+      [],
+    );
+    expect((await api.call('GET', `/v1/appeals?period=${period}`, { as: admin })).body.items).toEqual([
+      expect.objectContaining({ employeeId: 'stc-ns-02', mayDecide: false }),
+    ]);
+    expect((await api.call('GET', '/v1/appeals', { as: admin })).status).toBe(400);
+
+    const reopen = await api.call('POST', `/v1/periods/${period}/reopen`, { as: admin, body: { reason } });
+    expect(reopen.status).toBe(409);
+    expect(reopen.body.error.message).toContain('khiếu nại');
+    const decided = await api.call('POST', `/v1/evaluations/stc-ns-02/${period}/appeal/decision`, {
+      as: 'stc-gd',
+      headers: { 'if-match': `"${list.body.items[0].version}"` },
+      body: { accept: false, comment: 'Giữ nguyên kết quả đã phê duyệt.' },
+    });
+    expect(decided.status, decided.text).toBe(200);
+    expect((await api.call('GET', `/v1/appeals?period=${period}`, { as: 'stc-gd' })).body.items).toEqual([]);
+    const still = await api.call('GET', `/v1/periods/${period}`, { as: admin });
+    expect(still.body).toMatchObject({
+      status: 'CLOSED',
+      appealsFiled: 1,
+      mayReopen: false,
+      reopenableUntil: null,
+    });
   });
 });
