@@ -258,12 +258,29 @@ export const rubricRecordSchema = z.object({
   leaderTaskCriterion: z.string().optional(),
 }) satisfies z.ZodType<Rubric>;
 
-/** A unit's own figures and those of its whole subtree, from which parents rank their sub-units. */
+/**
+ * A unit's own figures and those of its whole subtree, from which parents rank their sub-units and reports show the
+ * subtree (sums of the units' own figures: each is additive). The later fields are absent from snapshots computed
+ * before they existed (read as 0; `units` 0 marks such a snapshot).
+ */
 export const subtreeFiguresSchema = z.object({
   approved: z.number(),
   evaluated: z.number(),
   sumTotals: z.number(),
   countA: z.number(),
+  /** Units counted (a unit's own figures: 1). */
+  units: z.number().default(0),
+  submitted: z.number().default(0),
+  reviewed: z.number().default(0),
+  late: z.number().default(0),
+  countB: z.number().default(0),
+  countC: z.number().default(0),
+  countD: z.number().default(0),
+  /** Sum and number of (self − review) gaps, hundredths, for the mean gap of the subtree. */
+  gapSum: z.number().default(0),
+  gapCount: z.number().default(0),
+  /** Comments repeated word for word inside their unit (each unit's own count, summed). */
+  identicalComments: z.number().default(0),
 });
 export type SubtreeFigures = z.output<typeof subtreeFiguresSchema>;
 
@@ -467,3 +484,25 @@ export const pendingAppealSchema = z.object({
   reasonTruncated: z.boolean(),
 });
 export type PendingAppeal = z.output<typeof pendingAppealSchema>;
+
+/** Annual results summed over units (each unit's current staff): what an annual report's subtree rows show. */
+export const annualFiguresSchema = z.object({
+  units: z.number(),
+  staff: z.number(),
+  classified: z.number(),
+  grades: gradeCounts,
+  /** Sum and number of the annual averages (hundredths), for the mean of the subtree. */
+  averageSum: z.number(),
+  averaged: z.number(),
+});
+export type AnnualFigures = z.output<typeof annualFiguresSchema>;
+
+/** Per unit and year, from the annual roll-up: its own staff's figures and its whole subtree's. */
+export const annualSummarySchema = z.object({
+  unitId: z.string(),
+  year: z.number(),
+  computedAt: z.string(),
+  own: annualFiguresSchema,
+  subtree: annualFiguresSchema,
+});
+export type AnnualSummary = z.output<typeof annualSummarySchema>;

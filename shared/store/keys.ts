@@ -21,6 +21,7 @@
  * | the steps a job run has checkpointed      | table | JOB#<job>#<scope>#RUN#<runId>, sk STEP#… |
  * | the outbox of one day                     | table | OUTBOX#<day>                          |
  * | pending appeals of a period (to decide)   | table | APPEALS#<period>, sk <employeeId>     |
+ * | a unit and its children's annual summary  | table | UNIT#<unitId>, sk ANNUAL_SUMMARY#<year> (BatchGet by key) |
  *
  * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
  * Put in the same transaction as the `appeal` transition and Deleted in the same one as `decideAppeal`, so the
@@ -45,6 +46,7 @@ export const ENTITY = {
   checkpoint: 'JobCheckpoint',
   outbox: 'OutboxMessage',
   pendingAppeal: 'PendingAppeal',
+  annualSummary: 'AnnualSummary',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -244,4 +246,11 @@ export const keys = {
     sk: employeeId,
   }),
   pendingAppeals: (period: string) => ({ pk: `APPEALS#${period}` }),
+
+  /** A unit's annual figures and its subtree's, written by the annual roll-up's finalisation. */
+  annualSummary: (unitId: string, year: number) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `ANNUAL_SUMMARY#${year}`,
+    entityType: ENTITY.annualSummary,
+  }),
 };

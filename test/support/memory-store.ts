@@ -11,6 +11,7 @@ import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../../shared/domain/r
 import { EVALUATION_STATUSES, GRADES } from '../../shared/domain/types.ts';
 import type { BulkRecord } from '../../shared/store/bulk-store.ts';
 import type {
+  AnnualSummary,
   Delegation,
   Employee,
   HistoryEvent,
@@ -68,6 +69,7 @@ export interface MemoryTables {
   steps: Map<string, { result: unknown }>;
   outbox: Map<string, OutboxMessage>;
   pendingAppeals: Map<string, PendingAppeal>;
+  annualSummaries: Map<string, AnnualSummary>;
 }
 
 export function createMemoryStore(): Store & { tables: MemoryTables } {
@@ -89,6 +91,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     steps: new Map(),
     outbox: new Map(),
     pendingAppeals: new Map(),
+    annualSummaries: new Map(),
   };
   const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
   const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
@@ -408,6 +411,16 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
       putAnnual: async (results) => {
         for (const r of results) t.annual.set(`${r.employeeId}|${r.year}`, copy(r));
       },
+      putAnnualSummaries: async (summaries) => {
+        for (const s of summaries) t.annualSummaries.set(`${s.unitId}|${s.year}`, copy(s));
+      },
+      getAnnualSummaries: async (unitIds, year) =>
+        new Map(
+          unitIds.flatMap((id) => {
+            const s = t.annualSummaries.get(`${id}|${year}`);
+            return s ? [[id, copy(s)] as const] : [];
+          }),
+        ),
       listUnitAnnual: async (unitId, year) =>
         [...t.annual.values()]
           .filter((r) => r.unitId === unitId && r.year === year)

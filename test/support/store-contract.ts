@@ -4,6 +4,7 @@
  * (test/unit/store-contract.test.ts). What one store does, the other does: reads, lists, conditions, outcomes.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EMPTY_FIGURES } from '../../shared/app/rankings/compute.ts';
 import type { Employee, HistoryEvent, StoredEvaluation, Unit } from '../../shared/store/entities.ts';
 import type { Store } from '../../shared/store/store.ts';
 
@@ -380,7 +381,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
           identicalComments: 0,
           signals: [],
         },
-        subtree: { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 },
+        subtree: { ...EMPTY_FIGURES, units: 1 },
       });
       await store.rankings.put(snapshot('2026-11-02T02:00:00.000Z'));
       const outcomes = await store.runs.completeSteps(
@@ -415,6 +416,28 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         summary: { ok: true },
       });
       expect(await store.runs.replace({ ...run, runId: 'r2' }, 'r1')).toBe(true);
+    });
+
+    it('annual summaries: put and read by unit and year, absent when never rolled up', async () => {
+      const figures = {
+        units: 1,
+        staff: 3,
+        classified: 2,
+        grades: { A: 1, B: 1, C: 0, D: 0 },
+        averageSum: 17000,
+        averaged: 2,
+      };
+      const summary = {
+        unitId: 'u',
+        year: 2026,
+        computedAt: AT,
+        own: figures,
+        subtree: { ...figures, units: 2 },
+      };
+      await store.rankings.putAnnualSummaries([summary, { ...summary, year: 2025 }]);
+      const read = await store.rankings.getAnnualSummaries(['u', 'nowhere'], 2026);
+      expect([...read]).toEqual([['u', summary]]);
+      expect((await store.rankings.getAnnualSummaries(['u'], 2024)).size).toBe(0);
     });
 
     it('rubrics: built-in versions, one stored version per number, the latest of each', async () => {

@@ -4,6 +4,7 @@
  * request, and what each costs in DynamoDB requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJobInline } from '../../../shared/app/jobs/runner.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { type DbCalls, dbCalls } from '../../support/db-calls.ts';
 import { dump } from '../jobs/support.ts';
@@ -89,6 +90,38 @@ describe('the employee page in one request', () => {
         `the month after 1 (${after.dynamo} DynamoDB requests)`,
     );
     expect(after.dynamo).toBeLessThan(before.dynamo);
+  });
+});
+
+describe('reports that say what they count', () => {
+  const hr = { employeeId: 'hn-hr', groups: ['hr' as const] };
+
+  it('a unit ranking: its own staff as before, and its whole subtree', async () => {
+    const computed = await api.computeRankings(period, hr);
+    expect(computed.body.status).toBe('DONE');
+    const stc = await api.call('GET', `/v1/units/stc/rankings/${period}`, { as: hr });
+    const ns = await api.call('GET', `/v1/units/stc-ns/rankings/${period}`, { as: hr });
+    const gia = await api.call('GET', `/v1/units/stc-gia/rankings/${period}`, { as: hr });
+    const evaluated = [stc, ns, gia].reduce((n, r) => n + r.body.participation.evaluated, 0);
+    expect(stc.body.subtree).toMatchObject({
+      units: 3,
+      staff: evaluated,
+      participation: { evaluated },
+      inflation: { approved: 2, signals: expect.any(Array) },
+    });
+    expect(ns.body.subtree).toMatchObject({ units: 1, participation: ns.body.participation });
+  });
+
+  it('the annual report: its own staff, and the subtree of the unit and of each sub-unit', async () => {
+    const year = period.slice(0, 4);
+    await runJobInline(api.store, 'annual-rollup', { target: year, fresh: true });
+    const report = await api.call('GET', `/v1/reports/annual/${year}?unitId=hn`, { as: hr });
+    expect(report.status).toBe(200);
+    expect(report.body.items).toHaveLength(2);
+    expect(report.body.subtree).toMatchObject({ units: 8, computedAt: expect.any(String) });
+    expect(report.body.subtree.staff).toBeGreaterThanOrEqual(40);
+    expect(report.body.subunits).toHaveLength(4);
+    expect(report.body.subunits[0]).toMatchObject({ unitId: 'sgd', name: 'Sở Giáo dục và Đào tạo' });
   });
 });
 
