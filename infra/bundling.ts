@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
 import { FUNCTIONS } from '../shared/http/routes.ts';
-import { SES_EVENTS_FUNCTION, schedules } from '../shared/jobs/schedules.ts';
+import { jobFunctions, SES_EVENTS_FUNCTION, schedules } from '../shared/jobs/schedules.ts';
 
 /** The repository root (the directory of package.json and package-lock.json). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,7 +94,7 @@ export interface BundleEntry {
 export function bundleEntries(): BundleEntry[] {
   return [
     ...Object.entries(FUNCTIONS).map(([name, def]) => ({ kind: 'http' as const, name, entry: def.entry })),
-    ...schedules.map((s) => ({ kind: 'job' as const, name: s.job, entry: s.entry })),
+    ...jobFunctions.map((s) => ({ kind: 'job' as const, name: s.job, entry: s.entry })),
     // The reminders' delivery consumer runs the same entry as its job; SES's events have a function of their own.
     ...schedules
       .filter((s) => s.delivery)

@@ -22,6 +22,7 @@ export const BACKGROUND_JOB_ENV = {
   'open-period': 'OPEN_PERIOD_FUNCTION',
   'close-period': 'CLOSE_PERIOD_FUNCTION',
   'compute-rankings': 'COMPUTE_RANKINGS_FUNCTION',
+  'reopen-period': 'REOPEN_PERIOD_FUNCTION',
 } as const;
 
 /** A fanned-out job's own queue, and the From address of reminder e-mails (the jobs stack sets them). */
@@ -206,6 +207,7 @@ const envSchema = z.object({
   OPEN_PERIOD_FUNCTION: optional,
   CLOSE_PERIOD_FUNCTION: optional,
   COMPUTE_RANKINGS_FUNCTION: optional,
+  REOPEN_PERIOD_FUNCTION: optional,
   [FANOUT_QUEUE_URL_ENV]: optional,
   [REMINDER_SENDER_ENV]: optional,
   [SES_ENDPOINT_ENV]: z
@@ -260,6 +262,7 @@ export interface Config {
     'open-period': string | undefined;
     'close-period': string | undefined;
     'compute-rankings': string | undefined;
+    'reopen-period': string | undefined;
   };
   jobs: { fanOutQueueUrl: string | undefined; reminderSender: string | undefined };
   reminders: {
@@ -311,6 +314,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       'open-period': e[BACKGROUND_JOB_ENV['open-period']],
       'close-period': e[BACKGROUND_JOB_ENV['close-period']],
       'compute-rankings': e[BACKGROUND_JOB_ENV['compute-rankings']],
+      'reopen-period': e[BACKGROUND_JOB_ENV['reopen-period']],
     },
     jobs: { fanOutQueueUrl: e[FANOUT_QUEUE_URL_ENV], reminderSender: e[REMINDER_SENDER_ENV] },
     reminders: {

@@ -14,7 +14,7 @@
  */
 import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import type { JobReport } from '../../shared/app/jobs/types.ts';
-import { JOBS, type JobName, schedules } from '../../shared/jobs/schedules.ts';
+import { JOBS, type JobName, onDemandJobs, schedules } from '../../shared/jobs/schedules.ts';
 import { DataDirInUseError } from './data-dir-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { type RunRequest, runRequestSchema } from './jobs-extension.ts';
@@ -23,7 +23,10 @@ import { readLocalEnv, startLocalRuntime } from './runtime.ts';
 function usage(): never {
   console.error(`Cách dùng: npm run job -- <tác vụ> [kỳ|năm|ngày] [--at <thời điểm ISO>] [--fresh] [--in-process]
 Tác vụ:
-${schedules.map((s) => `  ${s.job.padEnd(17)} ${s.cron.padEnd(22)} ${s.description}`).join('\n')}`);
+${[
+  ...schedules.map((s) => `  ${s.job.padEnd(17)} ${s.cron.padEnd(22)} ${s.description}`),
+  ...onDemandJobs.map((s) => `  ${s.job.padEnd(17)} ${'(theo yêu cầu)'.padEnd(22)} ${s.description}`),
+].join('\n')}`);
   process.exit(2);
 }
 

@@ -55,10 +55,11 @@ import {
   SES_CONFIGURATION_SET_ENV,
 } from '../../shared/config.ts';
 import {
+  isScheduled,
+  type JobFunctionDefinition,
   type JobName,
-  type ScheduleDefinition,
+  jobFunctions,
   SES_EVENTS_FUNCTION,
-  schedules,
 } from '../../shared/jobs/schedules.ts';
 import type { StageConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
@@ -86,9 +87,10 @@ export const DELIVERY_CLAIM_SECONDS = 900;
 export const SES_EVENTS_TIMEOUT = Duration.seconds(30);
 
 export interface JobResources {
-  readonly definition: ScheduleDefinition;
+  readonly definition: JobFunctionDefinition;
   readonly fn: AppFunction;
-  readonly schedule: Schedule;
+  /** Absent for a job only the API starts (no schedule). */
+  readonly schedule?: Schedule;
   readonly fanOut?: { readonly queue: Queue; readonly deadLetterQueue: Queue };
   /** A delivery job's queue and the consumer that sends. */
   readonly delivery?: {
@@ -152,7 +154,7 @@ export class JobsStack extends Stack {
     this.sesEvents = this.sesEventsFunction(props, names.configurationSetName);
 
     const jobs = new Map<JobName, JobResources>();
-    for (const definition of schedules) {
+    for (const definition of jobFunctions) {
       const fanOut = definition.fanOut
         ? new WorkQueue(this, `FanOut-${definition.job}`, {
             queueName: names.fanOutQueueName(definition.job),
@@ -243,6 +245,25 @@ export class JobsStack extends Stack {
         );
       }
 
+      const resources = {
+        definition,
+        fn,
+        ...(fanOut ? { fanOut: { queue: fanOut.queue, deadLetterQueue: fanOut.deadLetterQueue } } : {}),
+        ...(deliveryQueue && consumer
+          ? {
+              delivery: {
+                queue: deliveryQueue.queue,
+                deadLetterQueue: deliveryQueue.deadLetterQueue,
+                consumer,
+              },
+            }
+          : {}),
+      };
+      // A job only the API starts (reopen-period) has its function, queue and alarms, but no schedule.
+      if (!isScheduled(definition)) {
+        jobs.set(definition.job, resources);
+        continue;
+      }
       const schedule = new Schedule(this, `Schedule-${definition.job}`, {
         scheduleName: `${names.prefix}-${definition.job}`,
         scheduleGroup: this.scheduleGroup,
@@ -264,21 +285,7 @@ export class JobsStack extends Stack {
         }),
       });
 
-      jobs.set(definition.job, {
-        definition,
-        fn,
-        schedule,
-        ...(fanOut ? { fanOut: { queue: fanOut.queue, deadLetterQueue: fanOut.deadLetterQueue } } : {}),
-        ...(deliveryQueue && consumer
-          ? {
-              delivery: {
-                queue: deliveryQueue.queue,
-                deadLetterQueue: deliveryQueue.deadLetterQueue,
-                consumer,
-              },
-            }
-          : {}),
-      });
+      jobs.set(definition.job, { ...resources, schedule });
     }
     this.jobs = jobs;
 

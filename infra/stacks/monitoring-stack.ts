@@ -39,7 +39,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName } from '../../shared/http/routes.ts';
-import { type ScheduleDefinition, schedules } from '../../shared/jobs/schedules.ts';
+import {
+  jobFunctions as allJobs,
+  isScheduled,
+  type ScheduleDefinition,
+  schedules,
+} from '../../shared/jobs/schedules.ts';
 import { tableDefinition } from '../../shared/store/table-definition.ts';
 import { EDGE_REGION, type StageConfig } from '../config.ts';
 import { METRICS_NAMESPACE, type Naming } from '../naming.ts';
@@ -164,11 +169,11 @@ export class MonitoringStack extends Stack {
 
     // Jobs: real failures only (resumable work goes back through the job's queue instead of failing the run).
     const jobFunctions = [
-      ...schedules.map((s) => names.functionName('job', s.job)),
+      ...allJobs.map((s) => names.functionName('job', s.job)),
       ...schedules.filter((s) => s.delivery).map((s) => names.functionName('job', `${s.job}-delivery`)),
       names.functionName('job', 'ses-events'),
     ];
-    for (const s of schedules) {
+    for (const s of allJobs) {
       const fn = names.functionName('job', s.job);
       const service = names.serviceName('job', s.job);
       alarm(
@@ -183,7 +188,7 @@ export class MonitoringStack extends Stack {
         1,
         `${s.job}: a run or a step failed for real (JobFailures). Read the function's log, fix, rerun: the job is idempotent.`,
       );
-      if (isDaily(s)) {
+      if (isScheduled(s) && isDaily(s)) {
         const hours = 24 + HEARTBEAT_MARGIN_HOURS;
         alarm(
           `${short(fn)}-heartbeat`,
@@ -262,7 +267,7 @@ export class MonitoringStack extends Stack {
 
     const deadLetterQueues = [
       names.jobsDeadLetterQueueName,
-      ...schedules.filter((s) => s.fanOut).map((s) => names.fanOutDeadLetterQueueName(s.job)),
+      ...allJobs.filter((s) => s.fanOut).map((s) => names.fanOutDeadLetterQueueName(s.job)),
       ...schedules.filter((s) => s.delivery).map((s) => names.deliveryDeadLetterQueueName(s.job)),
     ];
     for (const q of deadLetterQueues) {
@@ -273,7 +278,7 @@ export class MonitoringStack extends Stack {
         `${q} holds messages: a job run or a unit of a fan-out job failed for good. Inspect, fix, redrive.`,
       );
     }
-    const fanOutOnly = schedules.filter((s) => s.fanOut).map((s) => names.fanOutQueueName(s.job));
+    const fanOutOnly = allJobs.filter((s) => s.fanOut).map((s) => names.fanOutQueueName(s.job));
     for (const q of fanOutOnly) {
       alarm(
         `${short(q)}-age`,
@@ -406,7 +411,7 @@ export class MonitoringStack extends Stack {
       graph('HTTP functions: duration p95 (ms)', perFunction(httpFunctions, 'Duration', 'p95')),
       graph('HTTP functions: throttles', perFunction(httpFunctions, 'Throttles')),
     );
-    const jobs = schedules.map((s) => ({ s, service: names.serviceName('job', s.job) }));
+    const jobs = allJobs.map((s) => ({ s, service: names.serviceName('job', s.job) }));
     dashboard.addWidgets(
       daily(
         'Jobs: completed runs per day (JobHeartbeat)',

@@ -6,7 +6,7 @@ import { config } from '../config.ts';
 import { bodyRoleId, hrRoleId, roleOf, type TopHeadApprover } from '../domain/assignment.ts';
 import { forbidden } from '../domain/errors.ts';
 import type { ActorRelations } from '../domain/types.ts';
-import type { Employee, StoredEvaluation, Unit } from '../store/entities.ts';
+import type { Delegation, Employee, StoredEvaluation, Unit } from '../store/entities.ts';
 import type { Store } from '../store/store.ts';
 import { type Caller, isAdmin, isHr, type Principal } from './caller.ts';
 
@@ -47,6 +47,7 @@ export class Access {
   private meLoaded: Promise<Employee | null> | undefined;
   private readonly chains = new Map<string, Promise<Unit[]>>();
   private readonly heads = new Map<string, Promise<Employee | null>>();
+  private readonly delegations = new Map<string, Promise<Delegation[]>>();
   readonly store: Store;
   readonly principal: Principal;
   readonly now: Date;
@@ -128,7 +129,12 @@ export class Access {
 
   async isActingHeadOf(unitId: string, headId: string): Promise<boolean> {
     const now = this.now.getTime();
-    const delegations = await this.store.org.listUnitDelegations(unitId);
+    let listed = this.delegations.get(unitId);
+    if (!listed) {
+      listed = this.store.org.listUnitDelegations(unitId);
+      this.delegations.set(unitId, listed);
+    }
+    const delegations = await listed;
     return delegations.some(
       (d) =>
         d.delegateId === this.principal.employeeId &&
@@ -172,7 +178,8 @@ export class Access {
     return ids;
   }
 
-  async relationsTo(evaluation: StoredEvaluation): Promise<ActorRelations> {
+  /** The caller's relations to an evaluation (or to what a list keeps of its parties, e.g. a pending appeal). */
+  async relationsTo(evaluation: EvaluationParties): Promise<ActorRelations> {
     const me = this.principal.employeeId;
     // Independent look-ups, in parallel: they are most of a request's latency.
     const [decider, acting, hrInScope, reviewsAsRole, approvesAsRole] = await Promise.all([
@@ -196,6 +203,12 @@ export class Access {
     };
   }
 }
+
+/** What the relations to an evaluation are worked out from: its people and units. */
+export type EvaluationParties = Pick<
+  StoredEvaluation,
+  'employeeId' | 'unitId' | 'reviewerId' | 'approverId' | 'approverUnitId'
+>;
 
 export function hasAnyRelation(r: ActorRelations): boolean {
   return (

@@ -10,10 +10,11 @@ import type { Action, ActionType, ActorRelations, Grade } from '../domain/types.
 import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
 import type { Store } from '../store/store.ts';
 import { Access, hasAnyRelation } from './access.ts';
+import { pendingAppealChange } from './appeals.ts';
 import { type Caller, SYSTEM_ACTOR } from './caller.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { transitionNotifications } from './notification-rules.ts';
-import { presentEvaluation, presentHistory } from './present.ts';
+import { evaluationNameIds, historyNameIds, namedHistory, presentEvaluation, withNames } from './present.ts';
 import { refreshRankingsAfterChange } from './rankings/refresh.ts';
 import { computedScoresFor } from './task-score.ts';
 
@@ -45,15 +46,25 @@ export async function authorizeAction(caller: Caller, employeeId: string, period
   if (refused) throw new AppError(refused.code, refused.message);
 }
 
+/** The evaluation with the names of its unit and people (one look-up of the distinct ids, beside the period). */
 export async function readEvaluation(caller: Caller, employeeId: string, period: string) {
   const { evaluation } = await loadVisible(Access.of(caller), employeeId, period);
-  const periodRecord = await caller.store.periods.get(period);
-  return presentEvaluation(evaluation, periodRecord?.publishedAt ?? null);
+  const ids = evaluationNameIds(evaluation);
+  const [periodRecord, names] = await Promise.all([
+    caller.store.periods.get(period),
+    caller.store.org.names(ids.employees, ids.units),
+  ]);
+  return withNames(
+    presentEvaluation(evaluation, periodRecord?.publishedAt ?? null, periodRecord?.appealDeadline ?? null),
+    names,
+  );
 }
 
+/** The history, oldest first, with the names of who acted (one look-up of the distinct ids). */
 export async function readHistory(caller: Caller, employeeId: string, period: string) {
   await loadVisible(Access.of(caller), employeeId, period);
-  return { items: presentHistory(await caller.store.evaluations.history(employeeId, period)) };
+  const events = await caller.store.evaluations.history(employeeId, period);
+  return { items: namedHistory(events, await caller.store.org.names(historyNameIds(events), [])) };
 }
 
 export async function readEmployeeYear(caller: Caller, employeeId: string, year: number) {
@@ -68,11 +79,16 @@ export async function readEmployeeYear(caller: Caller, employeeId: string, year:
         (await access.headsUnitOrAncestor(employee.unitId))));
   if (!allowed || (!employee && !access.isAdmin)) throw notFound('Không tìm thấy nhân sự.');
   const evaluations = await caller.store.evaluations.listOfEmployee(employeeId, String(year));
-  const published = await publishedAtByPeriod(
+  const published = await publicationByPeriod(
     caller.store,
     evaluations.map((e) => e.period),
   );
-  return { items: evaluations.map((e) => presentEvaluation(e, published.get(e.period) ?? null)) };
+  return {
+    items: evaluations.map((e) => {
+      const p = published.get(e.period);
+      return presentEvaluation(e, p?.publishedAt ?? null, p?.appealDeadline ?? null);
+    }),
+  };
 }
 
 export async function publishedAtByPeriod(
@@ -82,6 +98,21 @@ export async function publishedAtByPeriod(
   const unique = [...new Set(periods)];
   const records = await Promise.all(unique.map((p) => store.periods.get(p)));
   return new Map(unique.map((p, i) => [p, records[i]?.publishedAt ?? null]));
+}
+
+/** Each period's publication time and appeal deadline (one read per distinct period). */
+export async function publicationByPeriod(
+  store: Store,
+  periods: readonly string[],
+): Promise<Map<string, { publishedAt: string | null; appealDeadline: string | null }>> {
+  const unique = [...new Set(periods)];
+  const records = await Promise.all(unique.map((p) => store.periods.get(p)));
+  return new Map(
+    unique.map((p, i) => [
+      p,
+      { publishedAt: records[i]?.publishedAt ?? null, appealDeadline: records[i]?.appealDeadline ?? null },
+    ]),
+  );
 }
 
 /** Grades of the other approved members of a unit head's unit, for the leader rule. */
@@ -220,7 +251,10 @@ export async function attemptTransition(
       guarded && perGroup && dutyGroup !== null
         ? { group: dutyGroup, counts: { ...emptyCounts(), ...groups[dutyGroup] } }
         : null;
-    const receipt = options.receiptFor?.(presentEvaluation(next, periodRecord?.publishedAt ?? null)) ?? null;
+    const receipt =
+      options.receiptFor?.(
+        presentEvaluation(next, periodRecord?.publishedAt ?? null, periodRecord?.appealDeadline ?? null),
+      ) ?? null;
     const outcome = await store.evaluations.writeTransition({
       previous: evaluation,
       next,
@@ -237,6 +271,7 @@ export async function attemptTransition(
           : null,
       // What the change tells the people concerned, in the same transaction (never twice: keyed by the version).
       notifications: transitionNotifications(next, event),
+      appeal: pendingAppealChange(action, next),
     });
     if (outcome === 'duplicate') throw new DuplicateRequest();
     if (outcome === 'written') {
@@ -268,5 +303,9 @@ export async function transitionAndPresent(
 ) {
   const result = await attemptTransition(caller, employeeId, period, action, options);
   if (!result.ok) throw result.error;
-  return presentEvaluation(result.evaluation, result.period?.publishedAt ?? null);
+  return presentEvaluation(
+    result.evaluation,
+    result.period?.publishedAt ?? null,
+    result.period?.appealDeadline ?? null,
+  );
 }

@@ -110,6 +110,8 @@ export const employeeBody = z.strictObject({
   flags: employeeFlagsSchema.optional(),
   /** The group of similar duties (Decree 335) the A quota is counted in; null or absent: none. */
   dutyGroup: idSchema.nullable().optional(),
+  /** Why a flag changes (a decision's number, a conclusion): required when the flags change. */
+  flagReason: freeText(2000).optional(),
 });
 export const importBody = z.strictObject({
   units: z
@@ -248,3 +250,34 @@ export const attachmentBody = z
 export const notificationIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, 'Mã thông báo không hợp lệ.');
 /** The person's e-mail switch. */
 export const emailPreferenceBody = z.strictObject({ enabled: z.boolean() });
+/** A page of a list: `limit` items (1–200, default 50) after the opaque `cursor` of the page before. */
+export const pageQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^(?:[1-9]\d?|1\d\d|200)$/, 'Từ 1 đến 200.')
+    .transform(Number)
+    .optional(),
+  cursor: z
+    .string()
+    .max(1024, 'Con trỏ trang không hợp lệ.')
+    .regex(/^[A-Za-z0-9_-]+$/, 'Con trỏ trang không hợp lệ.')
+    .optional(),
+});
+export const unitEmployeesQuery = pageQuery.extend({
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
+/** `GET /v1/me?include=current`: also the month's evaluation, rubric and history (`period`: which month). */
+export const meQuery = z.strictObject({
+  include: z.enum(['current'], 'Chỉ có thể là "current".').optional(),
+  period: periodSchema.optional(),
+});
+
+/** Reopening a period closed by mistake: why (mandatory, kept in the history and the audit), and new deadlines. */
+export const reopenPeriodBody = z.strictObject({
+  reason: freeText(2000, 'Bắt buộc nêu lý do mở lại kỳ đánh giá.'),
+  deadlines: deadlinesSchema.optional(),
+});

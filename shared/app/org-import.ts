@@ -11,6 +11,7 @@ import type { Employee, Unit } from '../store/entities.ts';
 import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
 import { parseCsv } from './csv.ts';
+import { FLAG_NAMES, type FlagChange, flagAudit, flagNotesAfter } from './flags.ts';
 import { type ImportInput, importBody } from './inputs.ts';
 import { employeeAuditChanges, requireOrgManager, toEmployee, toUnit } from './org.ts';
 
@@ -24,10 +25,16 @@ const CSV_HEADER = [
   'supervisorId',
   'isUnitHead',
   'email',
-  'dutyGroup',
 ];
-/** The header before duty groups: still accepted; its rows leave each employee's duty group as it is. */
-const CSV_HEADER_WITHOUT_GROUP = CSV_HEADER.slice(0, -1);
+
+/**
+ * Columns a CSV may add after the required ones, in any order: the duty group (with the column, an empty cell
+ * means no group; without it, each employee's group stays as it is), the discipline flags (a cell left empty keeps
+ * the flag as it is) and the grounds of a flag change.
+ */
+const CSV_OPTIONAL = ['dutyGroup', ...FLAG_NAMES, 'flagReason'] as const;
+const YES = ['true', '1', 'x', 'có', 'yes'];
+const NO = ['false', '0', 'không', 'no'];
 
 export interface RowProblem {
   row: number;
@@ -39,6 +46,8 @@ function csvToImport(csv: string): {
   input: Record<string, unknown[]>;
   rowOf: Map<string, number>;
   errors: RowProblem[];
+  /** Employees (by index) whose flags the file gives cell by cell: the flags it leaves empty are kept. */
+  partialFlags: Set<number>;
 } {
   const rows = parseCsv(csv);
   const header = rows[0]?.map((h) => h.trim());
@@ -46,17 +55,26 @@ function csvToImport(csv: string): {
   const units: unknown[] = [];
   const employees: unknown[] = [];
   const rowOf = new Map<string, number>();
-  const withGroup = header?.join(',') === CSV_HEADER.join(',');
-  if (!header || (!withGroup && header.join(',') !== CSV_HEADER_WITHOUT_GROUP.join(','))) {
+  const partialFlags = new Set<number>();
+  const extra = header?.slice(CSV_HEADER.length) ?? [];
+  if (
+    !header ||
+    header.slice(0, CSV_HEADER.length).join(',') !== CSV_HEADER.join(',') ||
+    extra.some((h) => !(CSV_OPTIONAL as readonly string[]).includes(h)) ||
+    new Set(extra).size !== extra.length
+  ) {
     errors.push({
       row: 1,
-      message: `Dòng tiêu đề phải là: ${CSV_HEADER.join(',')} (cột dutyGroup có thể bỏ: ${CSV_HEADER_WITHOUT_GROUP.join(',')})`,
+      message: `Dòng tiêu đề phải là: ${CSV_HEADER.join(',')} (có thể thêm các cột ${CSV_OPTIONAL.join(', ')}).`,
     });
-    return { input: { units, employees }, rowOf, errors };
+    return { input: { units, employees }, rowOf, errors, partialFlags };
   }
   rows.slice(1).forEach((cells, i) => {
     const row = i + 2;
-    const get = (name: string) => (cells[CSV_HEADER.indexOf(name)] ?? '').trim();
+    const get = (name: string) => {
+      const at = header.indexOf(name);
+      return at < 0 ? '' : (cells[at] ?? '').trim();
+    };
     const kind = get('kind');
     if (kind === 'unit') {
       rowOf.set(`units.${units.length}`, row);
@@ -64,20 +82,31 @@ function csvToImport(csv: string): {
     } else if (kind === 'employee') {
       rowOf.set(`employees.${employees.length}`, row);
       const isUnitHead = get('isUnitHead').toLowerCase();
+      const flags: Record<string, boolean> = {};
+      for (const flag of FLAG_NAMES) {
+        const cell = get(flag).toLowerCase();
+        if (YES.includes(cell)) flags[flag] = true;
+        else if (NO.includes(cell)) flags[flag] = false;
+        else if (cell !== '')
+          errors.push({ row, message: `${flag}: "${get(flag)}" không phải có/không (true/false).` });
+      }
+      if (Object.keys(flags).length > 0) partialFlags.add(employees.length);
       employees.push({
         id: get('id'),
         name: get('name'),
         unitId: get('unitId'),
         category: get('category'),
         supervisorId: get('supervisorId') || null,
-        ...(isUnitHead ? { isUnitHead: ['true', '1', 'x', 'có', 'yes'].includes(isUnitHead) } : {}),
+        ...(isUnitHead ? { isUnitHead: YES.includes(isUnitHead) } : {}),
         ...(get('email') ? { email: get('email') } : {}),
         // With the column, an empty cell means no group; without it, the group stays as it is.
-        ...(withGroup ? { dutyGroup: get('dutyGroup') || null } : {}),
+        ...(header.includes('dutyGroup') ? { dutyGroup: get('dutyGroup') || null } : {}),
+        ...(Object.keys(flags).length > 0 ? { flags } : {}),
+        ...(get('flagReason') ? { flagReason: get('flagReason') } : {}),
       });
     } else errors.push({ row, message: `Cột kind phải là "unit" hoặc "employee" (đang là "${kind}").` });
   });
-  return { input: { units, employees }, rowOf, errors };
+  return { input: { units, employees }, rowOf, errors, partialFlags };
 }
 
 /** Whether `unitId` lies under `root` in a tree given by parent links (a cycle is cut, never followed). */
@@ -137,12 +166,14 @@ export async function importOrg(
   const { store } = caller;
   let raw: unknown = json;
   let rowOf = new Map<string, number>();
+  let partialFlags = new Set<number>();
   const errors: RowProblem[] = [];
   const outOfScope: RowProblem[] = [];
   if (csv !== null) {
     const parsed = csvToImport(csv);
     raw = parsed.input;
     rowOf = parsed.rowOf;
+    partialFlags = parsed.partialFlags;
     errors.push(...parsed.errors);
   }
   const result = importBody.safeParse(raw);
@@ -235,8 +266,23 @@ export async function importOrg(
   const units = data.units.map((u) =>
     toUnit(u.id, { ...u, outstanding: u.outstanding ?? existingUnits.get(u.id)?.outstanding }, at),
   );
-  const employees = data.employees.map((e) => {
+  // A flag change needs its grounds; the notes say who set each flag, when and why (see flags.ts).
+  const flagChanges = new Map<string, FlagChange>();
+  const employees = data.employees.map((e, i) => {
     const now = existingEmployees.get(e.id);
+    // A CSV gives flags cell by cell (an empty cell keeps the flag); JSON gives the whole set, or none to keep.
+    const flags = e.flags ? (partialFlags.has(i) ? { ...now?.flags, ...e.flags } : e.flags) : now?.flags;
+    const flagged = flagNotesAfter(
+      now,
+      flags ?? {},
+      e.flagReason,
+      caller.principal.employeeId,
+      at,
+      'flagReason',
+    );
+    if ('problem' in flagged)
+      errors.push({ row: rowFor(['employees', i]), message: `flagReason: ${flagged.problem.message}` });
+    else if (flagged.change) flagChanges.set(e.id, flagged.change);
     return toEmployee(
       e.id,
       {
@@ -244,10 +290,11 @@ export async function importOrg(
         isUnitHead: e.isUnitHead ?? now?.isUnitHead,
         email: e.email ?? now?.email ?? undefined,
         active: e.active ?? now?.active,
-        flags: e.flags ?? now?.flags,
+        flags,
         dutyGroup: e.dutyGroup === undefined ? (now?.dutyGroup ?? null) : e.dutyGroup,
       },
       at,
+      'problem' in flagged ? undefined : flagged.notes,
     );
   });
   const byRow = (a: { row: number }, b: { row: number }) => a.row - b.row;
@@ -311,7 +358,11 @@ export async function importOrg(
     entityId: `import:${index + 1}`,
     changes: {
       units: chunk.units.map((u) => ({ id: u.id, parentId: u.parentId, outstanding: u.outstanding })),
-      employees: chunk.employees.map((e) => ({ id: e.id, ...employeeAuditChanges(e) })),
+      employees: chunk.employees.map((e) => ({
+        id: e.id,
+        ...employeeAuditChanges(e),
+        ...flagAudit(flagChanges.get(e.id) ?? null),
+      })),
     },
   }));
   return { units: units.length, employees: employees.length, errors: [] as RowProblem[] };

@@ -1,12 +1,13 @@
 /** Org use cases: units, employees, acting heads. (The import is in org-import.ts.) */
 import { forbidden, notFound, validationFailed } from '../domain/errors.ts';
-import type { Employee, Unit } from '../store/entities.ts';
+import type { Employee, FlagNotes, Unit } from '../store/entities.ts';
 import { Access, subtreeIds } from './access.ts';
 import type { Caller } from './caller.ts';
+import { flagAudit, flagNotesAfter, presentFlagNotes } from './flags.ts';
 import type { EmployeeInput, UnitInput } from './inputs.ts';
 import { presentEmployee, presentUnit } from './present.ts';
 
-export function toEmployee(id: string, input: EmployeeInput, at: string): Employee {
+export function toEmployee(id: string, input: EmployeeInput, at: string, flagNotes?: FlagNotes): Employee {
   return {
     id,
     name: input.name,
@@ -19,8 +20,16 @@ export function toEmployee(id: string, input: EmployeeInput, at: string): Employ
     flags: input.flags ?? {},
     // Absent rather than null when unset: an employee item is read on every opening.
     ...(input.dutyGroup ? { dutyGroup: input.dutyGroup } : {}),
+    // Kept small: only when a set flag has a note.
+    ...(flagNotes && Object.keys(flagNotes).length > 0 ? { flagNotes } : {}),
     updatedAt: at,
   };
+}
+
+/** The employee as the API shows it, with the notes of the set flags (who, with their name; when; why). */
+export async function presentWithFlagNotes(caller: Caller, employee: Employee) {
+  const notes = await presentFlagNotes(caller.store, [employee]);
+  return { ...presentEmployee(employee), flagNotes: notes.get(employee.id) ?? {} };
 }
 
 export function toUnit(id: string, input: UnitInput, at: string): Unit {
@@ -127,16 +136,26 @@ export async function upsertEmployee(caller: Caller, employeeId: string, input: 
   await access.requireManage(input.unitId);
   if (existing && existing.unitId !== input.unitId) await access.requireManage(existing.unitId);
   await checkEmployeeReferences(caller, employeeId, input);
-  const employee = toEmployee(employeeId, input, caller.now.toISOString());
+  const at = caller.now.toISOString();
+  const flagged = flagNotesAfter(
+    existing,
+    input.flags ?? {},
+    input.flagReason,
+    caller.principal.employeeId,
+    at,
+    'body.flagReason',
+  );
+  if ('problem' in flagged) throw validationFailed([flagged.problem]);
+  const employee = toEmployee(employeeId, input, at, flagged.notes);
   await caller.store.org.putEmployee(employee, {
     at: employee.updatedAt,
     actorId: caller.principal.employeeId,
     action: existing ? 'update' : 'create',
     entity: 'employee',
     entityId: employeeId,
-    changes: employeeAuditChanges(employee),
+    changes: { ...employeeAuditChanges(employee), ...flagAudit(flagged.change) },
   });
-  return presentEmployee(employee);
+  return presentWithFlagNotes(caller, employee);
 }
 
 export async function readEmployee(caller: Caller, employeeId: string) {
@@ -150,7 +169,7 @@ export async function readEmployee(caller: Caller, employeeId: string) {
       (await access.hrScopeContains(employee.unitId)) ||
       (await access.headsUnitOrAncestor(employee.unitId)));
   if (!allowed) throw notFound('Không tìm thấy nhân sự.');
-  return presentEmployee(employee);
+  return presentWithFlagNotes(caller, employee);
 }
 
 export async function nameActingHead(

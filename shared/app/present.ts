@@ -5,12 +5,20 @@ import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
 import { type Rubric, rubricToJson } from '../domain/rubrics.ts';
 import type { ScoreMap } from '../domain/types.ts';
-import type { Employee, HistoryEvent, StoredEvaluation, Unit } from '../store/entities.ts';
+import type { Employee, HistoryEvent, Names, StoredEvaluation, Unit } from '../store/entities.ts';
 
 const points = (scores: ScoreMap) =>
   Object.fromEntries(Object.entries(scores).map(([id, h]) => [id, toPoints(h)]));
 
-export function presentEvaluation(e: StoredEvaluation, publishedAt: string | null) {
+/**
+ * `publishedAt` and `appealDeadline` belong to the period (the caller has its record at hand): when the results
+ * were published, and the last instant to appeal them.
+ */
+export function presentEvaluation(
+  e: StoredEvaluation,
+  publishedAt: string | null,
+  appealDeadline: string | null = null,
+) {
   return {
     employeeId: e.employeeId,
     employeeName: e.employeeName,
@@ -62,6 +70,7 @@ export function presentEvaluation(e: StoredEvaluation, publishedAt: string | nul
     },
     flags: e.flags,
     publishedAt,
+    appealDeadline,
   };
 }
 
@@ -78,6 +87,54 @@ export function presentHistory(events: HistoryEvent[]) {
     ...(h.comment ? { comment: h.comment } : {}),
     ...(h.changes ? { changes: h.changes } : {}),
     ...(h.onBehalfOf ? { onBehalfOf: h.onBehalfOf } : {}),
+  }));
+}
+
+/** The ids whose names an evaluation shows: its unit, its reviewer and approver, and the authors of each step. */
+export function evaluationNameIds(e: StoredEvaluation): { employees: string[]; units: string[] } {
+  return {
+    employees: [
+      e.reviewerId,
+      e.approverId,
+      ...(e.review ? [e.review.reviewerId] : []),
+      ...(e.decision ? [e.decision.approverId] : []),
+      ...(e.appeal?.deciderId ? [e.appeal.deciderId] : []),
+    ],
+    units: [e.unitId],
+  };
+}
+
+/** The ids whose names a history shows: who acted, and for whom an acting head acted. */
+export function historyNameIds(events: readonly HistoryEvent[]): string[] {
+  return events.flatMap((h) => [h.actorId, ...(h.onBehalfOf ? [h.onBehalfOf] : [])]);
+}
+
+/** A name, or null for an id that names no employee (the system, an administrator who is no employee). */
+const nameOf = (map: ReadonlyMap<string, string>, id: string | null | undefined) =>
+  id ? (map.get(id) ?? null) : null;
+
+/** A presented evaluation with the names of its unit and of the people beside their ids (GET answers). */
+export function withNames(p: PresentedEvaluation, names: Names) {
+  const person = (id: string | null | undefined) => nameOf(names.employees, id);
+  return {
+    ...p,
+    unitName: nameOf(names.units, p.unitId),
+    reviewerName: person(p.reviewerId),
+    approverName: person(p.approverId),
+    review: p.review && { ...p.review, reviewerName: person(p.review.reviewerId) },
+    decision: p.decision && { ...p.decision, approverName: person(p.decision.approverId) },
+    appeal: p.appeal && { ...p.appeal, deciderName: person(p.appeal.deciderId) },
+  };
+}
+
+export type NamedEvaluation = ReturnType<typeof withNames>;
+
+/** History items with the names of who acted and for whom (`null` for the system). */
+export function namedHistory(events: HistoryEvent[], names: Names) {
+  return presentHistory(events).map((h) => ({
+    ...h,
+    actorName: nameOf(names.employees, h.actorId),
+    ...(h.onBehalfOf ? { onBehalfOfName: nameOf(names.employees, h.onBehalfOf) } : {}),
   }));
 }
 

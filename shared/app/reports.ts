@@ -7,9 +7,12 @@
 import { forbidden, notFound } from '../domain/errors.ts';
 import { GRADE_LABELS } from '../domain/grades.ts';
 import { toPoints } from '../domain/points.ts';
+import { compareVietnamese } from '../domain/rankings.ts';
+import { type SubtreeSummary, summarizeSubtree } from '../domain/subtree.ts';
 import type { RankingSnapshot } from '../store/entities.ts';
 import { Access } from './access.ts';
 import { computeYear } from './annual.ts';
+import { presentAnnualFigures } from './annual-summary.ts';
 import type { Caller } from './caller.ts';
 import { toCsv } from './csv.ts';
 
@@ -23,6 +26,21 @@ async function requireReportAccess(caller: Caller, unitId: string, period: strin
     if (me?.unitId === unitId && record?.status === 'CLOSED') return access;
   }
   throw forbidden('Bạn không có quyền xem bảng xếp hạng của đơn vị này.');
+}
+
+/** The subtree block as the API shows it: points, not hundredths (shares stay in basis points, as for the unit). */
+export function presentSubtree(summary: SubtreeSummary) {
+  return {
+    ...summary,
+    meanTotal: summary.meanTotal === null ? null : toPoints(summary.meanTotal),
+    inflation: {
+      ...summary.inflation,
+      meanSelfMinusReview:
+        summary.inflation.meanSelfMinusReview === null
+          ? null
+          : toPoints(summary.inflation.meanSelfMinusReview),
+    },
+  };
 }
 
 export function presentRanking(s: RankingSnapshot) {
@@ -41,6 +59,8 @@ export function presentRanking(s: RankingSnapshot) {
       meanSelfMinusReview:
         s.inflation.meanSelfMinusReview === null ? null : toPoints(s.inflation.meanSelfMinusReview),
     },
+    // The unit and every unit below it; null for a snapshot computed before the block existed (recompute it).
+    subtree: s.subtree.units > 0 ? presentSubtree(summarizeSubtree(s.subtree)) : null,
   };
 }
 
@@ -117,10 +137,30 @@ export async function readAnnual(caller: Caller, year: number, unitId: string | 
   const target = unitId ?? (await access.me())?.unitId;
   if (!target) throw notFound('Cần chỉ rõ đơn vị (unitId).');
   await requireReportAccess(caller, target, null);
-  const items = await computeYear(caller.store, target, year);
+  const [items, children] = await Promise.all([
+    computeYear(caller.store, target, year),
+    caller.store.org.listChildUnits(target),
+  ]);
+  // The unit's and each direct sub-unit's whole subtree, as the last annual roll-up summed them (one BatchGet).
+  const summaries = await caller.store.rankings.getAnnualSummaries(
+    [target, ...children.map((c) => c.id)],
+    year,
+  );
+  const mine = summaries.get(target);
   return {
     unitId: target,
     year,
+    subtree: mine ? { computedAt: mine.computedAt, ...presentAnnualFigures(mine.subtree) } : null,
+    subunits: children
+      .sort((a, b) => compareVietnamese(a.name, b.name) || a.id.localeCompare(b.id))
+      .map((c) => {
+        const summary = summaries.get(c.id);
+        return {
+          unitId: c.id,
+          name: c.name,
+          subtree: summary ? presentAnnualFigures(summary.subtree) : null,
+        };
+      }),
     items: items.map((r) => ({
       employeeId: r.employeeId,
       name: r.name,

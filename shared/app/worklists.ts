@@ -1,17 +1,25 @@
 /** The caller's own work: who they are, what waits for them, their review and approval inboxes. */
 
 import { config } from '../config.ts';
-import { comparePeriods, isAfter } from '../domain/calendar.ts';
+import { comparePeriods, isAfter, periodOf, periodSpan } from '../domain/calendar.ts';
 import { cyclesInUse } from '../domain/cycles.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Action } from '../domain/types.ts';
-import type { StoredEvaluation } from '../store/entities.ts';
+import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
 import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
-import { publishedAtByPeriod, transitionAndPresent } from './evaluations.ts';
+import { publicationByPeriod, transitionAndPresent } from './evaluations.ts';
 import { DuplicateRequest, type ReceiptFor } from './idempotency.ts';
 import { notificationSummary } from './notification-summary.ts';
-import { presentEmployee, presentEvaluation } from './present.ts';
+import {
+  evaluationNameIds,
+  historyNameIds,
+  namedHistory,
+  presentEmployee,
+  presentEvaluation,
+  presentRubric,
+  withNames,
+} from './present.ts';
 
 const waitsForEmployee = (e: StoredEvaluation, now: string) =>
   (e.status === 'DRAFT' || (e.status === 'RETURNED' && e.returnedTo === 'employee')) &&
@@ -73,14 +81,63 @@ async function reviewQueue(caller: Caller, period: string): Promise<StoredEvalua
   ]);
 }
 
-export async function readMe(caller: Caller) {
+export interface MeOptions {
+  /** Also the current period's evaluation (presented as GET evaluation is), its rubric version and history. */
+  current?: boolean;
+  /** The period of `current` (default: see `currentPeriodOf`). */
+  period?: string | undefined;
+}
+
+/** Whether a period (a month, or a quarter) covers the month an instant falls in, in Vietnam time. */
+function covers(period: string, now: string): boolean {
+  const span = periodSpan(period);
+  const month = periodSpan(periodOf(now));
+  return (
+    span !== null &&
+    month !== null &&
+    span.year === month.year &&
+    span.firstMonth <= month.firstMonth &&
+    month.firstMonth <= span.lastMonth
+  );
+}
+
+/**
+ * The period the employee page opens on: the one asked for; else the earliest open period still waiting for the
+ * employee (on 2 December, November's self-assessment is due before anything of December); else the open period
+ * covering today; else the latest open one of theirs; else this calendar month.
+ */
+export function currentPeriodOf(
+  own: readonly { period: string; waiting: boolean }[],
+  now: string,
+  asked?: string,
+): string {
+  if (asked) return asked;
+  const sorted = [...own].sort((a, b) => comparePeriods(a.period, b.period));
+  return (
+    sorted.find((p) => p.waiting)?.period ??
+    sorted.find((p) => covers(p.period, now))?.period ??
+    sorted.at(-1)?.period ??
+    periodOf(now) ??
+    now.slice(0, 7)
+  );
+}
+
+export async function readMe(caller: Caller, options: MeOptions = {}) {
   const access = Access.of(caller);
   const { store } = caller;
-  const [me, periods] = await Promise.all([access.me(), store.periods.list()]);
+  const now = caller.now.toISOString();
+  const selfId = caller.principal.employeeId;
+  // With the current period: its history is asked for at once with the rest, for the period the page most likely
+  // shows (the one asked for, else this month); another period costs a second round.
+  const guess = options.current ? (options.period ?? periodOf(now) ?? now.slice(0, 7)) : null;
+  const [me, periods, guessedHistory] = await Promise.all([
+    access.me(),
+    store.periods.list(),
+    guess ? store.evaluations.history(selfId, guess) : Promise.resolve([]),
+  ]);
   const summary = notificationSummary(caller, me?.email ?? null, periods);
   // Awaited below, after the inboxes: handled now so that an early failure is not reported as unhandled.
   summary.catch(() => undefined);
-  const now = caller.now.toISOString();
   const openPeriods = periods
     .filter((p) => p.status !== 'CLOSED')
     .map((p) => p.period)
@@ -99,9 +156,13 @@ export async function readMe(caller: Caller) {
   );
   // The open periods the caller is evaluated in: with monthly and quarterly categories side by side, not all are.
   const ownPeriods: string[] = [];
-  for (const [own, reviews, approvals] of perPeriod) {
-    if (own) ownPeriods.push(own.period);
-    if (own && waitsForEmployee(own, now)) pending.selfAssessment++;
+  const own = new Map<string, StoredEvaluation>();
+  for (const [mine, reviews, approvals] of perPeriod) {
+    if (mine) {
+      ownPeriods.push(mine.period);
+      own.set(mine.period, mine);
+    }
+    if (mine && waitsForEmployee(mine, now)) pending.selfAssessment++;
     reviewsAnything ||= reviews.length > 0;
     pending.reviews += reviews.filter((e) => waitsForReviewer(e, now)).length;
     approvesAnything ||= approvals.length > 0;
@@ -113,7 +174,7 @@ export async function readMe(caller: Caller) {
     ...(approvesAnything ? ['approver'] : []),
     ...caller.principal.groups,
   ];
-  return {
+  const answer = {
     employeeId: caller.principal.employeeId,
     employee: me ? presentEmployee(me) : null,
     roles,
@@ -123,6 +184,44 @@ export async function readMe(caller: Caller) {
     // Which kinds of period this deployment has (its period pickers offer months, quarters or both).
     cycles: cyclesInUse(config().cycles),
     ...(await summary),
+  };
+  if (!options.current) return answer;
+  const period = currentPeriodOf(
+    [...own.values()].map((e) => ({ period: e.period, waiting: waitsForEmployee(e, now) })),
+    now,
+    options.period,
+  );
+  const [evaluation, events] = await Promise.all([
+    own.has(period) ? (own.get(period) ?? null) : store.evaluations.get(selfId, period),
+    period === guess ? guessedHistory : store.evaluations.history(selfId, period),
+  ]);
+  return { ...answer, current: await presentCurrent(caller, period, evaluation, events, periods) };
+}
+
+/** The caller's own month as the employee page shows it: the evaluation, its rubric version, the history. */
+async function presentCurrent(
+  caller: Caller,
+  period: string,
+  evaluation: StoredEvaluation | null,
+  events: HistoryEvent[],
+  periods: readonly Period[],
+) {
+  if (!evaluation) return { period, evaluation: null, rubric: null, history: [] };
+  const record = periods.find((p) => p.period === period);
+  const ids = evaluationNameIds(evaluation);
+  // The rubric version and every name in one round: the version the evaluation is scored with, not the latest.
+  const [rubric, names] = await Promise.all([
+    caller.store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion),
+    caller.store.org.names([...ids.employees, ...historyNameIds(events)], ids.units),
+  ]);
+  return {
+    period,
+    evaluation: withNames(
+      presentEvaluation(evaluation, record?.publishedAt ?? null, record?.appealDeadline ?? null),
+      names,
+    ),
+    rubric: rubric ? presentRubric(rubric) : null,
+    history: namedHistory(events, names),
   };
 }
 
@@ -178,7 +277,7 @@ export async function pendingTasks(caller: Caller) {
 }
 
 async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
-  const published = await publishedAtByPeriod(
+  const published = await publicationByPeriod(
     caller.store,
     evaluations.map((e) => e.period),
   );
@@ -187,7 +286,13 @@ async function presentAll(caller: Caller, evaluations: StoredEvaluation[]) {
       (a, b) =>
         a.employeeName.localeCompare(b.employeeName, 'vi') || a.employeeId.localeCompare(b.employeeId),
     )
-    .map((e) => presentEvaluation(e, published.get(e.period) ?? null));
+    .map((e) =>
+      presentEvaluation(
+        e,
+        published.get(e.period)?.publishedAt ?? null,
+        published.get(e.period)?.appealDeadline ?? null,
+      ),
+    );
 }
 
 export async function readReviews(caller: Caller, period: string) {

@@ -29,6 +29,9 @@
  * - Appeal: one per evaluation. Accepting without scores recomputes the grade from the current scores with the
  *   employee's current flags (e.g. HR lifted a wrongly recorded discipline flag); accepting with scores replaces
  *   them. Either way the old decision is kept in `appeal.previousDecision`.
+ * - reopen: the one exception to "nothing after expiry". An admin reopens a period closed by mistake (the period's
+ *   own rules, in app/periods/reopen.ts, decide when); each EXPIRED evaluation returns to the status it had when
+ *   the close expired it (`expiredFrom`, recorded by `expire`; for an older one, what its history says).
  */
 import { formatVietnamTime, instantMs, isAfter } from './calendar.ts';
 import { type GradeResult, gradeFor, leaderTaskScore } from './grades.ts';
@@ -346,7 +349,7 @@ function scoresBeforeLeaderRule(d: Decision): ScoreMap {
 export function actorMayAct(
   type: ActionType,
   r: ActorRelations,
-  e: Pick<Evaluation, 'decision'>,
+  e: { decision: Pick<Decision, 'approverId'> | null },
 ): Refused | null {
   switch (type) {
     case 'saveSelfAssessment':
@@ -402,6 +405,10 @@ export function actorMayAct(
             'FORBIDDEN',
             'Chỉ hệ thống, quản trị viên hoặc cơ quan tổ chức cán bộ mới được đóng kỳ đánh giá.',
           );
+    case 'reopen':
+      return is(r.isAdmin)
+        ? null
+        : refuse('FORBIDDEN', 'Chỉ quản trị viên mới được mở lại kỳ đánh giá đã đóng.');
   }
 }
 
@@ -758,7 +765,36 @@ function expire(input: DecideInput) {
   if (e.status === 'APPROVED' || e.status === 'EXPIRED') {
     return wrongState('Chỉ phiếu chưa được phê duyệt mới hết hạn khi đóng kỳ', e);
   }
-  return ok(e, bump(e, { status: 'EXPIRED', returnedTo: null }), 'expire', null, null);
+  // What it was is kept, so that reopening a period closed by mistake can bring it back (a few bytes, no read).
+  const expiredFrom = { status: e.status, returnedTo: e.status === 'RETURNED' ? e.returnedTo : null };
+  return ok(e, bump(e, { status: 'EXPIRED', returnedTo: null, expiredFrom }), 'expire', null, null);
+}
+
+function reopen(input: DecideInput, action: Extract<Action, { type: 'reopen' }>) {
+  const { evaluation: e } = input;
+  if (e.status !== 'EXPIRED') return wrongState('Chỉ phiếu đã hết hạn khi đóng kỳ mới được mở lại', e);
+  const before = e.expiredFrom ?? action.before;
+  if (!before || before.status === 'EXPIRED' || before.status === 'APPROVED') {
+    return wrongState('Không xác định được trạng thái của phiếu trước khi hết hạn', e);
+  }
+  const reason = readComment(action.reason, 'reason', true, 'Cần nêu rõ lý do mở lại kỳ đánh giá.');
+  if (!reason.ok) return invalid([reason.problem]);
+  const returnedTo = before.status === 'RETURNED' ? before.returnedTo : null;
+  if (before.status === 'RETURNED' && returnedTo === null) {
+    return wrongState('Không xác định được phiếu bị trả lại cho ai trước khi hết hạn', e);
+  }
+  // The status must fit what the evaluation holds (a history that says otherwise is not followed).
+  const fits =
+    (before.status !== 'SUBMITTED' || e.selfAssessment?.submittedAt != null) &&
+    (before.status !== 'REVIEWED' || e.review !== null);
+  if (!fits) return wrongState('Trạng thái trước khi hết hạn không khớp với nội dung phiếu', e);
+  const deadlines = action.deadlines ?? e.deadlines;
+  const next = bump(e, { status: before.status, returnedTo, expiredFrom: null, deadlines });
+  return ok(e, next, 'reopen', reason.value, {
+    status: before.status,
+    ...(returnedTo ? { returnedTo } : {}),
+    ...(action.deadlines ? { deadlines: action.deadlines } : {}),
+  });
 }
 
 /** The one function the API calls for every transition. See the top of this file for the rules. */
@@ -792,6 +828,8 @@ export function decide(input: DecideInput): Decided | Refused {
       return decideAppeal(input, a);
     case 'expire':
       return expire(input);
+    case 'reopen':
+      return reopen(input, a);
     default:
       return invalid([{ path: 'action', message: 'Thao tác không được hỗ trợ.' }]);
   }

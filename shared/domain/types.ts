@@ -130,6 +130,14 @@ export interface Evaluation {
   flags: EvaluationFlags;
   /** Set when the period closes and results are published. */
   publishedAt: string | null;
+  /** What an EXPIRED evaluation was just before the close expired it, so a reopened period can bring it back. */
+  expiredFrom?: StatusBeforeExpiry | null;
+}
+
+/** The status (and whom a RETURNED one waited for) an evaluation had when its period's close expired it. */
+export interface StatusBeforeExpiry {
+  status: EvaluationStatus;
+  returnedTo: 'employee' | 'reviewer' | null;
 }
 
 /** How the caller relates to one evaluation. The API works these out from the org data, never from the client. */
@@ -162,7 +170,12 @@ export type Action =
   | { type: 'approve'; scores: unknown | null; comment: string | null }
   | { type: 'appeal'; reason: string }
   | { type: 'decideAppeal'; accept: boolean; scores: unknown | null; comment: string }
-  | { type: 'expire' };
+  | { type: 'expire' }
+  /**
+   * An admin reopens the period closed by mistake: back to what the close expired. `before` is what the history says
+   * it was, for an evaluation expired before `expiredFrom` was recorded; `deadlines`, when given, replace its own.
+   */
+  | { type: 'reopen'; reason: string; deadlines: Deadlines | null; before: StatusBeforeExpiry | null };
 
 export type ActionType = Action['type'];
 
@@ -175,4 +188,5 @@ export const ACTION_TYPES: readonly ActionType[] = [
   'appeal',
   'decideAppeal',
   'expire',
+  'reopen',
 ];

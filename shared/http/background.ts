@@ -56,7 +56,8 @@ export function runJobsInProcess(make: (store: Store) => JobStarter): void {
 /** The fallback of `lambdaJobStarter` in the API functions: in this process where allowed, else a clear failure. */
 export const inProcessJobStarter = (store: Store): JobStarter => ({
   start(job, target, options) {
-    if (!inProcess) throw new Error(`the ${job} job has no function configured and cannot run in this process`);
+    if (!inProcess)
+      throw new Error(`the ${job} job has no function configured and cannot run in this process`);
     return inProcess(store).start(job, target, options);
   },
 });

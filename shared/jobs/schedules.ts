@@ -11,12 +11,10 @@ export { JOBS, type JobName };
 /** The function that records SES's events (Send, Bounce, Complaint) of the reminders' configuration set. */
 export const SES_EVENTS_FUNCTION = { name: 'ses-events', entry: 'functions/events/ses-events.ts' } as const;
 
-export interface ScheduleDefinition {
+/** A job's own function (CDK): what it runs, what it needs, how its work is spread. */
+export interface JobFunctionDefinition {
   job: JobName;
   entry: string;
-  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
-  cron: string;
-  timeZone: 'Asia/Ho_Chi_Minh';
   access: TableAccess;
   description: string;
   /**
@@ -31,6 +29,13 @@ export interface ScheduleDefinition {
    * timeout, at most REMINDER_CONSUMERS at once) sends them at SES's rate. Locally the in-process queue.
    */
   delivery: boolean;
+}
+
+/** A job that runs on a schedule. */
+export interface ScheduleDefinition extends JobFunctionDefinition {
+  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
+  cron: string;
+  timeZone: 'Asia/Ho_Chi_Minh';
 }
 
 const schedule = (
@@ -75,3 +80,25 @@ export const schedules: readonly ScheduleDefinition[] = [
     fanOut: true,
   }),
 ];
+
+/**
+ * Jobs with no schedule: only the API starts them (the periods function invokes their function). They get a
+ * function, a fan-out queue and the same alarms, but no schedule.
+ */
+export const onDemandJobs: readonly JobFunctionDefinition[] = [
+  {
+    job: 'reopen-period',
+    entry: 'functions/jobs/reopen-period.ts',
+    access: 'write',
+    description: 'On demand: reopen a period closed by mistake (bring back what the close expired, re-rank)',
+    fanOut: true,
+    sendsEmail: false,
+    delivery: false,
+  },
+];
+
+export const isScheduled = (definition: JobFunctionDefinition): definition is ScheduleDefinition =>
+  'cron' in definition;
+
+/** Every job function: the scheduled ones and those only the API starts. */
+export const jobFunctions: readonly JobFunctionDefinition[] = [...schedules, ...onDemandJobs];

@@ -40,6 +40,16 @@ const employeeFlagsSchema = z.object({
   unitCorruption: z.boolean().optional(),
 }) satisfies z.ZodType<EmployeeFlags>;
 
+/** Who set a flag, when, and on what grounds (a decision's number, a conclusion): kept while the flag is set. */
+const flagNoteSchema = z.object({ by: z.string(), at: z.string(), reason: z.string() });
+export type FlagNote = z.output<typeof flagNoteSchema>;
+const flagNotesSchema = z.object({
+  disciplined: flagNoteSchema.optional(),
+  degradation: flagNoteSchema.optional(),
+  unitCorruption: flagNoteSchema.optional(),
+});
+export type FlagNotes = z.output<typeof flagNotesSchema>;
+
 export const employeeSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -52,6 +62,8 @@ export const employeeSchema = z.object({
   flags: employeeFlagsSchema,
   /** The group of similar duties (Decree 335) the A quota is counted in, when the unit uses groups. */
   dutyGroup: z.string().nullable().optional(),
+  /** For each flag that is set: who set it, when and why (absent when no flag is set). */
+  flagNotes: flagNotesSchema.optional(),
   updatedAt: z.string(),
 });
 export type Employee = z.output<typeof employeeSchema>;
@@ -85,7 +97,8 @@ const deadlinesSchema = z.object({
   approval: z.string(),
 }) satisfies z.ZodType<Deadlines>;
 
-export const PERIOD_STATUSES = ['OPEN', 'CLOSING', 'CLOSED'] as const;
+/** REOPENING: an admin reopened the CLOSED period; the reopen-period job is bringing back what the close expired. */
+export const PERIOD_STATUSES = ['OPEN', 'CLOSING', 'CLOSED', 'REOPENING'] as const;
 export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
 
 export const skippedEmployeeSchema = z.object({ employeeId: z.string(), reason: z.string() });
@@ -113,6 +126,10 @@ export const periodSchema = z.object({
    * period is first opened. Absent on periods opened before cycles were configurable: every category.
    */
   categories: z.array(z.enum(EMPLOYEE_CATEGORIES)).optional(),
+  /** Appeals filed since the period closed (counted with each appeal): a period with any cannot be reopened. */
+  appealsFiled: z.number().optional(),
+  /** The last reopening: who, when (the reopen-period run's time), why. */
+  reopen: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
 });
 export type Period = z.output<typeof periodSchema>;
 
@@ -190,6 +207,11 @@ export const evaluationSchema = z.object({
   decision: decisionSchema.nullable(),
   appeal: appealSchema.nullable(),
   flags: evaluationFlagsSchema,
+  /** Set by the close's expiry (what it was), cleared when a reopened period brings it back. */
+  expiredFrom: z
+    .object({ status, returnedTo: z.enum(['employee', 'reviewer']).nullable() })
+    .nullable()
+    .optional(),
   /** Publication belongs to the period: never stored on the evaluation, always null when read back. */
   publishedAt: z.null().default(null),
   createdAt: z.string(),
@@ -247,12 +269,29 @@ export const rubricRecordSchema = z.object({
   leaderTaskCriterion: z.string().optional(),
 }) satisfies z.ZodType<Rubric>;
 
-/** A unit's own figures and those of its whole subtree, from which parents rank their sub-units. */
+/**
+ * A unit's own figures and those of its whole subtree, from which parents rank their sub-units and reports show the
+ * subtree (sums of the units' own figures: each is additive). The later fields are absent from snapshots computed
+ * before they existed (read as 0; `units` 0 marks such a snapshot).
+ */
 export const subtreeFiguresSchema = z.object({
   approved: z.number(),
   evaluated: z.number(),
   sumTotals: z.number(),
   countA: z.number(),
+  /** Units counted (a unit's own figures: 1). */
+  units: z.number().default(0),
+  submitted: z.number().default(0),
+  reviewed: z.number().default(0),
+  late: z.number().default(0),
+  countB: z.number().default(0),
+  countC: z.number().default(0),
+  countD: z.number().default(0),
+  /** Sum and number of (self − review) gaps, hundredths, for the mean gap of the subtree. */
+  gapSum: z.number().default(0),
+  gapCount: z.number().default(0),
+  /** Comments repeated word for word inside their unit (each unit's own count, summed). */
+  identicalComments: z.number().default(0),
 });
 export type SubtreeFigures = z.output<typeof subtreeFiguresSchema>;
 
@@ -611,3 +650,58 @@ export const reminderRowSchema = evaluationSchema.pick({
   deadlines: true,
 });
 export type ReminderRow = z.output<typeof reminderRowSchema>;
+/** What the name look-up reads of an employee or a unit (a projection: the id and the name only). */
+export const nameRowSchema = z.object({ id: z.string(), name: z.string() });
+
+/** Names of people and units, by id, for answers that show them beside the ids. */
+export interface Names {
+  employees: Map<string, string>;
+  units: Map<string, string>;
+}
+
+/**
+ * A pending appeal as the decider's list shows it: who, where, what was appealed, and the parties the decision
+ * rule needs (written with the `appeal` transition, removed with `decideAppeal`).
+ */
+export const pendingAppealSchema = z.object({
+  period: z.string(),
+  employeeId: z.string(),
+  employeeName: z.string(),
+  unitId: z.string(),
+  reviewerId: z.string(),
+  approverId: z.string(),
+  approverUnitId: z.string(),
+  /** Who made the decision under appeal (they may not decide the appeal). */
+  decisionApproverId: z.string(),
+  /** The evaluation's version once appealed: nothing but the decision changes it. */
+  version: z.number(),
+  filedAt: z.string(),
+  grade,
+  total: z.number(),
+  /** The reason, cut to MAX_APPEAL_REASON_SHOWN characters (the evaluation keeps it whole). */
+  reason: z.string(),
+  reasonTruncated: z.boolean(),
+});
+export type PendingAppeal = z.output<typeof pendingAppealSchema>;
+
+/** Annual results summed over units (each unit's current staff): what an annual report's subtree rows show. */
+export const annualFiguresSchema = z.object({
+  units: z.number(),
+  staff: z.number(),
+  classified: z.number(),
+  grades: gradeCounts,
+  /** Sum and number of the annual averages (hundredths), for the mean of the subtree. */
+  averageSum: z.number(),
+  averaged: z.number(),
+});
+export type AnnualFigures = z.output<typeof annualFiguresSchema>;
+
+/** Per unit and year, from the annual roll-up: its own staff's figures and its whole subtree's. */
+export const annualSummarySchema = z.object({
+  unitId: z.string(),
+  year: z.number(),
+  computedAt: z.string(),
+  own: annualFiguresSchema,
+  subtree: annualFiguresSchema,
+});
+export type AnnualSummary = z.output<typeof annualSummarySchema>;

@@ -16,6 +16,8 @@ import {
   evaluationSchema,
   type HistoryEvent,
   historyEventSchema,
+  type PendingAppeal,
+  pendingAppealSchema,
   type RankingRow,
   type ReminderRow,
   rankingRowSchema,
@@ -42,6 +44,7 @@ const groupGradeAttr = (group: string, g: Grade) => `${GROUP_PREFIX}${group}#${g
 const toEvaluation = (item: Item) => decode(evaluationSchema, item, 'evaluation');
 const toHistory = (item: Item) => decode(historyEventSchema, item, 'history event');
 const toRankingRow = (item: Item) => decode(rankingRowSchema, item, 'evaluation');
+const toPendingAppeal = (item: Item) => decode(pendingAppealSchema, item, 'pending appeal');
 
 /** The attributes a ranking reads of an evaluation: a third of the item. */
 export const RANKING_ATTRIBUTES = [
@@ -157,22 +160,28 @@ export interface TransitionWrite {
   productsRevision?: { revision: number | null } | null;
   /** In-app notifications the change causes, written with it (keyed by the new version: never twice). */
   notifications?: readonly StoredNotification[];
+  /**
+   * An appeal filed (its marker among the period's pending appeals, and the period's count of appeals filed, only
+   * while the period is CLOSED) or decided (its marker removed), in the same transaction as the change.
+   */
+  appeal?: { filed: PendingAppeal } | { decided: { period: string; employeeId: string } } | null;
 }
 
 /**
- * A transaction holds at most 100 items; a transition uses at most 6 besides its notifications (evaluation,
- * history, counters, products guard, receipt, appeal marker).
+ * A transaction holds at most 100 items; a transition uses at most 7 besides its notifications (evaluation,
+ * history, counters, products guard, receipt, an appeal's marker and the period's count of appeals).
  */
-const MAX_TRANSITION_NOTIFICATIONS = 94;
+const MAX_TRANSITION_NOTIFICATIONS = 93;
 
 /**
  * - written: applied;
  * - stale: the evaluation moved since it was read (another change got there first);
  * - counters-moved: the unit's grade counts moved (another approval), the decision must be made again;
  * - conflict: a transaction conflict, to retry;
- * - duplicate: the same Idempotency-Key was answered meanwhile (a concurrent retry): replay its receipt.
+ * - duplicate: the same Idempotency-Key was answered meanwhile (a concurrent retry): replay its receipt;
+ * - period-moved: an appeal met a period that is no longer CLOSED (being reopened): decide again.
  */
-export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' | 'duplicate';
+export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' | 'duplicate' | 'period-moved';
 
 /** 49 drafts and their history events plus the unit's counters: 99 of the 100 items a transaction may hold. */
 const DRAFTS_PER_TRANSACTION = 49;
@@ -319,6 +328,11 @@ export function evaluationStore(db: Db) {
       ).map((item) => decode(reminderRowSchema, item, 'evaluation'));
     },
 
+    /** The period's appeals waiting for a decision (their markers: one Query of the period's partition). */
+    async listPendingAppeals(period: string): Promise<PendingAppeal[]> {
+      return (await queryAll(db, { ...keys.pendingAppeals(period), consistent: true })).map(toPendingAppeal);
+    },
+
     async history(employeeId: string, period: string): Promise<HistoryEvent[]> {
       const spec = keys.historyOf(employeeId, period);
       return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(toHistory);
@@ -370,7 +384,7 @@ export function evaluationStore(db: Db) {
     },
 
     async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {
-      const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
+      const { previous, next, event, gradeChange, guard, receipt, productsRevision, appeal } = change;
       const groupGuard = change.groupGuard ?? null;
       const group = next.dutyGroup ?? null;
       const notifications = change.notifications ?? [];
@@ -451,6 +465,36 @@ export function evaluationStore(db: Db) {
           productRevisionGuard(db.tableName, next.employeeId, next.period, productsRevision.revision),
         );
       }
+      let periodIndex = -1;
+      if (appeal && 'filed' in appeal) {
+        const marker = appeal.filed;
+        transactItems.push({
+          Put: {
+            TableName: db.tableName,
+            Item: { ...keys.pendingAppeal(marker.period, marker.employeeId), ...marker },
+          },
+        });
+        periodIndex = transactItems.length;
+        // Counted on the period, and only while it is CLOSED: a reopen (which needs none filed) and an appeal
+        // can never both get through.
+        transactItems.push({
+          Update: {
+            TableName: db.tableName,
+            Key: keys.periodKey(next.period),
+            UpdateExpression: 'ADD appealsFiled :one',
+            ConditionExpression: '#status = :closed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':one': 1, ':closed': 'CLOSED' },
+          },
+        });
+      } else if (appeal && 'decided' in appeal) {
+        transactItems.push({
+          Delete: {
+            TableName: db.tableName,
+            Key: keys.pendingAppealKey(appeal.decided.period, appeal.decided.employeeId),
+          },
+        });
+      }
       let receiptIndex = -1;
       if (receipt) {
         receiptIndex = transactItems.length;
@@ -474,6 +518,7 @@ export function evaluationStore(db: Db) {
         if (failed(receiptIndex)) return 'duplicate';
         if (failed(0) || failed(1) || failed(productsIndex)) return 'stale';
         if (failed(countersIndex)) return 'counters-moved';
+        if (failed(periodIndex)) return 'period-moved';
         if ((error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
           return 'conflict';
         throw error;

@@ -25,6 +25,13 @@
  * | an evaluation's attachments                 | table | EMP#<employeeId>, sk ATT#<period>#…  |
  * | a person's notifications and mail settings | table | NOTIF#<employeeId>                    |
  * | suppressed addresses (bounce, complaint)  | gsi1  | MAIL_SUPPRESSED                       |
+ * | pending appeals of a period (to decide)   | table | APPEALS#<period>, sk <employeeId>     |
+ * | a unit and its children's annual summary  | table | UNIT#<unitId>, sk ANNUAL_SUMMARY#<year> (BatchGet by key) |
+ *
+ * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
+ * Put in the same transaction as the `appeal` transition and Deleted in the same one as `decideAppeal`, so the
+ * list can never disagree with the evaluations. Appeals are few (a handful per thousand forms), so one partition
+ * per period is never hot.
  */
 
 export const ENTITY = {
@@ -50,6 +57,8 @@ export const ENTITY = {
   mailPreference: 'MailPreference',
   notification: 'Notification',
   mailQuota: 'MailQuota',
+  pendingAppeal: 'PendingAppeal',
+  annualSummary: 'AnnualSummary',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -318,4 +327,21 @@ export const keys = {
 
   /** Messages handed to SES on one day (Vietnam time): the daily sending quota. */
   mailQuota: (day: string) => ({ pk: `MAILQUOTA#${day}`, sk: '#COUNT', entityType: ENTITY.mailQuota }),
+  pendingAppeal: (period: string, employeeId: string) => ({
+    pk: `APPEALS#${period}`,
+    sk: employeeId,
+    entityType: ENTITY.pendingAppeal,
+  }),
+  pendingAppealKey: (period: string, employeeId: string): TableKey => ({
+    pk: `APPEALS#${period}`,
+    sk: employeeId,
+  }),
+  pendingAppeals: (period: string) => ({ pk: `APPEALS#${period}` }),
+
+  /** A unit's annual figures and its subtree's, written by the annual roll-up's finalisation. */
+  annualSummary: (unitId: string, year: number) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `ANNUAL_SUMMARY#${year}`,
+    entityType: ENTITY.annualSummary,
+  }),
 };

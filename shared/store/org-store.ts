@@ -9,6 +9,8 @@ import {
   delegationSchema,
   type Employee,
   employeeSchema,
+  type Names,
+  nameRowSchema,
   type OrgAuditEvent,
   type Unit,
   unitSchema,
@@ -89,6 +91,25 @@ export function orgStore(db: Db) {
       for (const item of found.values()) {
         const unit = toUnit(item);
         out.set(unit.id, unit);
+      }
+      return out;
+    },
+
+    /**
+     * The names of some employees and units, in one BatchGetItem of the distinct ids (100 keys a request) reading
+     * the id and the name only: for answers that show people and units by name. Unknown ids are absent.
+     */
+    async names(employeeIds: readonly string[], unitIds: readonly string[]): Promise<Names> {
+      const people = [...new Set(employeeIds)];
+      const units = [...new Set(unitIds)];
+      const out: Names = { employees: new Map(), units: new Map() };
+      if (people.length + units.length === 0) return out;
+      const found = await batchGet(db, [...people.map(keys.employeeKey), ...units.map(keys.unitKey)], {
+        attributes: ['id', 'name'],
+      });
+      for (const item of found.values()) {
+        const row = decode(nameRowSchema, item, 'name');
+        (String(item.pk).startsWith('UNIT#') ? out.units : out.employees).set(row.id, row.name);
       }
       return out;
     },

@@ -1,9 +1,11 @@
 /** Periods (one month of evaluation for the whole deployment). */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deadlines } from '../domain/types.ts';
 import type { Db } from './client.ts';
-import { decode, type Period, periodSchema, type SkippedEmployee } from './entities.ts';
+import { decode, type OrgAuditEvent, type Period, periodSchema, type SkippedEmployee } from './entities.ts';
 import { keys } from './keys.ts';
+import { orgAuditItem } from './org-store.ts';
 import { queryAll } from './query.ts';
 
 /**
@@ -90,6 +92,72 @@ export function periodStore(db: Db) {
         ':closing': 'CLOSING',
         ':open': 'OPEN',
         ':at': at,
+      }),
+
+    /**
+     * CLOSED → REOPENING, with the audit event of the decision, in one transaction: only while the period is CLOSED
+     * with the appeal deadline the caller checked, and no appeal was filed (each appeal counts itself on the period
+     * only while it is CLOSED: the two never both get through). Publication and the appeal deadline are withdrawn
+     * at once; the new deadlines and close time apply. False when the conditions no longer held.
+     */
+    async beginReopening(
+      period: string,
+      change: {
+        reopen: NonNullable<Period['reopen']>;
+        deadlines: Deadlines;
+        closesAt: string;
+        /** The appeal deadline the caller read and checked against the clock. */
+        appealDeadline: string;
+      },
+      audit: OrgAuditEvent,
+    ): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: db.tableName,
+                  Key: keys.periodKey(period),
+                  UpdateExpression:
+                    'SET #status = :reopening, reopen = :reopen, deadlines = :deadlines, closesAt = :closesAt, closedAt = :null, publishedAt = :null, appealDeadline = :null REMOVE closingStartedAt',
+                  ConditionExpression:
+                    '#status = :closed AND appealDeadline = :seen AND (attribute_not_exists(appealsFiled) OR appealsFiled = :zero)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':reopening': 'REOPENING',
+                    ':closed': 'CLOSED',
+                    ':reopen': change.reopen,
+                    ':deadlines': change.deadlines,
+                    ':closesAt': change.closesAt,
+                    ':null': null,
+                    ':seen': change.appealDeadline,
+                    ':zero': 0,
+                  },
+                },
+              },
+              { Put: { TableName: db.tableName, Item: orgAuditItem(audit) } },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.some(
+            (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+          )
+        )
+          return false;
+        throw error;
+      }
+    },
+
+    /** REOPENING → OPEN, once everything the close expired is back. False when it was not REOPENING. */
+    markReopened: (period: string) =>
+      updateIf(period, 'SET #status = :open', '#status = :reopening', {
+        ':open': 'OPEN',
+        ':reopening': 'REOPENING',
       }),
 
     /** CLOSING → CLOSED with the publication time and appeal deadline. False when it was not CLOSING. */

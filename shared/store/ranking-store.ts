@@ -3,7 +3,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, batchPut, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
 import {
+  type AnnualSummary,
   annualRecordSchema,
+  annualSummarySchema,
   decode,
   type RankingSnapshot,
   rankingSnapshotSchema,
@@ -18,6 +20,7 @@ type Item = Record<string, unknown>;
 const toRanking = (item: Item) => decode(rankingSnapshotSchema, item, 'ranking snapshot');
 const toSubunitRanking = (item: Item) => decode(subunitRankingSnapshotSchema, item, 'sub-unit ranking');
 const toAnnual = (item: Item) => decode(annualRecordSchema, item, 'annual result');
+const toAnnualSummary = (item: Item) => decode(annualSummarySchema, item, 'annual summary');
 
 export const rankingItem = (s: RankingSnapshot) => ({ ...keys.ranking(s.unitId, s.period), ...s });
 const subunitItem = (s: SubunitRankingSnapshot) => ({ ...keys.subunitRanking(s.unitId, s.period), ...s });
@@ -75,6 +78,29 @@ export function rankingStore(db: Db) {
         db,
         results.map((r) => ({ ...keys.annual(r.employeeId, r.year, r.unitId), ...r })),
       );
+    },
+
+    /** Units' annual summaries (plain overwrites: a rerun writes the same items, with its time). */
+    async putAnnualSummaries(summaries: readonly AnnualSummary[], concurrency = 8): Promise<void> {
+      await batchPut(
+        db,
+        summaries.map((s) => ({ ...keys.annualSummary(s.unitId, s.year), ...s })),
+        concurrency,
+      );
+    },
+
+    /** Some units' annual summaries of a year (one BatchGet), by unit id; units never rolled up are absent. */
+    async getAnnualSummaries(unitIds: readonly string[], year: number): Promise<Map<string, AnnualSummary>> {
+      const found = await batchGet(
+        db,
+        unitIds.map((id) => keys.annualSummary(id, year)),
+      );
+      const out = new Map<string, AnnualSummary>();
+      for (const id of unitIds) {
+        const item = found.get(keyOf(keys.annualSummary(id, year)));
+        if (item) out.set(id, toAnnualSummary(item));
+      }
+      return out;
     },
 
     /** The stored annual results of a unit's members (as of the last rollup). */

@@ -337,8 +337,8 @@ describe('app stack: functions', () => {
     });
   });
 
-  it('only the periods function may start a job: open-period, close-period and compute-rankings', () => {
-    const started = ['open-period', 'close-period', 'compute-rankings'];
+  it('only the periods function may start a job: open-period, close-period, compute-rankings and reopen-period', () => {
+    const started = ['open-period', 'close-period', 'compute-rankings', 'reopen-period'];
     expect(Object.keys(API_STARTED_JOBS).sort()).toEqual([...started].sort());
     // The names the configuration (shared/config.ts) reads.
     expect(API_STARTED_JOBS).toMatchObject(BACKGROUND_JOB_ENV);
@@ -361,6 +361,7 @@ describe('app stack: functions', () => {
         OPEN_PERIOD_FUNCTION: app.names.functionName('job', 'open-period'),
         CLOSE_PERIOD_FUNCTION: app.names.functionName('job', 'close-period'),
         COMPUTE_RANKINGS_FUNCTION: app.names.functionName('job', 'compute-rankings'),
+        REOPEN_PERIOD_FUNCTION: app.names.functionName('job', 'reopen-period'),
       });
     }
   });

@@ -13,7 +13,7 @@ import {
   SCHEDULE_MAX_EVENT_AGE,
   SCHEDULE_RETRY_ATTEMPTS,
 } from '../../infra/stacks/jobs-stack.ts';
-import { schedules } from '../../shared/jobs/schedules.ts';
+import { isScheduled, jobFunctions, onDemandJobs, schedules } from '../../shared/jobs/schedules.ts';
 import {
   actionsOf,
   type CfnResource,
@@ -53,14 +53,15 @@ describe('jobs stack', () => {
     return (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
   };
 
-  it('has one schedule and one function per row of the schedule table, a consumer per delivery job, and the SES events function', () => {
+  it('has one schedule per row of the schedule table, one function per job (on-demand ones included), a consumer per delivery job, and the SES events function', () => {
     expect(resources(template(), 'AWS::Scheduler::Schedule')).toHaveLength(schedules.length);
     const deliveries = schedules.filter((s) => s.delivery).length;
-    expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(schedules.length + deliveries + 1);
+    expect(resources(template(), 'AWS::Lambda::Function')).toHaveLength(jobFunctions.length + deliveries + 1);
+    expect(onDemandJobs.map((d) => d.job)).toEqual(['reopen-period']);
   });
 
   it('names each job its own Powertools service, the dimension its JobHeartbeat and JobFailures carry', () => {
-    for (const def of schedules) {
+    for (const def of jobFunctions) {
       expect(fnEnv(def.job)).toMatchObject({
         POWERTOOLS_SERVICE_NAME: app.names.serviceName('job', def.job),
         POWERTOOLS_METRICS_NAMESPACE: 'DanhGia',
@@ -101,32 +102,42 @@ describe('jobs stack', () => {
     expect(target?.DeadLetterConfig).toBeDefined();
   });
 
-  describe.each(schedules.map((s) => [s.job, s] as const))('the %s job', (job, def) => {
-    it('is scheduled with the table cron in Asia/Ho_Chi_Minh, in the stage schedule group', () => {
-      const s = schedule(job);
-      expect(s.ScheduleExpression).toBe(def.cron);
-      expect(s.ScheduleExpressionTimezone).toBe('Asia/Ho_Chi_Minh');
-      expect(s.GroupName).toBe(app.names.prefix);
-      expect(s.State).toBe('ENABLED');
-      expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
-    });
+  describe.each(jobFunctions.map((s) => [s.job, s] as const))('the %s job', (job, def) => {
+    if (!isScheduled(def)) {
+      it('has no schedule: only the API starts it (the periods function invokes it)', () => {
+        expect(
+          resources(template(), 'AWS::Scheduler::Schedule').some(
+            ([, s]) => props(s).Name === `${app.names.prefix}-${job}`,
+          ),
+        ).toBe(false);
+      });
+    } else {
+      it('is scheduled with the table cron in Asia/Ho_Chi_Minh, in the stage schedule group', () => {
+        const s = schedule(job);
+        expect(s.ScheduleExpression).toBe(def.cron);
+        expect(s.ScheduleExpressionTimezone).toBe('Asia/Ho_Chi_Minh');
+        expect(s.GroupName).toBe(app.names.prefix);
+        expect(s.State).toBe('ENABLED');
+        expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+      });
 
-    it('invokes its own function with a retry policy and the dead-letter queue', () => {
-      const target = schedule(job).Target as Record<string, unknown>;
-      expect(target.Arn).toEqual({
-        'Fn::GetAtt': [functionLogicalId(template(), app.names.functionName('job', job)), 'Arn'],
+      it('invokes its own function with a retry policy and the dead-letter queue', () => {
+        const target = schedule(job).Target as Record<string, unknown>;
+        expect(target.Arn).toEqual({
+          'Fn::GetAtt': [functionLogicalId(template(), app.names.functionName('job', job)), 'Arn'],
+        });
+        expect(target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+          MaximumEventAgeInSeconds: SCHEDULE_MAX_EVENT_AGE.toSeconds(),
+        });
+        const [dlqId] = queueByName(app.names.jobsDeadLetterQueueName);
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
+        expect(JSON.parse(String(target.Input))).toMatchObject({
+          job,
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        });
       });
-      expect(target.RetryPolicy).toEqual({
-        MaximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-        MaximumEventAgeInSeconds: SCHEDULE_MAX_EVENT_AGE.toSeconds(),
-      });
-      const [dlqId] = queueByName(app.names.jobsDeadLetterQueueName);
-      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
-      expect(JSON.parse(String(target.Input))).toMatchObject({
-        job,
-        scheduledTime: '<aws.scheduler.scheduled-time>',
-      });
-    });
+    }
 
     it('sends a run that failed after Lambda retries to the dead-letter queue', () => {
       const id = functionLogicalId(template(), app.names.functionName('job', job));

@@ -8,7 +8,7 @@ import {
   isDaily,
 } from '../../infra/stacks/monitoring-stack.ts';
 import { FUNCTIONS } from '../../shared/http/routes.ts';
-import { schedules } from '../../shared/jobs/schedules.ts';
+import { jobFunctions as allJobs, schedules } from '../../shared/jobs/schedules.ts';
 import { tableDefinition } from '../../shared/store/table-definition.ts';
 import { only, props, resources, type SynthesisedApp, synthProdExample } from './support.ts';
 
@@ -56,13 +56,13 @@ describe('monitoring stack', () => {
 
   it('watches every job function for errors: they throw on real failures only', () => {
     const fns = jobFunctions();
-    // The schedule table's, the reminders' delivery consumer, and the SES events function.
-    expect(fns).toHaveLength(schedules.length + 2);
+    // Every job's, the reminders' delivery consumer, and the SES events function.
+    expect(fns).toHaveLength(allJobs.length + 2);
     for (const fn of fns) expect(alarmOn('AWS/Lambda', 'Errors', { FunctionName: fn }), fn).toHaveLength(1);
   });
 
   it('alarms on JobFailures of every job, by its service and job dimensions', () => {
-    for (const s of schedules) {
+    for (const s of allJobs) {
       const found = alarmOn(METRICS_NAMESPACE, APP_METRICS.jobs.failures, {
         service: app.names.serviceName('job', s.job),
         job: s.job,
@@ -111,7 +111,7 @@ describe('monitoring stack', () => {
       String(props(q).QueueName),
     );
     const dlqs = queues.filter((q) => q.endsWith('-dlq'));
-    expect(dlqs).toHaveLength(1 + schedules.filter((s) => s.fanOut || s.delivery).length);
+    expect(dlqs).toHaveLength(1 + allJobs.filter((s) => s.fanOut || s.delivery).length);
     for (const q of dlqs) {
       const [alarm] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: q });
       expect(alarm, q).toBeDefined();

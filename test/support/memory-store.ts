@@ -13,12 +13,14 @@ import { EVALUATION_STATUSES, GRADES } from '../../shared/domain/types.ts';
 import type { AttachmentWriteOutcome } from '../../shared/store/attachment-store.ts';
 import type { BulkRecord } from '../../shared/store/bulk-store.ts';
 import type {
+  AnnualSummary,
   Delegation,
   Employee,
   HistoryEvent,
   MailPreference,
   OrgAuditEvent,
   OutboxMessage,
+  PendingAppeal,
   Period,
   RankingRow,
   RankingSnapshot,
@@ -82,6 +84,8 @@ export interface MemoryTables {
   mailPreferences: Map<string, MailPreference>;
   /** Messages handed to SES per day. */
   mailQuota: Map<string, number>;
+  pendingAppeals: Map<string, PendingAppeal>;
+  annualSummaries: Map<string, AnnualSummary>;
 }
 
 export function createMemoryStore(): Store & { tables: MemoryTables } {
@@ -109,6 +113,8 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     notifications: new Map(),
     mailPreferences: new Map(),
     mailQuota: new Map(),
+    pendingAppeals: new Map(),
+    annualSummaries: new Map(),
   };
   const evalKey = (employeeId: string, period: string) => `${employeeId}|${period}`;
   const unitPeriodKey = (unitId: string, period: string) => `${unitId}|${period}`;
@@ -205,6 +211,20 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         ),
       getUnits: async (ids) =>
         new Map(ids.flatMap((id) => (t.units.has(id) ? [[id, copy(t.units.get(id) as Unit)]] : []))),
+      names: async (employeeIds, unitIds) => ({
+        employees: new Map(
+          employeeIds.flatMap((id) => {
+            const e = t.employees.get(id);
+            return e ? [[id, e.name] as const] : [];
+          }),
+        ),
+        units: new Map(
+          unitIds.flatMap((id) => {
+            const u = t.units.get(id);
+            return u ? [[id, u.name] as const] : [];
+          }),
+        ),
+      }),
       listUnits: async () => [...t.units.values()].sort(byId).map(copy),
       isEmpty: async () => t.units.size === 0,
       listChildUnits: async (parentId) =>
@@ -281,6 +301,34 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         t.periods.set(period, { ...p, status: 'CLOSING', closingStartedAt: at });
         return true;
       },
+      beginReopening: async (period, change, audit) => {
+        const p = t.periods.get(period);
+        if (
+          p?.status !== 'CLOSED' ||
+          p.appealDeadline !== change.appealDeadline ||
+          (p.appealsFiled ?? 0) !== 0
+        )
+          return false;
+        const { closingStartedAt: _dropped, ...rest } = p;
+        t.periods.set(period, {
+          ...rest,
+          status: 'REOPENING',
+          reopen: copy(change.reopen),
+          deadlines: copy(change.deadlines),
+          closesAt: change.closesAt,
+          closedAt: null,
+          publishedAt: null,
+          appealDeadline: null,
+        });
+        t.audit.push(copy(audit));
+        return true;
+      },
+      markReopened: async (period) => {
+        const p = t.periods.get(period);
+        if (p?.status !== 'REOPENING') return false;
+        t.periods.set(period, { ...p, status: 'OPEN' });
+        return true;
+      },
       markClosed: async (period, at, appealDeadline) => {
         const p = t.periods.get(period);
         if (p?.status !== 'CLOSING') return false;
@@ -331,6 +379,11 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           approverId: e.approverId,
           deadlines: e.deadlines,
         })),
+      listPendingAppeals: async (period) =>
+        [...t.pendingAppeals.entries()]
+          .filter(([k]) => k.startsWith(`${period}|`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, m]) => copy(m)),
       history: async (employeeId, period) =>
         [...t.history.entries()]
           .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
@@ -345,7 +398,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           .map(copy),
       createDrafts: async (drafts, outstanding) => addDrafts(drafts, outstanding),
       writeTransition: async (change: TransitionWrite): Promise<WriteOutcome> => {
-        const { previous, next, event, gradeChange, guard, receipt, productsRevision } = change;
+        const { previous, next, event, gradeChange, guard, receipt, productsRevision, appeal } = change;
         const key = evalKey(previous.employeeId, previous.period);
         if (receipt && receiptLive(`${receipt.principalId}|${receipt.key}`)) return 'duplicate';
         if (t.evaluations.get(key)?.version !== previous.version || t.history.has(histKey(event)))
@@ -358,6 +411,8 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         const groupCounts = (group: string) => c.groups?.[group] ?? { A: 0, B: 0, C: 0, D: 0 };
         if (groupGuard && GRADES.some((g) => groupCounts(groupGuard.group)[g] !== groupGuard.counts[g]))
           return 'counters-moved';
+        const periodRecord = t.periods.get(next.period);
+        if (appeal && 'filed' in appeal && periodRecord?.status !== 'CLOSED') return 'period-moved';
         if (previous.status !== next.status) {
           c.status[previous.status]--;
           c.status[next.status]++;
@@ -378,6 +433,12 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         t.history.set(histKey(event), copy(event));
         t.counters.set(unitPeriodKey(next.unitId, next.period), c);
         for (const n of change.notifications ?? []) t.notifications.set(`${n.recipientId}|${n.id}`, copy(n));
+        if (appeal && 'filed' in appeal && periodRecord) {
+          t.pendingAppeals.set(`${next.period}|${next.employeeId}`, copy(appeal.filed));
+          t.periods.set(next.period, { ...periodRecord, appealsFiled: (periodRecord.appealsFiled ?? 0) + 1 });
+        }
+        if (appeal && 'decided' in appeal)
+          t.pendingAppeals.delete(`${appeal.decided.period}|${appeal.decided.employeeId}`);
         if (receipt)
           t.receipts.set(`${receipt.principalId}|${receipt.key}`, {
             ...copy(receipt),
@@ -438,6 +499,16 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
       putAnnual: async (results) => {
         for (const r of results) t.annual.set(`${r.employeeId}|${r.year}`, copy(r));
       },
+      putAnnualSummaries: async (summaries) => {
+        for (const s of summaries) t.annualSummaries.set(`${s.unitId}|${s.year}`, copy(s));
+      },
+      getAnnualSummaries: async (unitIds, year) =>
+        new Map(
+          unitIds.flatMap((id) => {
+            const s = t.annualSummaries.get(`${id}|${year}`);
+            return s ? [[id, copy(s)] as const] : [];
+          }),
+        ),
       listUnitAnnual: async (unitId, year) =>
         [...t.annual.values()]
           .filter((r) => r.unitId === unitId && r.year === year)

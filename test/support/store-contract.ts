@@ -4,6 +4,7 @@
  * (test/unit/store-contract.test.ts). What one store does, the other does: reads, lists, conditions, outcomes.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EMPTY_FIGURES } from '../../shared/app/rankings/compute.ts';
 import type { Employee, HistoryEvent, StoredEvaluation, Unit } from '../../shared/store/entities.ts';
 import type { Store } from '../../shared/store/store.ts';
 
@@ -100,6 +101,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect([...(await store.org.getEmployees(['e1', 'ghost', 'e1'])).keys()]).toEqual(['e1']);
       expect([...(await store.org.getUnits(['a', 'ghost'])).keys()]).toEqual(['a']);
       expect(await store.org.isEmpty()).toBe(false);
+      // Names of people and units in one look-up; unknown ids are absent, repeated ids read once.
+      const names = await store.org.names(['e1', 'e2', 'ghost', 'e1'], ['a', 'nowhere']);
+      expect([...names.employees].sort()).toEqual([
+        ['e1', 'Nhân sự e1'],
+        ['e2', 'Nhân sự e2'],
+      ]);
+      expect([...names.units]).toEqual([['a', 'Đơn vị a']]);
+      expect(await store.org.names([], [])).toEqual({ employees: new Map(), units: new Map() });
       // What is read back is a copy: changing it changes nothing stored.
       const read = await store.org.getEmployee('e1');
       if (read) read.name = 'changed';
@@ -141,6 +150,37 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.periods.get('2026-11')).toMatchObject({ status: 'CLOSED', closingStartedAt: AT });
       await store.periods.setSkipped('2026-11', [{ employeeId: 'x', reason: 'y' }]);
       expect(await store.periods.get('2026-11')).toMatchObject({ skippedCount: 1 });
+
+      // Reopening: only from CLOSED with the appeal deadline read, once, with its audit event.
+      const deadlines = { ...DEADLINES, approval: '2026-12-20T23:59:59.999+07:00' };
+      const change = {
+        reopen: { by: 'admin', at: AT, reason: 'Đóng nhầm' },
+        deadlines,
+        closesAt: '2026-12-21T00:30:00.000+07:00',
+        appealDeadline: '2026-12-15T23:59:59.999+07:00',
+      };
+      const auditOf = { ...audit('2026-11'), entity: 'period' as const, action: 'reopen' };
+      expect(
+        await store.periods.beginReopening('2026-11', { ...change, appealDeadline: 'other' }, auditOf),
+      ).toBe(false);
+      expect(await store.periods.markReopened('2026-11')).toBe(false);
+      expect(await store.periods.beginReopening('2026-11', change, auditOf)).toBe(true);
+      expect(await store.periods.beginReopening('2026-11', change, auditOf)).toBe(false);
+      const reopening = await store.periods.get('2026-11');
+      expect(reopening).toMatchObject({
+        status: 'REOPENING',
+        reopen: change.reopen,
+        deadlines,
+        closesAt: change.closesAt,
+        closedAt: null,
+        publishedAt: null,
+        appealDeadline: null,
+      });
+      expect(reopening?.closingStartedAt).toBeUndefined();
+      expect(await store.periods.markClosing('2026-11', AT)).toBe(false);
+      expect(await store.periods.markReopened('2026-11')).toBe(true);
+      expect(await store.periods.markReopened('2026-11')).toBe(false);
+      expect(await store.periods.get('2026-11')).toMatchObject({ status: 'OPEN' });
     });
 
     it('creates drafts once each, counting them in the unit; lists them by reviewer, approver and unit', async () => {
@@ -396,6 +436,69 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       });
     });
 
+    it('keeps a pending appeal marker with the appeal and removes it with the decision, in the same write', async () => {
+      const period = {
+        period: '2026-11',
+        status: 'OPEN' as const,
+        deadlines: DEADLINES,
+        closesAt: '2026-12-10T00:30:00.000+07:00',
+        openedAt: AT,
+        openedBy: 'hr',
+        skipped: [],
+        closedAt: null,
+        publishedAt: null,
+        appealDeadline: null,
+      };
+      await store.periods.createIfMissing(period);
+      const d = draft('e1', 'u');
+      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      const marker = {
+        period: '2026-11',
+        employeeId: 'e1',
+        employeeName: 'Nhân sự e1',
+        unitId: 'u',
+        reviewerId: 'rev',
+        approverId: 'head',
+        approverUnitId: 'u',
+        decisionApproverId: 'head',
+        version: 2,
+        filedAt: AT,
+        grade: 'B' as const,
+        total: 8000,
+        reason: 'Đề nghị xem xét lại.',
+        reasonTruncated: false,
+      };
+      const appealed: StoredEvaluation = { ...d, version: 2 };
+      const event: HistoryEvent = { ...opened(d), version: 2, action: 'appeal', fromStatus: 'DRAFT' };
+      const filing = { previous: d, next: appealed, event, gradeChange: null, guard: null };
+      // Only while the period is closed: an appeal never slips past a reopening.
+      expect(await store.evaluations.writeTransition({ ...filing, appeal: { filed: marker } })).toBe(
+        'period-moved',
+      );
+      expect(await store.evaluations.get('e1', '2026-11')).toMatchObject({ version: 1 });
+      await store.periods.markClosing('2026-11', AT);
+      await store.periods.markClosed('2026-11', AT, '2026-12-15T23:59:59.999+07:00');
+      expect(await store.evaluations.writeTransition({ ...filing, appeal: { filed: marker } })).toBe(
+        'written',
+      );
+      expect(await store.evaluations.listPendingAppeals('2026-11')).toEqual([marker]);
+      expect(await store.evaluations.listPendingAppeals('2026-10')).toEqual([]);
+      expect((await store.periods.get('2026-11'))?.appealsFiled).toBe(1);
+      const decided: StoredEvaluation = { ...appealed, version: 3 };
+      expect(
+        await store.evaluations.writeTransition({
+          previous: appealed,
+          next: decided,
+          event: { ...event, version: 3, action: 'decideAppeal' },
+          gradeChange: null,
+          guard: null,
+          appeal: { decided: { period: '2026-11', employeeId: 'e1' } },
+        }),
+      ).toBe('written');
+      expect(await store.evaluations.listPendingAppeals('2026-11')).toEqual([]);
+      expect((await store.periods.get('2026-11'))?.appealsFiled).toBe(1);
+    });
+
     it('keeps one receipt per key', async () => {
       const receipt = {
         principalId: 'p',
@@ -448,7 +551,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
           identicalComments: 0,
           signals: [],
         },
-        subtree: { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 },
+        subtree: { ...EMPTY_FIGURES, units: 1 },
       });
       await store.rankings.put(snapshot('2026-11-02T02:00:00.000Z'));
       const outcomes = await store.runs.completeSteps(
@@ -483,6 +586,28 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         summary: { ok: true },
       });
       expect(await store.runs.replace({ ...run, runId: 'r2' }, 'r1')).toBe(true);
+    });
+
+    it('annual summaries: put and read by unit and year, absent when never rolled up', async () => {
+      const figures = {
+        units: 1,
+        staff: 3,
+        classified: 2,
+        grades: { A: 1, B: 1, C: 0, D: 0 },
+        averageSum: 17000,
+        averaged: 2,
+      };
+      const summary = {
+        unitId: 'u',
+        year: 2026,
+        computedAt: AT,
+        own: figures,
+        subtree: { ...figures, units: 2 },
+      };
+      await store.rankings.putAnnualSummaries([summary, { ...summary, year: 2025 }]);
+      const read = await store.rankings.getAnnualSummaries(['u', 'nowhere'], 2026);
+      expect([...read]).toEqual([['u', summary]]);
+      expect((await store.rankings.getAnnualSummaries(['u'], 2024)).size).toBe(0);
     });
 
     it('rubrics: built-in versions, one stored version per number, the latest of each', async () => {

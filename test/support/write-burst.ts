@@ -40,20 +40,22 @@ export interface BurstResult {
 
 /** The evaluations a burst can move, in the state the table shows. */
 export function chainsFrom(evaluations: StoredEvaluation[]): Chain[] {
-  return evaluations
-    .filter((e) => ['DRAFT', 'SUBMITTED', 'REVIEWED'].includes(e.status))
-    // A role as reviewer or approver (`hr@<unit>`, a collective body: heads of top-level units) is no person a
-    // token can be had for: the burst leaves those evaluations alone.
-    .filter((e) => !e.reviewerId.includes('@') && !e.approverId.includes('@'))
-    .map((e) => ({
-      employeeId: e.employeeId,
-      period: e.period,
-      reviewerId: e.reviewerId,
-      approverId: e.approverId,
-      status: e.status,
-      saved: e.selfAssessment !== null,
-    }))
-    .sort((a, b) => a.employeeId.localeCompare(b.employeeId));
+  return (
+    evaluations
+      .filter((e) => ['DRAFT', 'SUBMITTED', 'REVIEWED'].includes(e.status))
+      // A role as reviewer or approver (`hr@<unit>`, a collective body: heads of top-level units) is no person a
+      // token can be had for: the burst leaves those evaluations alone.
+      .filter((e) => !e.reviewerId.includes('@') && !e.approverId.includes('@'))
+      .map((e) => ({
+        employeeId: e.employeeId,
+        period: e.period,
+        reviewerId: e.reviewerId,
+        approverId: e.approverId,
+        status: e.status,
+        saved: e.selfAssessment !== null,
+      }))
+      .sort((a, b) => a.employeeId.localeCompare(b.employeeId))
+  );
 }
 
 function nextStep(chain: Chain): Step | null {

@@ -780,6 +780,8 @@ export function defineJourneys(width: number, height: number) {
         await hr.getByRole('heading', { name: 'Tô Văn Hậu (phk-bv)' }).waitFor();
         expect(await hr.getByLabel('Đối tượng').inputValue()).toBe('worker');
         await hr.getByLabel(/Bị kỷ luật từ khiển trách trở lên/).check();
+        // A flag changed: its grounds are asked for, and kept with who and when.
+        await hr.getByLabel(/Căn cứ thay đổi/).fill('Quyết định kỷ luật số 12/QĐ-PHK ngày 02/11/2026.');
         await hr.getByLabel('Thư điện tử (nhận nhắc việc)').fill('to.van.hau@phk.example.gov.vn');
         await hr.getByRole('button', { name: 'Lưu hồ sơ' }).click();
         await hr.getByText('Đã lưu hồ sơ Tô Văn Hậu.').waitFor();
@@ -787,8 +789,12 @@ export function defineJourneys(width: number, height: number) {
         const token = await server.tokenFor('hn-hr', ['hr']);
         const saved = (await (
           await fetch(`${server.url}/v1/employees/phk-bv`, { headers: { authorization: `Bearer ${token}` } })
-        ).json()) as { flags: Record<string, boolean> };
+        ).json()) as { flags: Record<string, boolean>; flagNotes: Record<string, unknown> };
         expect(saved.flags).toMatchObject({ disciplined: true });
+        expect(saved.flagNotes.disciplined).toMatchObject({
+          by: 'hn-hr',
+          reason: 'Quyết định kỷ luật số 12/QĐ-PHK ngày 02/11/2026.',
+        });
         // Deactivating asks first.
         await hr.getByLabel('Đang công tác (bỏ chọn khi thôi công tác)').uncheck();
         await hr.getByRole('button', { name: 'Lưu hồ sơ' }).click();

@@ -13,6 +13,7 @@ import { vietnamDateOf } from '../../domain/calendar.ts';
 import type { Grade } from '../../domain/types.ts';
 import type { StoredAnnualResult } from '../../store/entities.ts';
 import { annualForEmployee } from '../annual.ts';
+import { annualSummaries, ownAnnualFigures } from '../annual-summary.ts';
 import { inParallel } from '../parallel.ts';
 import type { JobContext, RunReport } from './types.ts';
 import { perUnit, startUnitRun, type UnitJob } from './unit-run.ts';
@@ -21,6 +22,9 @@ export interface AnnualStepResult {
   employees: number;
   classified: number;
   grades: Record<Grade, number>;
+  /** Sum and number of the annual averages (hundredths): the subtree's mean in the report. */
+  averageSum?: number;
+  averaged?: number;
 }
 
 const noGrades = (): Record<Grade, number> => ({ A: 0, B: 0, C: 0, D: 0 });
@@ -33,7 +37,7 @@ export const annualRollupJob: UnitJob<AnnualStepResult> = {
     // A leftover step of a superseded run must not overwrite newer results with its older time.
     const current = await ctx.store.runs.get(run.job, run.scope);
     if (current?.runId !== run.runId || current.status !== 'RUNNING')
-      return { result: { employees: 0, classified: 0, grades } };
+      return { result: { employees: 0, classified: 0, grades, averageSum: 0, averaged: 0 } };
     const year = Number(run.scope);
     const staff = await ctx.store.org.listUnitStaff(unitId);
     const results = await inParallel(staff, 8, (employee) => annualForEmployee(ctx.store, employee, year));
@@ -52,12 +56,36 @@ export const annualRollupJob: UnitJob<AnnualStepResult> = {
       computedAt: run.at,
     }));
     await ctx.store.rankings.putAnnual(records);
-    for (const r of results) if (r.grade) grades[r.grade]++;
+    const own = ownAnnualFigures(results);
     return {
-      result: { employees: results.length, classified: results.filter((r) => r.classified).length, grades },
+      result: {
+        employees: own.staff,
+        classified: own.classified,
+        grades: own.grades,
+        averageSum: own.averageSum,
+        averaged: own.averaged,
+      },
     };
   }),
-  async finalize(_ctx, run, results) {
+  async finalize(ctx, run, results, units) {
+    // Each unit's figures and its whole subtree's, bottom-up from the steps' checkpoints, for the annual report.
+    const own = new Map(
+      [...results].map(([unitId, r]) => [
+        unitId,
+        {
+          units: 1,
+          staff: r.employees,
+          classified: r.classified,
+          grades: r.grades,
+          averageSum: r.averageSum ?? 0,
+          averaged: r.averaged ?? 0,
+        },
+      ]),
+    );
+    await ctx.store.rankings.putAnnualSummaries(
+      annualSummaries(units, own, Number(run.scope), run.at),
+      ctx.concurrency,
+    );
     const grades = noGrades();
     let employees = 0;
     let classified = 0;

@@ -59,6 +59,8 @@ export async function expireUnit(store: Store, period: string, unitId: string, a
 export const closePeriodJob: UnitJob<RankingStepResult> = {
   job: 'close-period',
   repeatable: false,
+  // Each close is its own run (its time is when it began): a period reopened and closed again is closed anew.
+  onePerAt: true,
   plan: (ctx, run, units) => planByUnitSize(ctx, run.scope, units),
   async work(ctx, run, unitIds) {
     const at = new Date(run.at);

@@ -1,5 +1,5 @@
 /**
- * The five jobs by name: how each starts (from its schedule or on demand) and, for the fanned-out ones, how a
+ * The jobs by name: how each starts (from its schedule or on demand) and, for the fanned-out ones, how a
  * step message is handled. The Lambda handlers, the local runner and the local scheduler all go through here.
  */
 import { annualRollupJob, startAnnualRollup } from './annual-rollup.ts';
@@ -8,6 +8,7 @@ import { computeRankingsJob, startComputeRankings } from './compute-rankings.ts'
 import { handleDelivery } from './delivery.ts';
 import { openPeriodJob, startOpenPeriod } from './open-period.ts';
 import { startRemind } from './remind.ts';
+import { reopenPeriodJob, startReopenPeriod } from './reopen-period.ts';
 import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
 import { handleUnitStep } from './unit-run.ts';
 
@@ -26,6 +27,7 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
     handle: (ctx, m) => handleUnitStep(ctx, computeRankingsJob, m),
   },
   'annual-rollup': { start: startAnnualRollup, handle: (ctx, m) => handleUnitStep(ctx, annualRollupJob, m) },
+  'reopen-period': { start: startReopenPeriod, handle: (ctx, m) => handleUnitStep(ctx, reopenPeriodJob, m) },
 };
 
 export async function handleMessage(ctx: JobContext, message: StepMessage): Promise<void> {

@@ -88,17 +88,34 @@ export async function runJobInline(store: Store, job: JobName, options: RunOptio
   return (await startJobInline(store, job, options)).finished;
 }
 
+/** The runs this process is draining, per store, by job and target: a second start for the same joins the first. */
+const draining = new WeakMap<Store, Map<string, Promise<JobReport>>>();
+
 /**
  * Starts jobs in this process, for the API where no job function is deployed (locally): waiting for the run, or
- * leaving it to finish in the background (its failure is logged; the next run resumes from its checkpoints).
+ * leaving it to finish in the background (its failure is logged; the next run resumes from its checkpoints). A
+ * start while this process already drains the same job for the same target (ten admins closing or reopening a
+ * period at once) joins that drain instead of doing the same work again; a `fresh` start never joins.
  */
 export function inlineJobStarter(store: Store, log: (line: string) => void = console.error): JobStarter {
   return {
     async start(job, target, options) {
-      const { runs, finished } = await startJobInline(store, job, {
-        target,
-        fresh: options.fresh ?? false,
-      });
+      let inProcess = draining.get(store);
+      if (!inProcess) {
+        inProcess = new Map();
+        draining.set(store, inProcess);
+      }
+      const key = options.fresh ? null : `${job}|${target}`;
+      const joined = key ? inProcess.get(key) : undefined;
+      if (joined) return { handedOff: false, runs: options.wait ? (await joined).runs : [] };
+      const starting = startJobInline(store, job, { target, fresh: options.fresh ?? false });
+      if (key) {
+        const running = starting.then((s) => s.finished);
+        inProcess.set(key, running);
+        const forget = () => inProcess.delete(key);
+        running.then(forget, forget);
+      }
+      const { runs, finished } = await starting;
       if (options.wait) return { handedOff: false, runs: (await finished).runs };
       finished.catch((error: unknown) =>
         log(`${job} ${target}: ${error instanceof Error ? error.message : String(error)}`),

@@ -30,6 +30,11 @@ export interface BeginOptions {
   repeatable: boolean;
   /** Optional TTL for run records of short-lived scopes (a day's reminders). */
   ttlSeconds?: number;
+  /**
+   * One run per reference time: a current run of another `at` is neither resumed nor taken as done, and a new run
+   * replaces it (a period closed again after a reopening is a new close; it is reopened anew after each close).
+   */
+  onePerAt?: boolean;
 }
 
 /**
@@ -50,7 +55,8 @@ export async function beginRun(
   let fresh = options.trigger.kind === 'manual' && options.trigger.fresh;
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = (await store.runs.get(options.job, options.scope)) as Run | null;
-    if (current) {
+    const ofAnotherTime = options.onePerAt === true && current?.at !== options.at.toISOString();
+    if (current && !ofAnotherTime) {
       if (!fresh && current.status === 'RUNNING') {
         const supersede =
           options.repeatable && options.trigger.kind === 'scheduled' && current.trigger !== id;

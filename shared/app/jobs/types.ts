@@ -6,7 +6,14 @@
 import * as z from 'zod';
 import type { Store } from '../../store/store.ts';
 
-export const JOBS = ['open-period', 'remind', 'close-period', 'compute-rankings', 'annual-rollup'] as const;
+export const JOBS = [
+  'open-period',
+  'remind',
+  'close-period',
+  'compute-rankings',
+  'annual-rollup',
+  'reopen-period',
+] as const;
 export type JobName = (typeof JOBS)[number];
 
 /**

@@ -24,6 +24,8 @@ export interface StepWork<R> {
 export interface UnitJob<R> {
   job: JobName;
   repeatable: boolean;
+  /** One run per reference time (see `BeginOptions.onePerAt`): a close, a reopening. */
+  onePerAt?: boolean;
   /**
    * How the units are grouped into step messages (default: one unit each). A group's checkpoints and outputs go in
    * one transaction: at most 100 items and 4 MB.
@@ -87,6 +89,7 @@ export async function startUnitRun<R>(
     trigger: ctx.trigger,
     at: options.at ?? ctx.now,
     repeatable: def.repeatable,
+    ...(def.onePerAt ? { onePerAt: true } : {}),
   });
   if (state === 'done') {
     return {

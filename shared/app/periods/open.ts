@@ -15,6 +15,12 @@ import type { NewDraft } from '../../store/evaluation-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { UnitOrgSnapshot } from './snapshot.ts';
 
+/** When a period with these deadlines closes: the calendar's close time, or just after its approval deadline. */
+export function closeTimeWith(period: string, deadlines: Deadlines): string {
+  const calendar = deadlinesFor(period);
+  return new Date(Math.max(Date.parse(deadlines.approval) + 1, Date.parse(calendar.closesAt))).toISOString();
+}
+
 /**
  * The categories a new period evaluates (those whose cycle makes periods of its kind), or a 400 naming the period
  * when there are none: a quarter in a monthly deployment (or the reverse) would open for nobody.
@@ -58,9 +64,7 @@ export async function createPeriodRecord(
     review: calendar.review,
     approval: calendar.approval,
   };
-  const closesAt = deadlines
-    ? new Date(Math.max(Date.parse(deadlines.approval) + 1, Date.parse(calendar.closesAt))).toISOString()
-    : calendar.closesAt;
+  const closesAt = deadlines ? closeTimeWith(period, deadlines) : calendar.closesAt;
   return store.periods.createIfMissing({
     period,
     status: 'OPEN',

@@ -14,6 +14,7 @@ import { beginClosing } from '../jobs/close-period.ts';
 import { beginRun } from '../jobs/runs.ts';
 import type { JobStarter } from '../jobs/types.ts';
 import { createPeriodRecord } from './open.ts';
+import { reopenableUntil } from './reopenable.ts';
 
 /** A caller who may start jobs: the API gives it a starter (inline locally, the job's function in AWS). */
 export type PeriodCaller = Caller & { jobs: JobStarter };
@@ -41,12 +42,25 @@ export async function periodCounts(store: Store, period: string, unitIds: Set<st
   return counts;
 }
 
-export function presentPeriod(record: Period, counts: Record<EvaluationStatus, number>) {
+/** Who reads the period, for what they may do with it now (reopening is an admin's). */
+export interface PeriodViewer {
+  isAdmin: boolean;
+  now: Date;
+}
+
+export function presentPeriod(
+  record: Period,
+  counts: Record<EvaluationStatus, number>,
+  viewer: PeriodViewer | null = null,
+) {
+  const until = viewer ? reopenableUntil(record, viewer.now) : null;
   return {
     period: record.period,
-    // CLOSING is an internal step of closing; to users the period is still open until it is closed.
+    // CLOSING and REOPENING are internal steps; to users the period is open until it is closed, and again once
+    // an admin reopened it.
     status: record.status === 'CLOSED' ? 'CLOSED' : 'OPEN',
     closing: record.status === 'CLOSING',
+    reopening: record.status === 'REOPENING',
     deadlines: record.deadlines,
     closesAt: record.closesAt,
     openedAt: record.openedAt,
@@ -58,6 +72,12 @@ export function presentPeriod(record: Period, counts: Record<EvaluationStatus, n
     skippedCount: record.skippedCount ?? record.skipped.length,
     /** The employee categories this period evaluates (its cycle's); null on periods opened before cycles. */
     categories: record.categories ?? null,
+    /** Appeals filed since the close (a period with any cannot be reopened). */
+    appealsFiled: record.appealsFiled ?? 0,
+    /** Until when the period may be reopened (its appeal deadline), null when it cannot be now. */
+    reopenableUntil: until,
+    /** Whether the reader may reopen it now (admins only). */
+    mayReopen: viewer?.isAdmin === true && until !== null,
   };
 }
 
@@ -88,9 +108,14 @@ export async function openPeriodForCaller(
   const latest = (await store.periods.get(period)) ?? record;
   return {
     handedOff: started.handedOff,
-    period: presentPeriod(latest, await periodCounts(store, period, null)),
+    period: presentPeriod(latest, await periodCounts(store, period, null), viewerOf(access, caller)),
   };
 }
+
+const viewerOf = (access: Access, caller: Caller): PeriodViewer => ({
+  isAdmin: access.isAdmin,
+  now: caller.now,
+});
 
 export async function readPeriod(caller: Caller, period: string) {
   const access = Access.of(caller);
@@ -103,7 +128,7 @@ export async function readPeriod(caller: Caller, period: string) {
     const me = await access.me();
     scope = me ? subtreeIds(await caller.store.org.listUnits(), me.unitId) : new Set();
   }
-  return presentPeriod(record, await periodCounts(caller.store, period, scope));
+  return presentPeriod(record, await periodCounts(caller.store, period, scope), viewerOf(access, caller));
 }
 
 /**
@@ -126,7 +151,7 @@ export async function closePeriodForCaller(
   const latest = (await store.periods.get(period)) ?? closing;
   return {
     handedOff: started.handedOff,
-    period: presentPeriod(latest, await periodCounts(store, period, null)),
+    period: presentPeriod(latest, await periodCounts(store, period, null), viewerOf(access, caller)),
   };
 }
 

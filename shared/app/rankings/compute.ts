@@ -18,7 +18,23 @@ import type {
 } from '../../store/entities.ts';
 import type { Store } from '../../store/store.ts';
 
-export const EMPTY_FIGURES: SubtreeFigures = { approved: 0, evaluated: 0, sumTotals: 0, countA: 0 };
+export const EMPTY_FIGURES: SubtreeFigures = {
+  approved: 0,
+  evaluated: 0,
+  sumTotals: 0,
+  countA: 0,
+  units: 0,
+  submitted: 0,
+  reviewed: 0,
+  late: 0,
+  countB: 0,
+  countC: 0,
+  countD: 0,
+  gapSum: 0,
+  gapCount: 0,
+  identicalComments: 0,
+};
+const FIGURE_KEYS = Object.keys(EMPTY_FIGURES) as (keyof SubtreeFigures)[];
 
 function mostCommon<T>(values: readonly T[]): T | null {
   const counts = new Map<T, number>();
@@ -108,11 +124,29 @@ export async function computeUnitSnapshot(
     },
   ]);
   if (!inflation) throw new Error('inflationSignals returned no unit');
+  let gapSum = 0;
+  let gapCount = 0;
+  for (const e of evaluations) {
+    if (e.selfAssessment?.submittedAt && e.review) {
+      gapSum += e.selfAssessment.total - e.review.total;
+      gapCount++;
+    }
+  }
   const own: SubtreeFigures = {
     approved: ranking.entries.length,
     evaluated: evaluations.length,
     sumTotals: ranking.entries.reduce((s, e) => s + e.total, 0),
     countA: ranking.distribution.A,
+    units: 1,
+    submitted: ranking.participation.submitted,
+    reviewed: ranking.participation.reviewed,
+    late: ranking.participation.late,
+    countB: ranking.distribution.B,
+    countC: ranking.distribution.C,
+    countD: ranking.distribution.D,
+    gapSum,
+    gapCount,
+    identicalComments: inflation.identicalComments,
   };
   return {
     unitId: unit.id,
@@ -130,19 +164,13 @@ export async function computeUnitSnapshot(
   };
 }
 
-export const addFigures = (a: SubtreeFigures, b: SubtreeFigures): SubtreeFigures => ({
-  approved: a.approved + b.approved,
-  evaluated: a.evaluated + b.evaluated,
-  sumTotals: a.sumTotals + b.sumTotals,
-  countA: a.countA + b.countA,
-});
+/** Figure by figure (every one is a sum over units); a figure a checkpoint of an older run lacks counts 0. */
+const combine = (a: SubtreeFigures, b: SubtreeFigures, sign: 1 | -1): SubtreeFigures =>
+  Object.fromEntries(FIGURE_KEYS.map((k) => [k, (a[k] ?? 0) + sign * (b[k] ?? 0)])) as SubtreeFigures;
 
-export const subtractFigures = (a: SubtreeFigures, b: SubtreeFigures): SubtreeFigures => ({
-  approved: a.approved - b.approved,
-  evaluated: a.evaluated - b.evaluated,
-  sumTotals: a.sumTotals - b.sumTotals,
-  countA: a.countA - b.countA,
-});
+export const addFigures = (a: SubtreeFigures, b: SubtreeFigures): SubtreeFigures => combine(a, b, 1);
+
+export const subtractFigures = (a: SubtreeFigures, b: SubtreeFigures): SubtreeFigures => combine(a, b, -1);
 
 export function subunitRow(unit: Pick<Unit, 'id' | 'name'>, figures: SubtreeFigures) {
   return {

@@ -7,6 +7,7 @@ import {
   importBody,
   importQuery,
   unitBody,
+  unitEmployeesQuery,
 } from '../../app/inputs.ts';
 import {
   nameActingHead,
@@ -17,6 +18,7 @@ import {
   upsertUnit,
 } from '../../app/org.ts';
 import { importOrg } from '../../app/org-import.ts';
+import { readUnitEmployees } from '../../app/unit-staff.ts';
 import { endpoint } from '../endpoint.ts';
 
 const unitParams = z.strictObject({ unitId: idSchema });
@@ -139,5 +141,19 @@ export const orgEndpoints = [
     params: unitParams,
     authorization: { who: 'scoped', rule: 'heads of the unit or above, HR in scope, admins' },
     handler: async (req) => ({ body: await readActingHeads(req.caller, req.params.unitId) }),
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/units/{unitId}/employees',
+    function: 'org',
+    access: 'read',
+    summary:
+      "A unit's own employees by name, a page at a time (?includeInactive=true for those who left too)",
+    params: unitParams,
+    query: unitEmployeesQuery,
+    authorization: { who: 'scoped', rule: 'HR in scope, admins, the head of the unit' },
+    handler: async (req) => ({
+      body: await readUnitEmployees(req.caller, req.params.unitId, req.query),
+    }),
   }),
 ];

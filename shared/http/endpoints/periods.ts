@@ -1,6 +1,6 @@
 /** Open, read and close periods; start a recomputation of the rankings and follow it. */
 import * as z from 'zod';
-import { emptyBody, openPeriodBody, periodSchema } from '../../app/inputs.ts';
+import { emptyBody, openPeriodBody, periodSchema, reopenPeriodBody } from '../../app/inputs.ts';
 import {
   closePeriodForCaller,
   computeRankingsForCaller,
@@ -8,6 +8,7 @@ import {
   readPeriod,
   readRankingRun,
 } from '../../app/periods/periods.ts';
+import { reopenPeriodForCaller } from '../../app/periods/reopen.ts';
 import { endpoint } from '../endpoint.ts';
 
 const periodParams = z.strictObject({ period: periodSchema });
@@ -84,5 +85,24 @@ export const periodEndpoints = [
     params: z.strictObject({ period: periodSchema, runId: z.uuid() }),
     authorization: { who: 'hr-or-admin' },
     handler: async (req) => ({ body: await readRankingRun(req.caller, req.params.period, req.params.runId) }),
+  }),
+  endpoint({
+    method: 'POST',
+    path: '/v1/periods/{period}/reopen',
+    function: 'periods',
+    access: 'write',
+    summary:
+      'Reopen a period closed by mistake: what the close expired comes back (202 when it continues in the background)',
+    params: periodParams,
+    body: reopenPeriodBody,
+    authorization: { who: 'admin' },
+    example: { body: { reason: 'Đóng kỳ nhầm trước hạn phê duyệt; mở lại theo đề nghị của Sở Nội vụ.' } },
+    handler: async (req) =>
+      accepted(
+        await reopenPeriodForCaller(req.caller, req.params.period, {
+          reason: req.body.reason,
+          deadlines: req.body.deadlines,
+        }),
+      ),
   }),
 ];

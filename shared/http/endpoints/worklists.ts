@@ -1,6 +1,7 @@
 /** The caller's own work: who they are, their pending work, their review and approval inboxes. */
 import * as z from 'zod';
-import { periodSchema } from '../../app/inputs.ts';
+import { readPendingAppeals } from '../../app/appeals.ts';
+import { meQuery, periodSchema } from '../../app/inputs.ts';
 import { readApprovals, readMe, readReviews } from '../../app/worklists.ts';
 import { endpoint } from '../endpoint.ts';
 
@@ -12,9 +13,13 @@ export const worklistEndpoints = [
     path: '/v1/me',
     function: 'worklists',
     access: 'read',
-    summary: 'The caller, roles and pending work',
+    summary:
+      'The caller, roles and pending work (?include=current: also the month’s evaluation, rubric, history)',
+    query: meQuery,
     authorization: { who: 'anyone' },
-    handler: async (req) => ({ body: await readMe(req.caller) }),
+    handler: async (req) => ({
+      body: await readMe(req.caller, { current: req.query.include === 'current', period: req.query.period }),
+    }),
   }),
   endpoint({
     method: 'GET',
@@ -35,5 +40,15 @@ export const worklistEndpoints = [
     query: periodQuery,
     authorization: { who: 'anyone' },
     handler: async (req) => ({ body: await readApprovals(req.caller, req.query.period) }),
+  }),
+  endpoint({
+    method: 'GET',
+    path: '/v1/appeals',
+    function: 'worklists',
+    access: 'read',
+    summary: 'Pending appeals of a period that the caller may decide (admins: all, deciding none)',
+    query: periodQuery,
+    authorization: { who: 'anyone' },
+    handler: async (req) => ({ body: await readPendingAppeals(req.caller, req.query.period) }),
   }),
 ];

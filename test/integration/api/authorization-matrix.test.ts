@@ -100,6 +100,8 @@ const DATA_DEPENDENT: Record<string, Record<Caller, Expect>> = {
   'GET /v1/employees/{employeeId}': only(['self', 'reviewer', 'approver', 'hrInScope', 'admin'], 404),
   'PUT /v1/units/{unitId}/acting-heads/{employeeId}': only(['approver', 'admin'], 403),
   'GET /v1/units/{unitId}/acting-heads': only(['approver', 'hrInScope', 'admin'], 403),
+  // The head of stc-ns, HR whose scope holds it, admins; an acting head is not the head.
+  'GET /v1/units/{unitId}/employees': only(['approver', 'hrInScope', 'admin'], 403),
   'GET /v1/employees/{employeeId}/evaluations': only(
     ['self', 'reviewer', 'approver', 'hrInScope', 'admin'],
     404,
@@ -162,7 +164,8 @@ function pathOf(e: AnyEndpoint, period: string, runId: string): string {
     .replace('{productId}', MATRIX_PRODUCT)
     .replace('{attachmentId}', e.method === 'GET' ? attachments.available : attachments.uploading);
   const query = e.query ? (e.path.includes('/evaluations') ? `?year=${period.slice(0, 4)}` : '') : '';
-  if (e.path === '/v1/reviews' || e.path === '/v1/approvals') return `${path}?period=${period}`;
+  if (e.path === '/v1/reviews' || e.path === '/v1/approvals' || e.path === '/v1/appeals')
+    return `${path}?period=${period}`;
   if (
     e.path.startsWith('/v1/reports/annual') ||
     e.path.startsWith('/v1/exports/annual') ||

@@ -15,6 +15,7 @@ import {
   readPeriod,
   readRankingRun,
 } from '../../../shared/app/periods/periods.ts';
+import { reopenPeriodForCaller } from '../../../shared/app/periods/reopen.ts';
 import { lambdaJobStarter } from '../../../shared/http/background.ts';
 import type { Store } from '../../../shared/store/store.ts';
 import { freshTable } from '../../support/table.ts';
@@ -25,6 +26,7 @@ const FUNCTIONS = {
   'open-period': 'danh-gia-prod-job-open-period',
   'close-period': 'danh-gia-prod-job-close-period',
   'compute-rankings': 'danh-gia-prod-job-compute-rankings',
+  'reopen-period': 'danh-gia-prod-job-reopen-period',
 };
 
 /** The API in AWS: every job named, each invocation recorded instead of sent. */
@@ -91,6 +93,23 @@ describe('period work too big for a request', () => {
     });
   });
 
+  it('reopen: records the decision, starts the job, and the job brings back what the close expired', async () => {
+    const invoked: [string, string][] = [];
+    const reason = 'Đóng kỳ nhầm; mở lại theo đề nghị của Sở Nội vụ.';
+    const reopening = await reopenPeriodForCaller(admin(inAws(invoked)), '2027-01', { reason });
+    expect(invoked).toEqual([
+      [FUNCTIONS['reopen-period'], JSON.stringify({ job: 'reopen-period', target: '2027-01' })],
+    ]);
+    expect(reopening.handedOff).toBe(true);
+    // Open to users at once (`reopening` until the job is done), publication withdrawn.
+    expect(reopening.period).toMatchObject({ status: 'OPEN', reopening: true, publishedAt: null });
+    await runJobInline(store, 'reopen-period', { target: '2027-01' });
+    const reopened = await readPeriod(admin(inAws([])), '2027-01');
+    expect(reopened).toMatchObject({ status: 'OPEN', reopening: false });
+    expect(reopened.counts.EXPIRED).toBe(0);
+    expect(reopened.counts.DRAFT).toBe(40);
+  });
+
   it('without a job function named (locally), does the work in the request', async () => {
     const opened = await openPeriodForCaller(admin(inlineJobStarter(store)), '2027-02', undefined);
     expect(opened.handedOff).toBe(false);
@@ -128,4 +147,40 @@ describe('closes that race', () => {
       expect(history.filter((event) => event.action === 'expire')).toHaveLength(1);
     }
   }, 120_000);
+});
+
+describe('reopens that race', () => {
+  it('ten reopens and ten reopen jobs at once: the period reopens once, each form comes back once', async () => {
+    const period = '2027-04';
+    await openPeriodForCaller(admin(inlineJobStarter(store)), period, undefined);
+    await closePeriodForCaller(admin(inlineJobStarter(store)), period);
+    const invoked: [string, string][] = [];
+    const reason = 'Đóng kỳ nhầm trước hạn.';
+    const reopens = await Promise.allSettled(
+      Array.from({ length: 10 }, () => reopenPeriodForCaller(admin(inAws(invoked)), period, { reason })),
+    );
+    // The same request again joins the reopening under way: none fails.
+    for (const result of reopens) expect(result.status).toBe('fulfilled');
+    expect(invoked.length).toBeGreaterThanOrEqual(1);
+    const jobs = await Promise.allSettled(
+      Array.from({ length: 10 }, () => runJobInline(store, 'reopen-period', { target: period })),
+    );
+    for (const job of jobs) expect(job.status).toBe('fulfilled');
+    const reopened = await readPeriod(admin(inAws([])), period);
+    expect(reopened).toMatchObject({ status: 'OPEN', reopening: false });
+    expect(reopened.counts).toMatchObject({ DRAFT: 40, EXPIRED: 0 });
+    const units = await store.evaluations.periodCounters(period);
+    const evaluations = (
+      await Promise.all(units.map((unit) => store.evaluations.listByUnit(unit.unitId, period)))
+    ).flat();
+    expect(evaluations).toHaveLength(40);
+    for (const evaluation of evaluations) {
+      const history = await store.evaluations.history(evaluation.employeeId, period);
+      expect(history.map((event) => event.action)).toEqual(['open', 'expire', 'reopen']);
+      expect(evaluation).toMatchObject({ status: 'DRAFT', version: 3 });
+    }
+    // A retry once it is done: the period is open, nothing happens twice.
+    const again = await reopenPeriodForCaller(admin(inAws([])), period, { reason }).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
 });

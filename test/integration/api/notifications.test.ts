@@ -194,11 +194,12 @@ describe('notifications', () => {
       reason: 'bounce',
     });
     // HR records another address: the suppression no longer applies, and is no longer listed.
-    const { id: _id, updatedAt: _u, ...employee } = me;
-    await api.call('PUT', '/v1/employees/stc-ns-04', {
+    const { id: _id, updatedAt: _u, flagNotes: _notes, ...employee } = me;
+    const moved = await api.call('PUT', '/v1/employees/stc-ns-04', {
       as: ADMIN,
       body: { ...employee, email: 'huy.dinh@stc.hanoi.gov.vn' },
     });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     expect((await api.call('GET', '/v1/mail/suppressions', { as: HR })).body.items).toEqual([]);
     expect((await api.call('GET', '/v1/me', { as: 'stc-ns-04' })).body.email.suppressed).toBeNull();
   });

@@ -1,7 +1,8 @@
 /**
  * Every write that is not an evaluation transition (those race in integrity.test.ts), sent ten times at once
  * with the same valid body: conditional writes that lose a race answer the same result or 409, never 5xx, and
- * every answer is in the contract's shape. Closing comes last since it ends the period the others write to.
+ * every answer is in the contract's shape. Closing comes after the others since it ends the period they write
+ * to, and reopening last, on the period just closed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, routeKey } from '../../../shared/http/routes.ts';
@@ -17,6 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
+/** Closing comes after the others (it ends the period they write to), reopening after closing. */
+const lateness = (path: string) => (path.endsWith('/close') ? 1 : path.endsWith('/reopen') ? 2 : 0);
 const writes = endpoints
   // Writes under an evaluation (its transitions, products, evidence) race in their own tests; a work system's
   // feed needs a machine token.
@@ -29,7 +32,7 @@ const writes = endpoints
       // One person's own item (a notification) has no identical racers.
       !e.path.includes('{notificationId}'),
   )
-  .sort((a, b) => Number(a.path.endsWith('/close')) - Number(b.path.endsWith('/close')));
+  .sort((a, b) => lateness(a.path) - lateness(b.path));
 
 function pathOf(path: string, fresh: boolean): string {
   return path
@@ -49,6 +52,7 @@ describe('ten identical writes at once', () => {
         'POST /v1/org/import',
         'POST /v1/periods/{period}/open',
         'POST /v1/periods/{period}/close',
+        'POST /v1/periods/{period}/reopen',
         'POST /v1/periods/{period}/rankings',
         'PUT /v1/rubrics/{rubricId}',
       ]),

@@ -107,6 +107,24 @@ const actionArb = (rubric: Rubric, expireWeight = 10): fc.Arbitrary<Action> => {
       }),
     ),
     { weight: expireWeight, arbitrary: fc.constant({ type: 'expire' as const }) },
+    {
+      weight: expireWeight,
+      arbitrary: fc.record({
+        type: fc.constant('reopen' as const),
+        reason: fc.oneof(fc.constant('Đóng kỳ nhầm'), fc.string()),
+        deadlines: fc.constant(null),
+        // What an old evaluation's history says it was (new ones carry `expiredFrom`).
+        before: fc.option(
+          fc.constantFrom(
+            { status: 'DRAFT' as const, returnedTo: null },
+            { status: 'SUBMITTED' as const, returnedTo: null },
+            { status: 'RETURNED' as const, returnedTo: 'reviewer' as const },
+            { status: 'APPROVED' as const, returnedTo: null },
+          ),
+          { nil: null },
+        ),
+      }),
+    },
   );
 };
 
@@ -132,6 +150,7 @@ const LIKELY_ACTORS: Record<Action['type'], ActorRelations[]> = {
   appeal: [AS.employee],
   decideAppeal: [AS.decider, AS.hr],
   expire: [AS.system, AS.admin, AS.hr],
+  reopen: [AS.admin],
 };
 
 /** Mostly the person the action is for (so that many actions succeed), sometimes anyone or any mix. */
@@ -288,7 +307,13 @@ function stateProblems(before: Evaluation, next: Evaluation, rubric: Rubric): st
       problems.push('total is not the sum');
   }
   if (before.status === 'APPROVED' && next.status !== 'APPROVED') problems.push('left APPROVED');
-  if (before.status === 'EXPIRED') problems.push('changed an EXPIRED evaluation');
+  // The one way out of EXPIRED is a reopening, back to a state before approval.
+  if (before.status === 'EXPIRED' && (next.status === 'APPROVED' || next.status === 'EXPIRED'))
+    problems.push('an EXPIRED evaluation became APPROVED or EXPIRED again');
+  if ((next.status === 'EXPIRED') !== (next.expiredFrom != null))
+    problems.push('expiredFrom set outside EXPIRED, or missing on it');
+  if (next.status === 'EXPIRED' && next.expiredFrom?.status === 'EXPIRED')
+    problems.push('expired from EXPIRED');
   return problems;
 }
 
@@ -408,7 +433,7 @@ describe('decide (properties)', () => {
     fc.assert(
       fc.property(inputArb, fc.constantFrom(AS.hr, AS.admin), (i, who) => {
         const r = decide({ ...i, relations: who });
-        if (r.ok) expect(['expire', 'decideAppeal']).toContain(i.action.type);
+        if (r.ok) expect(['expire', 'decideAppeal', 'reopen']).toContain(i.action.type);
       }),
     );
   });

@@ -824,6 +824,80 @@ describe('expire', () => {
   });
 });
 
+describe('reopen (a period closed by mistake)', () => {
+  const reopenAction = (
+    before: Extract<Action, { type: 'reopen' }>['before'] = null,
+    deadlines: Extract<Action, { type: 'reopen' }>['deadlines'] = null,
+    reason = 'Đóng kỳ nhầm trước hạn',
+  ): Action => ({ type: 'reopen', reason, deadlines, before });
+
+  it.each([
+    ['DRAFT', evaluation()],
+    ['SUBMITTED', submitted()],
+    ['REVIEWED', reviewed()],
+    ['RETURNED to the employee', submitted({ status: 'RETURNED', returnedTo: 'employee' })],
+    ['RETURNED to the reviewer', reviewed({ status: 'RETURNED', returnedTo: 'reviewer' })],
+  ])('brings %s back from what expire recorded', (_, e) => {
+    const expired = allowed(input(e, AS.system, expire, T.afterApproval)).next;
+    expect(expired.expiredFrom).toEqual({ status: e.status, returnedTo: e.returnedTo });
+    const r = allowed(input(expired, AS.admin, reopenAction(), T.afterApproval));
+    expect(r.next).toMatchObject({ status: e.status, returnedTo: e.returnedTo, expiredFrom: null });
+    expect(r.next.version).toBe(e.version + 2);
+    expect(r.event).toEqual({
+      action: 'reopen',
+      fromStatus: 'EXPIRED',
+      toStatus: e.status,
+      comment: 'Đóng kỳ nhầm trước hạn',
+      changes: { status: e.status, ...(e.returnedTo ? { returnedTo: e.returnedTo } : {}) },
+    });
+    expect(r.gradeChange).toBeNull();
+  });
+
+  it('follows the history for an evaluation expired before expiredFrom was recorded, if it fits', () => {
+    const old = submitted({ status: 'EXPIRED' });
+    const r = allowed(
+      input(old, AS.admin, reopenAction({ status: 'SUBMITTED', returnedTo: null }), T.afterApproval),
+    );
+    expect(r.next.status).toBe('SUBMITTED');
+    expect(refused(input(old, AS.admin, reopenAction(), T.afterApproval)).code).toBe('INVALID_TRANSITION');
+    // A history that does not fit the evaluation (reviewed, but it holds no review) is not followed.
+    expect(
+      refused(input(old, AS.admin, reopenAction({ status: 'REVIEWED', returnedTo: null }), T.afterApproval))
+        .code,
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      refused(input(old, AS.admin, reopenAction({ status: 'RETURNED', returnedTo: null }), T.afterApproval))
+        .code,
+    ).toBe('INVALID_TRANSITION');
+  });
+
+  it('gives the evaluation the new deadlines, when there are', () => {
+    const expired = allowed(input(evaluation(), AS.system, expire, T.afterApproval)).next;
+    const deadlines = {
+      selfAssessment: '2026-05-20T23:59:59.999+07:00',
+      review: '2026-05-22T23:59:59.999+07:00',
+      approval: '2026-05-25T23:59:59.999+07:00',
+    };
+    const r = allowed(input(expired, AS.admin, reopenAction(null, deadlines), T.afterApproval));
+    expect(r.next.deadlines).toEqual(deadlines);
+    expect(r.event.changes).toMatchObject({ deadlines });
+  });
+
+  it('is for admins only, on EXPIRED only, with a reason', () => {
+    const expired = allowed(input(evaluation(), AS.system, expire, T.afterApproval)).next;
+    for (const who of [AS.system, AS.hr, AS.employee, AS.approver, AS.decider]) {
+      expect(refused(input(expired, who, reopenAction(), T.afterApproval)).code).toBe('FORBIDDEN');
+    }
+    for (const e of [evaluation(), approved()]) {
+      expect(refused(input(e, AS.admin, reopenAction(), T.afterApproval)).code).toBe('INVALID_TRANSITION');
+    }
+    expect(refused(input(expired, AS.admin, reopenAction(null, null, '  '), T.afterApproval))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'reason' }],
+    });
+  });
+});
+
 describe('after approval or expiry', () => {
   it.each([
     ['saveSelfAssessment', AS.employee, save()],

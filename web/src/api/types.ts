@@ -108,6 +108,10 @@ export interface Employee {
   flags?: EmployeeFlags;
   /** The group of similar duties the A quota is counted in (Decree 335); null: none. */
   dutyGroup?: string | null;
+  /** For each flag that is set: who set it (and their name), when, on what grounds. */
+  flagNotes?: Partial<
+    Record<keyof EmployeeFlags, { by: string; byName: string | null; at: string; reason: string }>
+  >;
 }
 
 /** What `PUT /v1/employees/{id}` takes. */
@@ -120,6 +124,8 @@ export interface EmployeeInput {
   email?: string;
   active?: boolean;
   flags?: EmployeeFlags;
+  /** The grounds of a change of the flags: required when one changes. */
+  flagReason?: string;
   dutyGroup?: string | null;
 }
 

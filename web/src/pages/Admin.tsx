@@ -85,6 +85,8 @@ interface EmployeeForm {
   disciplined: boolean;
   degradation: boolean;
   unitCorruption: boolean;
+  /** The grounds of a change of the flags (a decision's number, a conclusion): the API requires them. */
+  flagReason: string;
 }
 
 const formFrom = (e: Employee | null, unitId: string): EmployeeForm => ({
@@ -99,6 +101,7 @@ const formFrom = (e: Employee | null, unitId: string): EmployeeForm => ({
   disciplined: e?.flags?.disciplined ?? false,
   degradation: e?.flags?.degradation ?? false,
   unitCorruption: e?.flags?.unitCorruption ?? false,
+  flagReason: '',
 });
 
 export function EmployeesPage({ query }: { query: URLSearchParams }) {
@@ -204,6 +207,8 @@ function EmployeeEditor({
   const set = <K extends keyof EmployeeForm>(key: K, value: EmployeeForm[K]) =>
     setForm({ ...form, [key]: value });
   const deactivating = existing?.active === true && !form.active;
+  const flagKeys = Object.keys(FLAG_LABELS) as (keyof typeof FLAG_LABELS)[];
+  const flagsChanged = flagKeys.some((k) => (existing?.flags?.[k] ?? false) !== form[k]);
 
   const save = async () => {
     setConfirmDeactivate(false);
@@ -221,6 +226,7 @@ function EmployeeEditor({
       },
       ...(form.email.trim() ? { email: form.email.trim() } : {}),
       ...(form.dutyGroup.trim() ? { dutyGroup: form.dutyGroup.trim() } : {}),
+      ...(flagsChanged ? { flagReason: form.flagReason.trim() } : {}),
     };
     const saved = await action.run(
       () => api.put<Employee>(`/v1/employees/${encodeURIComponent(id)}`, body),
@@ -344,13 +350,41 @@ function EmployeeEditor({
         </fieldset>
         <fieldset class="checks">
           <legend>Căn cứ xếp loại D (Nghị định 335/2025/NĐ-CP)</legend>
-          {(Object.keys(FLAG_LABELS) as (keyof typeof FLAG_LABELS)[]).map((k) => (
-            <label key={k}>
-              <input type="checkbox" checked={form[k]} onChange={(e) => set(k, e.currentTarget.checked)} />{' '}
-              {FLAG_LABELS[k]}
-            </label>
-          ))}
+          {flagKeys.map((k) => {
+            const note = existing?.flags?.[k] ? existing.flagNotes?.[k] : undefined;
+            return (
+              <div key={k}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={form[k]}
+                    onChange={(e) => set(k, e.currentTarget.checked)}
+                  />{' '}
+                  {FLAG_LABELS[k]}
+                </label>
+                {note && (
+                  <p class="muted">
+                    Ghi ngày {formatDateTime(note.at)} bởi {note.byName ?? note.by}: {note.reason}
+                  </p>
+                )}
+              </div>
+            );
+          })}
           <p class="muted">Có một trong các căn cứ này thì kết quả tháng và năm bị xếp loại D dù điểm cao.</p>
+          {flagsChanged && (
+            <div class="field">
+              <label for="emp-flag-reason">
+                Căn cứ thay đổi (số quyết định, kết luận của cơ quan có thẩm quyền)
+              </label>
+              <textarea
+                id="emp-flag-reason"
+                required
+                maxLength={2000}
+                value={form.flagReason}
+                onInput={(e) => set('flagReason', e.currentTarget.value)}
+              />
+            </div>
+          )}
         </fieldset>
         <ErrorNotice error={action.error} />
         <SuccessNotice message={action.success} />
