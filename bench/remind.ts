@@ -138,6 +138,8 @@ export async function run(argv: string[]): Promise<void> {
       dailyQuota: 1_000_000,
       claimMs,
       appUrl: 'https://danhgia.example.gov.vn',
+      // A window that includes the day before (the default, 0, sends the same messages on the deadline's day).
+      leadDays: 1,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
     const context = (fanOut: FanOut, delivery: DeliverySettings): JobContext => ({

@@ -271,6 +271,8 @@ export const stageConfigSchema = z
       dailyQuota: z.number().int().positive(),
       /** Consumers of the delivery queue at once; each sends ratePerSecond / consumers (at least 2: SQS's minimum). */
       consumers: z.number().int().min(2).max(100),
+      /** Reminders about a deadline start this many days before its day (REMINDER_LEAD_DAYS; 0: on the day only). */
+      leadDays: z.number().int().min(0).max(7).default(0),
       /** The web app's address for the links in the e-mails. Default: https://<first domain name>. */
       appUrl: httpsUrl.optional(),
     }),

@@ -42,6 +42,7 @@ export const REMINDER_DAILY_QUOTA_ENV = 'REMINDER_DAILY_QUOTA';
 export const REMINDER_CONSUMERS_ENV = 'REMINDER_CONSUMERS';
 export const REMINDER_CLAIM_SECONDS_ENV = 'REMINDER_CLAIM_SECONDS';
 export const APP_URL_ENV = 'APP_URL';
+export const REMINDER_LEAD_DAYS_ENV = 'REMINDER_LEAD_DAYS';
 
 const optional = z
   .string()
@@ -222,6 +223,11 @@ const envSchema = z.object({
   [REMINDER_CONSUMERS_ENV]: z.coerce.number().int().min(1).max(1000).default(2),
   /** A claim on a message older than this is looked at again (the sender crashed, or its mark was lost). */
   [REMINDER_CLAIM_SECONDS_ENV]: z.coerce.number().int().min(1).max(86_400).default(900),
+  /**
+   * Reminders about a deadline go out from this many days before its day up to its day. 0 (the default): one
+   * e-mail on the deadline's morning, a third of what a three-day window sends (docs/DOMAIN.md, "Reminders").
+   */
+  [REMINDER_LEAD_DAYS_ENV]: z.coerce.number().int().min(0).max(7).default(0),
   /** The web app's address, for the links in the e-mails (`https://danhgia.example.gov.vn`). */
   [APP_URL_ENV]: z
     .url()
@@ -273,6 +279,7 @@ export interface Config {
     consumers: number;
     claimSeconds: number;
     appUrl: string | undefined;
+    leadDays: number;
   };
   originVerifySecret: string | undefined;
   inLambda: boolean;
@@ -325,6 +332,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       consumers: e[REMINDER_CONSUMERS_ENV],
       claimSeconds: e[REMINDER_CLAIM_SECONDS_ENV],
       appUrl: e[APP_URL_ENV],
+      leadDays: e[REMINDER_LEAD_DAYS_ENV],
     },
     originVerifySecret: e.ORIGIN_VERIFY_SECRET,
     inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,

@@ -50,6 +50,7 @@ import {
   REMINDER_CLAIM_SECONDS_ENV,
   REMINDER_CONSUMERS_ENV,
   REMINDER_DAILY_QUOTA_ENV,
+  REMINDER_LEAD_DAYS_ENV,
   REMINDER_RATE_PER_SECOND_ENV,
   REMINDER_SENDER_ENV,
   SES_CONFIGURATION_SET_ENV,
@@ -148,6 +149,7 @@ export class JobsStack extends Stack {
       [REMINDER_RATE_PER_SECOND_ENV]: String(config.reminders.ratePerSecond),
       [REMINDER_DAILY_QUOTA_ENV]: String(config.reminders.dailyQuota),
       [REMINDER_CONSUMERS_ENV]: String(config.reminders.consumers),
+      [REMINDER_LEAD_DAYS_ENV]: String(config.reminders.leadDays),
       [REMINDER_CLAIM_SECONDS_ENV]: String(DELIVERY_CLAIM_SECONDS),
       ...(this.appUrl(config) ? { [APP_URL_ENV]: this.appUrl(config) as string } : {}),
     };

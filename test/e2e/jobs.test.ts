@@ -153,13 +153,19 @@ describe('jobs on the local server', () => {
     ]);
   });
 
-  it('reminds once a day through the SES emulator; the outbox at GET /local/outbox names its viewer', async () => {
-    const at = '2026-04-02T08:00:00.000+07:00';
+  it('reminds on the deadline day through the SES emulator; the outbox at GET /local/outbox names its viewer', async () => {
+    // The self-assessment deadline's day (03/04/2026 23:59): with the default window (REMINDER_LEAD_DAYS 0) the
+    // reminders go out that morning, and not the day before.
+    const before = await call('POST', '/local/jobs/remind', {
+      body: { at: '2026-04-02T08:00:00.000+07:00' },
+    });
+    expect(before.json.runs[0]?.summary).toMatchObject({ recipients: 0, queued: 0 });
+    const at = '2026-04-03T08:00:00.000+07:00';
     const first = await call('POST', '/local/jobs/remind', { body: { at } });
     expect(first.status).toBe(200);
     const outbox = await call<{ items: OutboxMessage[]; viewer: string }>(
       'GET',
-      '/local/outbox?day=2026-04-02',
+      '/local/outbox?day=2026-04-03',
     );
     expect(outbox.json.viewer).toBe(ses.viewer);
     const items = outbox.json.items;
@@ -174,7 +180,7 @@ describe('jobs on the local server', () => {
     expect(again.json.runs[0]?.summary).toMatchObject({ queued: 0, alreadyQueued: items.length });
     expect((await ses.emails()).filter((e) => e.from === 'nhac-viec@e2e.test')).toHaveLength(items.length);
     expect(
-      (await call<{ items: OutboxMessage[] }>('GET', '/local/outbox?day=2026-04-02')).json.items,
+      (await call<{ items: OutboxMessage[] }>('GET', '/local/outbox?day=2026-04-03')).json.items,
     ).toHaveLength(items.length);
     expect((await call('GET', '/local/outbox?day=02-04-2026')).status).toBe(400);
   });

@@ -65,6 +65,7 @@ export function deliverySettingsFromConfig(processes = 1): DeliverySettings {
     dailyQuota: r.dailyQuota,
     claimMs: r.claimSeconds * 1000,
     appUrl: r.appUrl ?? null,
+    leadDays: r.leadDays,
     sleep,
   };
 }

@@ -25,8 +25,6 @@ import type { JobContext, RunReport, StepMessage } from './types.ts';
 
 export { DAILY_REMINDER };
 
-/** Reminders start this many days before a deadline's day and run up to that day. */
-export const REMINDER_LEAD_DAYS = 2;
 /** Earlier days whose unsent messages a run folds or queues again. */
 export const CARRY_OVER_DAYS = 7;
 const RUN_TTL_SECONDS = 40 * 24 * 3600;
@@ -41,11 +39,11 @@ const DEADLINE_OF: Record<Kind, keyof Deadlines> = {
   approve: 'approval',
 };
 
-/** Whether `day` is in the reminder window of a deadline: from LEAD days before its day up to its day. */
-export function inWindow(deadline: string, day: string): boolean {
+/** Whether `day` is in the reminder window of a deadline: from `leadDays` days before its day up to its day. */
+export function inWindow(deadline: string, day: string, leadDays: number): boolean {
   const last = vietnamDateOf(deadline);
   if (last === null) return false;
-  return addDays(last, -REMINDER_LEAD_DAYS) <= day && day <= last;
+  return addDays(last, -leadDays) <= day && day <= last;
 }
 
 const FINAL: readonly EvaluationStatus[] = ['APPROVED', 'EXPIRED'];
@@ -79,11 +77,13 @@ const deliverStep = (day: string, runId: string, at: string, recipient: string):
 });
 
 /** Today's worklist of each person: recipient → "kind period" → task. */
-async function worklists(ctx: JobContext, day: string, now: string) {
+async function worklists(ctx: JobContext, day: string, now: string, leadDays: number) {
   const periods = (await ctx.store.periods.list()).filter(
     (p) =>
       p.status === 'OPEN' &&
-      (Object.values(DEADLINE_OF) as (keyof Deadlines)[]).some((k) => inWindow(p.deadlines[k], day)),
+      (Object.values(DEADLINE_OF) as (keyof Deadlines)[]).some((k) =>
+        inWindow(p.deadlines[k], day, leadDays),
+      ),
   );
   const lists = new Map<string, Map<string, ReminderTask>>();
   const units = periods.length > 0 ? await ctx.store.org.listUnits() : [];
@@ -94,7 +94,7 @@ async function worklists(ctx: JobContext, day: string, now: string) {
         const action = dueAction(e, now);
         if (!action) continue;
         const deadline = e.deadlines[DEADLINE_OF[action.kind]];
-        if (!inWindow(deadline, day)) continue;
+        if (!inWindow(deadline, day, leadDays)) continue;
         let tasks = lists.get(action.recipientId);
         if (!tasks) {
           tasks = new Map();
@@ -126,13 +126,13 @@ export async function startRemind(ctx: JobContext, target?: string): Promise<Run
     ttlSeconds: RUN_TTL_SECONDS,
   });
   const now = ctx.now.toISOString();
-  const appUrl = (ctx.delivery ?? deliverySettingsFromConfig()).appUrl;
+  const { appUrl, leadDays } = ctx.delivery ?? deliverySettingsFromConfig();
   const toDeliver = new Set<string>();
   let summary: Record<string, unknown> = run.summary ?? {};
   let todays = new Set<string>();
 
   if (state !== 'done') {
-    const { periods, lists, unitNames } = await worklists(ctx, day, now);
+    const { periods, lists, unitNames } = await worklists(ctx, day, now, leadDays);
     todays = new Set(lists.keys());
     const employees = await ctx.store.org.getEmployees([...lists.keys()]);
     let queued = 0;

@@ -107,6 +107,8 @@ export interface DeliverySettings {
   claimMs: number;
   /** The web app's address for the links in the messages (none: no links). */
   appUrl: string | null;
+  /** Reminders about a deadline go out from this many days before its day up to its day (0: on the day only). */
+  leadDays: number;
   /** Waits (backing off); tests and the benchmark may shorten it. */
   sleep(ms: number): Promise<void>;
 }

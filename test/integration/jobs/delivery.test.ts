@@ -43,6 +43,7 @@ let mailer: SesMailer;
 const settings = (overrides: Partial<DeliverySettings> & { rate?: number } = {}): DeliverySettings => ({
   pacer: new Pacer(overrides.rate ?? 400),
   dailyQuota: 50_000,
+  leadDays: 2,
   claimMs: 1500,
   appUrl: 'https://danhgia.example.gov.vn',
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -25,6 +25,7 @@ let mailer: SesMailer;
 const delivery = (): DeliverySettings => ({
   pacer: new Pacer(500),
   dailyQuota: 50_000,
+  leadDays: 2,
   claimMs: 2000,
   appUrl: APP,
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -50,7 +51,7 @@ function expected(day: string): Map<string, string[]> {
     const action = dueAction(e, now);
     if (!action) continue;
     const deadline = { self: D.selfAssessment, review: D.review, approve: D.approval }[action.kind];
-    if (!inWindow(deadline, day)) continue;
+    if (!inWindow(deadline, day, 2)) continue;
     const tasks = out.get(action.recipientId) ?? new Map<string, number>();
     tasks.set(action.kind, (tasks.get(action.kind) ?? 0) + 1);
     out.set(action.recipientId, tasks);
