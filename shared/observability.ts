@@ -9,6 +9,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'danh-gia';
 
@@ -17,6 +18,18 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'danh-gia';
 if (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 export const logger = new Logger({ serviceName });
+
+/**
+ * Flushes the metrics counted during an invocation at its end, as Powertools' `logMetrics` does, but only when
+ * there are some: `logMetrics` logs a warning on every invocation that counted nothing (every GET), a log line
+ * the city would pay CloudWatch for, with nothing in it.
+ */
+export function flushMetrics<E, R>(): MiddlewareObj<E, R> {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}
 
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'DanhGia',

@@ -5,11 +5,10 @@
  * last. Handlers stay thin: they call one use case and say how to reply.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { config, requireTableName } from '../config.ts';
 import { files } from '../files/s3-files.ts';
-import { logger, metrics } from '../observability.ts';
+import { flushMetrics, logger } from '../observability.ts';
 import { store } from '../store/store.ts';
 import { inProcessJobStarter, lambdaJobStarter } from './background.ts';
 import type { AnyEndpoint } from './endpoint.ts';
@@ -57,7 +56,7 @@ export function lambdaHandler(endpoints: readonly AnyEndpoint[], deps: HttpDeps 
   };
   return middy<HttpEvent, HttpResult, Error, HttpContext>(base)
     .use(errorMapper())
-    .use(logMetrics(metrics))
+    .use(flushMetrics())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestContext(endpoints))
     .use(originVerify(deps.config.originVerifySecret))

@@ -9,7 +9,6 @@
  *   `batchItemFailures`, so only they come back (and go to the dead-letter queue after 3 receives).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
@@ -30,7 +29,7 @@ import {
   stepMessageSchema,
 } from '../app/jobs/types.ts';
 import { type Config, config, requireTableName } from '../config.ts';
-import { count, countForJob, logger, METRIC, metrics } from '../observability.ts';
+import { count, countForJob, flushMetrics, logger, METRIC } from '../observability.ts';
 import { type Store, store } from '../store/store.ts';
 import { type SesMailer, mailerFromConfig as sesMailerFromConfig } from './ses-mailer.ts';
 import { SqsFanOut } from './sqs-fanout.ts';
@@ -179,6 +178,6 @@ export function jobHandler(job: JobName, options: JobHandlerOptions = {}) {
 
   // Metrics counted during the invocation (steps, late actions, reminders) are flushed at its end.
   return middy<unknown, JobResult, Error, Context>(base)
-    .use(logMetrics(metrics))
+    .use(flushMetrics())
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }
