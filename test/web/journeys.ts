@@ -14,9 +14,11 @@
  * 4. Typed work survives: a reload (the browser is asked to warn first), an expired session (sign in again), a
  *    stale tab (412: reload and keep the input).
  * 5. HR: the ranking searched without diacritics, CSV, chart, league table, annual report and its print view.
- * 6. HR closes the period early only after reading the counts and typing the period id.
- * 7. After publication: an employee appeals, a staff member sees the published ranking, the expired month shows
- *    no countdown and no grade, the decider answers the appeal, the employee reads the answer.
+ * 6. HR closes the period early only after reading the counts and typing the period id; an admin reopens it with a
+ *    reason and the id typed in (HR may not), the expired forms are back in play, HR closes it again.
+ * 7. After publication: an employee appeals (until the day the page names), a staff member sees the published
+ *    ranking, the expired month shows no countdown and no grade, the decider finds the appeal in the pending list,
+ *    answers it and it leaves the list, the employee reads the answer.
  * 8. The printed form: the print view and the PDF (rendered with poppler: header, scores, signatures).
  * 9. HR and admin screens: an employee's discipline flags, a rubric version, an org import with row errors.
  * 10. The bell: the unread count, the list linking to the evaluation, mark read, the person's e-mail switch; HR
@@ -608,7 +610,7 @@ export function defineJourneys(width: number, height: number) {
     );
 
     it(
-      'HR closes the period early only after reading the counts and typing the period id',
+      'HR closes the period early only after reading the counts and typing the period id; the admin reopens it with a reason',
       async () => {
         const hr = await newPage();
         await signIn(hr, 'hn-hr', `/ky-danh-gia?ky=${period}`);
@@ -637,8 +639,53 @@ export function defineJourneys(width: number, height: number) {
         await confirm.click();
         await hr.getByText(`Đã đóng kỳ ${monthLabel}.`).waitFor();
         await hr.getByRole('heading', { name: `${monthLabel}: đã đóng` }).waitFor();
+        // HR may not reopen: the page says who may, and offers nothing.
+        await hr.getByTestId('reopen-unavailable').waitFor();
+        expect(await hr.getByRole('button', { name: 'Mở lại kỳ…' }).count()).toBe(0);
+
+        // The admin reopens it within the appeal window, with a reason and the id typed in.
+        const admin = await newPage();
+        await signIn(admin, 'admin', `/ky-danh-gia?ky=${period}`);
+        await admin.getByRole('heading', { name: `${monthLabel}: đã đóng` }).waitFor();
+        expect(await admin.getByTestId('reopen-window').textContent()).toMatch(/\d{2}\/\d{2}\/\d{4}/);
+        await admin.getByRole('button', { name: 'Mở lại kỳ…' }).click();
+        const reopenDialog = admin.getByRole('dialog', { name: `Mở lại kỳ ${monthLabel}?` });
+        await reopenDialog.waitFor();
+        expect(await reopenDialog.getByTestId('reopen-impact').textContent()).toMatch(
+          /[1-9]\d* phiếu đã hết hạn khi đóng kỳ sẽ trở lại/,
+        );
+        const reopenButton = reopenDialog.getByRole('button', { name: `Mở lại kỳ ${monthLabel}` });
+        await reopenDialog.getByLabel(/Để xác nhận, gõ mã kỳ/).fill(period);
+        // No reason, no reopening.
+        expect(await reopenButton.isDisabled()).toBe(true);
+        await reopenDialog
+          .getByLabel(/Lý do mở lại/)
+          .fill('Đóng kỳ nhầm trước hạn phê duyệt; mở lại để các đơn vị hoàn thành đánh giá.');
+        await audit(admin, '14b-admin-reopen-guard');
+        await reopenButton.click();
+        await admin.getByText(`Đã mở lại kỳ ${monthLabel}.`).waitFor();
+        await admin.getByRole('heading', { name: `${monthLabel}: đang mở` }).waitFor();
+        expect(await admin.getByTestId('period-counts').textContent()).toMatch(/Hết hạn\s*0/);
+
+        // The forms are back in play: a draft the close had expired can be filled in again, its timeline says why.
+        const back = await newPage();
+        await signIn(back, 'stc-ns-05', `/danh-gia/${period}`);
+        await back.locator('.score-table').waitFor();
+        expect(await back.getByTestId('expired').count()).toBe(0);
+        const timeline = back.locator('.timeline');
+        await expect.poll(() => timeline.textContent()).toContain('Mở lại kỳ đánh giá');
+        expect(await timeline.textContent()).toContain('Đóng kỳ nhầm trước hạn phê duyệt');
+        await audit(back, '14c-employee-reopened');
+
+        // HR closes it again, through the same guard, for the journeys after publication.
+        await hr.reload();
+        await hr.getByRole('heading', { name: `${monthLabel}: đang mở` }).waitFor();
+        await hr.getByRole('button', { name: 'Đóng kỳ…' }).click();
+        await dialog.getByLabel(/Để xác nhận, gõ mã kỳ/).fill(period);
+        await confirm.click();
+        await hr.getByRole('heading', { name: `${monthLabel}: đã đóng` }).waitFor();
       },
-      STEP,
+      STEP * 2,
     );
 
     it(
@@ -648,6 +695,10 @@ export function defineJourneys(width: number, height: number) {
         await employee.getByRole('heading', { name: 'Khiếu nại kết quả' }).waitFor();
         // Approved: no countdown left anywhere.
         expect(await employee.locator('.deadlines').textContent()).not.toMatch(/còn|quá hạn/);
+        // The last day to appeal, from the evaluation itself (staff may not read the period).
+        expect(await employee.getByTestId('appeal-window').textContent()).toMatch(
+          /khiếu nại đến hết ngày \d{2}\/\d{2}\/\d{4}\./,
+        );
         await employee.getByRole('button', { name: 'Khiếu nại kết quả…' }).click();
         await employee
           .getByLabel('Lý do khiếu nại (bắt buộc)')
@@ -677,9 +728,17 @@ export function defineJourneys(width: number, height: number) {
         expect(await late.locator('#main .grade:not(.grade-none)').count()).toBe(0);
         await audit(late, '17-employee-expired');
 
-        // The head of the parent unit answers the appeal.
+        // The head of the parent unit finds it in the pending appeals (the nav's "Khiếu nại") and answers it.
         const decider = await newPage();
-        await signIn(decider, 'stc-gd', `/khieu-nai?nguoi=stc-ns-03&ky=${period}`);
+        await signIn(decider, 'stc-gd', '/');
+        await decider.getByRole('navigation').getByRole('link', { name: 'Khiếu nại', exact: true }).click();
+        await decider.getByRole('heading', { name: 'Khiếu nại chờ giải quyết', level: 1 }).waitFor();
+        const pendingList = decider.getByTestId('appeals-list');
+        await expect.poll(() => pendingList.textContent()).toContain('Nguyễn Thị Bích Ngọc');
+        expect(await pendingList.textContent()).toContain('Điểm thưởng chưa tính sáng kiến');
+        await audit(decider, '18a-appeals-pending');
+        await pendingList.getByRole('link', { name: 'Nguyễn Thị Bích Ngọc' }).click();
+        await decider.waitForURL(/\/khieu-nai\?nguoi=stc-ns-03/);
         const detail = decider.getByTestId('appeal-detail');
         await expect.poll(() => detail.textContent()).toContain('Điểm thưởng chưa tính sáng kiến');
         await decider.getByLabel('Không chấp nhận').check();
@@ -690,6 +749,10 @@ export function defineJourneys(width: number, height: number) {
         await decider.getByRole('dialog').getByRole('button', { name: 'Xác nhận' }).click();
         await decider.getByText('Đã trả lời không chấp nhận khiếu nại của Nguyễn Thị Bích Ngọc.').waitFor();
         await audit(decider, '18-appeal-decided');
+        // Decided: gone from the list.
+        await decider.getByRole('link', { name: 'Về danh sách khiếu nại chờ giải quyết' }).click();
+        await decider.getByTestId('appeals-empty').waitFor();
+        expect(await decider.getByTestId('appeals-list').count()).toBe(0);
 
         await employee.reload();
         await expect

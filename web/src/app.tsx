@@ -27,6 +27,7 @@ import { Link, navigate, useLocation, usePageTitle } from './lib/router.tsx';
 import { AdminHome, EmployeesPage, OrgImportPage, RubricsPage } from './pages/Admin.tsx';
 import { AnnualPage, AnnualPrintPage } from './pages/Annual.tsx';
 import { AppealDecisionPage } from './pages/Appeal.tsx';
+import { APPEALS_PATH, PendingAppealsPage } from './pages/Appeals.tsx';
 import { ApprovalsPage } from './pages/Approvals.tsx';
 import { EmployeePage } from './pages/Employee.tsx';
 import { EvaluationPrintPage } from './pages/EvaluationPrint.tsx';
@@ -206,6 +207,8 @@ interface NavItem {
   href: string;
   label: string;
   count?: number;
+  /** The first path segment the item stands for, when its link goes deeper (`/khieu-nai/cho-giai-quyet`). */
+  section?: string;
 }
 
 function navFor(me: Me): NavItem[] {
@@ -220,7 +223,7 @@ function navFor(me: Me): NavItem[] {
   if (hr) items.push({ href: '/ky-danh-gia', label: 'Kỳ đánh giá' });
   if (hr || roles.includes('approver')) {
     items.push({ href: '/xep-hang', label: 'Xếp hạng' }, { href: '/bao-cao-nam', label: 'Báo cáo năm' });
-    items.push({ href: '/khieu-nai', label: 'Khiếu nại' });
+    items.push({ href: APPEALS_PATH, label: 'Khiếu nại', section: '/khieu-nai' });
   } else if (me.employee) {
     items.push({ href: '/xep-hang', label: 'Kết quả đơn vị' });
   }
@@ -265,7 +268,10 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
         <ul>
           {navFor(me).map((item) => (
             <li key={item.href}>
-              <Link href={item.href} aria-current={section === item.href ? 'page' : undefined}>
+              <Link
+                href={item.href}
+                aria-current={section === (item.section ?? item.href) ? 'page' : undefined}
+              >
                 {item.label}
                 {item.count ? (
                   <span class="count" title={`${item.count} việc đang chờ`}>
@@ -316,6 +322,7 @@ function Page({ path, query, me }: { path: string; query: URLSearchParams; me: M
     return guard(roles.includes('approver'), <ApprovalsPage query={query} />);
   }
   if (path === '/khieu-nai') return guard(leads, <AppealDecisionPage query={query} />);
+  if (path === APPEALS_PATH) return guard(leads, <PendingAppealsPage query={query} />);
   if (path === '/ky-danh-gia') return guard(hr, <PeriodsPage query={query} />);
   // Staff see their own unit's ranking once the period is closed (published); the page asks the API.
   if (path === '/xep-hang') return guard(leads || me.employee !== null, <RankingsPage query={query} />);

@@ -30,3 +30,18 @@ export const isSettled = (e: Pick<Evaluation, 'status'>) => e.status === 'APPROV
 
 export const evaluationPath = (employeeId: string, period: string) =>
   `/v1/evaluations/${encodeURIComponent(employeeId)}/${period}`;
+
+/**
+ * A transition's answer carries ids only (the API looks names up on a GET): keep the names and the appeal
+ * deadline of the evaluation last read, so the page does not blank them until its reload arrives.
+ */
+export function keepNames(previous: Evaluation | null | undefined, updated: Evaluation): Evaluation {
+  if (!previous) return updated;
+  return {
+    ...updated,
+    unitName: updated.unitName ?? previous.unitName ?? null,
+    reviewerName: updated.reviewerName ?? previous.reviewerName ?? null,
+    approverName: updated.approverName ?? previous.approverName ?? null,
+    appealDeadline: updated.appealDeadline ?? previous.appealDeadline ?? null,
+  };
+}

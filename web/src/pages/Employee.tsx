@@ -28,7 +28,7 @@ import { ownDefaultPeriod, useApp } from '../context.ts';
 import { comparePeriods } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
-import { currentStep, evaluationPath, STEP_DEADLINE } from '../lib/evaluation.ts';
+import { currentStep, evaluationPath, keepNames, STEP_DEADLINE } from '../lib/evaluation.ts';
 import {
   countdown,
   formatDate,
@@ -191,7 +191,8 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           onChanged={(text, updated) => {
             setMessage(text);
             // Show the saved version at once (its inputs, its version for If-Match), then refresh the timeline.
-            if (updated && month.data) month.setData({ ...month.data, evaluation: updated });
+            if (updated && month.data)
+              month.setData({ ...month.data, evaluation: keepNames(month.data.evaluation, updated) });
             month.reload();
             months.reload();
             reloadMe();
@@ -592,9 +593,15 @@ function AppealSection({
         </div>
       ) : !open ? (
         <>
-          <p>
+          <p data-testid="appeal-window">
             Kết quả đã được công khai ngày {formatDate(evaluation.publishedAt ?? '')}. Nếu không đồng ý, bạn
-            có thể khiếu nại một lần, trong thời hạn khiếu nại tính từ ngày công khai.
+            có thể khiếu nại một lần,{' '}
+            {evaluation.appealDeadline ? (
+              <strong>khiếu nại đến hết ngày {formatDate(evaluation.appealDeadline)}</strong>
+            ) : (
+              'trong thời hạn khiếu nại tính từ ngày công khai'
+            )}
+            .
           </p>
           <button type="button" onClick={() => setOpen(true)}>
             Khiếu nại kết quả…
