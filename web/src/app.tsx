@@ -1,10 +1,11 @@
 /**
  * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which
  * pages the user has; a header with the navigation for their roles and the pages by path. `/v1/me` is kept for the
- * tab's session, so a reload renders the page at once and its requests go out together while `/v1/me` is read again.
+ * tab's session, so a reload renders the page at once and its requests go out together while `/v1/me` is read again;
+ * on the employee page `/v1/me` brings the month along (lib/current.ts).
  */
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api } from './api/client.ts';
 import type { Me } from './api/types.ts';
 import {
@@ -19,6 +20,7 @@ import {
 import { ErrorNotice, Loading } from './components/ui.tsx';
 import { type RuntimeConfig, runsLocally } from './config.ts';
 import { AppContext, type AppContextValue, isHr } from './context.ts';
+import { loadMe } from './lib/current.ts';
 import { clearDirectory } from './lib/directory.ts';
 import { clearDraftsOf, hasUnsaved } from './lib/drafts.ts';
 import { CATEGORY_LABELS, ROLE_LABELS } from './lib/format.ts';
@@ -165,13 +167,20 @@ function SignedIn({
   onSignOut: (employeeId: string) => void;
 }) {
   const cached = useMemo(readMeCache, []);
+  const loc = useLocation();
+  // Started while rendering, before any page's effects run: on the employee page it brings the month along, and
+  // the page waits for that answer instead of asking again (lib/current.ts).
+  const first = useRef<Promise<Me> | null | undefined>(undefined);
+  if (first.current === undefined) first.current = loadMe(api, loc.path, cached);
   const me = useLoad(async () => {
-    const fresh = await api.get<Me>('/v1/me');
+    // The first load is the request started above; a reload (after an action) asks for /v1/me alone.
+    const waiting = first.current;
+    first.current = null;
+    const fresh = await (waiting ?? api.get<Me>('/v1/me'));
     writeMeCache(fresh);
     return fresh;
   }, []);
   const current = me.data ?? cached;
-  const loc = useLocation();
   const context = useMemo<AppContextValue | null>(
     () => (current ? { config, api, me: current, reloadMe: me.reload } : null),
     [config, api, current, me.reload],

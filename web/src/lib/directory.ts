@@ -45,6 +45,11 @@ function fetchOnce(key: string, load: () => Promise<Rubric>): Promise<Rubric> {
  * holds it, else the current version when it is that one, else `GET /v1/rubrics/{id}/versions/{version}`. A version
  * never changes, so it is cached for good.
  */
+/** A rubric version the API gave with something else (the employee page's month): kept as if loaded. */
+export function rememberRubric(rubric: Rubric): void {
+  remember(`${rubric.id}@${rubric.version}`, rubric);
+}
+
 export function loadRubric(api: Api, id: string, version?: number): Promise<Rubric> {
   const path = `/v1/rubrics/${encodeURIComponent(id)}`;
   const latest = () =>

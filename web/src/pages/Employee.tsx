@@ -4,8 +4,9 @@
  * timeline with every comment, the printable form, and the other months of the year.
  *
  * What is typed is kept as a local draft (lib/drafts.ts): a session that ends, a reload or a stale tab (412)
- * loses nothing. The month's requests go out together (evaluation, history, the year's months; the rubric from
- * the cache), not one after the other.
+ * loses nothing. When the app starts on this page the month comes with `/v1/me` (`?include=current`,
+ * lib/current.ts) while the year's months are asked for beside it; later loads ask for the evaluation and its
+ * history together (the rubric from the cache), not one after the other.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
@@ -25,8 +26,9 @@ import {
 } from '../components/ui.tsx';
 import { fixedScores, WorkPanel, withFixed } from '../components/WorkPanel.tsx';
 import { ownDefaultPeriod, useApp } from '../context.ts';
+import { takeCurrentMonth } from '../lib/current.ts';
 import { comparePeriods } from '../lib/dates.ts';
-import { loadRubric } from '../lib/directory.ts';
+import { loadRubric, rememberRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
 import { currentStep, evaluationPath, keepNames, STEP_DEADLINE } from '../lib/evaluation.ts';
 import {
@@ -105,6 +107,16 @@ export function Deadlines({ evaluation, now }: { evaluation: Evaluation; now: nu
 }
 
 async function loadMonth(api: ReturnType<typeof useApp>['api'], employeeId: string, period: string) {
+  // The app started here: the month comes with /v1/me (one round trip), unless it is another period.
+  const brought = await takeCurrentMonth(period);
+  if (brought) {
+    if (brought.rubric) rememberRubric(brought.rubric);
+    if (!brought.evaluation) return { evaluation: null, rubric: null, history: [] };
+    const rubric =
+      brought.rubric ??
+      (await loadRubric(api, brought.evaluation.rubricId, brought.evaluation.rubricVersion));
+    return { evaluation: brought.evaluation, rubric, history: brought.history };
+  }
   const base = evaluationPath(employeeId, period);
   const absent = (e: unknown) => e instanceof ApiError && e.status === 404;
   // Together: the evaluation and its history do not depend on each other.
