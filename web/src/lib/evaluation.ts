@@ -45,3 +45,15 @@ export function keepNames(previous: Evaluation | null | undefined, updated: Eval
     appealDeadline: updated.appealDeadline ?? previous.appealDeadline ?? null,
   };
 }
+
+/**
+ * Whether the approver may act on it now: reviewed, or past the review deadline and not final, or the reviewer is
+ * the approver and the self-assessment is in.
+ */
+export const waitsForApproval = (e: Evaluation, now: number) =>
+  e.status === 'REVIEWED' ||
+  (e.status !== 'APPROVED' && e.status !== 'EXPIRED' && Date.parse(e.deadlines.review) < now) ||
+  // Reviewer and approver are the same (a head without a deputy, or the role evaluating a head of a top-level
+  // unit): reviewed and approved in one step as soon as the self-assessment is in.
+  (e.reviewerId === e.approverId &&
+    (e.status === 'SUBMITTED' || (e.status === 'RETURNED' && e.returnedTo === 'reviewer')));
