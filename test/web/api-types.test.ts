@@ -27,6 +27,7 @@ import type {
   Employee,
   Evaluation,
   HistoryItem,
+  ImportPreview,
   ImportResult,
   IncomeReport,
   Me,
@@ -57,6 +58,9 @@ describe('web API types match the server', () => {
   it('employees and the org import', () => {
     expectTypeOf<ReturnType<typeof presentEmployee>>().toExtend<Employee>();
     expectTypeOf<Awaited<ReturnType<typeof importOrg>>>().toExtend<ImportResult>();
+    expectTypeOf<
+      Extract<Awaited<ReturnType<typeof importOrg>>, { dryRun: boolean }>
+    >().toExtend<ImportPreview>();
   });
 
   it('rankings, league tables, annual report, acting heads', () => {

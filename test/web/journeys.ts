@@ -27,10 +27,12 @@
  * Screenshots of each page go to test-artifacts/web/<width>/. Skipped, saying why, without /usr/bin/chromium.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import {
   artifactPath,
   type BuiltApp,
@@ -39,6 +41,7 @@ import {
   chooseAccount,
   hasChromium,
   launchChromium,
+  REPO_ROOT,
   startWebTestServer,
   type WebTestServer,
 } from './support.ts';
@@ -49,6 +52,18 @@ const READY_MARK = 'danh-gia:employee-month-rendered';
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const PDFTOPPM = '/usr/bin/pdftoppm';
 export const hasPoppler = existsSync(PDFTOTEXT) && existsSync(PDFTOPPM);
+
+/**
+ * `README_IMAGES=1 npx vitest run test/web/journeys-phone.test.ts` also writes the README's pictures into
+ * docs/images/: the employee page on the 360 px phone as the screen shows it, and the printable form's PDF as a
+ * page image.
+ */
+const README_IMAGES = process.env.README_IMAGES === '1';
+const readmeImage = (name: string) => {
+  const dir = join(REPO_ROOT, 'docs', 'images');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+};
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -194,6 +209,12 @@ export function defineJourneys(width: number, height: number) {
         await employee
           .getByLabel('Tự nhận xét (không bắt buộc)')
           .fill('Hoàn thành dự toán quý IV trước hạn.');
+        if (phone && README_IMAGES) {
+          await employee
+            .getByRole('heading', { name: 'Phiếu tự đánh giá' })
+            .evaluate((h) => h.scrollIntoView());
+          await employee.screenshot({ path: readmeImage('phone-employee.png') });
+        }
 
         await employee.getByRole('button', { name: 'Lưu nháp' }).click();
         await employee.getByText('Đã lưu bản tự đánh giá (chưa nộp).').waitFor();
@@ -587,12 +608,32 @@ export function defineJourneys(width: number, height: number) {
         await hr.getByLabel('Đơn vị', { exact: true }).selectOption('stc');
         await hr.getByTestId('league-table').waitFor();
         expect(await hr.getByTestId('league-table').textContent()).toContain('Phòng Quản lý ngân sách');
-        await expect.poll(() => chart.locator('.bar[role="img"]').count()).toBe(3);
+        // The department's own staff, the department with everything below it, and each sub-unit: labelled.
+        await expect.poll(() => chart.locator('.bar[role="img"]').count()).toBe(4);
+        const bars = await chart
+          .locator('.bar[role="img"]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+        expect(bars[0]).toMatch(/^Sở Tài chính \(chỉ đơn vị\): /);
+        expect(bars[1]).toMatch(/^Sở Tài chính \(tính cả các đơn vị trực thuộc\): loại A [1-9]/);
+        const summary = await hr.getByTestId('subtree-summary').textContent();
+        expect(summary).toMatch(/Toàn Sở Tài chính, tính cả các đơn vị trực thuộc \([3-9] đơn vị, \d+ người/);
         expect(await hr.getByTestId('inflation-table').textContent()).toContain(
           'Phòng Quản lý giá và công sản',
         );
+        expect(await hr.getByTestId('inflation-table').textContent()).toContain(
+          'Sở Tài chính (tính cả các đơn vị trực thuộc)',
+        );
         await audit(hr, '11-hr-rankings');
 
+        // The annual report: the unit's own staff, then the roll-up of the whole department and its sub-units.
+        await runJobInline(server.store, 'annual-rollup', { target: period.slice(0, 4), fresh: true });
+        await hr.goto(`${server.url}/bao-cao-nam?donvi=stc`);
+        await hr.getByTestId('annual-table').waitFor();
+        await expect
+          .poll(() => hr.getByTestId('annual-subtree').textContent())
+          .toMatch(/Toàn đơn vị, tính cả các đơn vị trực thuộc: [3-9] đơn vị, \d+ người/);
+        expect(await hr.getByTestId('annual-subunits').textContent()).toContain('Phòng Quản lý ngân sách');
+        await audit(hr, '12-hr-annual-subtree');
         await hr.goto(`${server.url}/bao-cao-nam?donvi=stc-ns`);
         const annual = hr.getByTestId('annual-table');
         await annual.waitFor();
@@ -817,6 +858,20 @@ export function defineJourneys(width: number, height: number) {
           artifactPath(`${width}-21-form-pdf`),
         ]);
         expect(existsSync(artifactPath(`${width}-21-form-pdf-1.png`))).toBe(true);
+        if (phone && README_IMAGES) {
+          execFileSync(PDFTOPPM, [
+            '-png',
+            '-r',
+            '60',
+            '-f',
+            '1',
+            '-l',
+            '1',
+            '-singlefile',
+            pdf,
+            readmeImage('printable-form'),
+          ]);
+        }
         // Every font is embedded (pdffonts' "emb" column), and they are Tinos.
         const fonts = execFileSync('/usr/bin/pdffonts', [pdf], { encoding: 'utf8' })
           .trim()
@@ -864,6 +919,17 @@ export function defineJourneys(width: number, height: number) {
         await hr.getByRole('dialog', { name: 'Cho Tô Văn Hậu thôi công tác?' }).waitFor();
         await hr.getByRole('button', { name: 'Huỷ' }).click();
 
+        // A unit's staff, one page at a time, each opening the record.
+        await hr.locator('#staff-unit').selectOption('stc-ns');
+        const staffList = hr.getByTestId('unit-staff');
+        await expect.poll(() => staffList.textContent()).toContain('Nguyễn Thị Bích Ngọc');
+        expect(await hr.getByTestId('unit-staff-count').textContent()).toMatch(
+          /Phòng Quản lý ngân sách: \d+ người/,
+        );
+        await audit(hr, '23b-admin-unit-staff');
+        await staffList.getByRole('link', { name: 'Nguyễn Thị Bích Ngọc' }).click();
+        await hr.getByRole('heading', { name: 'Nguyễn Thị Bích Ngọc (stc-ns-03)' }).waitFor();
+
         await hr.goto(`${server.url}/quan-tri/nhap-to-chuc`);
         await hr.getByRole('heading', { name: 'Nhập dữ liệu tổ chức', level: 1 }).waitFor();
         expect(await hr.getByTestId('import-preview').textContent()).toContain('Chạy thử');
@@ -874,6 +940,11 @@ export function defineJourneys(width: number, height: number) {
               'unit,phk-tn,Tổ tiếp nhận hồ sơ,phk,,,,,\n' +
               'employee,phk-tn-01,Bùi Văn Nam,,phk-tn,civil_servant,khong-co,false,\n',
           );
+        // The dry run first: the row in error, nothing written.
+        await hr.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+        const dryErrors = hr.getByTestId('import-dry-run-errors');
+        await dryErrors.waitFor();
+        expect(await dryErrors.textContent()).toContain('Không có người quản lý trực tiếp "khong-co"');
         await hr.getByRole('button', { name: 'Nhập dữ liệu' }).click();
         await hr.getByRole('dialog').getByRole('button', { name: 'Nhập', exact: true }).click();
         const errors = hr.getByTestId('import-errors');
@@ -887,6 +958,18 @@ export function defineJourneys(width: number, height: number) {
               'unit,phk-tn,Tổ tiếp nhận hồ sơ,phk,,,,,\n' +
               'employee,phk-tn-01,Bùi Văn Nam,,phk-tn,civil_servant,phk-ct,false,\n',
           );
+        await hr.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+        const changes = hr.getByTestId('import-changes');
+        await changes.waitFor();
+        expect(await changes.textContent()).toContain('phk-tn-01');
+        expect(await hr.getByTestId('import-dry-run').textContent()).toContain(
+          'Đơn vị: thêm mới 1, thay đổi 0, giữ nguyên 0. Nhân sự: thêm mới 1',
+        );
+        await audit(hr, '24b-admin-import-dry-run');
+        const notYet = await fetch(`${server.url}/v1/employees/phk-tn-01`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(notYet.status).toBe(404);
         await hr.getByRole('button', { name: 'Nhập dữ liệu' }).click();
         await hr.getByRole('dialog').getByRole('button', { name: 'Nhập', exact: true }).click();
         await expect
@@ -908,6 +991,12 @@ export function defineJourneys(width: number, height: number) {
         await expect
           .poll(() => admin.locator('a[href="/quan-tri/tieu-chi?sua=hn-3814"]').textContent())
           .toContain('Tạo phiên bản 3');
+        // Version 1 as it was, for the evaluations scored with it.
+        await admin.locator('#rubric-hn-3814-version').selectOption('1');
+        const old = admin.getByTestId('rubric-hn-3814-old');
+        await expect.poll(() => old.textContent()).toContain('phiên bản 1');
+        expect(await old.locator('tbody tr').first().textContent()).toMatch(/Ý thức tổ chức kỷ luật.*20$/);
+        await audit(admin, '26b-admin-rubric-old-version');
       },
       STEP,
     );

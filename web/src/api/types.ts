@@ -148,6 +148,21 @@ export interface ImportResult {
   errors: { row: number; message: string }[];
 }
 
+type ImportCounts = { create: number; update: number; unchanged: number };
+
+/** `POST /v1/org/import?dryRun=true`: what the import would change, field by field, and the rows in error. */
+export interface ImportPreview extends ImportResult {
+  dryRun: boolean;
+  summary: { units: ImportCounts; employees: ImportCounts };
+  changes: {
+    row: number;
+    kind: 'unit' | 'employee';
+    id: string;
+    action: 'create' | 'update' | 'unchanged';
+    fields: string[];
+  }[];
+}
+
 export interface Me {
   employeeId: string;
   employee: Employee | null;
@@ -314,6 +329,31 @@ export interface Ranking {
     identicalComments: number;
     signals: InflationSignal[];
   };
+  /**
+   * The unit and every unit below it, summed by the ranking pipeline (the figures above are the unit's own staff
+   * only); null on a snapshot computed before it existed.
+   */
+  subtree?: SubtreeFigures | null;
+}
+
+export interface SubtreeFigures {
+  units: number;
+  staff: number;
+  /** Points; null when nothing was approved. */
+  meanTotal: number | null;
+  distribution: Record<Grade, number>;
+  participation: Ranking['participation'];
+  inflation: Omit<Ranking['inflation'], 'unitId' | 'name'>;
+}
+
+/** The annual figures of a unit and everything below it, from the last annual roll-up. */
+export interface AnnualFigures {
+  units: number;
+  staff: number;
+  classified: number;
+  notClassified: number;
+  grades: Record<Grade, number>;
+  meanAverage: number | null;
 }
 
 export interface SubunitRanking {
@@ -349,6 +389,9 @@ export interface AnnualReport {
     /** Why the year is not classified; null when it is. */
     reason?: string | null;
   }[];
+  /** The unit and every unit below it (null for a year never rolled up); `items` are its own staff only. */
+  subtree?: (AnnualFigures & { computedAt: string }) | null;
+  subunits?: { unitId: string; name: string; subtree: AnnualFigures | null }[];
 }
 
 /** `GET /v1/reports/income/{period}`: what the results pay, per person, from the configured table. */
@@ -474,4 +517,14 @@ export interface PendingAppeal {
 export interface PendingAppeals {
   period: string;
   items: PendingAppeal[];
+}
+
+/** `GET /v1/units/{unitId}/employees`: one page of a unit's own staff, in Vietnamese order of the names. */
+export interface UnitStaffPage {
+  unitId: string;
+  unitName: string;
+  /** The unit's staff the list holds, all pages together. */
+  total: number;
+  items: Employee[];
+  nextCursor: string | null;
 }
