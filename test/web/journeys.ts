@@ -816,6 +816,8 @@ export function defineJourneys(width: number, height: number) {
         expect(text).toContain('PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC HẰNG THÁNG');
         expect(text).toContain('PHÒNG QUẢN LÝ NGÂN SÁCH');
         expect(text).toContain('NGƯỜI ĐƯỢC ĐÁNH GIÁ');
+        // The leaders' names come with the evaluation, though the person evaluated may not look them up.
+        expect(text).toContain('Ngô Minh Tuấn');
         await audit(employee, '19-printable-form');
         await employee.emulateMedia({ media: 'print' });
         await employee.screenshot({
