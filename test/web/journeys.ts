@@ -800,6 +800,10 @@ export function defineJourneys(width: number, height: number) {
           .poll(() => employee.getByTestId('appeal').textContent())
           .toContain('Không được chấp nhận');
         expect(await employee.getByTestId('appeal').textContent()).toContain('giữ nguyên kết quả');
+        // The timeline names the people who acted (the API's actorName), not only their part.
+        const steps = (await employee.locator('.timeline').textContent()) ?? '';
+        expect(steps).toContain('Lãnh đạo trực tiếp (Ngô Minh Tuấn)');
+        expect(steps).toContain('Người giải quyết khiếu nại (Nguyễn Xuân Lưu)');
       },
       STEP,
     );
