@@ -12,6 +12,7 @@ import type {
   setEmailPreference,
 } from '../../shared/app/notifications.ts';
 import type { importOrg } from '../../shared/app/org-import.ts';
+import type { presentPeriod } from '../../shared/app/periods/periods.ts';
 import type { presentEmployee, presentEvaluation, presentHistory } from '../../shared/app/present.ts';
 import type { presentRanking, readAnnual, readSubunitRanking } from '../../shared/app/reports.ts';
 import type { readMe } from '../../shared/app/worklists.ts';
@@ -26,10 +27,12 @@ import type {
   Employee,
   Evaluation,
   HistoryItem,
+  ImportPreview,
   ImportResult,
   IncomeReport,
   Me,
   Notifications,
+  PeriodInfo,
   Ranking,
   SubunitRanking,
   SuppressedAddress,
@@ -55,6 +58,9 @@ describe('web API types match the server', () => {
   it('employees and the org import', () => {
     expectTypeOf<ReturnType<typeof presentEmployee>>().toExtend<Employee>();
     expectTypeOf<Awaited<ReturnType<typeof importOrg>>>().toExtend<ImportResult>();
+    expectTypeOf<
+      Extract<Awaited<ReturnType<typeof importOrg>>, { dryRun: boolean }>
+    >().toExtend<ImportPreview>();
   });
 
   it('rankings, league tables, annual report, acting heads', () => {
@@ -62,6 +68,11 @@ describe('web API types match the server', () => {
     expectTypeOf<Awaited<ReturnType<typeof readSubunitRanking>>>().toExtend<SubunitRanking>();
     expectTypeOf<Awaited<ReturnType<typeof readAnnual>>>().toExtend<AnnualReport>();
     expectTypeOf<StoredDelegation>().toExtend<Delegation>();
+  });
+
+  it('periods, with whether they may be reopened', () => {
+    // The server types `status` as a string (it maps its internal CLOSING and REOPENING to OPEN).
+    expectTypeOf<Omit<ReturnType<typeof presentPeriod>, 'status'>>().toExtend<Omit<PeriodInfo, 'status'>>();
   });
 
   it('what the results pay', () => {

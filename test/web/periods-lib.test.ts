@@ -97,3 +97,13 @@ describe('the official form of a quarter', () => {
     expect(JSON.stringify(doc)).toContain('không được xếp loại quý này');
   });
 });
+
+describe('a period in words', () => {
+  it('shows a close or a reopening under way as work in progress, not as closed', async () => {
+    const { periodState } = await import('../../web/src/lib/periods.ts');
+    expect(periodState({ status: 'OPEN' })).toBe('đang mở');
+    expect(periodState({ status: 'CLOSED' })).toBe('đã đóng');
+    expect(periodState({ status: 'OPEN', reopening: true })).toBe('đang mở lại');
+    expect(periodState({ status: 'OPEN', closing: true })).toBe('đang đóng');
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * The shell: sign-in (the PKCE flow, locally against `npm start`'s OpenID provider), then `/v1/me` decides which
  * pages the user has; a header with the navigation for their roles and the pages by path. `/v1/me` is kept for the
- * tab's session, so a reload renders the page at once and its requests go out together while `/v1/me` is read again.
+ * tab's session, so a reload renders the page at once and its requests go out together while `/v1/me` is read again;
+ * on the employee page `/v1/me` brings the month along (lib/current.ts).
  */
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api } from './api/client.ts';
 import type { Me } from './api/types.ts';
 import {
@@ -19,6 +20,7 @@ import {
 import { ErrorNotice, Loading } from './components/ui.tsx';
 import { type RuntimeConfig, runsLocally } from './config.ts';
 import { AppContext, type AppContextValue, isHr } from './context.ts';
+import { loadMe } from './lib/current.ts';
 import { clearDirectory } from './lib/directory.ts';
 import { clearDraftsOf, hasUnsaved } from './lib/drafts.ts';
 import { CATEGORY_LABELS, ROLE_LABELS } from './lib/format.ts';
@@ -27,6 +29,7 @@ import { Link, navigate, useLocation, usePageTitle } from './lib/router.tsx';
 import { AdminHome, EmployeesPage, OrgImportPage, RubricsPage } from './pages/Admin.tsx';
 import { AnnualPage, AnnualPrintPage } from './pages/Annual.tsx';
 import { AppealDecisionPage } from './pages/Appeal.tsx';
+import { APPEALS_PATH, PendingAppealsPage } from './pages/Appeals.tsx';
 import { ApprovalsPage } from './pages/Approvals.tsx';
 import { EmployeePage } from './pages/Employee.tsx';
 import { EvaluationPrintPage } from './pages/EvaluationPrint.tsx';
@@ -164,13 +167,20 @@ function SignedIn({
   onSignOut: (employeeId: string) => void;
 }) {
   const cached = useMemo(readMeCache, []);
+  const loc = useLocation();
+  // Started while rendering, before any page's effects run: on the employee page it brings the month along, and
+  // the page waits for that answer instead of asking again (lib/current.ts).
+  const first = useRef<Promise<Me> | null | undefined>(undefined);
+  if (first.current === undefined) first.current = loadMe(api, loc.path, cached);
   const me = useLoad(async () => {
-    const fresh = await api.get<Me>('/v1/me');
+    // The first load is the request started above; a reload (after an action) asks for /v1/me alone.
+    const waiting = first.current;
+    first.current = null;
+    const fresh = await (waiting ?? api.get<Me>('/v1/me'));
     writeMeCache(fresh);
     return fresh;
   }, []);
   const current = me.data ?? cached;
-  const loc = useLocation();
   const context = useMemo<AppContextValue | null>(
     () => (current ? { config, api, me: current, reloadMe: me.reload } : null),
     [config, api, current, me.reload],
@@ -206,6 +216,8 @@ interface NavItem {
   href: string;
   label: string;
   count?: number;
+  /** The first path segment the item stands for, when its link goes deeper (`/khieu-nai/cho-giai-quyet`). */
+  section?: string;
 }
 
 function navFor(me: Me): NavItem[] {
@@ -220,7 +232,7 @@ function navFor(me: Me): NavItem[] {
   if (hr) items.push({ href: '/ky-danh-gia', label: 'Kỳ đánh giá' });
   if (hr || roles.includes('approver')) {
     items.push({ href: '/xep-hang', label: 'Xếp hạng' }, { href: '/bao-cao-nam', label: 'Báo cáo năm' });
-    items.push({ href: '/khieu-nai', label: 'Khiếu nại' });
+    items.push({ href: APPEALS_PATH, label: 'Khiếu nại', section: '/khieu-nai' });
   } else if (me.employee) {
     items.push({ href: '/xep-hang', label: 'Kết quả đơn vị' });
   }
@@ -265,7 +277,10 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
         <ul>
           {navFor(me).map((item) => (
             <li key={item.href}>
-              <Link href={item.href} aria-current={section === item.href ? 'page' : undefined}>
+              <Link
+                href={item.href}
+                aria-current={section === (item.section ?? item.href) ? 'page' : undefined}
+              >
                 {item.label}
                 {item.count ? (
                   <span class="count" title={`${item.count} việc đang chờ`}>
@@ -316,6 +331,7 @@ function Page({ path, query, me }: { path: string; query: URLSearchParams; me: M
     return guard(roles.includes('approver'), <ApprovalsPage query={query} />);
   }
   if (path === '/khieu-nai') return guard(leads, <AppealDecisionPage query={query} />);
+  if (path === APPEALS_PATH) return guard(leads, <PendingAppealsPage query={query} />);
   if (path === '/ky-danh-gia') return guard(hr, <PeriodsPage query={query} />);
   // Staff see their own unit's ranking once the period is closed (published); the page asks the API.
   if (path === '/xep-hang') return guard(leads || me.employee !== null, <RankingsPage query={query} />);

@@ -28,13 +28,17 @@ export interface Evaluation {
   employeeName: string;
   period: string;
   unitId: string;
+  /** Names come with a GET of the evaluation (and `/v1/me?include=current`); transitions answer ids only. */
+  unitName?: string | null;
   status: EvaluationStatus;
   returnedTo: 'employee' | 'reviewer' | null;
   version: number;
   rubricId: string;
   rubricVersion: number;
   reviewerId: string;
+  reviewerName?: string | null;
   approverId: string;
+  approverName?: string | null;
   /** When the approver is a role (heads of top-level units): who, in words; null for a person. */
   approverRole?: string | null;
   /** The duty group the A quota is counted in (Decree 335). */
@@ -52,6 +56,7 @@ export interface Evaluation {
     comment: string | null;
     reviewedAt: string;
     reviewerId: string;
+    reviewerName?: string | null;
   } | null;
   decision: {
     scores: Scores;
@@ -61,6 +66,7 @@ export interface Evaluation {
     comment: string | null;
     approvedAt: string;
     approverId: string;
+    approverName?: string | null;
     adjusted: boolean;
     forcedReason: string | null;
   } | null;
@@ -70,10 +76,13 @@ export interface Evaluation {
     status: 'PENDING' | 'ACCEPTED' | 'REJECTED';
     decidedAt: string | null;
     deciderId: string | null;
+    deciderName?: string | null;
     comment: string | null;
   } | null;
   flags: EvaluationFlags;
   publishedAt: string | null;
+  /** The last instant to appeal the published result (null before the close). */
+  appealDeadline?: string | null;
 }
 
 export interface HistoryItem {
@@ -85,6 +94,9 @@ export interface HistoryItem {
   toStatus: EvaluationStatus;
   comment?: string;
   onBehalfOf?: string;
+  /** The actor's name (null for the system and for an administrator who is no employee). */
+  actorName?: string | null;
+  onBehalfOfName?: string | null;
 }
 
 export type EmployeeCategory = 'cadre' | 'civil_servant' | 'public_employee' | 'worker';
@@ -134,6 +146,21 @@ export interface ImportResult {
   units: number;
   employees: number;
   errors: { row: number; message: string }[];
+}
+
+type ImportCounts = { create: number; update: number; unchanged: number };
+
+/** `POST /v1/org/import?dryRun=true`: what the import would change, field by field, and the rows in error. */
+export interface ImportPreview extends ImportResult {
+  dryRun: boolean;
+  summary: { units: ImportCounts; employees: ImportCounts };
+  changes: {
+    row: number;
+    kind: 'unit' | 'employee';
+    id: string;
+    action: 'create' | 'update' | 'unchanged';
+    fields: string[];
+  }[];
 }
 
 export interface Me {
@@ -246,6 +273,16 @@ export interface PeriodInfo {
   /** Last moment to appeal, once the period is closed and published. */
   appealDeadline?: string | null;
   counts: Partial<Record<EvaluationStatus, number>>;
+  /** A close under way (AWS: the job is expiring the forms); the status still says OPEN. */
+  closing?: boolean;
+  /** A reopening under way (AWS: the job is bringing the forms back); the status says OPEN. */
+  reopening?: boolean;
+  /** Appeals filed since the close: any one of them and the period can no longer be reopened. */
+  appealsFiled?: number;
+  /** Until when a closed period may still be reopened (its appeal deadline, while no appeal was filed). */
+  reopenableUntil?: string | null;
+  /** Whether the reader may reopen it now (admins only): the page offers "Mở lại kỳ" exactly then. */
+  mayReopen?: boolean;
 }
 
 export type InflationSignal = 'NEARLY_ALL_A' | 'ALL_SAME_GRADE' | 'SELF_ABOVE_REVIEW' | 'COPY_PASTE_COMMENTS';
@@ -292,6 +329,31 @@ export interface Ranking {
     identicalComments: number;
     signals: InflationSignal[];
   };
+  /**
+   * The unit and every unit below it, summed by the ranking pipeline (the figures above are the unit's own staff
+   * only); null on a snapshot computed before it existed.
+   */
+  subtree?: SubtreeFigures | null;
+}
+
+export interface SubtreeFigures {
+  units: number;
+  staff: number;
+  /** Points; null when nothing was approved. */
+  meanTotal: number | null;
+  distribution: Record<Grade, number>;
+  participation: Ranking['participation'];
+  inflation: Omit<Ranking['inflation'], 'unitId' | 'name'>;
+}
+
+/** The annual figures of a unit and everything below it, from the last annual roll-up. */
+export interface AnnualFigures {
+  units: number;
+  staff: number;
+  classified: number;
+  notClassified: number;
+  grades: Record<Grade, number>;
+  meanAverage: number | null;
 }
 
 export interface SubunitRanking {
@@ -327,6 +389,9 @@ export interface AnnualReport {
     /** Why the year is not classified; null when it is. */
     reason?: string | null;
   }[];
+  /** The unit and every unit below it (null for a year never rolled up); `items` are its own staff only. */
+  subtree?: (AnnualFigures & { computedAt: string }) | null;
+  subunits?: { unitId: string; name: string; subtree: AnnualFigures | null }[];
 }
 
 /** `GET /v1/reports/income/{period}`: what the results pay, per person, from the configured table. */
@@ -427,4 +492,39 @@ export interface Attachment {
 export interface UploadTicket {
   attachment: Attachment;
   upload: { method: 'POST'; url: string; fields: Record<string, string>; expiresAt: string };
+}
+
+/** One appeal waiting for a decision, as `GET /v1/appeals` lists it (the decider's inbox). */
+export interface PendingAppeal {
+  employeeId: string;
+  employeeName: string;
+  unitId: string;
+  unitName: string | null;
+  version: number;
+  filedAt: string;
+  grade: Grade | null;
+  gradeLabel: string | null;
+  total: number | null;
+  /** Cut to 200 characters (`reasonTruncated`); the evaluation has it whole. */
+  reason: string;
+  reasonTruncated: boolean;
+  /** The period's appeal deadline: the last instant an appeal could be filed. */
+  deadline: string | null;
+  /** False for an admin, who sees every pending appeal and decides none. */
+  mayDecide: boolean;
+}
+
+export interface PendingAppeals {
+  period: string;
+  items: PendingAppeal[];
+}
+
+/** `GET /v1/units/{unitId}/employees`: one page of a unit's own staff, in Vietnamese order of the names. */
+export interface UnitStaffPage {
+  unitId: string;
+  unitName: string;
+  /** The unit's staff the list holds, all pages together. */
+  total: number;
+  items: Employee[];
+  nextCursor: string | null;
 }

@@ -1,29 +1,33 @@
 /**
  * The history of one evaluation as a timeline: who did what and when, with the comments made on the way. People
- * are named by their part in the evaluation (lãnh đạo trực tiếp, thủ trưởng đơn vị) and by name where the caller
- * may see it, never by an internal id.
+ * are named by their part in the evaluation (lãnh đạo trực tiếp, thủ trưởng đơn vị) and by the name the API gives
+ * with each event (`actorName`, `onBehalfOfName`), never by an internal id.
  */
 import type { Evaluation, HistoryItem } from '../api/types.ts';
-import { useApp } from '../context.ts';
-import { useNames } from '../lib/directory.ts';
 import { actionLabel, formatDateTime, statusOnly } from '../lib/format.ts';
 
-function actorName(item: HistoryItem, evaluation: Evaluation, meId: string, names: Map<string, string>) {
-  const named = (role: string, id: string) => {
-    const name = names.get(id);
-    return name ? `${role} (${name})` : role;
-  };
+export function actorLabel(item: HistoryItem, evaluation: Evaluation, meId: string): string {
+  const named = (role: string) => (item.actorName ? `${role} (${item.actorName})` : role);
   if (item.actorId === meId) return 'Bạn';
   if (item.actorId === evaluation.employeeId) return `${evaluation.employeeName} (người được đánh giá)`;
-  if (item.actorId === evaluation.reviewerId) return named('Lãnh đạo trực tiếp', item.actorId);
-  if (item.actorId === evaluation.approverId) return named('Thủ trưởng đơn vị', item.actorId);
+  if (item.actorId === 'seed' || item.actorId === 'system') return 'Hệ thống';
+  // A reopening is an administrator's decision for the whole period, whoever else they are to this form.
+  if (item.action === 'reopen') return named('Quản trị hệ thống');
+  if (item.actorId === evaluation.reviewerId) return named('Lãnh đạo trực tiếp');
+  if (item.actorId === evaluation.approverId) return named('Thủ trưởng đơn vị');
   // A head of a top-level unit is evaluated by a role (the top unit's HR, a collective body): say which.
   if (evaluation.approverRole && ['review', 'return', 'approve'].includes(item.action))
-    return named(evaluation.approverRole, item.actorId);
-  if (item.actorId === 'seed' || item.actorId === 'system') return 'Hệ thống';
-  if (item.action === 'decideAppeal') return named('Người giải quyết khiếu nại', item.actorId);
-  if (item.onBehalfOf) return named('Người được giao quyền phê duyệt', item.actorId);
-  return names.get(item.actorId) ?? 'Người có thẩm quyền';
+    return named(evaluation.approverRole);
+  if (item.action === 'decideAppeal') return named('Người giải quyết khiếu nại');
+  if (item.onBehalfOf) return named('Người được giao quyền phê duyệt');
+  if (item.action === 'open') return named('Cán bộ tổ chức');
+  return item.actorName ?? 'Người có thẩm quyền';
+}
+
+function onBehalfOfLabel(item: HistoryItem, meId: string): string {
+  if (!item.onBehalfOf) return '';
+  if (item.onBehalfOf === meId) return ' (thay mặt bạn)';
+  return ` (thay mặt thủ trưởng đơn vị${item.onBehalfOfName ? ` ${item.onBehalfOfName}` : ''})`;
 }
 
 export function Timeline({
@@ -35,15 +39,6 @@ export function Timeline({
   evaluation: Evaluation;
   meId: string;
 }) {
-  const { api } = useApp();
-  // The evaluated person cannot look up their leaders (the API answers 404); others may see some of them.
-  const lookups =
-    evaluation.employeeId === meId
-      ? []
-      : items
-          .flatMap((i) => [i.actorId, i.onBehalfOf])
-          .filter((id) => id !== meId && id !== 'seed' && id !== 'system');
-  const names = useNames(api, lookups);
   if (items.length === 0) return <p class="muted">Chưa có hoạt động nào.</p>;
   return (
     <ol class="timeline">
@@ -54,11 +49,8 @@ export function Timeline({
             {item.fromStatus !== item.toStatus && <span class="muted"> → {statusOnly(item.toStatus)}</span>}
           </p>
           <p class="timeline-meta">
-            <time dateTime={item.at}>{formatDateTime(item.at)}</time> ·{' '}
-            {actorName(item, evaluation, meId, names)}
-            {item.onBehalfOf
-              ? ` (thay mặt ${item.onBehalfOf === meId ? 'bạn' : (names.get(item.onBehalfOf) ?? 'thủ trưởng đơn vị')})`
-              : ''}
+            <time dateTime={item.at}>{formatDateTime(item.at)}</time> · {actorLabel(item, evaluation, meId)}
+            {onBehalfOfLabel(item, meId)}
           </p>
           {item.comment && <blockquote class="timeline-comment">{item.comment}</blockquote>}
         </li>

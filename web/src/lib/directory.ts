@@ -3,7 +3,6 @@
  * and version: they are public to every signed-in user and never change within a version), people's names
  * (`GET /v1/employees/{id}`, which answers only for those the caller may see: others stay unnamed) and units.
  */
-import { useEffect, useState } from 'preact/hooks';
 import { type Api, ApiError } from '../api/client.ts';
 import type { Employee, Rubric, Unit } from '../api/types.ts';
 
@@ -46,6 +45,11 @@ function fetchOnce(key: string, load: () => Promise<Rubric>): Promise<Rubric> {
  * holds it, else the current version when it is that one, else `GET /v1/rubrics/{id}/versions/{version}`. A version
  * never changes, so it is cached for good.
  */
+/** A rubric version the API gave with something else (the employee page's month): kept as if loaded. */
+export function rememberRubric(rubric: Rubric): void {
+  remember(`${rubric.id}@${rubric.version}`, rubric);
+}
+
 export function loadRubric(api: Api, id: string, version?: number): Promise<Rubric> {
   const path = `/v1/rubrics/${encodeURIComponent(id)}`;
   const latest = () =>
@@ -87,26 +91,6 @@ export function loadPerson(api: Api, id: string): Promise<Employee | null> {
 
 /** Forget a person (after an edit), so the next read is fresh. */
 export const forgetPerson = (id: string) => people.delete(id);
-
-/** Names of these people, as far as the caller may see them; filled in as they arrive. */
-export function useNames(api: Api, ids: readonly (string | null | undefined)[]): Map<string, string> {
-  const key = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');
-  const [names, setNames] = useState<Map<string, string>>(new Map());
-  useEffect(() => {
-    let live = true;
-    if (key === '') return;
-    void Promise.all(
-      key.split(',').map(async (id) => [id, (await loadPerson(api, id).catch(() => null))?.name] as const),
-    ).then((pairs) => {
-      if (!live) return;
-      setNames(new Map(pairs.filter((p): p is readonly [string, string] => typeof p[1] === 'string')));
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, key]);
-  return names;
-}
 
 let unitsRequest: Promise<Unit[] | null> | null = null;
 

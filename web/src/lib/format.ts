@@ -117,6 +117,7 @@ const ACTION_LABELS: Record<string, string> = {
   appeal: 'Khiếu nại',
   decideAppeal: 'Giải quyết khiếu nại',
   expire: 'Hết hạn khi đóng kỳ',
+  reopen: 'Mở lại kỳ đánh giá',
   publish: 'Công khai kết quả',
 };
 

@@ -10,3 +10,13 @@ export function closeImpact(p: Pick<PeriodInfo, 'counts'>) {
   const reviewed = n('REVIEWED');
   return { drafts, returned, submitted, reviewed, notApproved: drafts + returned + submitted + reviewed };
 }
+
+/**
+ * The period's state in words. A close or a reopening under way (AWS runs them as jobs) is work in progress, not
+ * a closed period: HR must not read "đã đóng" while the forms are coming back.
+ */
+export function periodState(p: Pick<PeriodInfo, 'status' | 'closing' | 'reopening'>): string {
+  if (p.reopening) return 'đang mở lại';
+  if (p.closing) return 'đang đóng';
+  return p.status === 'OPEN' ? 'đang mở' : 'đã đóng';
+}

@@ -2,6 +2,7 @@
  * Score entry as people type it (Vietnamese decimal comma or a dot), exact totals in hundredths like the
  * server's, the grade a total would get, and the grade-A quota of a unit. No DOM: unit-tested in Node.
  */
+import { quotaLimit as domainQuotaLimit } from '../../../shared/domain/quota.ts';
 import type { Band, Criterion, Grade, QuotaRule, Scores } from '../api/types.ts';
 
 export type ParsedPoints = { ok: true; hundredths: number } | { ok: false; message: string };
@@ -81,19 +82,29 @@ export interface QuotaEstimate {
 }
 
 /**
- * The most A grades a unit may give (DOMAIN.md): Hanoi, 30% (40% for an outstanding unit) of the staff evaluated,
- * rounded down; Decree 335, 20% of those graded B. Used only when the ranking snapshot has no figure yet.
+ * The most A grades a unit may give, by the API's own rule (shared/domain/quota.ts, pure TypeScript the bundle
+ * takes as it is): Hanoi, 30% (40% for an outstanding unit) of the staff evaluated, rounded down; Decree 335, 20%
+ * of those graded B. Used only when the ranking snapshot has no figure yet; `rule` says it in words.
  */
 export function quotaLimit(
   rule: QuotaRule,
   unit: { evaluated: number; outstanding: boolean; countB: number },
 ): QuotaEstimate {
+  const state = {
+    evaluated: unit.evaluated,
+    outstanding: unit.outstanding,
+    counts: { A: 0, B: unit.countB, C: 0, D: 0 },
+  };
   if (rule.kind === 'shareOfEvaluated') {
-    const percent =
-      unit.outstanding && rule.outstandingPercent !== undefined ? rule.outstandingPercent : rule.percent;
-    return { limit: Math.floor((unit.evaluated * percent) / 100), rule: `A ≤ ${percent}% số được đánh giá` };
+    // A rubric read from an older API may leave the outstanding percent out: the ordinary one applies then.
+    const outstandingPercent = rule.outstandingPercent ?? rule.percent;
+    const percent = unit.outstanding ? outstandingPercent : rule.percent;
+    return {
+      limit: domainQuotaLimit({ kind: 'shareOfEvaluated', percent: rule.percent, outstandingPercent }, state),
+      rule: `A ≤ ${percent}% số được đánh giá`,
+    };
   }
-  return { limit: Math.floor((unit.countB * rule.percent) / 100), rule: `A ≤ ${rule.percent}% số loại B` };
+  return { limit: domainQuotaLimit(rule, state), rule: `A ≤ ${rule.percent}% số loại B` };
 }
 
 export const GRADES: readonly Grade[] = ['A', 'B', 'C', 'D'];

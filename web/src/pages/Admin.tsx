@@ -4,7 +4,7 @@
  * from the current one), and the import of units and staff from CSV (all or nothing; the API lists each bad
  * row). Acting heads are named on the approvals page by the head of unit.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
 import type {
   Band,
@@ -12,6 +12,7 @@ import type {
   Employee,
   EmployeeCategory,
   EmployeeInput,
+  ImportPreview,
   ImportResult,
   QuotaRule,
   Rubric,
@@ -20,12 +21,13 @@ import type {
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
-import { forgetPerson, loadUnits } from '../lib/directory.ts';
+import { forgetPerson, loadRubric, loadUnits } from '../lib/directory.ts';
 import { CATEGORY_LABELS, formatDateTime, formatPoints } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { parsePoints } from '../lib/scores.ts';
 import { unitTree } from '../lib/units.ts';
+import { UnitStaff } from './UnitStaff.tsx';
 
 const CATEGORIES: EmployeeCategory[] = ['cadre', 'civil_servant', 'public_employee', 'worker'];
 
@@ -108,6 +110,8 @@ export function EmployeesPage({ query }: { query: URLSearchParams }) {
   const { api } = useApp();
   const id = query.get('ma') ?? '';
   const [typed, setTyped] = useState(id);
+  // A record opened from the unit's list: the box shows its id.
+  useEffect(() => setTyped(id), [id]);
   usePageTitle('Hồ sơ nhân sự', '/quan-tri/nhan-su');
   const units = useLoad(async () => unitTree((await loadUnits(api)) ?? []), []);
   // Addresses SES reported as bouncing or complaining (in HR's scope): marked on the employee, listed below.
@@ -128,7 +132,10 @@ export function EmployeesPage({ query }: { query: URLSearchParams }) {
   return (
     <main id="main">
       <h1 tabIndex={-1}>Hồ sơ nhân sự</h1>
-      <p class="lead">Mở hồ sơ theo mã nhân sự; một mã chưa có sẽ được tạo mới.</p>
+      <p class="lead">
+        Mở hồ sơ theo mã nhân sự (một mã chưa có sẽ được tạo mới), hoặc chọn trong danh sách nhân sự của đơn
+        vị bên dưới.
+      </p>
       <form
         class="toolbar"
         onSubmit={(e) => {
@@ -164,6 +171,7 @@ export function EmployeesPage({ query }: { query: URLSearchParams }) {
           }}
         />
       )}
+      {units.data && <UnitStaff units={units.data} unitId={query.get('donvi') ?? ''} />}
       {suppressed.data && suppressed.data.length > 0 && (
         <Section title="Địa chỉ thư bị trả lại hoặc bị báo là thư rác" id="dia-chi-bi-chan">
           <p>
@@ -422,6 +430,10 @@ export function RubricsPage({ query }: { query: URLSearchParams }) {
   usePageTitle('Bộ tiêu chí', '/quan-tri/tieu-chi');
   const list = useLoad(async () => (await api.get<{ items: Rubric[] }>('/v1/rubrics')).items, []);
   const editing = query.get('sua');
+  const viewing =
+    query.get('xem') && Number(query.get('phien-ban')) > 0
+      ? { id: query.get('xem') ?? '', version: Number(query.get('phien-ban')) }
+      : null;
   const rubric = list.data?.find((r) => r.id === editing);
   return (
     <main id="main">
@@ -437,47 +449,10 @@ export function RubricsPage({ query }: { query: URLSearchParams }) {
       ) : (
         list.data?.map((r) => (
           <Section key={r.id} title={`${r.name}`} id={`rubric-${r.id}`}>
-            <p class="muted">
-              Mã <code>{r.id}</code> · phiên bản {r.version}
-              {r.categories
-                ? ` · áp dụng cho: ${r.categories.map((c) => CATEGORY_LABELS[c]).join(', ')}`
-                : ''}
-            </p>
-            <table class="list stack-table">
-              <caption class="sr-only">Tiêu chí của {r.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Tiêu chí</th>
-                  <th scope="col">Nhóm</th>
-                  <th scope="col" class="num">
-                    Điểm tối đa
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.criteria.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{c.label}</th>
-                    <td data-label="Nhóm">{c.group ?? '—'}</td>
-                    <td class="num" data-label="Điểm tối đa">
-                      {formatPoints(c.max)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p>
-              Mức xếp loại:{' '}
-              {[...r.bands]
-                .sort((a, b) => b.min - a.min)
-                .map((b) => `${b.grade} từ ${formatPoints(b.min)} điểm`)
-                .join('; ')}
-              . Tỷ lệ loại A:{' '}
-              {r.quota.kind === 'shareOfEvaluated'
-                ? `tối đa ${r.quota.percent}% số người được đánh giá${r.quota.outstandingPercent !== undefined ? ` (${r.quota.outstandingPercent}% với đơn vị xuất sắc)` : ''}`
-                : `tối đa ${r.quota.percent}% số người xếp loại B`}
-              .
-            </p>
+            <RubricView rubric={r} />
+            {r.version > 1 && (
+              <OlderVersions rubric={r} shown={viewing?.id === r.id ? viewing.version : null} />
+            )}
             {admin && (
               <p>
                 <Link href={`/quan-tri/tieu-chi?sua=${encodeURIComponent(r.id)}`} class="button-link">
@@ -489,6 +464,101 @@ export function RubricsPage({ query }: { query: URLSearchParams }) {
         ))
       )}
     </main>
+  );
+}
+
+/** A rubric version: its criteria with their maxima, its grade bands and its A quota. */
+function RubricView({ rubric: r }: { rubric: Rubric }) {
+  return (
+    <>
+      <p class="muted">
+        Mã <code>{r.id}</code> · phiên bản {r.version}
+        {r.categories ? ` · áp dụng cho: ${r.categories.map((c) => CATEGORY_LABELS[c]).join(', ')}` : ''}
+      </p>
+      <table class="list stack-table">
+        <caption class="sr-only">Tiêu chí của {r.name}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Tiêu chí</th>
+            <th scope="col">Nhóm</th>
+            <th scope="col" class="num">
+              Điểm tối đa
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.criteria.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.label}</th>
+              <td data-label="Nhóm">{c.group ?? '—'}</td>
+              <td class="num" data-label="Điểm tối đa">
+                {formatPoints(c.max)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Mức xếp loại:{' '}
+        {[...r.bands]
+          .sort((a, b) => b.min - a.min)
+          .map((b) => `${b.grade} từ ${formatPoints(b.min)} điểm`)
+          .join('; ')}
+        . Tỷ lệ loại A:{' '}
+        {r.quota.kind === 'shareOfEvaluated'
+          ? `tối đa ${r.quota.percent}% số người được đánh giá${r.quota.outstandingPercent !== undefined ? ` (${r.quota.outstandingPercent}% với đơn vị xuất sắc)` : ''}`
+          : `tối đa ${r.quota.percent}% số người xếp loại B`}
+        .
+      </p>
+    </>
+  );
+}
+
+/**
+ * The versions before the latest: an evaluation scored with one of them keeps its labels and maxima, so HR can read
+ * what it was (`GET /v1/rubrics/{id}/versions/{n}`).
+ */
+function OlderVersions({ rubric, shown }: { rubric: Rubric; shown: number | null }) {
+  const { api } = useApp();
+  const older = Array.from({ length: rubric.version - 1 }, (_, i) => rubric.version - 1 - i);
+  const version = useLoad(
+    async () => (shown === null ? null : loadRubric(api, rubric.id, shown)),
+    [rubric.id, shown],
+  );
+  return (
+    <div class="older-versions">
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+        <div class="field field-inline">
+          <label for={`rubric-${rubric.id}-version`}>Xem phiên bản trước</label>
+          <select
+            id={`rubric-${rubric.id}-version`}
+            value={shown === null ? '' : String(shown)}
+            onChange={(e) =>
+              setQuery({
+                xem: e.currentTarget.value ? rubric.id : null,
+                'phien-ban': e.currentTarget.value || null,
+              })
+            }
+          >
+            <option value="">—</option>
+            {older.map((n) => (
+              <option key={n} value={String(n)}>
+                Phiên bản {n}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <ErrorNotice error={version.error} />
+      {version.data && (
+        <div class="card" data-testid={`rubric-${rubric.id}-old`}>
+          <h3>
+            {version.data.name}: phiên bản {version.data.version} (không còn dùng cho kỳ mở mới)
+          </h3>
+          <RubricView rubric={version.data} />
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -746,19 +816,35 @@ export function OrgImportPage() {
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const action = useAction();
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const previewing = useAction();
   const rows = text.trim() === '' ? 0 : text.trim().split(/\r?\n/).length - 1;
   const problems = rowErrors(action.error);
+  const previewProblems = rowErrors(previewing.error);
+
+  const post = <T,>(path: string) =>
+    text.trimStart().startsWith('{')
+      ? api.postText<T>(path, text, 'application/json')
+      : api.postText<T>(path, text, 'text/csv; charset=utf-8');
 
   const send = async () => {
     setConfirming(false);
     setResult(null);
-    const json = text.trimStart().startsWith('{');
-    const done = await action.run(() =>
-      json
-        ? api.postText<ImportResult>('/v1/org/import', text, 'application/json')
-        : api.postText<ImportResult>('/v1/org/import', text, 'text/csv; charset=utf-8'),
-    );
+    const done = await action.run(() => post<ImportResult>('/v1/org/import'));
     if (done) setResult(done);
+  };
+
+  // The same checks as the import, nothing written: what would change, and the rows in error, before writing.
+  const dryRun = async () => {
+    setPreview(null);
+    const done = await previewing.run(() => post<ImportPreview>('/v1/org/import?dryRun=true'));
+    if (done) setPreview(done);
+  };
+  const edited = () => {
+    setResult(null);
+    setPreview(null);
+    action.clear();
+    previewing.clear();
   };
 
   return (
@@ -783,8 +869,7 @@ export function OrgImportPage() {
               if (!file) return;
               setFileName(file.name);
               setText(await file.text());
-              setResult(null);
-              action.clear();
+              edited();
             }}
           />
         </div>
@@ -798,6 +883,7 @@ export function OrgImportPage() {
             onInput={(e) => {
               setText(e.currentTarget.value);
               setFileName(null);
+              edited();
             }}
           />
           <span class="muted">
@@ -808,37 +894,28 @@ export function OrgImportPage() {
       </Section>
       <Section title="Xem trước" id="import-preview-title">
         <p class="muted" data-testid="import-preview">
-          Chạy thử (xem trước những đơn vị, nhân sự sẽ được thêm, thay đổi hay chuyển đi mà chưa ghi gì) cần
-          một chức năng mới của máy chủ; khi có, kết quả xem trước hiện ở đây, trước bước nhập.
+          Chạy thử: máy chủ kiểm tra mọi dòng như khi nhập thật (kể cả phạm vi quản lý của bạn) và cho biết
+          đơn vị, nhân sự nào sẽ được thêm, thay đổi những gì, mà chưa ghi gì.
         </p>
+        <div class="actions">
+          <button type="button" disabled={previewing.busy || rows <= 0} onClick={() => void dryRun()}>
+            Xem trước (chạy thử)
+          </button>
+        </div>
+        <ErrorNotice error={previewProblems.length > 0 ? null : previewing.error} />
+        {previewProblems.length > 0 && (
+          <RowErrors
+            message={previewing.error?.message ?? ''}
+            rows={previewProblems}
+            testId="import-dry-run-errors"
+          />
+        )}
+        {preview && <ImportPreviewView preview={preview} />}
       </Section>
       <Section title="Nhập" id="import-run-title">
         <ErrorNotice error={problems.length > 0 ? null : action.error} />
         {problems.length > 0 && (
-          <div class="notice notice-error" role="alert" data-testid="import-errors">
-            <p>{action.error?.message}</p>
-            <table class="list stack-table">
-              <caption class="sr-only">Các dòng có lỗi</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Dòng
-                  </th>
-                  <th scope="col">Lỗi</th>
-                </tr>
-              </thead>
-              <tbody>
-                {problems.map((p) => (
-                  <tr key={`${p.row}-${p.message}`}>
-                    <th scope="row" class="num">
-                      {p.row}
-                    </th>
-                    <td data-label="Lỗi">{p.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RowErrors message={action.error?.message ?? ''} rows={problems} testId="import-errors" />
         )}
         {result && (
           <p class="notice notice-success" role="status" data-testid="import-result">
@@ -871,5 +948,108 @@ export function OrgImportPage() {
         )}
       </Section>
     </main>
+  );
+}
+
+function RowErrors(props: { message: string; rows: { row: string; message: string }[]; testId: string }) {
+  return (
+    <div class="notice notice-error" role="alert" data-testid={props.testId}>
+      <p>{props.message}</p>
+      <table class="list stack-table">
+        <caption class="sr-only">Các dòng có lỗi</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="num">
+              Dòng
+            </th>
+            <th scope="col">Lỗi</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((p) => (
+            <tr key={`${p.row}-${p.message}`}>
+              <th scope="row" class="num">
+                {p.row}
+              </th>
+              <td data-label="Lỗi">{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The record fields an import may change, as HR calls them. */
+const IMPORT_FIELDS: Record<string, string> = {
+  name: 'tên',
+  parentId: 'đơn vị cấp trên',
+  outstanding: 'đơn vị xuất sắc',
+  unitId: 'đơn vị',
+  category: 'đối tượng',
+  supervisorId: 'lãnh đạo trực tiếp',
+  isUnitHead: 'thủ trưởng đơn vị',
+  email: 'thư điện tử',
+  active: 'đang công tác',
+  dutyGroup: 'nhóm nhiệm vụ',
+  flags: 'kỷ luật, vi phạm',
+};
+
+const countsText = (c: { create: number; update: number; unchanged: number }) =>
+  `thêm mới ${c.create}, thay đổi ${c.update}, giữ nguyên ${c.unchanged}`;
+
+/** The dry run's answer: the counts, the rows in error (nothing can be imported then), and each change. */
+function ImportPreviewView({ preview }: { preview: ImportPreview }) {
+  const changes = preview.changes.filter((c) => c.action !== 'unchanged');
+  return (
+    <div data-testid="import-dry-run">
+      <p class={preview.errors.length > 0 ? 'notice notice-warn' : 'notice notice-info'} role="status">
+        Chạy thử, chưa ghi gì. Đơn vị: {countsText(preview.summary.units)}. Nhân sự:{' '}
+        {countsText(preview.summary.employees)}.
+        {preview.errors.length > 0
+          ? ` ${preview.errors.length} dòng có lỗi: sửa tệp rồi chạy thử lại; tệp có dòng lỗi sẽ không được nhập.`
+          : ' Không có dòng lỗi.'}
+      </p>
+      {preview.errors.length > 0 && (
+        <RowErrors
+          message="Các dòng có lỗi"
+          rows={preview.errors.map((e) => ({ row: String(e.row), message: e.message }))}
+          testId="import-dry-run-errors"
+        />
+      )}
+      {changes.length > 0 && (
+        <div>
+          <table class="list stack-table" data-testid="import-changes">
+            <caption>Những gì sẽ thay đổi</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">
+                  Dòng
+                </th>
+                <th scope="col">Hồ sơ</th>
+                <th scope="col">Thay đổi</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr key={`${c.kind}-${c.id}`}>
+                  <td class="num" data-label="Dòng">
+                    {c.row}
+                  </td>
+                  <th scope="row">
+                    {c.kind === 'unit' ? 'Đơn vị' : 'Nhân sự'} <code>{c.id}</code>
+                  </th>
+                  <td data-label="Thay đổi">
+                    {c.action === 'create'
+                      ? 'Thêm mới'
+                      : `Thay đổi: ${c.fields.map((f) => IMPORT_FIELDS[f] ?? f).join(', ')}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,15 +1,19 @@
-/** The annual report of a unit: each person's average of the monthly finals, months counted and year grade. */
-import type { AnnualReport } from '../api/types.ts';
+/**
+ * The annual report of a unit: each person of its own staff with the average of the period finals, months counted
+ * and year grade; then the whole unit with everything below it and each direct sub-unit's subtree, as the API's
+ * annual roll-up summed them (said so on screen, with when they were summed).
+ */
+import type { AnnualFigures, AnnualReport } from '../api/types.ts';
 import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
 import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
 import { unitHeading } from '../lib/directory.ts';
 import { saveBlob } from '../lib/download.ts';
-import { formatPoints, periodOf } from '../lib/format.ts';
+import { formatDateTime, formatPoints, periodOf } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { annualDocument } from '../lib/official.ts';
 import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
-import { useUnitOptions } from './Rankings.tsx';
+import { SUBTREE, useUnitOptions } from './Rankings.tsx';
 
 export function AnnualPage({ query }: { query: URLSearchParams }) {
   const { api, me } = useApp();
@@ -74,7 +78,7 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
       <SuccessNotice message={download.success} />
       {report.loading && !report.data && <Loading />}
       {report.data && (
-        <Section title={`Kết quả năm ${year}`} id="annual-title">
+        <Section title={`Kết quả năm ${year}: người của chính đơn vị`} id="annual-title">
           <p class="muted">
             Xếp loại năm theo điểm trung bình các kỳ trong năm (Nghị định 335, Điều 21), quý tính bằng ba
             tháng; được đánh giá dưới một nửa số kỳ trong năm (dưới 6 tháng, dưới 2 quý) thì không xếp loại.
@@ -140,7 +144,80 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
           </div>
         </Section>
       )}
+      {report.data && <SubtreeSection report={report.data} year={year} />}
     </main>
+  );
+}
+
+const gradesText = (f: AnnualFigures) => `A ${f.grades.A}, B ${f.grades.B}, C ${f.grades.C}, D ${f.grades.D}`;
+
+/**
+ * The unit and everything below it (`subtree`), and each direct sub-unit's subtree (`subunits`): the table above
+ * lists the unit's own staff only, so a city's report would otherwise say nothing of its departments' people.
+ */
+function SubtreeSection({ report, year }: { report: AnnualReport; year: string }) {
+  const subunits = report.subunits ?? [];
+  if (report.subtree === undefined) return null;
+  return (
+    <Section title={`Tổng hợp năm ${year}, ${SUBTREE}`} id="annual-subtree-title">
+      {report.subtree === null ? (
+        <p class="muted" data-testid="annual-subtree">
+          Chưa tổng hợp năm {year} cho toàn đơn vị (việc tổng hợp chạy tự động ngày 10 tháng 12).
+        </p>
+      ) : (
+        <>
+          <p data-testid="annual-subtree">
+            Toàn đơn vị, {SUBTREE}: {report.subtree.units} đơn vị, {report.subtree.staff} người; xếp loại{' '}
+            {report.subtree.classified} người ({gradesText(report.subtree)}), không xếp loại{' '}
+            {report.subtree.notClassified}; điểm trung bình {formatPoints(report.subtree.meanAverage)}.
+          </p>
+          <p class="muted">Tổng hợp lúc {formatDateTime(report.subtree.computedAt)}.</p>
+        </>
+      )}
+      {subunits.length > 0 && (
+        <div>
+          <table class="list stack-table" data-testid="annual-subunits">
+            <caption>Các đơn vị trực thuộc (mỗi đơn vị {SUBTREE} của nó)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Đơn vị</th>
+                <th scope="col" class="num">
+                  Số người
+                </th>
+                <th scope="col" class="num">
+                  Được xếp loại
+                </th>
+                <th scope="col">Xếp loại</th>
+                <th scope="col" class="num">
+                  Điểm TB
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {subunits.map((u) => (
+                <tr key={u.unitId}>
+                  <th scope="row">
+                    <Link href={`/bao-cao-nam?donvi=${encodeURIComponent(u.unitId)}&nam=${year}`}>
+                      {u.name}
+                    </Link>
+                  </th>
+                  <td class="num" data-label="Số người">
+                    {u.subtree ? u.subtree.staff : '—'}
+                  </td>
+                  <td class="num" data-label="Được xếp loại">
+                    {u.subtree ? u.subtree.classified : '—'}
+                  </td>
+                  <td data-label="Xếp loại">{u.subtree ? gradesText(u.subtree) : 'Chưa tổng hợp'}</td>
+                  <td class="num" data-label="Điểm TB">
+                    {formatPoints(u.subtree?.meanAverage)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
   );
 }
 

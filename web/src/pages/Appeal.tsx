@@ -1,8 +1,8 @@
 /**
  * Deciding an appeal (khiếu nại): the approver's own approver, or HR, opens the evaluation by employee id and
  * month (or by a link carrying both), reads the reason beside the scores and accepts, with adjusted scores if
- * need be, or rejects, always with a comment. There is no list of pending appeals yet: that needs an API of its
- * own (see docs/WEB.md).
+ * need be, or rejects, always with a comment. The pending appeals are listed on their own page (Appeals.tsx), each
+ * linking here.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
@@ -16,11 +16,12 @@ import { cyclesOf, useApp } from '../context.ts';
 import { recentPeriodsFor } from '../lib/dates.ts';
 import { loadRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
-import { evaluationPath } from '../lib/evaluation.ts';
+import { evaluationPath, keepNames } from '../lib/evaluation.ts';
 import { formatDateTime, formatPeriod, formatPoints, periodOf } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { Link, setQuery, usePageTitle } from '../lib/router.tsx';
 import { evaluateSheet, sheetFrom } from '../lib/scores.ts';
+import { APPEALS_PATH } from './Appeals.tsx';
 import { references } from './Employee.tsx';
 
 export function AppealDecisionPage({ query }: { query: URLSearchParams }) {
@@ -87,6 +88,11 @@ export function AppealDecisionPage({ query }: { query: URLSearchParams }) {
         <button type="submit">Mở phiếu</button>
       </form>
       <SuccessNotice message={message} />
+      {message && (
+        <p>
+          <Link href={APPEALS_PATH}>Về danh sách khiếu nại chờ giải quyết</Link>
+        </p>
+      )}
       {data.loading && employeeId && !data.data && <Loading />}
       <ErrorNotice error={data.error} />
       {data.data && (
@@ -97,7 +103,8 @@ export function AppealDecisionPage({ query }: { query: URLSearchParams }) {
           onReload={() => data.reload()}
           onDone={(text, updated) => {
             setMessage(text);
-            if (data.data) data.setData({ ...data.data, evaluation: updated });
+            if (data.data)
+              data.setData({ ...data.data, evaluation: keepNames(data.data.evaluation, updated) });
           }}
         />
       )}

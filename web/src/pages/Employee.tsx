@@ -4,8 +4,9 @@
  * timeline with every comment, the printable form, and the other months of the year.
  *
  * What is typed is kept as a local draft (lib/drafts.ts): a session that ends, a reload or a stale tab (412)
- * loses nothing. The month's requests go out together (evaluation, history, the year's months; the rubric from
- * the cache), not one after the other.
+ * loses nothing. When the app starts on this page the month comes with `/v1/me` (`?include=current`,
+ * lib/current.ts) while the year's months are asked for beside it; later loads ask for the evaluation and its
+ * history together (the rubric from the cache), not one after the other.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
@@ -25,10 +26,11 @@ import {
 } from '../components/ui.tsx';
 import { fixedScores, WorkPanel, withFixed } from '../components/WorkPanel.tsx';
 import { ownDefaultPeriod, useApp } from '../context.ts';
+import { takeCurrentMonth } from '../lib/current.ts';
 import { comparePeriods } from '../lib/dates.ts';
-import { loadRubric } from '../lib/directory.ts';
+import { loadRubric, rememberRubric } from '../lib/directory.ts';
 import { draftKey, useDraft } from '../lib/drafts.ts';
-import { currentStep, evaluationPath, STEP_DEADLINE } from '../lib/evaluation.ts';
+import { currentStep, evaluationPath, keepNames, STEP_DEADLINE } from '../lib/evaluation.ts';
 import {
   countdown,
   formatDate,
@@ -105,6 +107,16 @@ export function Deadlines({ evaluation, now }: { evaluation: Evaluation; now: nu
 }
 
 async function loadMonth(api: ReturnType<typeof useApp>['api'], employeeId: string, period: string) {
+  // The app started here: the month comes with /v1/me (one round trip), unless it is another period.
+  const brought = await takeCurrentMonth(period);
+  if (brought) {
+    if (brought.rubric) rememberRubric(brought.rubric);
+    if (!brought.evaluation) return { evaluation: null, rubric: null, history: [] };
+    const rubric =
+      brought.rubric ??
+      (await loadRubric(api, brought.evaluation.rubricId, brought.evaluation.rubricVersion));
+    return { evaluation: brought.evaluation, rubric, history: brought.history };
+  }
   const base = evaluationPath(employeeId, period);
   const absent = (e: unknown) => e instanceof ApiError && e.status === 404;
   // Together: the evaluation and its history do not depend on each other.
@@ -191,7 +203,8 @@ export function EmployeePage({ period: periodParam }: { period: string | null })
           onChanged={(text, updated) => {
             setMessage(text);
             // Show the saved version at once (its inputs, its version for If-Match), then refresh the timeline.
-            if (updated && month.data) month.setData({ ...month.data, evaluation: updated });
+            if (updated && month.data)
+              month.setData({ ...month.data, evaluation: keepNames(month.data.evaluation, updated) });
             month.reload();
             months.reload();
             reloadMe();
@@ -592,9 +605,15 @@ function AppealSection({
         </div>
       ) : !open ? (
         <>
-          <p>
+          <p data-testid="appeal-window">
             Kết quả đã được công khai ngày {formatDate(evaluation.publishedAt ?? '')}. Nếu không đồng ý, bạn
-            có thể khiếu nại một lần, trong thời hạn khiếu nại tính từ ngày công khai.
+            có thể khiếu nại một lần,{' '}
+            {evaluation.appealDeadline ? (
+              <strong>khiếu nại đến hết ngày {formatDate(evaluation.appealDeadline)}</strong>
+            ) : (
+              'trong thời hạn khiếu nại tính từ ngày công khai'
+            )}
+            .
           </p>
           <button type="button" onClick={() => setOpen(true)}>
             Khiếu nại kết quả…

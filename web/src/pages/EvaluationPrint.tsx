@@ -1,12 +1,12 @@
 /**
  * The monthly evaluation form for the personnel file, to print or download as PDF: the employee's own
  * (`/danh-gia/YYYY-MM/phieu`) or, for their leaders and HR, anyone's they may see (`/phieu/{employeeId}/YYYY-MM`).
- * Names and units are filled in as far as the caller may read them; the rest is left for the pen.
+ * The leaders' names come with the evaluation; what the app does not know (the place) is left for the pen.
  */
 import type { Evaluation } from '../api/types.ts';
 import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
 import { ErrorNotice, Loading } from '../components/ui.tsx';
-import { useApp } from '../context.ts';
+import { isHr, useApp } from '../context.ts';
 import { loadPerson, loadRubric, unitHeading } from '../lib/directory.ts';
 import { evaluationPath } from '../lib/evaluation.ts';
 import { formatPeriod } from '../lib/format.ts';
@@ -20,22 +20,23 @@ export function EvaluationPrintPage({ employeeId, period }: { employeeId: string
   usePageTitle(`Phiếu đánh giá ${formatPeriod(period)}`, `/phieu/${employeeId}/${period}`);
   const data = useLoad(async () => {
     const evaluation = await api.get<Evaluation>(evaluationPath(employeeId, period));
-    // The evaluated person cannot look their leaders up (the API answers 404): their names are left blank.
-    const lookUp = (id: string) => (own ? Promise.resolve(null) : loadPerson(api, id).catch(() => null));
-    const [rubric, heading, person, reviewer, approver] = await Promise.all([
+    const [rubric, heading, person] = await Promise.all([
       loadRubric(api, evaluation.rubricId, evaluation.rubricVersion),
-      unitHeading(api, evaluation.unitId, [period, ...me.openPeriods]),
-      own ? Promise.resolve(me.employee) : lookUp(employeeId),
-      lookUp(evaluation.reviewerId),
-      lookUp(evaluation.approverId),
+      // Only HR may list units (for the parent unit's line); for others the evaluation names the unit.
+      isHr(me.roles) || !evaluation.unitName
+        ? unitHeading(api, evaluation.unitId, [period, ...me.openPeriods])
+        : Promise.resolve({ unit: evaluation.unitName, parent: null }),
+      own ? Promise.resolve(me.employee) : loadPerson(api, employeeId).catch(() => null),
     ]);
+    // The leaders' names come with the evaluation (the person evaluated may not look them up): whoever signed
+    // each step, else whoever it falls to; a role (heads of top-level units) is named by what it is.
     return evaluationForm(evaluation, rubric, {
-      unitName: heading.unit,
+      unitName: evaluation.unitName ?? heading.unit,
       parentUnitName: heading.parent,
       category: person?.category ?? null,
-      reviewerName: reviewer?.name ?? null,
-      // A role (heads of top-level units) is named by what it is.
-      approverName: approver?.name ?? evaluation.approverRole ?? null,
+      reviewerName: evaluation.review?.reviewerName ?? evaluation.reviewerName ?? null,
+      approverName:
+        evaluation.decision?.approverName ?? evaluation.approverName ?? evaluation.approverRole ?? null,
       now: new Date(),
     });
   }, [employeeId, period]);

@@ -1,7 +1,8 @@
 /**
- * HR: open a month (with its deadlines), follow its progress, compute rankings, close it. Closing cannot be
- * undone and expires every form not yet approved, so the confirmation says how many forms that is, whether
- * deadlines are still ahead, and asks for the period id to be typed in.
+ * HR: open a month (with its deadlines), follow its progress, compute rankings, close it. Closing expires every
+ * form not yet approved, so the confirmation says how many forms that is, whether deadlines are still ahead, and
+ * asks for the period id to be typed in. An admin may reopen a period closed by mistake, only while the API would
+ * accept it (`mayReopen`: closed, no appeal filed, before the appeal deadline), with a reason and the id typed in.
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
@@ -14,7 +15,7 @@ import { cyclesOf, defaultPeriod, useApp } from '../context.ts';
 import { parseDateTime, recentPeriodsFor } from '../lib/dates.ts';
 import { countdown, formatDateTime, formatPeriod, periodOf, statusOnly } from '../lib/format.ts';
 import { useAction, useLoad, useNow } from '../lib/hooks.ts';
-import { closeImpact } from '../lib/periods.ts';
+import { closeImpact, periodState } from '../lib/periods.ts';
 import { setQuery, usePageTitle } from '../lib/router.tsx';
 
 const STATUSES: EvaluationStatus[] = ['DRAFT', 'RETURNED', 'SUBMITTED', 'REVIEWED', 'APPROVED', 'EXPIRED'];
@@ -29,6 +30,7 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
   usePageTitle(`Kỳ đánh giá ${formatPeriod(period)}`, '/ky-danh-gia');
   const action = useAction();
   const [confirmClose, setConfirmClose] = useState(false);
+  const [confirmReopen, setConfirmReopen] = useState(false);
   const [typed, setTyped] = useState('');
   const [showErrors, setShowErrors] = useState(false);
   const [deadlines, setDeadlines] = useState({ selfAssessment: EMPTY, review: EMPTY, approval: EMPTY });
@@ -97,6 +99,23 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
     }
   };
 
+  const reopen = async (reason: string, deadlines: ReopenDeadlines | null) => {
+    setConfirmReopen(false);
+    setTyped('');
+    if (
+      await action.run(
+        () =>
+          api.post(`/v1/periods/${period}/reopen`, {
+            reason,
+            ...(deadlines ? { deadlines } : {}),
+          }),
+        `Đã mở lại kỳ ${formatPeriod(period)}.`,
+      )
+    ) {
+      after();
+    }
+  };
+
   const rank = async () => {
     await action.run(() => computeRankings(api, period), 'Đã tính xếp hạng cho mọi đơn vị.');
   };
@@ -153,10 +172,14 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
         </Section>
       )}
       {p && (
-        <Section
-          title={`${formatPeriod(period)}: ${p.status === 'OPEN' ? 'đang mở' : 'đã đóng'}`}
-          id="period-title"
-        >
+        <Section title={`${formatPeriod(period)}: ${periodState(p)}`} id="period-title">
+          {(p.reopening || p.closing) && (
+            <p class="notice" data-testid="period-in-progress">
+              {p.reopening
+                ? 'Hệ thống đang đưa các phiếu hết hạn về trạng thái trước khi đóng kỳ; số phiếu bên dưới tăng dần. Tải lại trang để xem tiến độ.'
+                : 'Hệ thống đang chuyển các phiếu chưa phê duyệt sang “Hết hạn”. Tải lại trang để xem tiến độ.'}
+            </p>
+          )}
           <dl class="deadlines">
             <div>
               <dt>Hạn tự đánh giá</dt>
@@ -180,6 +203,12 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
               <div>
                 <dt>Đã đóng</dt>
                 <dd>{formatDateTime(p.closedAt)}</dd>
+              </div>
+            )}
+            {p.status === 'CLOSED' && p.appealDeadline && (
+              <div>
+                <dt>Hạn khiếu nại</dt>
+                <dd>{formatDateTime(p.appealDeadline)}</dd>
               </div>
             )}
           </dl>
@@ -208,7 +237,22 @@ export function PeriodsPage({ query }: { query: URLSearchParams }) {
             Đã phê duyệt {p.counts.APPROVED ?? 0}/{total}
           </label>
           <progress id="period-progress" max={Math.max(total, 1)} value={p.counts.APPROVED ?? 0} />
-          {p.status === 'OPEN' && (
+          {p.status === 'CLOSED' && (
+            <ReopenPanel
+              info={p}
+              busy={action.busy}
+              confirming={confirmReopen}
+              typed={typed}
+              onType={setTyped}
+              onStart={() => {
+                setTyped('');
+                setConfirmReopen(true);
+              }}
+              onConfirm={(reason, deadlines) => void reopen(reason, deadlines)}
+              onCancel={() => setConfirmReopen(false)}
+            />
+          )}
+          {p.status === 'OPEN' && !p.closing && !p.reopening && (
             <div class="actions">
               <button type="button" disabled={action.busy} onClick={() => void rank()}>
                 Tính xếp hạng ngay
@@ -311,5 +355,138 @@ function CloseDialog(props: {
         />
       </div>
     </ConfirmDialog>
+  );
+}
+
+type ReopenDeadlines = { selfAssessment: string; review: string; approval: string };
+
+/**
+ * A closed period: why it can or cannot be reopened, and for an admin within the appeal window the action, behind a
+ * dialog asking for the reason (required, it goes into every form's history) and the period id typed in. Once the
+ * approval deadline has passed the API needs new deadlines: the dialog asks for them then, and only then.
+ */
+function ReopenPanel(props: {
+  info: PeriodInfo;
+  busy: boolean;
+  confirming: boolean;
+  typed: string;
+  onType(text: string): void;
+  onStart(): void;
+  onConfirm(reason: string, deadlines: ReopenDeadlines | null): void;
+  onCancel(): void;
+}) {
+  const { info } = props;
+  const [reason, setReason] = useState('');
+  const [showErrors, setShowErrors] = useState(false);
+  const [deadlines, setDeadlines] = useState({ selfAssessment: EMPTY, review: EMPTY, approval: EMPTY });
+  const needsDeadlines = Date.parse(info.deadlines.approval) <= Date.now();
+  const filed = info.appealsFiled ?? 0;
+  const parsed = {
+    selfAssessment: parseDateTime(deadlines.selfAssessment.date, deadlines.selfAssessment.time),
+    review: parseDateTime(deadlines.review.date, deadlines.review.time),
+    approval: parseDateTime(deadlines.approval.date, deadlines.approval.time),
+  };
+  const deadlinesOk = parsed.selfAssessment.ok && parsed.review.ok && parsed.approval.ok;
+  const ready =
+    props.typed.trim() === info.period && reason.trim() !== '' && (!needsDeadlines || deadlinesOk);
+  const why =
+    filed > 0
+      ? `Đã có ${filed} khiếu nại về kết quả kỳ này: kết quả đã công bố không thể rút lại.`
+      : info.appealDeadline && Date.parse(info.appealDeadline) <= Date.now()
+        ? 'Đã hết thời hạn khiếu nại: kết quả đã chốt, không thể mở lại.'
+        : 'Chỉ quản trị hệ thống mở lại được kỳ đã đóng.';
+  if (!info.mayReopen) {
+    return (
+      <p class="muted" data-testid="reopen-unavailable">
+        {why}
+      </p>
+    );
+  }
+  return (
+    <div class="actions">
+      <p data-testid="reopen-window">
+        Kỳ đóng nhầm có thể mở lại đến {formatDateTime(info.reopenableUntil ?? info.appealDeadline ?? '')},
+        khi chưa có khiếu nại nào.
+      </p>
+      <button type="button" class="danger" disabled={props.busy} onClick={props.onStart}>
+        Mở lại kỳ…
+      </button>
+      {props.confirming && (
+        <ConfirmDialog
+          title={`Mở lại kỳ ${formatPeriod(info.period)}?`}
+          confirmLabel={`Mở lại kỳ ${formatPeriod(info.period)}`}
+          danger
+          busy={props.busy}
+          canConfirm={ready}
+          onConfirm={() => {
+            setShowErrors(true);
+            if (!ready) return;
+            props.onConfirm(
+              reason.trim(),
+              needsDeadlines && parsed.selfAssessment.ok && parsed.review.ok && parsed.approval.ok
+                ? {
+                    selfAssessment: parsed.selfAssessment.value,
+                    review: parsed.review.value,
+                    approval: parsed.approval.value,
+                  }
+                : null,
+            );
+          }}
+          onCancel={props.onCancel}
+        >
+          <p data-testid="reopen-impact">
+            <strong>
+              {info.counts.EXPIRED ?? 0} phiếu đã hết hạn khi đóng kỳ sẽ trở lại trạng thái trước đó
+            </strong>{' '}
+            (nháp, bị trả lại, chờ nhận xét, chờ phê duyệt) để tiếp tục đánh giá; phiếu đã phê duyệt giữ
+            nguyên. Kết quả đã công khai được rút lại, xếp hạng được tính lại; kỳ sẽ tự đóng lại theo hạn.
+          </p>
+          <div class="field">
+            <label for="reopen-reason">Lý do mở lại (bắt buộc, ghi vào lịch sử từng phiếu)</label>
+            <textarea
+              id="reopen-reason"
+              rows={3}
+              maxLength={2000}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </div>
+          {needsDeadlines && (
+            <fieldset class="grid-form">
+              <legend>Hạn phê duyệt đã qua: nhập hạn mới cho cả ba bước</legend>
+              {(
+                [
+                  ['selfAssessment', 'Hạn tự đánh giá'],
+                  ['review', 'Hạn nhận xét'],
+                  ['approval', 'Hạn phê duyệt'],
+                ] as const
+              ).map(([key, label]) => (
+                <DateTimeFields
+                  key={key}
+                  id={`reopen-deadline-${key}`}
+                  legend={label}
+                  value={deadlines[key]}
+                  showErrors={showErrors}
+                  onChange={(v) => setDeadlines({ ...deadlines, [key]: v })}
+                />
+              ))}
+            </fieldset>
+          )}
+          <div class="field">
+            <label for="reopen-confirm-id">
+              Để xác nhận, gõ mã kỳ <code>{info.period}</code>
+            </label>
+            <input
+              id="reopen-confirm-id"
+              type="text"
+              autoComplete="off"
+              inputMode="numeric"
+              value={props.typed}
+              onInput={(e) => props.onType(e.currentTarget.value)}
+            />
+          </div>
+        </ConfirmDialog>
+      )}
+    </div>
   );
 }

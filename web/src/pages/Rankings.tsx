@@ -65,6 +65,9 @@ interface RankingData {
   children: Ranking[];
 }
 
+/** How the screen says a figure counts the unit and everything below it. */
+export const SUBTREE = 'tính cả các đơn vị trực thuộc';
+
 export function RankingsPage({ query }: { query: URLSearchParams }) {
   const { api, me } = useApp();
   const leads = isHr(me.roles) || me.roles.includes('approver');
@@ -118,6 +121,10 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
     );
   }, [ranking, grade, search]);
 
+  // A unit with sub-units shows its own staff and, beside them, everything below it (the API's subtree figures);
+  // each sub-unit is shown with its own whole subtree. Which is which is said on screen.
+  const withSubtree = (r: Ranking) => (r.subtree && r.subtree.units > 1 ? r.subtree : null);
+  const children = data.data?.children ?? [];
   const chartRows: DistributionRow[] = [
     ...(ranking
       ? [
@@ -128,13 +135,53 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
           },
         ]
       : []),
-    ...(data.data?.children ?? []).map((r) => ({
+    ...(ranking && withSubtree(ranking)
+      ? [
+          {
+            id: `${ranking.unitId}-subtree`,
+            label: `${ranking.unitName} (${SUBTREE})`,
+            distribution: withSubtree(ranking)?.distribution ?? ranking.distribution,
+          },
+        ]
+      : []),
+    ...children.map((r) => ({
       id: r.unitId,
-      label: r.unitName,
-      distribution: r.distribution,
+      label: withSubtree(r) ? `${r.unitName} (${SUBTREE})` : r.unitName,
+      distribution: withSubtree(r)?.distribution ?? r.distribution,
     })),
   ];
-  const inflation = leads ? [...(ranking ? [ranking] : []), ...(data.data?.children ?? [])] : [];
+  const inflation: {
+    key: string;
+    label: string;
+    inflation: Omit<Ranking['inflation'], 'unitId' | 'name'>;
+  }[] = leads
+    ? [
+        ...(ranking
+          ? [
+              {
+                key: ranking.unitId,
+                label: withSubtree(ranking) ? `${ranking.unitName} (chỉ đơn vị)` : ranking.unitName,
+                inflation: ranking.inflation,
+              },
+            ]
+          : []),
+        ...(ranking && withSubtree(ranking)
+          ? [
+              {
+                key: `${ranking.unitId}-subtree`,
+                label: `${ranking.unitName} (${SUBTREE})`,
+                inflation: withSubtree(ranking)?.inflation ?? ranking.inflation,
+              },
+            ]
+          : []),
+        ...children.map((r) => ({
+          key: r.unitId,
+          label: withSubtree(r) ? `${r.unitName} (${SUBTREE})` : r.unitName,
+          inflation: withSubtree(r)?.inflation ?? r.inflation,
+        })),
+      ]
+    : [];
+  const subtree = ranking && leads ? withSubtree(ranking) : null;
 
   const recompute = async () => {
     const done = await compute.run(
@@ -229,6 +276,18 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
             {ranking.participation.evaluated} · Đã nộp {ranking.participation.submitted} · Chưa nộp{' '}
             {ranking.participation.missing} · Trễ hạn {ranking.participation.late}
           </p>
+          {subtree && (
+            <p data-testid="subtree-summary">
+              <strong>
+                Toàn {ranking.unitName}, {SUBTREE}
+              </strong>{' '}
+              ({subtree.units} đơn vị, {subtree.staff} người được đánh giá): đã phê duyệt{' '}
+              {subtree.participation.approved}/{subtree.participation.evaluated}, điểm trung bình{' '}
+              {formatPoints(subtree.meanTotal)}; loại A {subtree.distribution.A}, B {subtree.distribution.B},
+              C {subtree.distribution.C}, D {subtree.distribution.D}. Bảng xếp hạng bên dưới chỉ gồm người của
+              chính đơn vị.
+            </p>
+          )}
           {ranking.quota && (
             <p class={ranking.quota.ok ? '' : 'notice notice-warn'}>
               Loại A: {ranking.quota.used}/{ranking.quota.limit} suất
@@ -292,6 +351,12 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       )}
       {chartRows.length > 0 && (
         <Section title="Phân bố xếp loại" id="chart-section">
+          {chartRows.some((r) => r.label.endsWith(`(${SUBTREE})`)) && (
+            <p class="muted">
+              “{SUBTREE}”: số người của đơn vị cộng với mọi đơn vị cấp dưới; “chỉ đơn vị”: người của chính đơn
+              vị.
+            </p>
+          )}
           <GradeDistributionChart
             rows={chartRows}
             title={`Phân bố xếp loại theo đơn vị, ${formatPeriod(period)}`}
@@ -300,6 +365,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
       )}
       {data.data?.subunits && data.data.subunits.entries.length > 0 && (
         <Section title="Xếp hạng các đơn vị trực thuộc" id="league-title">
+          <p class="muted">Số liệu của mỗi đơn vị {SUBTREE} của nó.</p>
           <div>
             <table class="list stack-table" data-testid="league-table">
               <caption class="sr-only">Các đơn vị trực thuộc xếp theo điểm trung bình</caption>
@@ -382,8 +448,8 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
               </thead>
               <tbody>
                 {inflation.map((r) => (
-                  <tr key={r.unitId}>
-                    <th scope="row">{r.unitName}</th>
+                  <tr key={r.key}>
+                    <th scope="row">{r.label}</th>
                     <td class="num" data-label="Đã duyệt">
                       {r.inflation.approved}
                     </td>
