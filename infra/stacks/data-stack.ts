@@ -37,6 +37,7 @@ import {
 import {
   AttributeType,
   BillingMode,
+  ProjectionType,
   Table,
   TableEncryption,
   type WarmThroughput,
@@ -110,6 +111,7 @@ export class DataStack extends Stack {
         indexName: gsi.indexName,
         partitionKey: key(gsi.partitionKey),
         sortKey: key(gsi.sortKey),
+        projectionType: gsi.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
         ...(warm ? { warmThroughput: warm } : {}),
       });
     }

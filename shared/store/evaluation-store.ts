@@ -199,6 +199,19 @@ export function evaluationStore(db: Db) {
     return Item ? toEvaluation(Item) : null;
   };
 
+  /**
+   * The evaluations a keys-only index listed, read from the table in the index's order (one BatchGet per 100):
+   * the index holds no copy of them, so their transitions never write it.
+   */
+  const byKeys = async (listed: readonly Item[]): Promise<StoredEvaluation[]> => {
+    const wanted = listed.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const found = await batchGet(db, wanted);
+    return wanted.flatMap((k) => {
+      const item = found.get(keyOf(k));
+      return item ? [toEvaluation(item)] : [];
+    });
+  };
+
   const countersUpdate = (unitId: string, period: string, outstanding: boolean, n: number): TransactItem => {
     const counters = keys.unitPeriod(unitId, period);
     return {
@@ -303,11 +316,11 @@ export function evaluationStore(db: Db) {
     },
 
     async listByReviewer(reviewerId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await queryAll(db, keys.reviewerQueue(reviewerId, period))).map(toEvaluation);
+      return byKeys(await queryAll(db, keys.reviewerQueue(reviewerId, period)));
     },
 
     async listByApprover(approverId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await queryAll(db, keys.approverQueue(approverId, period))).map(toEvaluation);
+      return byKeys(await queryAll(db, keys.approverQueue(approverId, period)));
     },
 
     async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {
