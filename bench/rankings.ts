@@ -31,6 +31,15 @@ import { attachMeter, emptyMeter, type Meter } from './_meter.ts';
 
 export { attachMeter, emptyMeter, type Meter };
 
+/** The last run's figures (bench/lean.ts prints them against their targets). */
+export const lastFigures: {
+  staff: number;
+  bareMs: number;
+  jobMs: number;
+  floorMs: number;
+  perEval: Record<string, { read: number; write: number; ms: number; requests: number }>;
+} = { staff: 0, bareMs: 0, jobMs: 0, floorMs: 0, perEval: {} };
+
 import { createDynamoStore, type Store } from '../shared/store/store.ts';
 
 /** The Query the ranking makes per unit: its evaluations on the unit index, only what a ranking reads. */
@@ -279,6 +288,10 @@ export async function run(argv: string[]): Promise<void> {
       `Seeding: ${fmt(seed.result)} items in ${fmt(seed.ms / 1000, 1)} s; ${fmt(seedWriteUnitsPerEvaluation, 2)} write units per item on average.`,
     );
 
+    lastFigures.bareMs = bareMs;
+    lastFigures.jobMs = jobMs;
+    lastFigures.floorMs = floorMs;
+    lastFigures.staff = o.staff;
     const perEval: Record<string, { read: number; write: number; ms: number; requests: number }> = {
       'compute-rankings': {
         read: lastJob.meter.read / evaluations,
@@ -317,6 +330,7 @@ export async function run(argv: string[]): Promise<void> {
       );
       out();
       lines.push(...transitionBreakdown(o.sample), '');
+      lastFigures.perEval = perEval;
       lines.push(
         ...estimate(perEval, {
           staff: o.staff,

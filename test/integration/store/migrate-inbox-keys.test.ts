@@ -2,7 +2,7 @@
  * The `inbox-keys` migration on a table written by the previous design: evaluations listed for their reviewer on
  * gsi1 and their approver on gsi2 (both ALL). Written here the old way, item by item, then migrated: a dry run
  * changes nothing, an interrupted run resumes where it stopped, a second run finds nothing, and the lists answer
- * exactly as before.
+ * exactly as before (and as they did before the migration, read from the old indexes too).
  */
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,10 @@ describe('migration inbox-keys (evaluations from gsi1/gsi2 to keys-only gsi4/gsi
     ).Item ?? {};
 
   it('a dry run counts the old evaluations and writes nothing', async () => {
-    expect((await t.store.evaluations.listByReviewer('rev-a', '2026-11')).length).toBe(0);
+    // Before the migration the lists are whole already (read from the old indexes too).
+    const before = await t.store.evaluations.listByReviewer('rev-a', '2026-11');
+    expect(before.map((e) => e.employeeId)).toEqual(people.filter((_, i) => reviewerOf(i) === 'rev-a'));
+    expect((await t.store.evaluations.listByApprover('head', '2026-11')).length).toBe(60);
     const report = await migrateInboxKeys(t.db, { dryRun: true, segments: 2, pageSize: 7 });
     expect(report).toMatchObject({ dryRun: true, found: 60, migrated: 0, complete: true });
     expect(await raw('e000')).toHaveProperty('gsi1pk', 'REVIEWER#rev-a#2026-11');
@@ -64,6 +67,10 @@ describe('migration inbox-keys (evaluations from gsi1/gsi2 to keys-only gsi4/gsi
     expect(first.complete).toBe(false);
     expect(first.migrated).toBeGreaterThan(0);
     expect(first.migrated).toBeLessThan(60);
+    // Half migrated: every list still whole, nobody twice.
+    expect((await t.store.evaluations.listByApprover('head', '2026-11')).map((e) => e.employeeId)).toEqual(
+      people,
+    );
     const rest = await migrateInboxKeys(t.db, { segments: 2, pageSize: 7 });
     expect(rest.complete).toBe(true);
     expect(first.migrated + rest.migrated).toBe(60);
