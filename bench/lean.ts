@@ -27,6 +27,8 @@ function option(argv: string[], name: string, fallback: string): string {
 export async function run(argv: string[]): Promise<void> {
   const staff = option(argv, 'staff', '170000');
   const units = option(argv, 'units', '3000');
+  // The API first: the configuration is read once per process, and the API's run needs the table it creates.
+  await runApi(['--clients', option(argv, 'clients', '50')]);
   await runRankings([
     '--staff',
     staff,
@@ -37,7 +39,6 @@ export async function run(argv: string[]): Promise<void> {
     '--jobs',
     'all',
   ]);
-  await runApi(['--clients', option(argv, 'clients', '50')]);
   const f = lastFigures;
   const per = (name: string) => f.perEval[name] ?? { read: 0, write: 0, ms: 0, requests: 0 };
   const api = per('API transitions (sample)');
@@ -68,9 +69,9 @@ export async function run(argv: string[]): Promise<void> {
     [
       `2. open-period: seconds for the city (here × ${scale.toFixed(1)})`,
       String(BEFORE.openSeconds),
-      ((open.ms / 1000) * scale).toFixed(0),
+      ((f.openTimedMs / 1000) * scale).toFixed(0),
       '≤ 60',
-      (open.ms / 1000) * scale <= 60,
+      (f.openTimedMs / 1000) * scale <= 60,
     ],
     [
       '3. annual-rollup: write units per employee',
