@@ -76,6 +76,9 @@ function event(
 
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
+/** The last deadline-day mix's figures (bench/lean.ts prints them against their targets). */
+export const lastMix: { errors: number; p99: Record<string, number> } = { errors: 0, p99: {} };
+
 export async function run(args: string[]): Promise<void> {
   const staff = arg(args, 'staff', 1000);
   const clients = arg(args, 'clients', 50);
@@ -218,6 +221,11 @@ export async function run(args: string[]): Promise<void> {
     for (const [kind, xs] of Object.entries(latencies))
       console.log(`| ${kind} | ${percentile(xs, 50).toFixed(1)} | ${percentile(xs, 99).toFixed(1)} |`);
     console.log(`| all | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`);
+    lastMix.errors = errors;
+    lastMix.p99 = {
+      ...Object.fromEntries(Object.entries(latencies).map(([kind, xs]) => [kind, percentile(xs, 99)])),
+      all: percentile(all, 99),
+    };
     db.client.destroy();
   } finally {
     await engine.stop();

@@ -82,12 +82,18 @@ export const MEASURED = {
   staff: 170_000,
   /** API requests per person: 4 transitions and ~8 reads (BENCHMARKS.md: 2.04 M for Hanoi). */
   apiRequestsPerStaff: 12,
-  /** DynamoDB units of the API, Hanoi (BENCHMARKS.md, "API (not a job)"). */
-  apiReadUnits: 8.14e6,
-  apiWriteUnits: 12.5e6,
-  /** DynamoDB units of the jobs without the outbox (compute-rankings, open, close, remind, annual). */
-  jobsReadUnits: 1.67e6,
-  jobsWriteUnits: 3.78e6,
+  /**
+   * DynamoDB units of the API, Hanoi (BENCHMARKS.md, "The lean data path": 9.5 read and 36.0 write units per
+   * evaluation through its four steps, reads ×2 for page views; before: 8.14 M and 12.5 M).
+   */
+  apiReadUnits: 3.23e6,
+  apiWriteUnits: 6.12e6,
+  /**
+   * DynamoDB units of the jobs without the outbox (compute-rankings, open, close, remind, annual), from the same
+   * run (before: 1.67 M and 3.78 M).
+   */
+  jobsReadUnits: 1.69e6,
+  jobsWriteUnits: 3.15e6,
   /**
    * The reminders: 1.5 messages a person; per message the outbox item (~1.5 KB: 2 units) written when queued,
    * claimed and marked SENT, and the day's quota counter (BENCHMARKS.md, "Reminders at city scale").

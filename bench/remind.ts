@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<void> {
   const store = createDynamoStore(db);
   try {
     await createTableIfMissing(db.client, db.tableName);
-    const meter = attachMeter(db);
+    const meter = attachMeter(db, engine.endpoint);
     const commands = new Map<string, number>();
     db.client.middlewareStack.add(
       (next, context) => async (args) => {

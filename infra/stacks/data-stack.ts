@@ -37,6 +37,7 @@ import {
 import {
   AttributeType,
   BillingMode,
+  ProjectionType,
   Table,
   TableEncryption,
   type WarmThroughput,
@@ -104,12 +105,20 @@ export class DataStack extends Stack {
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
       ...(warm ? { warmThroughput: warm } : {}),
     });
-    for (const gsi of tableDefinition.globalSecondaryIndexes) {
+    // CloudFormation adds or removes at most one index per table update: `-c tableIndexesUpTo=gsi4` deploys the
+    // table with the indexes up to that one only (docs/DEPLOY.md "Migrating the table").
+    const upTo = this.node.tryGetContext('tableIndexesUpTo') as string | undefined;
+    const last = upTo
+      ? tableDefinition.globalSecondaryIndexes.findIndex((g) => g.indexName === upTo)
+      : tableDefinition.globalSecondaryIndexes.length - 1;
+    if (last < 0) throw new Error(`tableIndexesUpTo: no index named ${upTo}`);
+    for (const gsi of tableDefinition.globalSecondaryIndexes.slice(0, last + 1)) {
       // Every draft open-period writes lands in the indexes too: an index that is not warm throttles the table.
       this.table.addGlobalSecondaryIndex({
         indexName: gsi.indexName,
         partitionKey: key(gsi.partitionKey),
         sortKey: key(gsi.sortKey),
+        projectionType: gsi.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
         ...(warm ? { warmThroughput: warm } : {}),
       });
     }

@@ -288,38 +288,48 @@ export class MonitoringStack extends Stack {
       );
     }
 
-    // DynamoDB: throttled reads or writes on the table or any index (an index that throttles slows the table).
-    const throttleMetrics: Record<string, IMetric> = {};
+    // DynamoDB: throttled reads or writes on the table or any index (an index that throttles slows the table). One
+    // alarm for reads and one for writes: an alarm's expression may hold at most 10 metrics (table + 5 indexes).
     const indexes: (string | undefined)[] = [
       undefined,
       ...tableDefinition.globalSecondaryIndexes.map((g) => g.indexName),
     ];
-    indexes.forEach((indexName, i) => {
-      for (const [prefix, metricName] of [
-        ['r', 'ReadThrottleEvents'],
-        ['w', 'WriteThrottleEvents'],
-      ] as const) {
-        throttleMetrics[`${prefix}${i}`] = table.metric(metricName, {
+    const throttles = (metricName: 'ReadThrottleEvents' | 'WriteThrottleEvents', label: string) => {
+      // Ids unique across both expressions: the dashboard graphs them together.
+      const prefix = metricName === 'ReadThrottleEvents' ? 'r' : 'w';
+      const metrics: Record<string, IMetric> = {};
+      indexes.forEach((indexName, i) => {
+        metrics[`${prefix}${i}`] = table.metric(metricName, {
           statistic: 'Sum',
           period: FIVE_MINUTES,
           ...(indexName
             ? { dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: indexName } }
             : {}),
         });
-      }
-    });
-    const tableThrottles = new MathExpression({
-      label: 'Throttled requests (table and indexes)',
-      expression: 'SUM(FILL(METRICS(), 0))',
-      usingMetrics: throttleMetrics,
-      period: FIVE_MINUTES,
-    });
-    alarm(
-      'table-throttles',
-      tableThrottles,
-      1,
-      'DynamoDB throttled reads or writes of the table or an index: raise capacity.warmWriteUnitsPerSecond, check the on-demand quotas (docs/DEPLOY.md).',
-    );
+      });
+      return new MathExpression({
+        label,
+        expression: 'SUM(FILL(METRICS(), 0))',
+        usingMetrics: metrics,
+        period: FIVE_MINUTES,
+      });
+    };
+    const tableThrottles = [
+      throttles('ReadThrottleEvents', 'Throttled reads (table and indexes)'),
+      throttles('WriteThrottleEvents', 'Throttled writes (table and indexes)'),
+    ];
+    for (const [kind, expression] of [
+      ['read', tableThrottles[0]],
+      ['write', tableThrottles[1]],
+    ] as const) {
+      if (!expression) continue;
+      alarm(
+        `table-${kind}-throttles`,
+        expression,
+        1,
+        `DynamoDB throttled ${kind}s of the table or an index: raise capacity.warmWriteUnitsPerSecond, check the on-demand quotas (docs/DEPLOY.md).`,
+      );
+    }
 
     // The dashboard shows the delivery queues beside the fan-out queues.
     const fanOutQueues = [
@@ -351,7 +361,7 @@ export class MonitoringStack extends Stack {
       jobFunctions: string[];
       deadLetterQueues: string[];
       fanOutQueues: string[];
-      tableThrottles: MathExpression;
+      tableThrottles: MathExpression[];
     },
   ): Dashboard {
     const { names, api, table } = props;
@@ -454,7 +464,7 @@ export class MonitoringStack extends Stack {
         table.metricConsumedReadCapacityUnits({ period: FIVE_MINUTES }),
         table.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES }),
       ]),
-      graph('Table and indexes: throttled requests', [tableThrottles]),
+      graph('Table and indexes: throttled requests', tableThrottles),
       graph('Table: system errors', [table.metricSystemErrorsForOperations({ period: FIVE_MINUTES })]),
     );
     const edge = (metricName: string, statistic: string, label: string) =>

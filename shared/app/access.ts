@@ -178,12 +178,23 @@ export class Access {
     return ids;
   }
 
-  /** The caller's relations to an evaluation (or to what a list keeps of its parties, e.g. a pending appeal). */
-  async relationsTo(evaluation: EvaluationParties): Promise<ActorRelations> {
+  /**
+   * The caller's relations to an evaluation (or to what a list keeps of its parties, e.g. a pending appeal).
+   * `forAction`: the caller means to take this action; whether it decides appeals (a walk up the unit tree and the
+   * parent's staff, the costliest look-up) is then worked out only for `decideAppeal`, or when nothing else relates
+   * the caller to the evaluation (so a stranger still gets 404 and the decider 403, as without it).
+   */
+  async relationsTo(
+    evaluation: EvaluationParties,
+    options: { forAction?: string } = {},
+  ): Promise<ActorRelations> {
     const me = this.principal.employeeId;
+    const decides = () =>
+      this.chain(evaluation.approverUnitId).then((chain) => (chain[1] ? this.head(chain[1].id) : null));
+    const deciderNeeded = options.forAction === undefined || options.forAction === 'decideAppeal';
     // Independent look-ups, in parallel: they are most of a request's latency.
     const [decider, acting, hrInScope, reviewsAsRole, approvesAsRole] = await Promise.all([
-      this.chain(evaluation.approverUnitId).then((chain) => (chain[1] ? this.head(chain[1].id) : null)),
+      deciderNeeded ? decides() : null,
       evaluation.approverId === me
         ? false
         : this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId),
@@ -191,7 +202,7 @@ export class Access {
       roleOf(evaluation.reviewerId) === null ? false : this.actsAs(evaluation.reviewerId),
       roleOf(evaluation.approverId) === null ? false : this.actsAs(evaluation.approverId),
     ]);
-    return {
+    const relations: ActorRelations = {
       actorId: me,
       isEmployee: evaluation.employeeId === me,
       isReviewer: evaluation.reviewerId === me || reviewsAsRole,
@@ -201,6 +212,11 @@ export class Access {
       isHrInScope: hrInScope,
       isAdmin: this.isAdmin,
     };
+    if (!deciderNeeded && !hasAnyRelation(relations)) {
+      const found = await decides();
+      relations.isAppealDecider = found !== null && found.id === me && evaluation.employeeId !== me;
+    }
+    return relations;
   }
 }
 

@@ -26,10 +26,10 @@ export async function visibleEvaluation(caller: Caller, employeeId: string, peri
   return loadVisible(Access.of(caller), employeeId, period);
 }
 
-async function loadVisible(access: Access, employeeId: string, period: string) {
+async function loadVisible(access: Access, employeeId: string, period: string, forAction?: string) {
   const evaluation = await access.store.evaluations.get(employeeId, period);
   if (!evaluation) throw notFound(NOT_FOUND_MESSAGE);
-  const relations = await access.relationsTo(evaluation);
+  const relations = await access.relationsTo(evaluation, forAction === undefined ? {} : { forAction });
   // Someone with no part in an evaluation must not learn that it exists.
   if (!hasAnyRelation(relations)) throw notFound(NOT_FOUND_MESSAGE);
   return { evaluation, relations };
@@ -41,7 +41,7 @@ async function loadVisible(access: Access, employeeId: string, period: string) {
  * again with everything else.
  */
 export async function authorizeAction(caller: Caller, employeeId: string, period: string, type: ActionType) {
-  const { evaluation, relations } = await loadVisible(Access.of(caller), employeeId, period);
+  const { evaluation, relations } = await loadVisible(Access.of(caller), employeeId, period, type);
   const refused = actorMayAct(type, relations, evaluation);
   if (refused) throw new AppError(refused.code, refused.message);
 }
@@ -131,6 +131,9 @@ function involvesQuota(change: { from: Grade | null; to: Grade | null } | null, 
   return grades.includes('A') || (ratioRule && grades.includes('B'));
 }
 
+/** Actions that never give or change a grade: they need neither the employee's flags nor the unit's counters. */
+const NON_GRADING_ACTIONS = new Set<string>(['saveSelfAssessment', 'submit', 'review', 'return', 'appeal']);
+
 export interface TransitionOptions {
   ifMatch: number | null;
   /** For the period-close job: acts as the system, not as a person. */
@@ -168,7 +171,7 @@ export async function attemptTransition(
       relations = options.relations;
     } else {
       try {
-        ({ evaluation, relations } = await loadVisible(access, employeeId, period));
+        ({ evaluation, relations } = await loadVisible(access, employeeId, period, action.type));
       } catch (error) {
         if (error instanceof AppError) return { ok: false, error };
         throw error;
@@ -184,20 +187,23 @@ export async function attemptTransition(
       };
     }
     const rubricRead = store.rubrics.getVersion(evaluation.rubricId, evaluation.rubricVersion);
+    // The employee's flags and the unit's counters matter only to a grade (the quota, the bands): the other
+    // actions never read them (a save, a submission, a review cost two reads fewer).
+    const grading = !NON_GRADING_ACTIONS.has(action.type);
     const [periodRecord, rubric, computed, employee, counters, grades] = await Promise.all([
       store.periods.get(period),
       rubricRead,
       // Built-in rubrics answer at once, so the products (nd-335 only) are read alongside everything else.
       rubricRead.then((r) => (r ? computedScoresFor(store, evaluation, r, action.type) : null)),
-      store.org.getEmployee(employeeId),
-      store.evaluations.unitCounters(evaluation.unitId, period),
+      grading ? store.org.getEmployee(employeeId) : Promise.resolve(null),
+      grading ? store.evaluations.unitCounters(evaluation.unitId, period) : Promise.resolve(null),
       action.type === 'approve' || action.type === 'decideAppeal'
         ? subordinateGrades(store, evaluation)
         : Promise.resolve(undefined),
     ]);
     if (!rubric) throw new Error(`rubric ${evaluation.rubricId} v${evaluation.rubricVersion} missing`);
     // Decree 335 counts A against B within the evaluation's duty group when it has one (DOMAIN.md "Duty groups").
-    const groups = counters.groups ?? {};
+    const groups = counters?.groups ?? {};
     const dutyGroup = evaluation.dutyGroup ?? null;
     const perGroup = quotaPerDutyGroup(rubric.quota) && dutyGroup !== null;
     const decided = decide({
@@ -208,9 +214,9 @@ export async function attemptTransition(
       rubric,
       employeeFlags: employee?.flags ?? {},
       quota: {
-        evaluated: counters.evaluated,
-        outstanding: counters.outstanding,
-        counts: countsForQuota(rubric.quota, dutyGroup, counters.grades, groups),
+        evaluated: counters?.evaluated ?? 0,
+        outstanding: counters?.outstanding ?? false,
+        counts: countsForQuota(rubric.quota, dutyGroup, counters?.grades ?? emptyCounts(), groups),
       },
       appealDeadline: periodRecord?.appealDeadline ?? null,
       subordinateGrades: grades,
@@ -246,7 +252,10 @@ export async function attemptTransition(
     const guarded = involvesQuota(decided.gradeChange, rubric.quota.kind === 'shareOfB');
     // The counts the decision was made on: the group's under a per-group rule, else the unit's (which every
     // grouped approval moves too, so a decision on "the unit minus its groups" is guarded by them).
-    const guard = guarded && !perGroup ? counters.grades : null;
+    // Only a grading action moves a grade (the rules engine's contract): its counters were read above.
+    if (guarded && counters === null)
+      throw new Error(`${action.type} changed a grade without the unit's counters`);
+    const guard = guarded && !perGroup ? (counters?.grades ?? null) : null;
     const groupGuard =
       guarded && perGroup && dutyGroup !== null
         ? { group: dutyGroup, counts: { ...emptyCounts(), ...groups[dutyGroup] } }

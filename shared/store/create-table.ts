@@ -40,7 +40,7 @@ export async function createTableIfMissing(
             { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
             { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: gsi.projection },
         })),
       }),
     );

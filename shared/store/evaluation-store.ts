@@ -27,12 +27,15 @@ import {
   type UnitPeriodCounters,
 } from './entities.ts';
 import { type Receipt, receiptItem } from './idempotency-store.ts';
-import { keys } from './keys.ts';
+import { ENTITY, keys } from './keys.ts';
 import { notificationItem } from './notification-store.ts';
 import { productRevisionGuard } from './product-store.ts';
-import { queryAll } from './query.ts';
+import { type QuerySpec, queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
+
+/** Where the previous design listed evaluations for their reviewer and approver (until migrated). */
+const LEGACY_INBOX_INDEX = { reviewer: 'gsi1', approver: 'gsi2' } as const;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const statusAttr = (s: EvaluationStatus) => `n_${s}`;
@@ -199,6 +202,38 @@ export function evaluationStore(db: Db) {
     return Item ? toEvaluation(Item) : null;
   };
 
+  /**
+   * The evaluations a keys-only index listed, read from the table in the index's order (one BatchGet per 100):
+   * the index holds no copy of them, so their transitions never write it.
+   */
+  const byKeys = async (listed: readonly Item[]): Promise<StoredEvaluation[]> => {
+    const wanted = listed.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const found = await batchGet(db, wanted);
+    return wanted.flatMap((k) => {
+      const item = found.get(keyOf(k));
+      return item ? [toEvaluation(item)] : [];
+    });
+  };
+
+  /**
+   * A list from its keys-only index, and, until the `inbox-keys` migration has moved every evaluation (docs/DEPLOY.md
+   * "Migrating the table"), from the index the previous design listed it on (ALL: the items come with the Query).
+   * Once migrated the second Query finds nothing (half a read unit); a later release drops it.
+   */
+  const listed = async (spec: QuerySpec, legacy: QuerySpec): Promise<StoredEvaluation[]> => {
+    const [current, old] = await Promise.all([byKeys(await queryAll(db, spec)), queryAll(db, legacy)]);
+    const byId = new Map(
+      old
+        .filter((i) => i.entityType === ENTITY.evaluation)
+        .map((i) => [String(i.employeeId), toEvaluation(i)]),
+    );
+    // Read by key from the table: newer than an index copy of the same evaluation caught mid-migration.
+    for (const e of current) byId.set(e.employeeId, e);
+    return [...byId.values()].sort((a, b) =>
+      a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0,
+    );
+  };
+
   const countersUpdate = (unitId: string, period: string, outstanding: boolean, n: number): TransactItem => {
     const counters = keys.unitPeriod(unitId, period);
     return {
@@ -303,11 +338,13 @@ export function evaluationStore(db: Db) {
     },
 
     async listByReviewer(reviewerId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await queryAll(db, keys.reviewerQueue(reviewerId, period))).map(toEvaluation);
+      const spec = keys.reviewerQueue(reviewerId, period);
+      return listed(spec, { ...spec, index: LEGACY_INBOX_INDEX.reviewer });
     },
 
     async listByApprover(approverId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await queryAll(db, keys.approverQueue(approverId, period))).map(toEvaluation);
+      const spec = keys.approverQueue(approverId, period);
+      return listed(spec, { ...spec, index: LEGACY_INBOX_INDEX.approver });
     },
 
     async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {

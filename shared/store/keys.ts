@@ -10,14 +10,14 @@
  * | staff of a unit                           | gsi1  | UNIT_STAFF#<unitId>                   |
  * | an employee's evaluations for a year      | table | EMP#<employeeId>, sk EVAL#<year>…     |
  * | an evaluation's history                   | table | EMP#<employeeId>, sk HIST#<period>#…  |
- * | a reviewer's evaluations for a period     | gsi1  | REVIEWER#<reviewerId>#<period>        |
- * | an approver's evaluations for a period    | gsi2  | APPROVER#<approverId>#<period>        |
+ * | a reviewer's evaluations for a period     | gsi4 (KEYS_ONLY) + BatchGet | REVIEWER#<reviewerId>#<period> |
+ * | an approver's evaluations for a period    | gsi5 (KEYS_ONLY) + BatchGet | APPROVER#<approverId>#<period> |
  * | a unit's evaluations for a period         | gsi3  | UNIT_EVALS#<unitId>#<period>          |
  * | per-unit statistics of a period           | gsi1  | PERIOD_UNITS#<period>                 |
  * | all periods                               | gsi1  | PERIODS                               |
  * | all rubrics (every version)               | gsi1  | RUBRICS                               |
  * | delegations given to an acting head       | gsi1  | ACTING_FOR#<delegateId>               |
- * | a unit's annual results                   | gsi3  | UNIT_ANNUAL#<unitId>#<year>           |
+ * | a unit's annual results                   | table | UNIT#<unitId>, sk ANNUAL#<year>#<chunk> (before 2026-11: gsi3 UNIT_ANNUAL#<unitId>#<year>) |
  * | the steps a job run has checkpointed      | table | JOB#<job>#<scope>#RUN#<runId>, sk STEP#… |
  * | the outbox of one day                     | table | OUTBOX#<day>                          |
  * | an evaluation's products and their revision | table | EMP#<employeeId>, sk PROD#<period>#… |
@@ -27,6 +27,12 @@
  * | suppressed addresses (bounce, complaint)  | gsi1  | MAIL_SUPPRESSED                       |
  * | pending appeals of a period (to decide)   | table | APPEALS#<period>, sk <employeeId>     |
  * | a unit and its children's annual summary  | table | UNIT#<unitId>, sk ANNUAL_SUMMARY#<year> (BatchGet by key) |
+ * | a data migration's progress (resumable)   | table | MIGRATION#<name>, sk #CHECKPOINT (Get by key) |
+ *
+ * Indexes and what they copy (table-definition.ts): gsi1, gsi2, gsi3 project ALL; gsi4 and gsi5 (the reviewers' and
+ * approvers' lists) KEYS_ONLY, read back by key, so an evaluation's transitions write neither. An evaluation is in
+ * gsi3 (its unit), gsi4 and gsi5 only; until the `inbox-keys` migration has run on a table written before
+ * 2026-11, old evaluations carry their list keys in gsi1/gsi2 instead (shared/store/migrate-inbox-keys.ts).
  *
  * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
  * Put in the same transaction as the `appeal` transition and Deleted in the same one as `decideAppeal`, so the
@@ -59,6 +65,7 @@ export const ENTITY = {
   mailQuota: 'MailQuota',
   pendingAppeal: 'PendingAppeal',
   annualSummary: 'AnnualSummary',
+  migration: 'Migration',
 } as const;
 
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
@@ -139,10 +146,10 @@ export const keys = {
   }) => ({
     pk: `EMP#${e.employeeId}`,
     sk: `EVAL#${e.period}`,
-    gsi1pk: `REVIEWER#${e.reviewerId}#${e.period}`,
-    gsi1sk: e.employeeId,
-    gsi2pk: `APPROVER#${e.approverId}#${e.period}`,
-    gsi2sk: e.employeeId,
+    gsi4pk: `REVIEWER#${e.reviewerId}#${e.period}`,
+    gsi4sk: e.employeeId,
+    gsi5pk: `APPROVER#${e.approverId}#${e.period}`,
+    gsi5sk: e.employeeId,
     gsi3pk: `UNIT_EVALS#${e.unitId}#${e.period}`,
     gsi3sk: e.employeeId,
     entityType: ENTITY.evaluation,
@@ -156,9 +163,9 @@ export const keys = {
     skPrefix: `EVAL#${yearOrPeriodPrefix}`,
   }),
   reviewerQueue: (reviewerId: string, period: string) =>
-    ({ index: 'gsi1', pk: `REVIEWER#${reviewerId}#${period}` }) as const,
+    ({ index: 'gsi4', pk: `REVIEWER#${reviewerId}#${period}` }) as const,
   approverQueue: (approverId: string, period: string) =>
-    ({ index: 'gsi2', pk: `APPROVER#${approverId}#${period}` }) as const,
+    ({ index: 'gsi5', pk: `APPROVER#${approverId}#${period}` }) as const,
   unitEvaluations: (unitId: string, period: string) =>
     ({ index: 'gsi3', pk: `UNIT_EVALS#${unitId}#${period}` }) as const,
 
@@ -215,6 +222,14 @@ export const keys = {
   }),
   unitAnnual: (unitId: string, year: number) =>
     ({ index: 'gsi3', pk: `UNIT_ANNUAL#${unitId}#${year}` }) as const,
+  /** A unit's annual results for a year, up to 1,000 people an item (since 2026-11; `annual` items before). */
+  unitAnnualChunk: (unitId: string, year: number, chunk: number) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `ANNUAL#${year}#${pad(chunk, 3)}`,
+    chunk,
+    entityType: ENTITY.annual,
+  }),
+  unitAnnualChunks: (unitId: string, year: number) => ({ pk: `UNIT#${unitId}`, skPrefix: `ANNUAL#${year}#` }),
 
   /** The current run of a job for one scope (a period, a year, a day): status, counters, reference time. */
   checkpoint: (job: string, scope: string) => ({
@@ -337,6 +352,10 @@ export const keys = {
     sk: employeeId,
   }),
   pendingAppeals: (period: string) => ({ pk: `APPEALS#${period}` }),
+
+  /** A data migration's progress: where each Scan segment goes on. */
+  migration: (name: string) => ({ pk: `MIGRATION#${name}`, sk: '#CHECKPOINT', entityType: ENTITY.migration }),
+  migrationKey: (name: string): TableKey => ({ pk: `MIGRATION#${name}`, sk: '#CHECKPOINT' }),
 
   /** A unit's annual figures and its subtree's, written by the annual roll-up's finalisation. */
   annualSummary: (unitId: string, year: number) => ({

@@ -25,6 +25,46 @@ const toAnnualSummary = (item: Item) => decode(annualSummarySchema, item, 'annua
 export const rankingItem = (s: RankingSnapshot) => ({ ...keys.ranking(s.unitId, s.period), ...s });
 const subunitItem = (s: SubunitRankingSnapshot) => ({ ...keys.subunitRanking(s.unitId, s.period), ...s });
 
+/** People per annual-results item: ~150 bytes a row keeps an item of the largest units far under 400 KB. */
+const ANNUAL_CHUNK = 1000;
+
+/** One person's annual result as a row of the unit's item (the unit, year and time are the item's). */
+const annualRow = (r: StoredAnnualResult) => [
+  r.employeeId,
+  r.name,
+  r.average,
+  r.monthsCounted,
+  r.grade,
+  r.classified,
+  r.periods.join(','),
+  // `false`: absent (results computed before these were kept), unlike a stored null.
+  r.periodsInYear ?? false,
+  r.reason === undefined ? false : r.reason,
+];
+
+const fromAnnualRow = (
+  row: unknown[],
+  unitId: string,
+  year: number,
+  computedAt: string,
+): StoredAnnualResult => {
+  const [employeeId, name, average, monthsCounted, grade, classified, periods, periodsInYear, reason] = row;
+  return toAnnual({
+    employeeId,
+    name,
+    unitId,
+    year,
+    average,
+    monthsCounted,
+    grade,
+    classified,
+    periods: periods ? String(periods).split(',') : [],
+    ...(periodsInYear === false || periodsInYear === undefined ? {} : { periodsInYear }),
+    ...(reason === false || reason === undefined ? {} : { reason }),
+    computedAt,
+  });
+};
+
 export function rankingStore(db: Db) {
   const getItem = async (k: { pk: string; sk: string }) =>
     (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }))).Item;
@@ -72,12 +112,41 @@ export function rankingStore(db: Db) {
       await db.doc.send(new PutCommand({ TableName: db.tableName, Item: subunitItem(snapshot) }));
     },
 
-    /** Stores employees' annual results (plain overwrites: a rerun writes the same items). */
-    async putAnnual(results: readonly StoredAnnualResult[]): Promise<void> {
-      await batchPut(
-        db,
-        results.map((r) => ({ ...keys.annual(r.employeeId, r.year, r.unitId), ...r })),
-      );
+    /**
+     * Stores employees' annual results, a unit's for a year as a whole: one item per unit and year (chunks of
+     * ANNUAL_CHUNK people), each result a compact row, instead of an item per person and its index copy (2 write
+     * units a person before, about 0.2 now). A rerun replaces the unit's results; chunks beyond the new count are
+     * ignored by readers (they carry the older `computedAt`).
+     */
+    async putAnnual(
+      results: readonly StoredAnnualResult[],
+      /** The unit written, so that a unit left with nobody is written empty rather than left as it was. */
+      unit?: { unitId: string; year: number; computedAt: string },
+    ): Promise<void> {
+      const byUnit = new Map<
+        string,
+        { unitId: string; year: number; computedAt: string; rows: StoredAnnualResult[] }
+      >();
+      if (unit) byUnit.set(`${unit.unitId}\u0000${unit.year}`, { ...unit, rows: [] });
+      for (const r of results) {
+        const k = `${r.unitId}\u0000${r.year}`;
+        const entry = byUnit.get(k) ?? { unitId: r.unitId, year: r.year, computedAt: r.computedAt, rows: [] };
+        entry.rows.push(r);
+        byUnit.set(k, entry);
+      }
+      const items = [...byUnit.values()].flatMap(({ unitId, year, computedAt, rows }) => {
+        const sorted = [...rows].sort((a, b) => a.employeeId.localeCompare(b.employeeId));
+        const chunks = Math.max(1, Math.ceil(sorted.length / ANNUAL_CHUNK));
+        return Array.from({ length: chunks }, (_, i) => ({
+          ...keys.unitAnnualChunk(unitId, year, i),
+          unitId,
+          year,
+          computedAt,
+          chunks,
+          rows: sorted.slice(i * ANNUAL_CHUNK, (i + 1) * ANNUAL_CHUNK).map(annualRow),
+        }));
+      });
+      await batchPut(db, items);
     },
 
     /** Units' annual summaries (plain overwrites: a rerun writes the same items, with its time). */
@@ -103,9 +172,23 @@ export function rankingStore(db: Db) {
       return out;
     },
 
-    /** The stored annual results of a unit's members (as of the last rollup). */
+    /**
+     * The stored annual results of a unit's members (as of the last rollup), by employee id. A year rolled up before
+     * the results were kept per unit (2026-11) is read from its per-person items on gsi3.
+     */
     async listUnitAnnual(unitId: string, year: number): Promise<StoredAnnualResult[]> {
-      return (await queryAll(db, keys.unitAnnual(unitId, year))).map(toAnnual);
+      const spec = keys.unitAnnualChunks(unitId, year);
+      const chunks = await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix });
+      const head = chunks.find((c) => c.sk === keys.unitAnnualChunk(unitId, year, 0).sk);
+      if (!head) return (await queryAll(db, keys.unitAnnual(unitId, year))).map(toAnnual);
+      return chunks
+        .filter((c) => c.computedAt === head.computedAt && Number(c.chunk) < Number(head.chunks))
+        .flatMap((c) =>
+          ((c.rows ?? []) as unknown[][]).map((row) =>
+            fromAnnualRow(row, unitId, year, String(c.computedAt)),
+          ),
+        )
+        .sort((a, b) => a.employeeId.localeCompare(b.employeeId));
     },
   };
 }

@@ -44,7 +44,7 @@ describe('data stack: the table', () => {
           { AttributeName: def.partitionKey, KeyType: 'HASH' },
           { AttributeName: def.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: def.projection },
       });
     }
   });

@@ -496,7 +496,11 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
       putSubunit: async (snapshot) => {
         t.subunitRankings.set(unitPeriodKey(snapshot.unitId, snapshot.period), copy(snapshot));
       },
-      putAnnual: async (results) => {
+      putAnnual: async (results, unit) => {
+        // A unit's results for a year are replaced as a whole, as the DynamoDB store keeps them (one item a unit).
+        const replaced = new Set(results.map((r) => `${r.unitId}|${r.year}`));
+        if (unit) replaced.add(`${unit.unitId}|${unit.year}`);
+        for (const [k, r] of t.annual) if (replaced.has(`${r.unitId}|${r.year}`)) t.annual.delete(k);
         for (const r of results) t.annual.set(`${r.employeeId}|${r.year}`, copy(r));
       },
       putAnnualSummaries: async (summaries) => {

@@ -55,7 +55,7 @@ export const annualRollupJob: UnitJob<AnnualStepResult> = {
       reason: r.reason,
       computedAt: run.at,
     }));
-    await ctx.store.rankings.putAnnual(records);
+    await ctx.store.rankings.putAnnual(records, { unitId, year, computedAt: run.at });
     const own = ownAnnualFigures(results);
     return {
       result: {
