@@ -95,10 +95,12 @@ export const MEASURED = {
   jobsReadUnits: 1.69e6,
   jobsWriteUnits: 3.15e6,
   /**
-   * The reminders: 1.5 messages a person; per message the outbox item (~1.5 KB: 2 units) written when queued,
-   * claimed and marked SENT, and the day's quota counter (BENCHMARKS.md, "Reminders at city scale").
+   * The reminders: 0.5 messages a person for each day of a reminder window (1.5 with the three-day window the
+   * earlier default had: about one message per person per deadline they still face that day); per message the
+   * outbox item (~1.5 KB: 2 units) written when queued, claimed and marked SENT, and the day's quota counter
+   * (BENCHMARKS.md, "Reminders at city scale").
    */
-  remindersPerStaff: 1.5,
+  remindersPerStaffAndWindowDay: 0.5,
   outboxWriteUnitsPerMessage: 7,
   /** Per message: the outbox item and the person's mail settings, read consistently when it is sent. */
   outboxReadUnitsPerMessage: 2,
@@ -147,8 +149,8 @@ export interface BillOptions {
   /** 1 = Hanoi (170,000 staff); 10 = the whole country's civil service. */
   scale: number;
   auth: AuthMode;
-  /** The two application changes BENCHMARKS.md names: reminder digests (a third of the mail) and inbox-only index projections (half the API's writes). */
-  appChanges: boolean;
+  /** Reminders start this many days before each deadline's day (the stage's `reminders.leadDays`; 0: on the day). */
+  reminderLeadDays: number;
   /** Alarm metrics in the stacks (counted from the templates). */
   alarmMetrics: number;
   /** Daily backups kept (the prod configuration's `backup.retentionDays`). */
@@ -207,9 +209,9 @@ export function monthlyBill(o: BillOptions): BillLine[] {
   const apiRequests = staff * m.apiRequestsPerStaff;
   const staticRequests = staff * (a.visitsPerStaff * a.entryRequestsPerVisit + a.assetRequestsPerStaff);
   const edgeRequests = apiRequests + staticRequests;
-  const reminders = staff * m.remindersPerStaff * (o.appChanges ? 1 / 3 : 1);
+  const reminders = staff * m.remindersPerStaffAndWindowDay * (o.reminderLeadDays + 1);
 
-  const apiWrites = m.apiWriteUnits * o.scale * (o.appChanges ? 0.5 : 1);
+  const apiWrites = m.apiWriteUnits * o.scale;
   const reads = (m.apiReadUnits + m.jobsReadUnits) * o.scale + reminders * m.outboxReadUnitsPerMessage;
   const writes = apiWrites + m.jobsWriteUnits * o.scale + reminders * m.outboxWriteUnitsPerMessage;
   const dynamoRequests =
@@ -345,11 +347,18 @@ export const total = (lines: BillLine[]) => lines.reduce((s, l) => s + l.usd, 0)
 
 const exampleStages = () => readFileSync(join(REPO_ROOT, 'infra', 'examples', 'prod-oidc.json'), 'utf8');
 
-/** What the bill reads from the prod example: its alarm metrics (a metric-math alarm bills each metric) and backups. */
-export function fromProdExample(): Pick<BillOptions, 'alarmMetrics' | 'backupDays'> {
+/**
+ * What the bill reads from the prod example: its alarm metrics (a metric-math alarm bills each metric), backups and
+ * reminder window.
+ */
+export function fromProdExample(): Pick<BillOptions, 'alarmMetrics' | 'backupDays' | 'reminderLeadDays'> {
   const stages = exampleStages();
   const config = loadStageConfig((key) => ({ stage: 'prod', stages })[key]);
-  return { alarmMetrics: countAlarmMetrics(), backupDays: config.backup.retentionDays };
+  return {
+    alarmMetrics: countAlarmMetrics(),
+    backupDays: config.backup.retentionDays,
+    reminderLeadDays: config.reminders.leadDays,
+  };
 }
 
 function countAlarmMetrics(): number {
@@ -377,19 +386,14 @@ function countAlarmMetrics(): number {
 
 /** The tables of BENCHMARKS.md's bill section. */
 export function billMarkdown(example = fromProdExample()): string {
-  const hanoi = monthlyBill({ ...example, scale: 1, auth: 'oidc', appChanges: false });
-  const hanoiChanged = monthlyBill({ ...example, scale: 1, auth: 'oidc', appChanges: true });
-  const country = monthlyBill({ ...example, scale: 10, auth: 'oidc', appChanges: false });
-  const countryChanged = monthlyBill({ ...example, scale: 10, auth: 'oidc', appChanges: true });
+  const hanoi = monthlyBill({ ...example, scale: 1, auth: 'oidc' });
+  const country = monthlyBill({ ...example, scale: 10, auth: 'oidc' });
   const usd = (n: number) => fmt(n, 2);
   const lines = [
-    '| service | Hanoi, as built: basis | USD | with the two changes | 10× (1.7 M staff) | 10×, with the changes |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
-    ...hanoi.map(
-      (l, i) =>
-        `| ${l.service} | ${l.basis} | ${usd(l.usd)} | ${usd(hanoiChanged[i]?.usd ?? 0)} | ${usd(country[i]?.usd ?? 0)} | ${usd(countryChanged[i]?.usd ?? 0)} |`,
-    ),
-    `| **total, the city's own sign-in** | | **${usd(total(hanoi))}** | **${usd(total(hanoiChanged))}** | **${usd(total(country))}** | **${usd(total(countryChanged))}** |`,
+    '| service | Hanoi: basis | USD | 10× (1.7 M staff) |',
+    '| --- | --- | ---: | ---: |',
+    ...hanoi.map((l, i) => `| ${l.service} | ${l.basis} | ${usd(l.usd)} | ${usd(country[i]?.usd ?? 0)} |`),
+    `| **total, the city's own sign-in** | | **${usd(total(hanoi))}** | **${usd(total(country))}** |`,
   ];
   const plans = ['lite', 'essentials', 'plus'] as const;
   const cognito = [
@@ -397,12 +401,26 @@ export function billMarkdown(example = fromProdExample()): string {
     '| --- | ---: | ---: | ---: | ---: |',
     `| the city's own OIDC provider (default) | 0.00 | ${usd(total(hanoi))} | 0.00 | ${usd(total(country))} |`,
     ...plans.map((plan) => {
-      const h = monthlyBill({ ...example, scale: 1, auth: plan, appChanges: false });
-      const c = monthlyBill({ ...example, scale: 10, auth: plan, appChanges: false });
+      const h = monthlyBill({ ...example, scale: 1, auth: plan });
+      const c = monthlyBill({ ...example, scale: 10, auth: plan });
       return `| Cognito ${plan} | ${usd(h[0]?.usd ?? 0)} | ${usd(total(h))} | ${usd(c[0]?.usd ?? 0)} | ${usd(total(c))} |`;
     }),
   ];
-  return [...lines, '', ...cognito].join('\n');
+  const windows = [
+    '| reminder window (`reminders.leadDays`) | e-mails, Hanoi | Hanoi: total | 10×: total |',
+    '| --- | ---: | ---: | ---: |',
+    ...[0, 1, 2].map((leadDays) => {
+      const h = monthlyBill({ ...example, scale: 1, auth: 'oidc', reminderLeadDays: leadDays });
+      const c = monthlyBill({ ...example, scale: 10, auth: 'oidc', reminderLeadDays: leadDays });
+      const mails = MEASURED.staff * MEASURED.remindersPerStaffAndWindowDay * (leadDays + 1);
+      const name =
+        leadDays === 0
+          ? 'the deadline’s day only (default)'
+          : `${leadDays + 1} days (from ${leadDays} before)`;
+      return `| ${name} | ${fmt(mails)} | ${usd(total(h))} | ${usd(total(c))} |`;
+    }),
+  ];
+  return [...lines, '', ...cognito, '', ...windows].join('\n');
 }
 
 export async function run(): Promise<void> {
