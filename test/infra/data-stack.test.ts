@@ -49,6 +49,21 @@ describe('data stack: the table', () => {
     }
   });
 
+  it('adds the indexes one deploy at a time when asked (-c tableIndexesUpTo), and refuses an unknown index', () => {
+    // CloudFormation adds at most one index per table update (docs/DEPLOY.md, "Migrating the table").
+    const names = tableDefinition.globalSecondaryIndexes.map((g) => g.indexName);
+    const upTo = names[names.length - 2] as string;
+    const partial = synth({ tableIndexesUpTo: upTo });
+    try {
+      const [, table] = only(partial.templates.data, 'AWS::DynamoDB::Table');
+      const gsis = props(table).GlobalSecondaryIndexes as { IndexName: string }[];
+      expect(gsis.map((g) => g.IndexName)).toEqual(names.slice(0, -1));
+    } finally {
+      partial.cleanup();
+    }
+    expect(() => synth({ tableIndexesUpTo: 'gsi9' })).toThrow(/tableIndexesUpTo: no index named gsi9/);
+  });
+
   it('is on demand, encrypted, with point-in-time recovery, TTL and deletion protection', () => {
     dev.templates.data.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
