@@ -49,34 +49,30 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
-const rubricOverrides = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return {};
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not JSON, e.g. {"civil_servant":"nd-335"}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)));
-
-/** A JSON variable: unset or empty is `undefined`; anything else must parse. */
-const jsonText = (example: string) =>
+/**
+ * A JSON variable: unset or empty is `undefined`; one of `words` is itself (a plain word such as `quarterly` needs no
+ * quotes); anything else must parse, or the variable is refused with `message`.
+ */
+const jsonVariable = (message: string, words: readonly string[] = []) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw === '') return undefined;
+      if (words.includes(raw)) return raw;
       try {
         return JSON.parse(raw) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: `is not JSON, e.g. ${example}` });
+        ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
     });
+
+const jsonText = (example: string) => jsonVariable(`is not JSON, e.g. ${example}`);
+
+const rubricOverrides = jsonText('{"civil_servant":"nd-335"}')
+  .pipe(z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), z.string().min(1)).optional())
+  .transform((overrides) => overrides ?? {});
 
 const cycleChange = z.strictObject({
   from: z
@@ -100,23 +96,10 @@ export const cycleSpecSchema = z
   });
 
 /** A plain word, or JSON: `monthly`, `quarterly`, `[{"from":"2026-07","cycle":"quarterly"}]`. */
-const cycleVariable = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return undefined;
-    if ((CYCLES as readonly string[]).includes(raw)) return raw;
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is monthly, quarterly or JSON [{"from":"2026-07","cycle":"quarterly"}]',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(cycleSpecSchema.optional());
+const cycleVariable = jsonVariable(
+  'is monthly, quarterly or JSON [{"from":"2026-07","cycle":"quarterly"}]',
+  CYCLES,
+).pipe(cycleSpecSchema.optional());
 
 export const cyclesByCategorySchema = z.partialRecord(z.enum(EMPLOYEE_CATEGORIES), cycleSpecSchema);
 
@@ -134,23 +117,10 @@ export const topHeadApproverSchema = z.union([
   }),
 ]);
 
-const topHeadVariable = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return undefined;
-    if (raw === 'hr' || raw === 'none') return raw;
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is hr, none or JSON {"kind":"body","id":…,"name":…,"members":[…]}',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(topHeadApproverSchema.optional());
+const topHeadVariable = jsonVariable('is hr, none or JSON {"kind":"body","id":…,"name":…,"members":[…]}', [
+  'hr',
+  'none',
+]).pipe(topHeadApproverSchema.optional());
 
 /**
  * Machine clients (work systems feeding products), by client id: the units whose subtrees each may feed and the
@@ -161,22 +131,9 @@ const machineClientSchema = z.strictObject({
   sources: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a source name')).min(1),
 });
 export type MachineClientConfig = z.output<typeof machineClientSchema>;
-const machineClients = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw === '') return {};
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is not JSON, e.g. {"qlvb-stc":{"units":["stc"],"sources":["qlvb-stc"]}}',
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string().min(1), machineClientSchema));
+const machineClients = jsonText('{"qlvb-stc":{"units":["stc"],"sources":["qlvb-stc"]}}')
+  .pipe(z.record(z.string().min(1), machineClientSchema).optional())
+  .transform((clients) => clients ?? {});
 
 const envSchema = z.object({
   [TABLE_NAME_ENV]: z
