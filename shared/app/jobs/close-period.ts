@@ -22,6 +22,7 @@ import {
 } from './compute-rankings.ts';
 import { type JobContext, type RunReport, skippedRun } from './types.ts';
 import { startUnitRun, type UnitJob } from './unit-run.ts';
+import { transitionEachOfUnit } from './unit-transitions.ts';
 
 /** The system, as the close acts: it may only expire what was not approved in time. */
 const SYSTEM_RELATIONS: ActorRelations = {
@@ -37,23 +38,21 @@ const SYSTEM_RELATIONS: ActorRelations = {
 };
 
 /** Expires every evaluation of a unit that was not approved, as of the close's time; returns how many. */
-export async function expireUnit(store: Store, period: string, unitId: string, at: Date): Promise<number> {
-  let expired = 0;
-  for (const e of await store.evaluations.listByUnit(unitId, period)) {
-    if (e.status === 'APPROVED' || e.status === 'EXPIRED') continue;
-    const result = await attemptTransition(
-      { store, principal: { employeeId: SYSTEM_ACTOR, groups: [] }, now: at },
-      e.employeeId,
-      period,
-      { type: 'expire' },
-      { ifMatch: null, relations: SYSTEM_RELATIONS },
-    );
-    if (result.ok) expired++;
-    // Approved or expired since the (eventually consistent) index listed it: nothing left to expire.
-    else if (result.error.code !== 'INVALID_TRANSITION' && result.error.code !== 'NOT_FOUND')
-      throw result.error;
-  }
-  return expired;
+export function expireUnit(store: Store, period: string, unitId: string, at: Date): Promise<number> {
+  return transitionEachOfUnit(
+    store,
+    unitId,
+    period,
+    (e) => e.status !== 'APPROVED' && e.status !== 'EXPIRED',
+    (e) =>
+      attemptTransition(
+        { store, principal: { employeeId: SYSTEM_ACTOR, groups: [] }, now: at },
+        e.employeeId,
+        period,
+        { type: 'expire' },
+        { ifMatch: null, relations: SYSTEM_RELATIONS },
+      ),
+  );
 }
 
 export const closePeriodJob: UnitJob<RankingStepResult> = {

@@ -21,6 +21,7 @@ import {
 } from './compute-rankings.ts';
 import { type JobContext, type RunReport, skippedRun } from './types.ts';
 import { type StepWork, startUnitRun, type UnitJob } from './unit-run.ts';
+import { transitionEachOfUnit } from './unit-transitions.ts';
 
 export interface ReopenStepResult extends RankingStepResult {
   /** Evaluations of the unit brought back by this run. */
@@ -46,31 +47,30 @@ const adminRelations = (actorId: string): ActorRelations => ({
 export async function reopenUnit(store: Store, record: Period, unitId: string): Promise<number> {
   const reopen = record.reopen;
   if (!reopen) return 0;
-  let restored = 0;
-  for (const e of await store.evaluations.listByUnit(unitId, record.period)) {
-    if (e.status !== 'EXPIRED') continue;
-    // Expired before `expiredFrom` was recorded: its history says what it was (one Query, for those only).
-    const before = e.expiredFrom
-      ? null
-      : statusBeforeExpiry(await store.evaluations.history(e.employeeId, record.period));
-    const result = await attemptTransition(
-      { store, principal: { employeeId: reopen.by, groups: ['admin'] }, now: new Date(reopen.at) },
-      e.employeeId,
-      record.period,
-      {
-        type: 'reopen',
-        reason: reopen.reason,
-        deadlines: sameDeadlines(e.deadlines, record.deadlines) ? null : record.deadlines,
-        before,
-      },
-      { ifMatch: null, relations: adminRelations(reopen.by) },
-    );
-    if (result.ok) restored++;
-    // Brought back meanwhile by a racing run (the index lags), or not to be told what it was: left as it is.
-    else if (result.error.code !== 'INVALID_TRANSITION' && result.error.code !== 'NOT_FOUND')
-      throw result.error;
-  }
-  return restored;
+  return transitionEachOfUnit(
+    store,
+    unitId,
+    record.period,
+    (e) => e.status === 'EXPIRED',
+    async (e) => {
+      // Expired before `expiredFrom` was recorded: its history says what it was (one Query, for those only).
+      const before = e.expiredFrom
+        ? null
+        : statusBeforeExpiry(await store.evaluations.history(e.employeeId, record.period));
+      return attemptTransition(
+        { store, principal: { employeeId: reopen.by, groups: ['admin'] }, now: new Date(reopen.at) },
+        e.employeeId,
+        record.period,
+        {
+          type: 'reopen',
+          reason: reopen.reason,
+          deadlines: sameDeadlines(e.deadlines, record.deadlines) ? null : record.deadlines,
+          before,
+        },
+        { ifMatch: null, relations: adminRelations(reopen.by) },
+      );
+    },
+  );
 }
 
 export const reopenPeriodJob: UnitJob<ReopenStepResult> = {
