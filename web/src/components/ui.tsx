@@ -1,10 +1,11 @@
-/** Small shared pieces: messages, badges, loading, period picker. */
+/** Small shared pieces: messages, badges, loading, period and unit pickers. */
 import type { ComponentChildren, RefObject } from 'preact';
 import { ApiError } from '../api/client.ts';
 import type { Evaluation, Grade } from '../api/types.ts';
 import { comparePeriods } from '../lib/dates.ts';
 import type { Draft } from '../lib/drafts.ts';
 import { formatDateTime, formatPeriod, GRADE_LABELS, statusLabel } from '../lib/format.ts';
+import type { UnitOption } from '../lib/units.ts';
 
 /** An error as the API phrased it (its Vietnamese `error.message`), with each detail of a validation error. */
 export function ErrorNotice({ error }: { error: Error | null | undefined }) {
@@ -139,5 +140,18 @@ export function Section({ title, id, children }: { title: string; id: string; ch
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** The `<option>`s of a unit picker: the tree in order, each unit indented under its parent. */
+export function UnitOptions({ units }: { units: readonly UnitOption[] }) {
+  return (
+    <>
+      {units.map((u) => (
+        <option key={u.id} value={u.id}>
+          {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
+        </option>
+      ))}
+    </>
   );
 }

@@ -19,7 +19,7 @@ import type {
   SuppressedAddress,
 } from '../api/types.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
-import { ErrorNotice, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { ErrorNotice, Loading, Section, SuccessNotice, UnitOptions } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
 import { forgetPerson, loadRubric, loadUnits } from '../lib/directory.ts';
 import { CATEGORY_LABELS, formatDateTime, formatPoints } from '../lib/format.ts';
@@ -270,11 +270,7 @@ function EmployeeEditor({
         <div class="field">
           <label for="emp-unit">Đơn vị</label>
           <select id="emp-unit" value={form.unitId} onChange={(e) => set('unitId', e.currentTarget.value)}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
-              </option>
-            ))}
+            <UnitOptions units={units} />
           </select>
         </div>
         <div class="field">

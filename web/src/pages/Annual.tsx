@@ -5,7 +5,7 @@
  */
 import type { AnnualFigures, AnnualReport } from '../api/types.ts';
 import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
-import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice, UnitOptions } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
 import { unitHeading } from '../lib/directory.ts';
 import { saveBlob } from '../lib/download.ts';
@@ -56,11 +56,7 @@ export function AnnualPage({ query }: { query: URLSearchParams }) {
             value={unitId}
             onChange={(e) => setQuery({ donvi: e.currentTarget.value })}
           >
-            {(units.data ?? []).map((u) => (
-              <option key={u.id} value={u.id}>
-                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
-              </option>
-            ))}
+            <UnitOptions units={units.data ?? []} />
           </select>
         </div>
         <div class="field field-inline">

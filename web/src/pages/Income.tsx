@@ -4,7 +4,7 @@
  * any payment, said so on the page.
  */
 import type { IncomeReport } from '../api/types.ts';
-import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice, UnitOptions } from '../components/ui.tsx';
 import { cyclesOf, useApp } from '../context.ts';
 import { recentPeriodsFor } from '../lib/dates.ts';
 import { saveBlob } from '../lib/download.ts';
@@ -64,11 +64,7 @@ export function IncomePage({ query }: { query: URLSearchParams }) {
             value={unitId}
             onChange={(e) => setQuery({ donvi: e.currentTarget.value })}
           >
-            {(units.data ?? []).map((u) => (
-              <option key={u.id} value={u.id}>
-                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
-              </option>
-            ))}
+            <UnitOptions units={units.data ?? []} />
           </select>
         </div>
         <div class="field field-inline">

@@ -11,7 +11,7 @@ import type { Grade, Ranking, SubunitRanking, Unit } from '../api/types.ts';
 import { type DistributionRow, GradeDistributionChart } from '../components/charts.tsx';
 import { MonthSelect } from '../components/DateFields.tsx';
 import { OfficialToolbar, OfficialView } from '../components/Official.tsx';
-import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice } from '../components/ui.tsx';
+import { ErrorNotice, GradeBadge, Loading, Section, SuccessNotice, UnitOptions } from '../components/ui.tsx';
 import { cyclesOf, defaultPeriod, isHr, useApp } from '../context.ts';
 import { previousPeriod, recentPeriodsFor } from '../lib/dates.ts';
 import { unitHeading } from '../lib/directory.ts';
@@ -218,11 +218,7 @@ export function RankingsPage({ query }: { query: URLSearchParams }) {
         <div class="field field-inline">
           <label for="rank-unit">Đơn vị</label>
           <select id="rank-unit" value={unitId} onChange={(e) => setQuery({ donvi: e.currentTarget.value })}>
-            {unitOptions.map((u) => (
-              <option key={u.id} value={u.id}>
-                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
-              </option>
-            ))}
+            <UnitOptions units={unitOptions} />
           </select>
         </div>
         <MonthSelect

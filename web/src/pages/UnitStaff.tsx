@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { Employee, UnitStaffPage } from '../api/types.ts';
-import { ErrorNotice, Loading, Section } from '../components/ui.tsx';
+import { ErrorNotice, Loading, Section, UnitOptions } from '../components/ui.tsx';
 import { useApp } from '../context.ts';
 import { CATEGORY_LABELS } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
@@ -45,11 +45,7 @@ export function UnitStaff({ units, unitId }: { units: readonly UnitOption[]; uni
           <label for="staff-unit">Đơn vị</label>
           <select id="staff-unit" value={unitId} onChange={(e) => setQuery({ donvi: e.currentTarget.value })}>
             <option value="">Chọn đơn vị…</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {`${'\u00a0\u00a0'.repeat(u.depth)}${u.name}`}
-              </option>
-            ))}
+            <UnitOptions units={units} />
           </select>
         </div>
         <label class="check">
