@@ -341,19 +341,7 @@ function CloseDialog(props: {
           {info.closesAt ? ` Hệ thống tự đóng kỳ lúc ${formatDateTime(info.closesAt)}.` : ''}
         </p>
       )}
-      <div class="field">
-        <label for="close-confirm-id">
-          Để xác nhận, gõ mã kỳ <code>{info.period}</code>
-        </label>
-        <input
-          id="close-confirm-id"
-          type="text"
-          autoComplete="off"
-          inputMode="numeric"
-          value={props.typed}
-          onInput={(e) => props.onType(e.currentTarget.value)}
-        />
-      </div>
+      <TypedPeriodId id="close-confirm-id" period={info.period} typed={props.typed} onType={props.onType} />
     </ConfirmDialog>
   );
 }
@@ -472,21 +460,38 @@ function ReopenPanel(props: {
               ))}
             </fieldset>
           )}
-          <div class="field">
-            <label for="reopen-confirm-id">
-              Để xác nhận, gõ mã kỳ <code>{info.period}</code>
-            </label>
-            <input
-              id="reopen-confirm-id"
-              type="text"
-              autoComplete="off"
-              inputMode="numeric"
-              value={props.typed}
-              onInput={(e) => props.onType(e.currentTarget.value)}
-            />
-          </div>
+          <TypedPeriodId
+            id="reopen-confirm-id"
+            period={info.period}
+            typed={props.typed}
+            onType={props.onType}
+          />
         </ConfirmDialog>
       )}
+    </div>
+  );
+}
+
+/** The period id typed in to confirm closing or reopening: the button waits until it matches. */
+function TypedPeriodId(props: {
+  id: string;
+  period: string;
+  typed: string;
+  onType: (typed: string) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>
+        Để xác nhận, gõ mã kỳ <code>{props.period}</code>
+      </label>
+      <input
+        id={props.id}
+        type="text"
+        autoComplete="off"
+        inputMode="numeric"
+        value={props.typed}
+        onInput={(e) => props.onType(e.currentTarget.value)}
+      />
     </div>
   );
 }
