@@ -12,11 +12,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { PRODUCTS_OPEN_STATUSES } from '../domain/products.ts';
 import type { Db } from './client.ts';
 import { attachmentSchema, decode, type StoredAttachment, type WorkLogEvent } from './entities.ts';
 import { keys } from './keys.ts';
-import { workLogItem } from './product-store.ts';
+import { evaluationOpenCheck, workLogItem } from './product-store.ts';
 import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -29,18 +28,8 @@ const UPLOADING_TTL_SECONDS = 24 * 60 * 60;
 export type AttachmentWriteOutcome = 'written' | 'locked' | 'missing' | 'conflict';
 
 export function attachmentStore(db: Db) {
-  const openEvaluation = (employeeId: string, period: string): TransactItem => {
-    const values = Object.fromEntries(PRODUCTS_OPEN_STATUSES.map((s, i) => [`:s${i}`, s]));
-    return {
-      ConditionCheck: {
-        TableName: db.tableName,
-        Key: keys.evaluationKey(employeeId, period),
-        ConditionExpression: `#status IN (${Object.keys(values).join(', ')})`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      },
-    };
-  };
+  const openEvaluation = (employeeId: string, period: string) =>
+    evaluationOpenCheck(db.tableName, employeeId, period);
 
   const send = async (items: TransactItem[]): Promise<AttachmentWriteOutcome> => {
     try {

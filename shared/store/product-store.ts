@@ -83,21 +83,26 @@ export interface EvaluationProducts {
   products: StoredProduct[];
 }
 
+/**
+ * A transaction's condition that the evaluation exists and still takes products, comments and evidence (not past
+ * review): the attachments' writes hold it too.
+ */
+export function evaluationOpenCheck(tableName: string, employeeId: string, period: string): TransactItem {
+  const values = Object.fromEntries(PRODUCTS_OPEN_STATUSES.map((s, i) => [`:s${i}`, s]));
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.evaluationKey(employeeId, period),
+      ConditionExpression: `#status IN (${Object.keys(values).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 export function productStore(db: Db) {
   const evaluationCheck = (employeeId: string, period: string, mustExist: boolean): TransactItem => {
-    const names = { '#status': 'status' };
-    if (mustExist) {
-      const values = Object.fromEntries(PRODUCTS_OPEN_STATUSES.map((s, i) => [`:s${i}`, s]));
-      return {
-        ConditionCheck: {
-          TableName: db.tableName,
-          Key: keys.evaluationKey(employeeId, period),
-          ConditionExpression: `#status IN (${Object.keys(values).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      };
-    }
+    if (mustExist) return evaluationOpenCheck(db.tableName, employeeId, period);
     // The feed may come before the period opens (no evaluation yet); once there is one, it must not be past review.
     const values = Object.fromEntries(PRODUCTS_LOCKED_STATUSES.map((s, i) => [`:s${i}`, s]));
     return {
@@ -105,7 +110,7 @@ export function productStore(db: Db) {
         TableName: db.tableName,
         Key: keys.evaluationKey(employeeId, period),
         ConditionExpression: `attribute_not_exists(pk) OR NOT (#status IN (${Object.keys(values).join(', ')}))`,
-        ExpressionAttributeNames: names,
+        ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
       },
     };
