@@ -17,6 +17,21 @@ import type { Db } from '../../shared/store/client.ts';
 import type { Store } from '../../shared/store/store.ts';
 import { freshTable } from './table.ts';
 
+/**
+ * In the seeded demo (functions/local/demo-data.ts), the party whose role allows each transition on an evaluation of
+ * stc-ns-03: the bad-input and fuzz tests send as them, since a caller without the right is refused (403) before the
+ * body is looked at.
+ */
+export const TRANSITION_ACTORS: Record<string, { employeeId: string; groups?: ('hr' | 'admin')[] }> = {
+  saveSelfAssessment: { employeeId: 'stc-ns-03' },
+  submit: { employeeId: 'stc-ns-03' },
+  appeal: { employeeId: 'stc-ns-03' },
+  review: { employeeId: 'stc-ns-pp' },
+  return: { employeeId: 'stc-ns-tp' },
+  approve: { employeeId: 'stc-ns-tp' },
+  decideAppeal: { employeeId: 'hn-hr', groups: ['hr'] },
+};
+
 export interface CallOptions {
   as?: string | { employeeId: string; groups?: readonly Group[] } | null;
   /** A machine client's token (a work system): client id and scopes. */

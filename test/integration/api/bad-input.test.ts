@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productIdOf } from '../../../shared/app/task-score.ts';
 import { endpoints, routeKey, routes } from '../../../shared/http/routes.ts';
-import { startTestApi, type TestApi } from '../../support/api.ts';
+import { startTestApi, type TestApi, TRANSITION_ACTORS } from '../../support/api.ts';
 
 let api: TestApi;
 let period: string;
@@ -33,19 +33,6 @@ function validPath(path: string): string {
 
 const withBody = endpoints.filter((e) => e.body);
 
-/**
- * Who sends the bad input: someone allowed to call the route, since a caller without the right is refused (403)
- * before the body is looked at. For a transition, the party whose role allows it; otherwise an admin.
- */
-const ACTORS: Record<string, { employeeId: string; groups?: ('hr' | 'admin')[] }> = {
-  saveSelfAssessment: { employeeId: 'stc-ns-03' },
-  submit: { employeeId: 'stc-ns-03' },
-  appeal: { employeeId: 'stc-ns-03' },
-  review: { employeeId: 'stc-ns-pp' },
-  return: { employeeId: 'stc-ns-tp' },
-  approve: { employeeId: 'stc-ns-tp' },
-  decideAppeal: { employeeId: 'hn-hr', groups: ['hr'] },
-};
 /** The routes whose use case authorizes (`scoped`) and that only some party may call. */
 const SCOPED_ACTORS: Record<string, { employeeId: string }> = {
   'PUT /v1/evaluations/{employeeId}/{period}/products/{productId}/comment': { employeeId: 'stc-ns-03' },
@@ -55,6 +42,10 @@ const SCOPED_ACTORS: Record<string, { employeeId: string }> = {
     employeeId: 'stc-ns-03',
   },
 };
+/**
+ * Who sends the bad input: someone allowed to call the route, since a caller without the right is refused (403)
+ * before the body is looked at. For a transition, the party whose role allows it; otherwise an admin.
+ */
 function callerFor(path: string) {
   const endpoint = endpoints.find((e) => e.path === path && e.body);
   const rule = endpoint?.authorization;
@@ -62,7 +53,9 @@ function callerFor(path: string) {
   if (rule?.who === 'client') return { asClient: { clientId: 'qlvb-stc', scopes: ['tasks:write'] } };
   const scoped = endpoint ? SCOPED_ACTORS[routeKey(endpoint)] : undefined;
   if (scoped) return { as: scoped };
-  return { as: rule?.who === 'evaluation' && rule.action ? (ACTORS[rule.action] ?? admin) : admin };
+  return {
+    as: rule?.who === 'evaluation' && rule.action ? (TRANSITION_ACTORS[rule.action] ?? admin) : admin,
+  };
 }
 
 describe('bodies', () => {

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, routeKey } from '../../../shared/http/routes.ts';
-import { startTestApi, type TestApi } from '../../support/api.ts';
+import { startTestApi, type TestApi, TRANSITION_ACTORS } from '../../support/api.ts';
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -22,18 +22,9 @@ let api: TestApi;
 let period: string;
 let operations: Operation[] = [];
 const admin = { employeeId: 'admin', groups: ['admin' as const] };
-const ACTORS: Record<string, { employeeId: string; groups?: ('hr' | 'admin')[] }> = {
-  saveSelfAssessment: { employeeId: 'stc-ns-03' },
-  submit: { employeeId: 'stc-ns-03' },
-  appeal: { employeeId: 'stc-ns-03' },
-  review: { employeeId: 'stc-ns-pp' },
-  return: { employeeId: 'stc-ns-tp' },
-  approve: { employeeId: 'stc-ns-tp' },
-  decideAppeal: { employeeId: 'hn-hr', groups: ['hr'] },
-};
 const callerFor = (method: string, path: string) => {
   const rule = endpoints.find((e) => e.method === method && e.path === path)?.authorization;
-  return rule?.who === 'evaluation' && rule.action ? (ACTORS[rule.action] ?? admin) : admin;
+  return rule?.who === 'evaluation' && rule.action ? (TRANSITION_ACTORS[rule.action] ?? admin) : admin;
 };
 const tally = { requests: 0, fiveHundreds: 0 };
 
