@@ -28,13 +28,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobInline } from '../../shared/app/jobs/runner.ts';
 import {
   artifactPath,
+  auditPage,
   type BuiltApp,
   buildWebApp,
   CHROMIUM,
@@ -64,15 +64,6 @@ const readmeImage = (name: string) => {
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 };
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
 
 export function defineJourneys(width: number, height: number) {
   const phone = width < 640;
@@ -149,23 +140,9 @@ export function defineJourneys(width: number, height: number) {
       await chooseAccount(page, employeeId);
     }
 
-    /**
-     * The page as it is now: a screenshot, no horizontal scrolling (scrollWidth <= clientWidth), and no
-     * accessibility violation found by axe-core (WCAG 2.x A and AA, and best practices).
-     */
+    /** The page checked (screenshot, no horizontal scroll, axe-core), and counted as audited. */
     async function audit(page: Page, name: string) {
-      await page.screenshot({ path: artifactPath(`${width}-${name}.png`), fullPage: true });
-      const size = await page.evaluate<{ scroll: number; client: number }>(
-        '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-      );
-      expect(size.scroll, `${name}: page wider than the screen`).toBeLessThanOrEqual(size.client);
-      if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) {
-        await page.addScriptTag({ content: axeSource });
-      }
-      const violations = await page.evaluate<AxeViolation[]>(
-        `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
-      );
-      expect(violations, `${name}: axe-core violations`).toEqual([]);
+      await auditPage(page, name, `${width}-${name}.png`);
       audited.push(name);
     }
 

@@ -5,12 +5,10 @@
  * page visited fits the width and axe-core finds no violation.
  */
 
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  artifactPath,
+  auditPage,
   type BuiltApp,
   buildWebApp,
   CHROMIUM,
@@ -21,7 +19,6 @@ import {
   type WebTestServer,
 } from './support.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PDF = Buffer.from('%PDF-1.4\n% Biên bản bàn giao sản phẩm\n');
 
 if (!hasChromium)
@@ -59,19 +56,7 @@ describe.skipIf(!hasChromium)('products and evidence in the web app', () => {
     return page;
   }
 
-  async function audit(page: Page, name: string) {
-    await page.screenshot({ path: artifactPath(`${name}.png`), fullPage: true });
-    const size = await page.evaluate<{ scroll: number; client: number }>(
-      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-    );
-    expect(size.scroll, `${name}: page wider than the screen`).toBeLessThanOrEqual(size.client);
-    // The app's CSP allows no inline script: axe is added through the page's own context.
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate<{ id: string; help: string }[]>(
-      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) })))`,
-    );
-    expect(violations, `${name}: axe-core violations`).toEqual([]);
-  }
+  const audit = (page: Page, name: string) => auditPage(page, name, `${name}.png`);
 
   for (const width of [1280, 360]) {
     it(`${width} px: the employee sees the fed products, comments, attaches and downloads evidence`, async () => {

@@ -6,7 +6,6 @@
  * employee's duty group. Every page: no horizontal scrolling, no axe-core violation. Skipped without Chromium.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_INCOME_TABLE } from '../../functions/local/demo-data.ts';
@@ -14,7 +13,7 @@ import { useLocalClaimNames } from '../../functions/local/local-oidc.ts';
 import { periodOf, quarterOf } from '../../shared/domain/calendar.ts';
 import { hnScores, useConfig } from '../support/rules.ts';
 import {
-  artifactPath,
+  auditPage,
   type BuiltApp,
   buildWebApp,
   CHROMIUM,
@@ -26,7 +25,6 @@ import {
 } from './support.ts';
 
 const STEP = 90_000;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 if (!hasChromium)
   console.warn(`web rules journeys: SKIPPED — ${CHROMIUM} is missing (apt-get install -y chromium).`);
@@ -73,19 +71,7 @@ describe.skipIf(!hasChromium).each([
     app?.cleanup();
   });
 
-  async function audit(page: Page, name: string) {
-    await page.screenshot({ path: artifactPath(`${width}-rules-${name}.png`), fullPage: true });
-    const size = await page.evaluate<{ scroll: number; client: number }>(
-      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-    );
-    expect(size.scroll, `${name}: page wider than the screen`).toBeLessThanOrEqual(size.client);
-    if (!(await page.evaluate<boolean>('typeof window.axe === "object"')))
-      await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate<unknown[]>(
-      `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target) })))`,
-    );
-    expect(violations, `${name}: axe-core violations`).toEqual([]);
-  }
+  const audit = (page: Page, name: string) => auditPage(page, name, `${width}-rules-${name}.png`);
 
   async function api(path: string, as: string, body: unknown, groups: ('hr' | 'admin')[] = []) {
     const response = await fetch(`${server.url}${path}`, {

@@ -5,11 +5,13 @@
  * playwright-core (no browser download), which signs in through that provider's page.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { seedDemo } from '../../functions/local/demo-data.ts';
 import { issueLocalToken, loadLocalTokenKey } from '../../functions/local/local-auth.ts';
 import {
@@ -168,4 +170,31 @@ export async function launchChromium(): Promise<Browser> {
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * The page as it is now: a screenshot (`screenshot`, a file name under the artifacts), no horizontal scrolling
+ * (scrollWidth <= clientWidth), and no accessibility violation found by axe-core (WCAG 2.x A and AA, and best
+ * practices). The app's CSP allows no inline script: axe is evaluated through the DevTools protocol instead.
+ */
+export async function auditPage(page: Page, name: string, screenshot: string): Promise<void> {
+  await page.screenshot({ path: artifactPath(screenshot), fullPage: true });
+  const size = await page.evaluate<{ scroll: number; client: number }>(
+    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+  );
+  expect(size.scroll, `${name}: page wider than the screen`).toBeLessThanOrEqual(size.client);
+  if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
+  );
+  expect(violations, `${name}: axe-core violations`).toEqual([]);
 }
