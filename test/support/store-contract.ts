@@ -80,6 +80,32 @@ const opened = (e: StoredEvaluation): HistoryEvent => ({
   changes: null,
 });
 
+/** The draft `d` approved with an A by its head, as a transition writes it (version 2, its history event). */
+const approvalOf = (d: StoredEvaluation) => {
+  const next: StoredEvaluation = {
+    ...d,
+    status: 'APPROVED',
+    version: 2,
+    decision: {
+      scores: { all: 9500 },
+      total: 9500,
+      grade: 'A',
+      comment: null,
+      approvedAt: AT,
+      approverId: 'head',
+      adjusted: false,
+    },
+  };
+  const event: HistoryEvent = {
+    ...opened(d),
+    version: 2,
+    action: 'approve',
+    fromStatus: 'DRAFT',
+    toStatus: 'APPROVED',
+  };
+  return { previous: d, next, event, gradeChange: { from: null, to: 'A' as const } };
+};
+
 export function storeContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`the store contract: ${name}`, () => {
     let store: Store;
@@ -222,28 +248,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('writes a transition only over the version it read and the grade counts it decided on', async () => {
       const d = draft('e1', 'u');
       await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
-      const next: StoredEvaluation = {
-        ...d,
-        status: 'APPROVED',
-        version: 2,
-        decision: {
-          scores: { all: 9500 },
-          total: 9500,
-          grade: 'A',
-          comment: null,
-          approvedAt: AT,
-          approverId: 'head',
-          adjusted: false,
-        },
-      };
-      const event: HistoryEvent = {
-        ...opened(d),
-        version: 2,
-        action: 'approve',
-        fromStatus: 'DRAFT',
-        toStatus: 'APPROVED',
-      };
-      const change = { previous: d, next, event, gradeChange: { from: null, to: 'A' as const } };
+      const change = approvalOf(d);
       const guard = { A: 1, B: 0, C: 0, D: 0 };
       expect(await store.evaluations.writeTransition({ ...change, guard })).toBe('counters-moved');
       const receipt = {
@@ -399,28 +404,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('duty groups: a grade counts in its group too, and a group guard holds like the unit guard', async () => {
       const d = { ...draft('e1', 'u'), dutyGroup: 'chuyen-mon' };
       await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
-      const next: StoredEvaluation = {
-        ...d,
-        status: 'APPROVED',
-        version: 2,
-        decision: {
-          scores: { all: 9500 },
-          total: 9500,
-          grade: 'A',
-          comment: null,
-          approvedAt: AT,
-          approverId: 'head',
-          adjusted: false,
-        },
-      };
-      const event: HistoryEvent = {
-        ...opened(d),
-        version: 2,
-        action: 'approve',
-        fromStatus: 'DRAFT',
-        toStatus: 'APPROVED',
-      };
-      const change = { previous: d, next, event, gradeChange: { from: null, to: 'A' as const }, guard: null };
+      const change = { ...approvalOf(d), guard: null };
       const groupGuard = (A: number) => ({ group: 'chuyen-mon', counts: { A, B: 0, C: 0, D: 0 } });
       expect(await store.evaluations.writeTransition({ ...change, groupGuard: groupGuard(1) })).toBe(
         'counters-moved',
