@@ -43,5 +43,4 @@ export interface Caller {
 export const isAdmin = (p: Principal) => p.groups.includes('admin');
 export const isHr = (p: Principal) => p.groups.includes('hr');
 
-/** The scheduled jobs act as the system: recorded as `system` in every history they write. */
-export const SYSTEM_ACTOR = 'system';
+export { SYSTEM_ACTOR } from '../domain/types.ts';

@@ -62,8 +62,8 @@ export async function readEvaluation(caller: Caller, employeeId: string, period:
 
 /** The history, oldest first, with the names of who acted (one look-up of the distinct ids). */
 export async function readHistory(caller: Caller, employeeId: string, period: string) {
-  await loadVisible(Access.of(caller), employeeId, period);
-  const events = await caller.store.evaluations.history(employeeId, period);
+  const { evaluation } = await loadVisible(Access.of(caller), employeeId, period);
+  const events = await caller.store.evaluations.history(employeeId, period, evaluation);
   return { items: namedHistory(events, await caller.store.org.names(historyNameIds(events), [])) };
 }
 

@@ -6,6 +6,7 @@ import { cyclesInUse } from '../domain/cycles.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Action } from '../domain/types.ts';
 import type { HistoryEvent, Period, StoredEvaluation } from '../store/entities.ts';
+import { withOpening } from '../store/evaluation-store.ts';
 import { Access } from './access.ts';
 import type { Caller } from './caller.ts';
 import { publicationByPeriod, transitionAndPresent } from './evaluations.ts';
@@ -133,7 +134,8 @@ export async function readMe(caller: Caller, options: MeOptions = {}) {
   const [me, periods, guessedHistory] = await Promise.all([
     access.me(),
     store.periods.list(),
-    guess ? store.evaluations.history(selfId, guess) : Promise.resolve([]),
+    // With no evaluation passed, only the stored events: the opening a draft implies is added below, once read.
+    guess ? store.evaluations.history(selfId, guess, null) : Promise.resolve([]),
   ]);
   const summary = notificationSummary(caller, me?.email ?? null, periods);
   // Awaited below, after the inboxes: handled now so that an early failure is not reported as unhandled.
@@ -191,10 +193,11 @@ export async function readMe(caller: Caller, options: MeOptions = {}) {
     now,
     options.period,
   );
-  const [evaluation, events] = await Promise.all([
+  const [evaluation, stored] = await Promise.all([
     own.has(period) ? (own.get(period) ?? null) : store.evaluations.get(selfId, period),
-    period === guess ? guessedHistory : store.evaluations.history(selfId, period),
+    period === guess ? guessedHistory : store.evaluations.history(selfId, period, null),
   ]);
+  const events = withOpening(stored, evaluation);
   return { ...answer, current: await presentCurrent(caller, period, evaluation, events, periods) };
 }
 

@@ -9,6 +9,9 @@ export const EMPLOYEE_CATEGORIES = ['cadre', 'civil_servant', 'public_employee',
 export type EmployeeCategory = (typeof EMPLOYEE_CATEGORIES)[number];
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const;
+
+/** The scheduled jobs act as the system: recorded as `system` in every history they write (and imply). */
+export const SYSTEM_ACTOR = 'system';
 export type Grade = (typeof GRADES)[number];
 
 export const EVALUATION_STATUSES = [

@@ -212,6 +212,11 @@ export const evaluationSchema = z.object({
     .object({ status, returnedTo: z.enum(['employee', 'reviewer']).nullable() })
     .nullable()
     .optional(),
+  /**
+   * Opened since 2026-12: listed on its reviewer's and approver's rosters (not on gsi4/gsi5), counted in its unit's
+   * counters through the unit's roster, and its opening history event is implied by the draft (see `withOpening`).
+   */
+  rostered: z.literal(true).optional(),
   /** Publication belongs to the period: never stored on the evaluation, always null when read back. */
   publishedAt: z.null().default(null),
   createdAt: z.string(),
@@ -238,6 +243,13 @@ export const historyEventSchema = z.object({
   onBehalfOf: nullableString.optional(),
 });
 export type HistoryEvent = z.output<typeof historyEventSchema>;
+
+/** A roster: the employee ids one reviewer or approver (or the unit's counters) has for a period in one unit. */
+export const rosterSchema = z.object({
+  ids: z.set(z.string()).default(() => new Set<string>()),
+  /** The unit roster's revision: its count is taken only if nobody counted meanwhile. */
+  rev: z.number().default(0),
+});
 
 /** Per unit and period: status counts, grade counts and the base of the A quota. */
 export interface UnitPeriodCounters {

@@ -5,10 +5,16 @@
  * A-quota (the write only succeeds if the grade counts are still those the decision was made on), and, when the
  * request carries an Idempotency-Key, its receipt: the change and the answer to replay land together or not at all.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EvaluationStatus, Grade } from '../domain/types.ts';
-import { EVALUATION_STATUSES, GRADES } from '../domain/types.ts';
+import { EVALUATION_STATUSES, GRADES, SYSTEM_ACTOR } from '../domain/types.ts';
 import { batchGet, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
 import {
@@ -22,12 +28,13 @@ import {
   type ReminderRow,
   rankingRowSchema,
   reminderRowSchema,
+  rosterSchema,
   type StoredEvaluation,
   type StoredNotification,
   type UnitPeriodCounters,
 } from './entities.ts';
 import { type Receipt, receiptItem } from './idempotency-store.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, type RosterRole } from './keys.ts';
 import { notificationItem } from './notification-store.ts';
 import { productRevisionGuard } from './product-store.ts';
 import { type QuerySpec, queryAll } from './query.ts';
@@ -79,6 +86,40 @@ const REMINDER_ATTRIBUTES = [
 ] as const;
 
 export const evaluationItem = (e: StoredEvaluation) => ({ ...keys.evaluation(e), ...e, publishedAt: null });
+/**
+ * The opening event a rostered draft implies: never stored, since the draft holds all it says (who opened it, when,
+ * and the reviewer, approver and rubric it fixed, which no transition changes).
+ */
+export function openingEvent(e: StoredEvaluation): HistoryEvent {
+  return {
+    employeeId: e.employeeId,
+    period: e.period,
+    version: 1,
+    at: e.createdAt,
+    actorId: SYSTEM_ACTOR,
+    action: 'open',
+    fromStatus: null,
+    toStatus: 'DRAFT',
+    comment: null,
+    changes: {
+      reviewerId: e.reviewerId,
+      approverId: e.approverId,
+      rubricId: e.rubricId,
+      rubricVersion: e.rubricVersion,
+      ...(e.dutyGroup ? { dutyGroup: e.dutyGroup } : {}),
+    },
+  };
+}
+
+/** An evaluation's stored events with the opening its draft implies (rostered drafts store none). */
+export function withOpening(
+  events: readonly HistoryEvent[],
+  evaluation: StoredEvaluation | null,
+): HistoryEvent[] {
+  if (!evaluation?.rostered || events[0]?.version === 1) return [...events];
+  return [openingEvent(evaluation), ...events];
+}
+
 const historyItem = (event: HistoryEvent) => ({
   ...keys.history(event.employeeId, event.period, event.version),
   ...event,
@@ -136,11 +177,6 @@ export function countersItem(c: UnitPeriodCounters) {
   };
 }
 
-export interface NewDraft {
-  draft: StoredEvaluation;
-  event: HistoryEvent;
-}
-
 export interface TransitionWrite {
   previous: StoredEvaluation;
   next: StoredEvaluation;
@@ -186,8 +222,8 @@ const MAX_TRANSITION_NOTIFICATIONS = 93;
  */
 export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' | 'duplicate' | 'period-moved';
 
-/** 49 drafts and their history events plus the unit's counters: 99 of the 100 items a transaction may hold. */
-const DRAFTS_PER_TRANSACTION = 49;
+/** Drafts (and roster updates) written side by side within one unit; the job runs units side by side too. */
+const DRAFT_PUTS_IN_FLIGHT = 8;
 const MAX_CONFLICT_RETRIES = 6;
 
 export function evaluationStore(db: Db) {
@@ -206,8 +242,10 @@ export function evaluationStore(db: Db) {
    * The evaluations a keys-only index listed, read from the table in the index's order (one BatchGet per 100):
    * the index holds no copy of them, so their transitions never write it.
    */
-  const byKeys = async (listed: readonly Item[]): Promise<StoredEvaluation[]> => {
-    const wanted = listed.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+  const byKeys = async (listed: readonly Record<string, unknown>[]): Promise<StoredEvaluation[]> => {
+    // A BatchGet refuses a key twice (an evaluation both on a roster and in the index).
+    const unique = new Map(listed.map((i) => [keyOf({ pk: String(i.pk), sk: String(i.sk) }), i]));
+    const wanted = [...unique.values()].map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
     const found = await batchGet(db, wanted);
     return wanted.flatMap((k) => {
       const item = found.get(keyOf(k));
@@ -216,12 +254,30 @@ export function evaluationStore(db: Db) {
   };
 
   /**
-   * A list from its keys-only index, and, until the `inbox-keys` migration has moved every evaluation (docs/DEPLOY.md
-   * "Migrating the table"), from the index the previous design listed it on (ALL: the items come with the Query).
-   * Once migrated the second Query finds nothing (half a read unit); a later release drops it.
+   * A reviewer's or approver's list: the evaluations on their rosters (opened since 2026-12), on the keys-only index
+   * (opened before), and, until the `inbox-keys` migration has moved every evaluation (docs/DEPLOY.md "Migrating the
+   * table"), on the index the first design listed them on (ALL: the items come with the Query). The three Queries go
+   * out at once; what the first two name is read from the table by key (one BatchGet per 100). Once migrated the
+   * third finds nothing (half a read unit); a later release drops it.
    */
-  const listed = async (spec: QuerySpec, legacy: QuerySpec): Promise<StoredEvaluation[]> => {
-    const [current, old] = await Promise.all([byKeys(await queryAll(db, spec)), queryAll(db, legacy)]);
+  const listed = async (
+    role: RosterRole,
+    ownerId: string,
+    period: string,
+    spec: QuerySpec,
+    legacy: QuerySpec,
+  ): Promise<StoredEvaluation[]> => {
+    const [rosters, indexed, old] = await Promise.all([
+      queryAll(db, { pk: keys.rostersOf(role, ownerId, period).pk, consistent: true }),
+      queryAll(db, spec),
+      queryAll(db, legacy),
+    ]);
+    const onRosters = rosters.flatMap((item) =>
+      [...decode(rosterSchema, item, 'roster').ids].map(
+        (id): Item => ({ ...keys.evaluationKey(id, period) }),
+      ),
+    );
+    const current = await byKeys([...onRosters, ...indexed]);
     const byId = new Map(
       old
         .filter((i) => i.entityType === ENTITY.evaluation)
@@ -229,98 +285,140 @@ export function evaluationStore(db: Db) {
     );
     // Read by key from the table: newer than an index copy of the same evaluation caught mid-migration.
     for (const e of current) byId.set(e.employeeId, e);
-    return [...byId.values()].sort((a, b) =>
-      a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0,
-    );
+    const owner = (e: StoredEvaluation) => (role === 'reviewer' ? e.reviewerId : e.approverId);
+    // A roster names whom the opening meant to list; the evaluation itself says who reviews and approves it.
+    return [...byId.values()]
+      .filter((e) => owner(e) === ownerId)
+      .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
   };
 
-  const countersUpdate = (unitId: string, period: string, outstanding: boolean, n: number): TransactItem => {
-    const counters = keys.unitPeriod(unitId, period);
-    return {
-      Update: {
-        TableName: db.tableName,
-        Key: { pk: counters.pk, sk: counters.sk },
-        UpdateExpression:
-          'SET gsi1pk = :g1pk, gsi1sk = :g1sk, entityType = :type, unitId = :unit, #period = :period, outstanding = :out ADD evaluated :n, n_DRAFT :n',
-        ExpressionAttributeNames: { '#period': 'period' },
-        ExpressionAttributeValues: {
-          ':g1pk': counters.gsi1pk,
-          ':g1sk': counters.gsi1sk,
-          ':type': counters.entityType,
-          ':unit': unitId,
-          ':period': period,
-          ':out': outstanding,
-          ':n': n,
-        },
-      },
-    };
-  };
-
-  const draftItems = (chunk: readonly NewDraft[]): TransactItem[] =>
-    chunk.flatMap(({ draft, event }) => [
-      {
-        Put: {
-          TableName: db.tableName,
-          Item: evaluationItem(draft),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      { Put: { TableName: db.tableName, Item: historyItem(event) } },
-    ]);
-
-  /** One draft alone, only if absent: 'exists' when it was there already. */
-  const createOne = async (one: NewDraft, outstanding: boolean): Promise<'created' | 'exists'> => {
-    try {
-      await db.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...draftItems([one]),
-            countersUpdate(one.draft.unitId, one.draft.period, outstanding, 1),
-          ],
+  /** Each draft only if absent, side by side: the ids written, and those that were there already. */
+  const putDrafts = async (drafts: readonly StoredEvaluation[]) => {
+    const written: StoredEvaluation[] = [];
+    const there: StoredEvaluation[] = [];
+    for (let i = 0; i < drafts.length; i += DRAFT_PUTS_IN_FLIGHT)
+      await Promise.all(
+        drafts.slice(i, i + DRAFT_PUTS_IN_FLIGHT).map(async (draft) => {
+          try {
+            await db.doc.send(
+              new PutCommand({
+                TableName: db.tableName,
+                Item: evaluationItem(draft),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            );
+            written.push(draft);
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+            there.push(draft);
+          }
         }),
       );
-      return 'created';
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      )
-        return 'exists';
-      throw error;
+    return { written, there };
+  };
+
+  /** Adds the rostered evaluations to their reviewers' and approvers' rosters (a string set: adding twice is a no-op). */
+  const writeRosters = async (unitId: string, period: string, evaluations: readonly StoredEvaluation[]) => {
+    const rosters = new Map<string, { role: RosterRole; ownerId: string; ids: Set<string> }>();
+    for (const e of evaluations) {
+      if (!e.rostered) continue;
+      for (const [role, ownerId] of [
+        ['reviewer', e.reviewerId],
+        ['approver', e.approverId],
+      ] as const) {
+        const name = `${role}#${ownerId}`;
+        const roster = rosters.get(name) ?? { role, ownerId, ids: new Set<string>() };
+        roster.ids.add(e.employeeId);
+        rosters.set(name, roster);
+      }
     }
+    const all = [...rosters.values()];
+    for (let i = 0; i < all.length; i += DRAFT_PUTS_IN_FLIGHT)
+      await Promise.all(
+        all.slice(i, i + DRAFT_PUTS_IN_FLIGHT).map(({ role, ownerId, ids }) => {
+          const { pk, sk, entityType } = keys.roster(role, ownerId, period, unitId);
+          return db.doc.send(
+            new UpdateCommand({
+              TableName: db.tableName,
+              Key: { pk, sk },
+              UpdateExpression: 'SET entityType = :type ADD ids :ids',
+              ExpressionAttributeValues: { ':type': entityType, ':ids': ids },
+            }),
+          );
+        }),
+      );
   };
 
   /**
-   * Writes drafts of one unit in one transaction: each draft only if it does not exist, its history event, and
-   * the unit's counters raised by the number written, so the counters can never drift from the drafts. When a
-   * draft exists already (a rerun, or the API opening the same period at the same moment) the transaction is
-   * refused as a whole and the chunk goes one draft at a time, each conditional.
+   * Counts the unit's rostered evaluations in its counters, each exactly once: the unit's roster says which are
+   * counted, and it moves in the same transaction as the counters, on the revision it was read at (a second
+   * opener counting at the same moment makes this one read again). Every evaluation starts as a draft, so each
+   * counts one DRAFT even if it was submitted before it was counted (that transition took one from DRAFT already).
    */
-  const createChunk = async (chunk: readonly NewDraft[], outstanding: boolean): Promise<number> => {
-    const first = chunk[0];
-    if (!first) return 0;
+  const countInUnit = async (
+    unitId: string,
+    period: string,
+    evaluations: readonly StoredEvaluation[],
+    outstanding: boolean,
+  ) => {
+    const ids = evaluations.filter((e) => e.rostered).map((e) => e.employeeId);
+    if (ids.length === 0) return;
+    const rosterKey = keys.unitRoster(unitId, period);
+    const counters = keys.unitPeriod(unitId, period);
     for (let attempt = 0; ; attempt++) {
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: { pk: rosterKey.pk, sk: rosterKey.sk },
+          ConsistentRead: true,
+        }),
+      );
+      const roster = decode(rosterSchema, Item ?? {}, 'unit roster');
+      const fresh = ids.filter((id) => !roster.ids.has(id));
+      if (fresh.length === 0) return;
       try {
         await db.doc.send(
           new TransactWriteCommand({
             TransactItems: [
-              ...draftItems(chunk),
-              countersUpdate(first.draft.unitId, first.draft.period, outstanding, chunk.length),
+              {
+                Update: {
+                  TableName: db.tableName,
+                  Key: { pk: rosterKey.pk, sk: rosterKey.sk },
+                  UpdateExpression: 'SET entityType = :type, rev = :next ADD ids :ids',
+                  ConditionExpression: roster.rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev',
+                  ExpressionAttributeValues: {
+                    ':type': rosterKey.entityType,
+                    ':next': roster.rev + 1,
+                    ':ids': new Set(fresh),
+                    ...(roster.rev === 0 ? {} : { ':rev': roster.rev }),
+                  },
+                },
+              },
+              {
+                Update: {
+                  TableName: db.tableName,
+                  Key: { pk: counters.pk, sk: counters.sk },
+                  UpdateExpression:
+                    'SET gsi1pk = :g1pk, gsi1sk = :g1sk, entityType = :type, unitId = :unit, #period = :period, outstanding = :out ADD evaluated :n, n_DRAFT :n',
+                  ExpressionAttributeNames: { '#period': 'period' },
+                  ExpressionAttributeValues: {
+                    ':g1pk': counters.gsi1pk,
+                    ':g1sk': counters.gsi1sk,
+                    ':type': counters.entityType,
+                    ':unit': unitId,
+                    ':period': period,
+                    ':out': outstanding,
+                    ':n': fresh.length,
+                  },
+                },
+              },
             ],
           }),
         );
-        return chunk.length;
+        return;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-          let created = 0;
-          for (const one of chunk) if ((await createOne(one, outstanding)) === 'created') created++;
-          return created;
-        }
-        // Someone moved the unit's counters at the same instant (an early self-assessment): try again shortly.
-        if (attempt >= MAX_CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict'))
-          throw error;
+        // Counted by someone else meanwhile, or a transition moving the counters at this instant: read again.
+        if (!(error instanceof TransactionCanceledException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
       }
     }
@@ -339,12 +437,12 @@ export function evaluationStore(db: Db) {
 
     async listByReviewer(reviewerId: string, period: string): Promise<StoredEvaluation[]> {
       const spec = keys.reviewerQueue(reviewerId, period);
-      return listed(spec, { ...spec, index: LEGACY_INBOX_INDEX.reviewer });
+      return listed('reviewer', reviewerId, period, spec, { ...spec, index: LEGACY_INBOX_INDEX.reviewer });
     },
 
     async listByApprover(approverId: string, period: string): Promise<StoredEvaluation[]> {
       const spec = keys.approverQueue(approverId, period);
-      return listed(spec, { ...spec, index: LEGACY_INBOX_INDEX.approver });
+      return listed('approver', approverId, period, spec, { ...spec, index: LEGACY_INBOX_INDEX.approver });
     },
 
     async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {
@@ -370,9 +468,21 @@ export function evaluationStore(db: Db) {
       return (await queryAll(db, { ...keys.pendingAppeals(period), consistent: true })).map(toPendingAppeal);
     },
 
-    async history(employeeId: string, period: string): Promise<HistoryEvent[]> {
+    /**
+     * The history, oldest first, with the opening a rostered draft implies. `evaluation`: the evaluation as the
+     * caller read it (left out: read here when the stored events do not begin with the opening).
+     */
+    async history(
+      employeeId: string,
+      period: string,
+      evaluation?: StoredEvaluation | null,
+    ): Promise<HistoryEvent[]> {
       const spec = keys.historyOf(employeeId, period);
-      return (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(toHistory);
+      const events = (await queryAll(db, { pk: spec.pk, skPrefix: spec.skPrefix, consistent: true })).map(
+        toHistory,
+      );
+      if (events[0]?.version === 1) return events;
+      return withOpening(events, evaluation === undefined ? await get(employeeId, period) : evaluation);
     },
 
     async unitCounters(unitId: string, period: string): Promise<UnitPeriodCounters> {
@@ -409,15 +519,36 @@ export function evaluationStore(db: Db) {
     },
 
     /**
-     * Creates the drafts of one unit (each only if absent) with their opening history events, counting them in
-     * the unit's counters. Returns how many were created.
+     * Opens drafts of one unit: each one plain conditional Put (only if absent; no transaction, no history item:
+     * the draft implies its opening event), then the unit's rosters, then its count. `existing`: the unit's
+     * evaluations of the period already there (a rerun). Every part can run again: a rerun after a crash at any
+     * point finishes what the first run began. Returns how many drafts were written.
      */
-    async createDrafts(drafts: readonly NewDraft[], unitOutstanding: boolean): Promise<number> {
-      let created = 0;
-      // One chunk at a time within a unit: every chunk updates the unit's counters; parallel writes would conflict.
-      for (let i = 0; i < drafts.length; i += DRAFTS_PER_TRANSACTION)
-        created += await createChunk(drafts.slice(i, i + DRAFTS_PER_TRANSACTION), unitOutstanding);
-      return created;
+    async createDrafts(
+      unitId: string,
+      period: string,
+      drafts: readonly StoredEvaluation[],
+      existing: readonly StoredEvaluation[],
+      unitOutstanding: boolean,
+    ): Promise<number> {
+      const { written, there } = await putDrafts(drafts.map((d) => ({ ...d, rostered: true as const })));
+      // Written by an opener a moment ago, not yet in the unit's index: as they are, not as this one would write them.
+      const found =
+        there.length === 0
+          ? []
+          : [
+              ...(
+                await batchGet(
+                  db,
+                  there.map((d) => keys.evaluationKey(d.employeeId, period)),
+                  { consistent: true },
+                )
+              ).values(),
+            ].map(toEvaluation);
+      const all = [...existing, ...written, ...found];
+      await writeRosters(unitId, period, all);
+      await countInUnit(unitId, period, all, unitOutstanding);
+      return written.length;
     },
 
     async writeTransition(change: TransitionWrite): Promise<WriteOutcome> {

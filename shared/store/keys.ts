@@ -10,8 +10,10 @@
  * | staff of a unit                           | gsi1  | UNIT_STAFF#<unitId>                   |
  * | an employee's evaluations for a year      | table | EMP#<employeeId>, sk EVAL#<year>…     |
  * | an evaluation's history                   | table | EMP#<employeeId>, sk HIST#<period>#…  |
- * | a reviewer's evaluations for a period     | gsi4 (KEYS_ONLY) + BatchGet | REVIEWER#<reviewerId>#<period> |
- * | an approver's evaluations for a period    | gsi5 (KEYS_ONLY) + BatchGet | APPROVER#<approverId>#<period> |
+ * | a reviewer's evaluations for a period     | table | ROSTER#reviewer#<reviewerId>#<period>, sk <unitId>; + BatchGet |
+ * | an approver's evaluations for a period    | table | ROSTER#approver#<approverId>#<period>, sk <unitId>; + BatchGet |
+ * | the same, for periods opened before 2026-12 | gsi4 / gsi5 (KEYS_ONLY) + BatchGet | REVIEWER#<id>#<period> / APPROVER#<id>#<period> |
+ * | a unit's evaluations counted in its counters | table | UNIT#<unitId>, sk ROSTER#<period> (Get by key) |
  * | a unit's evaluations for a period         | gsi3  | UNIT_EVALS#<unitId>#<period>          |
  * | per-unit statistics of a period           | gsi1  | PERIOD_UNITS#<period>                 |
  * | all periods                               | gsi1  | PERIODS                               |
@@ -30,15 +32,19 @@
  * | a data migration's progress (resumable)   | table | MIGRATION#<name>, sk #CHECKPOINT (Get by key) |
  *
  * Indexes and what they copy (table-definition.ts): gsi1, gsi2, gsi3 project ALL; gsi4 and gsi5 (the reviewers' and
- * approvers' lists) KEYS_ONLY, read back by key, so an evaluation's transitions write neither. An evaluation is in
- * gsi3 (its unit), gsi4 and gsi5 only; until the `inbox-keys` migration has run on a table written before
- * 2026-11, old evaluations carry their list keys in gsi1/gsi2 instead (shared/store/migrate-inbox-keys.ts).
+ * approvers' lists of periods opened before 2026-12) KEYS_ONLY, read back by key, so an evaluation's transitions
+ * write neither. An evaluation opened since 2026-12 is in gsi3 (its unit) only: its reviewer and approver list it
+ * on their rosters (table items, one per unit, written when the period opens), so a draft costs one table write and
+ * one index copy. Older ones are in gsi3, gsi4 and gsi5; until the `inbox-keys` migration has run on a table written
+ * before 2026-11, the oldest carry their list keys in gsi1/gsi2 instead (shared/store/migrate-inbox-keys.ts).
  *
  * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
  * Put in the same transaction as the `appeal` transition and Deleted in the same one as `decideAppeal`, so the
  * list can never disagree with the evaluations. Appeals are few (a handful per thousand forms), so one partition
  * per period is never hot.
  */
+
+export type RosterRole = 'reviewer' | 'approver';
 
 export const ENTITY = {
   unit: 'Unit',
@@ -47,6 +53,7 @@ export const ENTITY = {
   period: 'Period',
   unitPeriod: 'UnitPeriod',
   evaluation: 'Evaluation',
+  roster: 'Roster',
   history: 'HistoryEvent',
   orgAudit: 'OrgAuditEvent',
   idempotency: 'IdempotencyRecord',
@@ -137,19 +144,29 @@ export const keys = {
   }),
   periodUnits: (period: string) => ({ index: 'gsi1', pk: `PERIOD_UNITS#${period}` }) as const,
 
+  /**
+   * An evaluation is in its unit's list (gsi3). One opened before 2026-12 is in its reviewer's and approver's
+   * lists through gsi4 and gsi5 (keys only); one opened since (`rostered`) is on their rosters instead, written
+   * once when the period opens, so neither the draft nor any transition writes an index entry for those lists.
+   */
   evaluation: (e: {
     employeeId: string;
     period: string;
     reviewerId: string;
     approverId: string;
     unitId: string;
+    rostered?: true | undefined;
   }) => ({
     pk: `EMP#${e.employeeId}`,
     sk: `EVAL#${e.period}`,
-    gsi4pk: `REVIEWER#${e.reviewerId}#${e.period}`,
-    gsi4sk: e.employeeId,
-    gsi5pk: `APPROVER#${e.approverId}#${e.period}`,
-    gsi5sk: e.employeeId,
+    ...(e.rostered
+      ? {}
+      : {
+          gsi4pk: `REVIEWER#${e.reviewerId}#${e.period}`,
+          gsi4sk: e.employeeId,
+          gsi5pk: `APPROVER#${e.approverId}#${e.period}`,
+          gsi5sk: e.employeeId,
+        }),
     gsi3pk: `UNIT_EVALS#${e.unitId}#${e.period}`,
     gsi3sk: e.employeeId,
     entityType: ENTITY.evaluation,
@@ -168,6 +185,24 @@ export const keys = {
     ({ index: 'gsi5', pk: `APPROVER#${approverId}#${period}` }) as const,
   unitEvaluations: (unitId: string, period: string) =>
     ({ index: 'gsi3', pk: `UNIT_EVALS#${unitId}#${period}` }) as const,
+  /**
+   * A reviewer's or approver's roster for a period: the employee ids of one unit they review or approve there, as
+   * open-period fixed them (a string set, added to only: a rerun writes the same ids again).
+   */
+  roster: (role: RosterRole, ownerId: string, period: string, unitId: string) => ({
+    pk: `ROSTER#${role}#${ownerId}#${period}`,
+    sk: unitId,
+    entityType: ENTITY.roster,
+  }),
+  rostersOf: (role: RosterRole, ownerId: string, period: string) => ({
+    pk: `ROSTER#${role}#${ownerId}#${period}`,
+  }),
+  /** The unit's evaluations of a period already counted in its counters (open-period counts each once). */
+  unitRoster: (unitId: string, period: string) => ({
+    pk: `UNIT#${unitId}`,
+    sk: `ROSTER#${period}`,
+    entityType: ENTITY.roster,
+  }),
 
   /** One history event per evaluation version: the version in the key makes a double-applied transition impossible. */
   history: (employeeId: string, period: string, version: number) => ({

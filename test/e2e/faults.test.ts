@@ -64,6 +64,7 @@ function expectInvariants(report: InvariantReport) {
   expect(report.violations.versionIsHistoryLength).toEqual([]);
   expect(report.violations.gradeCounters).toEqual([]);
   expect(report.violations.statusCounters).toEqual([]);
+  expect(report.violations.rostersListThem).toEqual([]);
   expect(report.violations.receiptsHaveTheirChange).toEqual([]);
 }
 

@@ -1,7 +1,9 @@
 /**
  * The invariants of the table that no crash, kill or restart may break, checked by scanning the whole table
  * (fine for the demo's few hundred items; tests only, never part of the product):
- * - each evaluation's version equals the length of its history, whose events are versions 1..version;
+ * - each evaluation's version equals the length of its history, whose events are versions 1..version (a draft
+ *   opened since 2026-12, `rostered`, implies its opening event instead of storing it);
+ * - each rostered evaluation is on its reviewer's and approver's rosters and counted on its unit's roster;
  * - each unit's grade counters for a period equal the grades of its evaluations that carry a decision;
  * - each unit's status counters and `evaluated` count equal its evaluations;
  * - every idempotency receipt of a transition has its change: the history holds the version the receipt answered
@@ -18,7 +20,8 @@ import {
   receiptSchema,
   type StoredEvaluation,
 } from '../../shared/store/entities.ts';
-import { ENTITY } from '../../shared/store/keys.ts';
+import { openingEvent } from '../../shared/store/evaluation-store.ts';
+import { ENTITY, keys } from '../../shared/store/keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -39,6 +42,7 @@ export const RULES = {
   versionIsHistoryLength: "each evaluation's version equals its history length (events 1..version)",
   gradeCounters: "each unit's grade counters equal the grades of its decided evaluations",
   statusCounters: "each unit's status counters and evaluated count equal its evaluations",
+  rostersListThem: "each rostered evaluation is on its reviewer's, approver's and unit's rosters",
   receiptsHaveTheirChange: 'every idempotency receipt of a transition has its change in the history',
 } as const;
 export type Rule = keyof typeof RULES;
@@ -59,17 +63,43 @@ export async function checkInvariants(db: Db): Promise<InvariantReport> {
     versionIsHistoryLength: 0,
     gradeCounters: 0,
     statusCounters: 0,
+    rostersListThem: 0,
     receiptsHaveTheirChange: 0,
   };
   const violations: Record<Rule, string[]> = {
     versionIsHistoryLength: [],
     gradeCounters: [],
     statusCounters: [],
+    rostersListThem: [],
     receiptsHaveTheirChange: [],
   };
   const of = (type: string) => items.filter((i) => i.entityType === type);
   const evaluations = of(ENTITY.evaluation).map((i) => decode(evaluationSchema, i, 'evaluation'));
-  const history = of(ENTITY.history).map((i) => decode(historyEventSchema, i, 'history event'));
+  const stored = of(ENTITY.history).map((i) => decode(historyEventSchema, i, 'history event'));
+  const storedOpenings = new Set(
+    stored.filter((h) => h.version === 1).map((h) => `${h.employeeId}/${h.period}`),
+  );
+  // The openings rostered drafts imply, as the store's history reads them.
+  const history = [
+    ...evaluations
+      .filter((e) => e.rostered && !storedOpenings.has(`${e.employeeId}/${e.period}`))
+      .map(openingEvent),
+    ...stored,
+  ];
+  const rosters = new Map(
+    of(ENTITY.roster).map((r) => [`${String(r.pk)}|${String(r.sk)}`, (r.ids as Set<string>) ?? new Set()]),
+  );
+  for (const e of evaluations.filter((x) => x.rostered)) {
+    for (const [name, key] of [
+      ['reviewer', keys.roster('reviewer', e.reviewerId, e.period, e.unitId)],
+      ['approver', keys.roster('approver', e.approverId, e.period, e.unitId)],
+      ['unit', keys.unitRoster(e.unitId, e.period)],
+    ] as const) {
+      checked.rostersListThem++;
+      if (!rosters.get(`${key.pk}|${key.sk}`)?.has(e.employeeId))
+        violations.rostersListThem.push(`${e.employeeId}/${e.period}: not on its ${name}'s roster`);
+    }
+  }
 
   const versionsByEvaluation = new Map<string, number[]>();
   for (const event of history) {

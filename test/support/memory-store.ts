@@ -36,7 +36,7 @@ import type {
   UnitPeriodCounters,
   WorkLogEvent,
 } from '../../shared/store/entities.ts';
-import type { NewDraft, TransitionWrite, WriteOutcome } from '../../shared/store/evaluation-store.ts';
+import { type TransitionWrite, type WriteOutcome, withOpening } from '../../shared/store/evaluation-store.ts';
 import { RECEIPT_TTL_SECONDS } from '../../shared/store/idempotency-store.ts';
 import type { OutboxRef } from '../../shared/store/outbox-store.ts';
 import type { ProductWriteOutcome } from '../../shared/store/product-store.ts';
@@ -143,13 +143,13 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     t.audit.push(copy(audit));
   };
 
-  const addDrafts = (drafts: readonly NewDraft[], outstanding: boolean): number => {
+  // As the DynamoDB store: a rostered draft, no stored opening event (the draft implies it), counted once.
+  const addDrafts = (drafts: readonly StoredEvaluation[], outstanding: boolean): number => {
     let created = 0;
-    for (const { draft, event } of drafts) {
+    for (const draft of drafts) {
       const key = evalKey(draft.employeeId, draft.period);
       if (t.evaluations.has(key)) continue;
-      t.evaluations.set(key, copy({ ...draft, publishedAt: null }));
-      t.history.set(histKey(event), copy(event));
+      t.evaluations.set(key, copy({ ...draft, rostered: true as const, publishedAt: null }));
       const c = counters(draft.unitId, draft.period);
       c.evaluated++;
       c.status.DRAFT++;
@@ -384,11 +384,14 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           .filter(([k]) => k.startsWith(`${period}|`))
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([, m]) => copy(m)),
-      history: async (employeeId, period) =>
-        [...t.history.entries()]
-          .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([, h]) => copy(h)),
+      history: async (employeeId, period, evaluation) =>
+        withOpening(
+          [...t.history.entries()]
+            .filter(([k]) => k.startsWith(`${employeeId}|${period}|`))
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([, h]) => copy(h)),
+          evaluation === undefined ? (t.evaluations.get(evalKey(employeeId, period)) ?? null) : evaluation,
+        ),
       unitCounters: async (unitId, period) => counters(unitId, period),
       unitCountersOf: async (unitIds, period) => new Map(unitIds.map((id) => [id, counters(id, period)])),
       periodCounters: async (period) =>
@@ -396,7 +399,8 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           .filter((c) => c.period === period)
           .sort((a, b) => a.unitId.localeCompare(b.unitId))
           .map(copy),
-      createDrafts: async (drafts, outstanding) => addDrafts(drafts, outstanding),
+      createDrafts: async (_unitId, _period, drafts, _existing, outstanding) =>
+        addDrafts(drafts, outstanding),
       writeTransition: async (change: TransitionWrite): Promise<WriteOutcome> => {
         const { previous, next, event, gradeChange, guard, receipt, productsRevision, appeal } = change;
         const key = evalKey(previous.employeeId, previous.period);

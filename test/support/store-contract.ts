@@ -81,7 +81,9 @@ const opened = (e: StoredEvaluation): HistoryEvent => ({
 });
 
 /** The draft `d` approved with an A by its head, as a transition writes it (version 2, its history event). */
-const approvalOf = (d: StoredEvaluation) => {
+const approvalOf = (draft: StoredEvaluation) => {
+  // As the store reads a draft back: opened since 2026-12, on its rosters.
+  const d: StoredEvaluation = { ...draft, rostered: true };
   const next: StoredEvaluation = {
     ...d,
     status: 'APPROVED',
@@ -211,18 +213,8 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('creates drafts once each, counting them in the unit; lists them by reviewer, approver and unit', async () => {
       const drafts = ['e3', 'e1', 'e2'].map((id) => draft(id, 'u'));
-      expect(
-        await store.evaluations.createDrafts(
-          drafts.map((d) => ({ draft: d, event: opened(d) })),
-          true,
-        ),
-      ).toBe(3);
-      expect(
-        await store.evaluations.createDrafts(
-          drafts.map((d) => ({ draft: d, event: opened(d) })),
-          true,
-        ),
-      ).toBe(0);
+      expect(await store.evaluations.createDrafts('u', '2026-11', drafts, [], true)).toBe(3);
+      expect(await store.evaluations.createDrafts('u', '2026-11', drafts, [], true)).toBe(0);
       const counters = await store.evaluations.unitCounters('u', '2026-11');
       expect(counters).toMatchObject({
         evaluated: 3,
@@ -247,7 +239,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('writes a transition only over the version it read and the grade counts it decided on', async () => {
       const d = draft('e1', 'u');
-      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      await store.evaluations.createDrafts(d.unitId, d.period, [d], [], false);
       const change = approvalOf(d);
       const guard = { A: 1, B: 0, C: 0, D: 0 };
       expect(await store.evaluations.writeTransition({ ...change, guard })).toBe('counters-moved');
@@ -273,7 +265,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('products: a feed only on the revision it read and before review; excuses move it, comments do not', async () => {
       const d = draft('e1', 'u');
-      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      await store.evaluations.createDrafts(d.unitId, d.period, [d], [], false);
       const report = {
         title: 'Tờ trình',
         weight: 100,
@@ -362,7 +354,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('attachments: uploading until confirmed before review, removed once, discarded only while uploading', async () => {
       const d = draft('e1', 'u');
-      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      await store.evaluations.createDrafts(d.unitId, d.period, [d], [], false);
       const attachment = {
         id: 'a1',
         employeeId: 'e1',
@@ -403,7 +395,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('duty groups: a grade counts in its group too, and a group guard holds like the unit guard', async () => {
       const d = { ...draft('e1', 'u'), dutyGroup: 'chuyen-mon' };
-      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      await store.evaluations.createDrafts(d.unitId, d.period, [d], [], false);
       const change = { ...approvalOf(d), guard: null };
       const groupGuard = (A: number) => ({ group: 'chuyen-mon', counts: { A, B: 0, C: 0, D: 0 } });
       expect(await store.evaluations.writeTransition({ ...change, groupGuard: groupGuard(1) })).toBe(
@@ -435,7 +427,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       };
       await store.periods.createIfMissing(period);
       const d = draft('e1', 'u');
-      await store.evaluations.createDrafts([{ draft: d, event: opened(d) }], false);
+      await store.evaluations.createDrafts(d.unitId, d.period, [d], [], false);
       const marker = {
         period: '2026-11',
         employeeId: 'e1',

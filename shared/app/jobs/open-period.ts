@@ -37,7 +37,6 @@ export const openPeriodJob: UnitJob<OpenStepResult> = {
     const snapshot = await loadUnitOrgSnapshot(ctx.store, unitId);
     const { created, existing, skipped } = await openUnit(ctx.store, period, unitId, snapshot, {
       at: run.at,
-      actorId: SYSTEM_ACTOR,
       rubricByCategory: config().rubricByCategory,
       topHeadApprover: config().topHeadApprover,
     });

@@ -56,7 +56,7 @@ export async function reopenUnit(store: Store, record: Period, unitId: string): 
       // Expired before `expiredFrom` was recorded: its history says what it was (one Query, for those only).
       const before = e.expiredFrom
         ? null
-        : statusBeforeExpiry(await store.evaluations.history(e.employeeId, record.period));
+        : statusBeforeExpiry(await store.evaluations.history(e.employeeId, record.period, e));
       return attemptTransition(
         { store, principal: { employeeId: reopen.by, groups: ['admin'] }, now: new Date(reopen.at) },
         e.employeeId,

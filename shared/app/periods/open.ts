@@ -11,7 +11,6 @@ import { validationFailed } from '../../domain/errors.ts';
 import { defaultRubricFor } from '../../domain/rubrics.ts';
 import type { Deadlines } from '../../domain/types.ts';
 import type { Period, SkippedEmployee, StoredEvaluation } from '../../store/entities.ts';
-import type { NewDraft } from '../../store/evaluation-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { UnitOrgSnapshot } from './snapshot.ts';
 
@@ -97,7 +96,6 @@ export async function openUnit(
   snapshot: UnitOrgSnapshot,
   options: {
     at: string;
-    actorId: string;
     rubricByCategory: Parameters<typeof defaultRubricFor>[1];
     topHeadApprover?: TopHeadApprover;
   },
@@ -108,10 +106,9 @@ export async function openUnit(
   const skipped: SkippedEmployee[] = [];
   // One Query instead of one refused write per existing draft when the opening runs again. The index may lag
   // behind a draft written a moment ago; the conditional writes still catch it.
-  const existingIds = new Set(
-    (await store.evaluations.listByUnit(unitId, period.period)).map((e) => e.employeeId),
-  );
-  const pending: NewDraft[] = [];
+  const existing = await store.evaluations.listByUnit(unitId, period.period);
+  const existingIds = new Set(existing.map((e) => e.employeeId));
+  const pending: StoredEvaluation[] = [];
   // A period evaluates only the categories whose cycle it belongs to (absent on older periods: everybody).
   const categories = period.categories ? new Set(period.categories) : null;
   for (const employee of snapshot.staff.get(unitId) ?? []) {
@@ -158,28 +155,15 @@ export async function openUnit(
       createdAt: options.at,
       updatedAt: options.at,
     };
-    pending.push({
-      draft,
-      event: {
-        employeeId: employee.id,
-        period: period.period,
-        version: 1,
-        at: options.at,
-        actorId: options.actorId,
-        action: 'open',
-        fromStatus: null,
-        toStatus: 'DRAFT',
-        comment: null,
-        changes: {
-          reviewerId: draft.reviewerId,
-          approverId: draft.approverId,
-          rubricId,
-          rubricVersion,
-          ...(draft.dutyGroup ? { dutyGroup: draft.dutyGroup } : {}),
-        },
-      },
-    });
+    pending.push(draft);
   }
-  const created = await store.evaluations.createDrafts(pending, unit.outstanding);
+  // A rerun passes what is there already: the store lists and counts whatever a crashed run left unfinished.
+  const created = await store.evaluations.createDrafts(
+    unitId,
+    period.period,
+    pending,
+    existing,
+    unit.outstanding,
+  );
   return { created, existing: existingIds.size, skipped };
 }
