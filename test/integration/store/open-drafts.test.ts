@@ -53,7 +53,11 @@ describe('opening drafts: plain Puts, rosters, one count per unit', () => {
     expect(await t.store.evaluations.createDrafts('u1', PERIOD, drafts(), existing, true)).toBe(0);
     expect(await t.store.evaluations.unitCounters('u1', PERIOD)).toMatchObject({ evaluated: 30 });
     const report = await checkInvariants(t.db);
-    expect(report.violations).toMatchObject({ statusCounters: [], rostersListThem: [], versionIsHistoryLength: [] });
+    expect(report.violations).toMatchObject({
+      statusCounters: [],
+      rostersListThem: [],
+      versionIsHistoryLength: [],
+    });
   });
 
   it('a crash after the Puts, before the rosters and the count: the rerun lists and counts them once', async () => {
