@@ -74,6 +74,13 @@ export async function run(argv: string[]): Promise<void> {
       (f.openTimedMs / 1000) * scale <= 60,
     ],
     [
+      `2. open-period: its floor, the same drafts written bare in plain batches (here × ${scale.toFixed(1)})`,
+      '',
+      ((f.openFloorMs / 1000) * scale).toFixed(0),
+      '(floor)',
+      true,
+    ],
+    [
       '3. annual-rollup: write units per employee',
       String(BEFORE.annualWrite),
       per('annual-rollup').write.toFixed(3),

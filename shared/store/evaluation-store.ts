@@ -223,7 +223,16 @@ const MAX_TRANSITION_NOTIFICATIONS = 93;
 export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' | 'duplicate' | 'period-moved';
 
 /** Drafts (and roster updates) written side by side within one unit; the job runs units side by side too. */
-const DRAFT_PUTS_IN_FLIGHT = 8;
+const DRAFT_PUTS_IN_FLIGHT = 16;
+
+/** `work` on every item, at most DRAFT_PUTS_IN_FLIGHT at a time (a worker pool: no wait for a batch's slowest). */
+async function eachInFlight<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(DRAFT_PUTS_IN_FLIGHT, items.length) }, worker));
+}
 const MAX_CONFLICT_RETRIES = 6;
 
 export function evaluationStore(db: Db) {
@@ -296,24 +305,21 @@ export function evaluationStore(db: Db) {
   const putDrafts = async (drafts: readonly StoredEvaluation[]) => {
     const written: StoredEvaluation[] = [];
     const there: StoredEvaluation[] = [];
-    for (let i = 0; i < drafts.length; i += DRAFT_PUTS_IN_FLIGHT)
-      await Promise.all(
-        drafts.slice(i, i + DRAFT_PUTS_IN_FLIGHT).map(async (draft) => {
-          try {
-            await db.doc.send(
-              new PutCommand({
-                TableName: db.tableName,
-                Item: evaluationItem(draft),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              }),
-            );
-            written.push(draft);
-          } catch (error) {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-            there.push(draft);
-          }
-        }),
-      );
+    await eachInFlight(drafts, async (draft) => {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: evaluationItem(draft),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        written.push(draft);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        there.push(draft);
+      }
+    });
     return { written, there };
   };
 
@@ -332,21 +338,17 @@ export function evaluationStore(db: Db) {
         rosters.set(name, roster);
       }
     }
-    const all = [...rosters.values()];
-    for (let i = 0; i < all.length; i += DRAFT_PUTS_IN_FLIGHT)
-      await Promise.all(
-        all.slice(i, i + DRAFT_PUTS_IN_FLIGHT).map(({ role, ownerId, ids }) => {
-          const { pk, sk, entityType } = keys.roster(role, ownerId, period, unitId);
-          return db.doc.send(
-            new UpdateCommand({
-              TableName: db.tableName,
-              Key: { pk, sk },
-              UpdateExpression: 'SET entityType = :type ADD ids :ids',
-              ExpressionAttributeValues: { ':type': entityType, ':ids': ids },
-            }),
-          );
+    await eachInFlight([...rosters.values()], async ({ role, ownerId, ids }) => {
+      const { pk, sk, entityType } = keys.roster(role, ownerId, period, unitId);
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: { pk, sk },
+          UpdateExpression: 'SET entityType = :type ADD ids :ids',
+          ExpressionAttributeValues: { ':type': entityType, ':ids': ids },
         }),
       );
+    });
   };
 
   /**
@@ -531,7 +533,13 @@ export function evaluationStore(db: Db) {
       existing: readonly StoredEvaluation[],
       unitOutstanding: boolean,
     ): Promise<number> {
-      const { written, there } = await putDrafts(drafts.map((d) => ({ ...d, rostered: true as const })));
+      const rostered = drafts.map((d) => ({ ...d, rostered: true as const }));
+      // The rosters go out with the drafts: a roster naming a draft not written yet lists nothing for it (the
+      // lists read each evaluation by key and keep those whose reviewer or approver it is).
+      const [{ written, there }] = await Promise.all([
+        putDrafts(rostered),
+        writeRosters(unitId, period, [...existing, ...rostered]),
+      ]);
       // Written by an opener a moment ago, not yet in the unit's index: as they are, not as this one would write them.
       const found =
         there.length === 0
@@ -545,9 +553,17 @@ export function evaluationStore(db: Db) {
                 )
               ).values(),
             ].map(toEvaluation);
-      const all = [...existing, ...written, ...found];
-      await writeRosters(unitId, period, all);
-      await countInUnit(unitId, period, all, unitOutstanding);
+      const meant = new Map(rostered.map((d) => [d.employeeId, d]));
+      // One written from an older view of the org (before a crash, the org changed) has rosters of its own.
+      const otherwise = found.filter(
+        (e) =>
+          e.reviewerId !== meant.get(e.employeeId)?.reviewerId ||
+          e.approverId !== meant.get(e.employeeId)?.approverId,
+      );
+      await Promise.all([
+        writeRosters(unitId, period, otherwise),
+        countInUnit(unitId, period, [...existing, ...written, ...found], unitOutstanding),
+      ]);
       return written.length;
     },
 
