@@ -4,6 +4,8 @@
  * the new version, so a transition can never be applied twice), the unit's counters, which also guard the
  * A-quota (the write only succeeds if the grade counts are still those the decision was made on), and, when the
  * request carries an Idempotency-Key, its receipt: the change and the answer to replay land together or not at all.
+ * A draft is cheaper: one conditional Put (its opening event implied, not stored), listed on its reviewer's and
+ * approver's rosters and counted once in its unit through the unit's roster (`createDrafts`).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
