@@ -8,7 +8,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   DeleteCommand,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +15,7 @@ import type { Db } from './client.ts';
 import { attachmentSchema, decode, type StoredAttachment, type WorkLogEvent } from './entities.ts';
 import { keys } from './keys.ts';
 import { evaluationOpenCheck, workLogItem } from './product-store.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -66,23 +66,11 @@ export function attachmentStore(db: Db) {
 
     /** A new UPLOADING attachment; false when the id is taken (never in practice: ids are random). */
     async create(attachment: StoredAttachment, nowMs: number): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: {
-              ...keys.attachment(attachment.employeeId, attachment.period, attachment.id),
-              ...attachment,
-              expiresAt: Math.floor(nowMs / 1000) + UPLOADING_TTL_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return putIfAbsent(db, {
+        ...keys.attachment(attachment.employeeId, attachment.period, attachment.id),
+        ...attachment,
+        expiresAt: Math.floor(nowMs / 1000) + UPLOADING_TTL_SECONDS,
+      });
     },
 
     /** UPLOADING → AVAILABLE with the size found, while the evaluation is before its review; logged. */

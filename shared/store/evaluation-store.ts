@@ -7,10 +7,9 @@
  * A draft is cheaper: one conditional Put (its opening event implied, not stored), listed on its reviewer's and
  * approver's rosters and counted once in its unit through the unit's roster (`createDrafts`).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -39,6 +38,7 @@ import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { ENTITY, keys, type RosterRole } from './keys.ts';
 import { notificationItem } from './notification-store.ts';
 import { productRevisionGuard } from './product-store.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import { type QuerySpec, queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
@@ -308,19 +308,7 @@ export function evaluationStore(db: Db) {
     const written: StoredEvaluation[] = [];
     const there: StoredEvaluation[] = [];
     await eachInFlight(drafts, async (draft) => {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: evaluationItem(draft),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        written.push(draft);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        there.push(draft);
-      }
+      ((await putIfAbsent(db, evaluationItem(draft))) ? written : there).push(draft);
     });
     return { written, there };
   };

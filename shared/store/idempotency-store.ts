@@ -1,15 +1,8 @@
-/**
- * Receipts of requests sent with an `Idempotency-Key`: the first answer, kept 24 hours (TTL) to be replayed to a
- * retry. A transition writes its receipt in the same transaction as the change (see evaluation-store.ts), so a
- * crash can never leave a change without its receipt or a receipt without its change; other requests, whose work
- * is idempotent by itself (opening, closing, an import), write it once done. There is no "in progress" state
- * to be left behind by a crash.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { decode, receiptSchema, type StoredReceipt } from './entities.ts';
 import { keys } from './keys.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 
 export type { StoredResponse } from './entities.ts';
 export type Receipt = StoredReceipt;
@@ -40,19 +33,7 @@ export function idempotencyStore(db: Db) {
 
     /** Stores a receipt unless one exists for the key: 'exists' when another answer got there first. */
     async put(receipt: Receipt): Promise<'written' | 'exists'> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: receiptItem(receipt),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'exists';
-        throw error;
-      }
+      return (await putIfAbsent(db, receiptItem(receipt))) ? 'written' : 'exists';
     },
   };
 }

@@ -6,10 +6,11 @@
  * settles a claim whose sender died between the send and the mark. The day's sending quota is a counter item.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { decode, type OutboxMessage, type OutboxStatus, outboxMessageSchema } from './entities.ts';
 import { keys } from './keys.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import { queryPages } from './query.ts';
 
 /** Outbox items are kept 90 days, then DynamoDB's TTL removes them. */
@@ -61,23 +62,12 @@ export function outboxStore(db: Db) {
   return {
     /** Queues a message unless one exists for the same day, recipient and reminder. */
     async enqueue(message: OutboxMessage): Promise<'queued' | 'exists'> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: {
-              ...keys.outbox(message.day, message.recipientId, message.reminder),
-              ...message,
-              expiresAt: Math.floor(Date.parse(message.createdAt) / 1000) + OUTBOX_TTL_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 'queued';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'exists';
-        throw error;
-      }
+      const queued = await putIfAbsent(db, {
+        ...keys.outbox(message.day, message.recipientId, message.reminder),
+        ...message,
+        expiresAt: Math.floor(Date.parse(message.createdAt) / 1000) + OUTBOX_TTL_SECONDS,
+      });
+      return queued ? 'queued' : 'exists';
     },
 
     async get(ref: OutboxRef): Promise<OutboxMessage | null> {

@@ -1,11 +1,12 @@
 /** Periods (one month of evaluation for the whole deployment). */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadlines } from '../domain/types.ts';
 import type { Db } from './client.ts';
 import { decode, type OrgAuditEvent, type Period, periodSchema, type SkippedEmployee } from './entities.ts';
 import { keys } from './keys.ts';
 import { orgAuditItem } from './org-store.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 /**
@@ -58,21 +59,11 @@ export function periodStore(db: Db) {
 
     /** Creates the period unless it exists; returns the stored one either way. */
     async createIfMissing(period: Period): Promise<{ created: boolean; period: Period }> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: { ...keys.period(period.period), ...period },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+      if (await putIfAbsent(db, { ...keys.period(period.period), ...period }))
         return { created: true, period };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await get(period.period);
-        if (!existing) throw error;
-        return { created: false, period: existing };
-      }
+      const existing = await get(period.period);
+      if (!existing) throw new Error(`period ${period.period} exists and cannot be read`);
+      return { created: false, period: existing };
     },
 
     async setSkipped(period: string, skipped: readonly SkippedEmployee[]): Promise<void> {

@@ -1,14 +1,9 @@
-/**
- * Rubric versions. The built-in rubrics (version 1 of hn-3814 and nd-335) live in code; every version an admin
- * makes is stored, and a stored version is never changed, so an evaluation's (rubricId, rubricVersion) always
- * finds the rules it was scored with.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../domain/rubrics.ts';
 import type { Db } from './client.ts';
 import { decode, rubricRecordSchema } from './entities.ts';
 import { keys } from './keys.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 const toRubric = (item: Record<string, unknown>): Rubric => decode(rubricRecordSchema, item, 'rubric');
@@ -51,19 +46,7 @@ export function rubricStore(db: Db) {
 
     /** Stores a new version; false when that version number was taken meanwhile (two admins at once). */
     async putVersion(rubric: Rubric): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.tableName,
-            Item: { ...keys.rubric(rubric.id, rubric.version), ...rubric },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      return putIfAbsent(db, { ...keys.rubric(rubric.id, rubric.version), ...rubric });
     },
   };
 }
