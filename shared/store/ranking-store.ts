@@ -1,5 +1,5 @@
 /** Ranking snapshots (what a ranking computed for a unit and period, served as stored) and annual results. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, batchPut, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type RankingSnapshot,
   rankingSnapshotSchema,
   type StoredAnnualResult,
+  type SubtreeFigures,
   type SubunitRankingSnapshot,
   subunitRankingSnapshotSchema,
 } from './entities.ts';
@@ -101,6 +102,45 @@ export function rankingStore(db: Db) {
       concurrency = 8,
     ): Promise<void> {
       await batchPut(db, [...snapshots.map(rankingItem), ...subunits.map(subunitItem)], concurrency);
+    },
+
+    /**
+     * Sets the subtree figures of units' snapshots of one computation (`computedAt`), in place: everything else the
+     * item holds stays as it is (a job step's result among it), and a snapshot a newer computation stored since, or
+     * none, is left alone. Returns how many were set.
+     */
+    async setSubtrees(
+      period: string,
+      computedAt: string,
+      subtrees: ReadonlyMap<string, SubtreeFigures>,
+      concurrency = 8,
+    ): Promise<number> {
+      const todo = [...subtrees];
+      let next = 0;
+      let set = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          const [unitId, subtree] = todo[next++] ?? [];
+          if (!unitId || !subtree) continue;
+          const k = keys.ranking(unitId, period);
+          try {
+            await db.doc.send(
+              new UpdateCommand({
+                TableName: db.tableName,
+                Key: { pk: k.pk, sk: k.sk },
+                UpdateExpression: 'SET subtree = :subtree',
+                ConditionExpression: 'computedAt = :at',
+                ExpressionAttributeValues: { ':subtree': subtree, ':at': computedAt },
+              }),
+            );
+            set++;
+          } catch (error) {
+            if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, worker));
+      return set;
     },
 
     async getSubunit(unitId: string, period: string): Promise<SubunitRankingSnapshot | null> {

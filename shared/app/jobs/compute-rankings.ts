@@ -97,7 +97,11 @@ export async function rankUnitsStep(
       rows,
       counters.get(unitId),
     );
-    out.set(unitId, { result: { own, stored: true }, outputs: [{ kind: 'ranking', snapshot }] });
+    out.set(unitId, {
+      result: { own, stored: true },
+      outputs: [{ kind: 'ranking', snapshot }],
+      carried: { own },
+    });
   }
   return out;
 }
@@ -113,19 +117,20 @@ export async function finalizeRankings(
   const own = new Map([...results].map(([unitId, r]) => [unitId, r.own]));
   const { subtree, children } = rollUp(units, own);
   const parents = units.filter((u) => (children.get(u.id)?.length ?? 0) > 0);
-  // The parents' snapshots get their subtree figures. Only this run's: a snapshot a newer computation (an
-  // appeal's recomputation, a later run) wrote meanwhile is left alone.
-  const stored = await ctx.store.rankings.getMany(
-    parents.filter((u) => results.get(u.id)?.stored).map((u) => u.id),
-    period,
+  // The parents' snapshots get their subtree figures, in place (no snapshot is read back). Only this run's: a
+  // snapshot a newer computation (an appeal's recomputation, a later run) wrote meanwhile is left alone.
+  const parentSubtrees = new Map(
+    parents
+      .filter((u) => results.get(u.id)?.stored)
+      .map((u) => [u.id, subtree.get(u.id) ?? EMPTY_FIGURES] as const),
   );
-  const rewritten = [...stored.values()]
-    .filter((s) => s.computedAt === computedAt)
-    .map((s) => ({ ...s, subtree: subtree.get(s.unitId) ?? EMPTY_FIGURES }));
   const leagueTables = parents.map((unit) =>
     subunitSnapshot(unit.id, children.get(unit.id) ?? [], subtree, period, computedAt),
   );
-  await ctx.store.rankings.putMany(rewritten, leagueTables, ctx.concurrency);
+  await Promise.all([
+    ctx.store.rankings.setSubtrees(period, computedAt, parentSubtrees, ctx.concurrency),
+    ctx.store.rankings.putMany([], leagueTables, ctx.concurrency),
+  ]);
   let approved = 0;
   let evaluated = 0;
   for (const r of results.values()) {

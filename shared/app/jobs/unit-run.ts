@@ -17,8 +17,13 @@ import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
 
 export interface StepWork<R> {
   result: R;
-  /** What must land with the unit's checkpoint, or not at all. */
+  /** What the unit's checkpoint must agree with (the store's run records say how: shared/store/run-store.ts). */
   outputs?: StepOutput[];
+  /**
+   * The part of `result` the outputs stand for (a ranking's own figures), carried on them: a redone step records
+   * it as found on its computation's output. The whole result when not given.
+   */
+  carried?: Partial<R> & Record<string, unknown>;
 }
 
 export interface UnitJob<R> {
