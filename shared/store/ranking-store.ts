@@ -18,12 +18,43 @@ import { keys } from './keys.ts';
 import { queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
-const toRanking = (item: Item) => decode(rankingSnapshotSchema, item, 'ranking snapshot');
 const toSubunitRanking = (item: Item) => decode(subunitRankingSnapshotSchema, item, 'sub-unit ranking');
 const toAnnual = (item: Item) => decode(annualRecordSchema, item, 'annual result');
 const toAnnualSummary = (item: Item) => decode(annualSummarySchema, item, 'annual summary');
 
-export const rankingItem = (s: RankingSnapshot) => ({ ...keys.ranking(s.unitId, s.period), ...s });
+/**
+ * A snapshot as stored (since 2026-11): each entry a row `[rank, employeeId, name, total, grade]` in `rows`
+ * rather than a map with its attribute names (a third fewer bytes, and a snapshot is mostly its entries: fewer
+ * write units and a faster write), and the inflation signals without the unit's id and name, which the item has.
+ * Read back into the same shape; a snapshot stored before (`entries`) is read as it is.
+ */
+export const rankingItem = (s: RankingSnapshot) => {
+  const { entries, inflation, ...rest } = s;
+  const { unitId: _unitId, name: _name, ...signals } = inflation;
+  return {
+    ...keys.ranking(s.unitId, s.period),
+    ...rest,
+    rows: entries.map((e) => [e.rank, e.employeeId, e.name, e.total, e.grade]),
+    inflation: signals,
+  };
+};
+
+const toRanking = (item: Item) => {
+  if (!Array.isArray(item.rows)) return decode(rankingSnapshotSchema, item, 'ranking snapshot');
+  const { rows, ...rest } = item;
+  return decode(
+    rankingSnapshotSchema,
+    {
+      ...rest,
+      entries: (rows as unknown[]).map((row) => {
+        const [rank, employeeId, name, total, grade] = Array.isArray(row) ? row : [];
+        return { rank, employeeId, name, total, grade };
+      }),
+      inflation: { unitId: item.unitId, name: item.unitName, ...(item.inflation as object) },
+    },
+    'ranking snapshot',
+  );
+};
 const subunitItem = (s: SubunitRankingSnapshot) => ({ ...keys.subunitRanking(s.unitId, s.period), ...s });
 
 /** People per annual-results item: ~150 bytes a row keeps an item of the largest units far under 400 KB. */
