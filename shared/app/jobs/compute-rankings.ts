@@ -3,9 +3,9 @@
  * inflation signals) and every parent's league table of its sub-units up to the root, for each open period.
  *
  * Per unit (a step ranks a few small units together): the unit's evaluations (one Query, only what a ranking
- * reads) and its snapshot, written with the unit's checkpoint (which keeps the unit's own figures). Finalisation:
- * the subtree figures from the checkpoints (no snapshot is read again), written onto the parents' snapshots, and
- * the league tables. The close of a period (close-period.ts) ranks with the same pieces.
+ * reads) and its snapshot, which carries the unit's own figures, then the unit's checkpoint (which keeps them
+ * too). Finalisation: the subtree figures from the checkpoints (no snapshot is read again), set on the parents'
+ * snapshots in place, and the league tables. The close of a period (close-period.ts) ranks with the same pieces.
  */
 import { isValidPeriod } from '../../domain/calendar.ts';
 import type { SubtreeFigures, Unit } from '../../store/entities.ts';
@@ -20,13 +20,13 @@ export interface RankingStepResult {
   stored: boolean;
 }
 
-/** A step ranks a few units at once, within these bounds (a transaction holds at most 100 items and 4 MB). */
+/** A step ranks a few units at once, within these bounds (its checkpoints fit one batch or transaction). */
 export const MAX_UNITS_PER_STEP = 16;
 export const MAX_EVALUATIONS_PER_STEP = 3_000;
 
 /**
  * Groups units, in order, into steps of at most `maxUnits` units and `maxEvaluations` evaluations (a bigger
- * unit is a step of its own): small units share a message, a request for their records and a transaction.
+ * unit is a step of its own): small units share a message, a request for their records and a batch of checkpoints.
  */
 export function packUnits(
   unitIds: readonly string[],
