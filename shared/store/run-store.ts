@@ -6,13 +6,20 @@
  *   when the run resumes, so a resumed run writes exactly what an uninterrupted one would), RUNNING/DONE and, once
  *   done, its summary. Steps never write it: a run's steps finish side by side without a shared counter to fight
  *   over (a counter item written by every step serialised the fan-out).
- * - One step record per finished step (`keys.jobStep`), written only if absent, in the same transaction as the
- *   step's output, so a step redone after a crash, or delivered twice by SQS, is counted once and its output can
- *   never be separated from its checkpoint. An output is written only if no newer computation stored one
- *   (`computedAt` not after the run's time): a leftover step of a superseded run writes nothing that matters.
+ * - One step record per finished step (`keys.jobStep`), with the step's result; the finaliser reads them all (one
+ *   Query) and nothing else. A step without outputs writes its record only if absent (a redelivery counts nothing
+ *   twice), a call's records in one transaction. A step with outputs (a unit's ranking snapshot) needs no
+ *   transaction for its record and output never to disagree: each output item carries the step's result (or the
+ *   part of it the output stands for, `carried`: a ranking's own figures) in `stepResult`, and is put on its own
+ *   only over an older computation (`computedAt` before the run's time); the record is written after it. A step
+ *   redone (a duplicate delivery, a redo after a crash between the output and the record) finds its computation's
+ *   output in place, leaves it, and records the result that output carries, only if absent: on data changed
+ *   meanwhile too, the record is the output's. An output a newer computation stored (an appeal's recomputation, a
+ *   later run) is left alone and the step recorded with its own result, only if absent.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut } from './batch.ts';
 import type { Db } from './client.ts';
 import { decode, type RankingSnapshot, runSchema, type StoredRun, stepRecordSchema } from './entities.ts';
 import { keys } from './keys.ts';
@@ -38,18 +45,105 @@ const MAX_CONFLICT_RETRIES = 10;
 const expiresAt = (from: Date, seconds: number) => Math.floor(from.getTime() / 1000) + seconds;
 const toRun = (item: Record<string, unknown>) => decode(runSchema, item, 'job run');
 
+/** The attribute of an output item that carries its step's result (no reader of the output decodes it). */
+export const STEP_RESULT_ATTRIBUTE = 'stepResult';
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
 export function runStore(db: Db) {
-  const outputItem = (output: StepOutput, run: RunRef) => {
-    const item = rankingItem(output.snapshot);
-    return {
-      Put: {
+  const stepItem = (run: RunRef, step: string, result: unknown, now: Date) => ({
+    ...keys.jobStep(run.job, run.scope, run.runId, step),
+    job: run.job,
+    scope: run.scope,
+    runId: run.runId,
+    step,
+    result,
+    at: now.toISOString(),
+    expiresAt: expiresAt(now, STEP_TTL_SECONDS),
+  });
+
+  /**
+   * Puts one output carrying its step's result, unless the stored item is this computation's already (`computedAt`
+   * the run's time: then its result is returned, the one the step must record) or a newer computation's.
+   */
+  const putOutput = async (
+    run: RunRef,
+    output: StepOutput,
+    result: unknown,
+  ): Promise<{ kind: 'written' } | { kind: 'found'; result: unknown } | { kind: 'superseded' }> => {
+    const item = { ...rankingItem(output.snapshot), [STEP_RESULT_ATTRIBUTE]: result };
+    try {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR computedAt < :at',
+          ExpressionAttributeValues: { ':at': run.at },
+        }),
+      );
+      return { kind: 'written' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // Rare (a redelivery, a redo after a crash, a newer computation): read what is there.
+    const { Item } = await db.doc.send(
+      new GetCommand({
         TableName: db.tableName,
-        Item: item,
-        // A newer computation (a later run, a recomputation after an appeal) is never overwritten by an older one.
-        ConditionExpression: 'attribute_not_exists(pk) OR computedAt <= :at',
-        ExpressionAttributeValues: { ':at': run.at },
-      },
-    };
+        Key: { pk: item.pk, sk: item.sk },
+        ConsistentRead: true,
+        ProjectionExpression: '#at, #result',
+        ExpressionAttributeNames: { '#at': 'computedAt', '#result': STEP_RESULT_ATTRIBUTE },
+      }),
+    );
+    if (Item?.computedAt === run.at && Item[STEP_RESULT_ATTRIBUTE] !== undefined)
+      return { kind: 'found', result: Item[STEP_RESULT_ATTRIBUTE] };
+    return { kind: 'superseded' };
+  };
+
+  /**
+   * Each step's record only if absent, all or nothing (retried without those already there): a redelivered step
+   * counts nothing twice. The caller keeps a call within a transaction's 100 items and 4 MB.
+   */
+  const recordOnce = async (
+    run: RunRef,
+    steps: readonly { step: string; result: unknown }[],
+    now: Date,
+  ): Promise<Map<string, StepOutcome>> => {
+    const outcomes = new Map<string, StepOutcome>();
+    let pending = [...steps];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      try {
+        await db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: pending.map(({ step, result }) => ({
+              Put: {
+                TableName: db.tableName,
+                Item: stepItem(run, step, result, now),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          }),
+        );
+        for (const { step } of pending) outcomes.set(step, 'completed');
+        return outcomes;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const already = new Set(
+          reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [pending[i]?.step ?? ''] : [])),
+        );
+        if (already.size > 0) {
+          for (const step of already) outcomes.set(step, 'already');
+          pending = pending.filter((p) => !already.has(p.step));
+          continue;
+        }
+        if (attempt >= MAX_CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict'))
+          throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+    return outcomes;
   };
 
   return {
@@ -137,76 +231,52 @@ export function runStore(db: Db) {
     },
 
     /**
-     * Records finished steps: each step's checkpoint (only if absent) with its outputs, all or nothing. A step
-     * checkpointed before (a redelivery, a redo after a crash) is dropped with its outputs and the others are
-     * recorded without it; an output a newer computation superseded is dropped and its step still recorded.
+     * Records finished steps with their outputs (see the header): first each output, carrying the part of its
+     * step's result it stands for (`carried`; the whole result when not given), then the steps' records. A step
+     * whose output was written here is recorded in a plain batch (no earlier record can exist: its output would
+     * be in place); one whose output was found in place from an earlier delivery of the same computation is
+     * recorded, only if absent, with the carried part taken from that output; one whose outputs were all
+     * superseded, or that has none, only if absent. 'already': the record was there.
      * The caller keeps a call within a transaction's 100 items and 4 MB.
      */
     async completeSteps(
       run: RunRef,
-      steps: readonly (readonly [string, { result: unknown; outputs?: readonly StepOutput[] }])[],
+      steps: readonly (readonly [
+        string,
+        { result: unknown; outputs?: readonly StepOutput[]; carried?: Record<string, unknown> },
+      ])[],
       now: Date,
     ): Promise<Map<string, StepOutcome>> {
       const outcomes = new Map<string, StepOutcome>();
-      let pending = steps.map(([step, work]) => ({
-        step,
-        result: work.result,
-        outputs: [...(work.outputs ?? [])],
-      }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        const owners: { step: string; output: number | null }[] = [];
-        const transactItems: NonNullable<
-          ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
-        > = [];
-        for (const { step, result, outputs } of pending) {
-          owners.push({ step, output: null });
-          transactItems.push({
-            Put: {
-              TableName: db.tableName,
-              Item: {
-                ...keys.jobStep(run.job, run.scope, run.runId, step),
-                job: run.job,
-                scope: run.scope,
-                runId: run.runId,
-                step,
-                result,
-                at: now.toISOString(),
-                expiresAt: expiresAt(now, STEP_TTL_SECONDS),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          });
-          outputs.forEach((output, i) => {
-            owners.push({ step, output: i });
-            transactItems.push(outputItem(output, run));
-          });
-        }
-        try {
-          await db.doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
-          for (const { step } of pending) outcomes.set(step, 'completed');
-          return outcomes;
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
-          const failed = reasons.flatMap((r, i) =>
-            r.Code === 'ConditionalCheckFailed' && owners[i] ? [owners[i]] : [],
-          );
-          if (failed.length > 0) {
-            const already = new Set(failed.filter((f) => f.output === null).map((f) => f.step));
-            for (const step of already) outcomes.set(step, 'already');
-            pending = pending
-              .filter((p) => !already.has(p.step))
-              .map((p) => ({
-                ...p,
-                outputs: p.outputs.filter((_, i) => !failed.some((f) => f.step === p.step && f.output === i)),
-              }));
-            continue;
+      const plain: { step: string; result: unknown }[] = [];
+      const once: { step: string; result: unknown }[] = [];
+      await Promise.all(
+        steps.map(async ([step, { result, outputs = [], carried }]) => {
+          if (outputs.length === 0) return void once.push({ step, result });
+          let found: { carried: unknown } | null = null;
+          let written = false;
+          for (const output of outputs) {
+            const put = await putOutput(run, output, found ? found.carried : (carried ?? result));
+            if (put.kind === 'found') found ??= { carried: put.result };
+            if (put.kind === 'written') written = true;
           }
-          if (attempt >= MAX_CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict'))
-            throw error;
-          await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 6)));
-        }
-      }
+          if (found) {
+            const record =
+              carried && typeof result === 'object' && result !== null && typeof found.carried === 'object'
+                ? { ...result, ...found.carried }
+                : found.carried;
+            once.push({ step, result: record });
+          } else if (written) plain.push({ step, result });
+          else once.push({ step, result });
+        }),
+      );
+      await batchPut(
+        db,
+        plain.map(({ step, result }) => stepItem(run, step, result, now)),
+      );
+      for (const { step } of plain) outcomes.set(step, 'completed');
+      if (once.length > 0)
+        for (const [step, outcome] of await recordOnce(run, once, now)) outcomes.set(step, outcome);
       return outcomes;
     },
   };

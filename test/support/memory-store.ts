@@ -69,6 +69,8 @@ export interface MemoryTables {
   counters: Map<string, UnitPeriodCounters>;
   rubrics: Map<string, Rubric>;
   rankings: Map<string, RankingSnapshot>;
+  /** The step result a job step's output carries, by the output's key (the DynamoDB store's `stepResult`). */
+  rankingStepResults: Map<string, unknown>;
   subunitRankings: Map<string, SubunitRankingSnapshot>;
   annual: Map<string, StoredAnnualResult>;
   receipts: Map<string, StoredReceipt & { expiresAt: number }>;
@@ -100,6 +102,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
     counters: new Map(),
     rubrics: new Map(),
     rankings: new Map(),
+    rankingStepResults: new Map(),
     subunitRankings: new Map(),
     annual: new Map(),
     receipts: new Map(),
@@ -483,6 +486,7 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
       get: async (unitId, period) => copy(t.rankings.get(unitPeriodKey(unitId, period)) ?? null),
       put: async (snapshot) => {
         t.rankings.set(unitPeriodKey(snapshot.unitId, snapshot.period), copy(snapshot));
+        t.rankingStepResults.delete(unitPeriodKey(snapshot.unitId, snapshot.period));
       },
       getMany: async (unitIds, period) =>
         new Map(
@@ -492,8 +496,21 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           }),
         ),
       putMany: async (snapshots, subunits) => {
-        for (const s of snapshots) t.rankings.set(unitPeriodKey(s.unitId, s.period), copy(s));
+        for (const s of snapshots) {
+          t.rankings.set(unitPeriodKey(s.unitId, s.period), copy(s));
+          t.rankingStepResults.delete(unitPeriodKey(s.unitId, s.period));
+        }
         for (const s of subunits) t.subunitRankings.set(unitPeriodKey(s.unitId, s.period), copy(s));
+      },
+      setSubtrees: async (period, computedAt, subtrees) => {
+        let set = 0;
+        for (const [unitId, subtree] of subtrees) {
+          const s = t.rankings.get(unitPeriodKey(unitId, period));
+          if (s?.computedAt !== computedAt) continue;
+          t.rankings.set(unitPeriodKey(unitId, period), { ...s, subtree: copy(subtree) });
+          set++;
+        }
+        return set;
       },
       getSubunit: async (unitId, period) =>
         copy(t.subunitRankings.get(unitPeriodKey(unitId, period)) ?? null),
@@ -568,21 +585,44 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         );
       },
       completeSteps: async (run, steps) => {
+        // As the DynamoDB store: an output carries (part of) its step's result and is written only over an older
+        // computation; a step finding its computation's output in place records what that output carries.
         const outcomes = new Map<string, StepOutcome>();
-        for (const [step, work] of steps) {
+        const once = (step: string, result: unknown) => {
           const key = stepKey(run, step);
-          if (t.steps.has(key)) {
-            outcomes.set(step, 'already');
+          if (t.steps.has(key)) return void outcomes.set(step, 'already');
+          t.steps.set(key, { result: copy(result) });
+          outcomes.set(step, 'completed');
+        };
+        for (const [step, work] of steps) {
+          const outputs = (work.outputs ?? []) as StepOutput[];
+          if (outputs.length === 0) {
+            once(step, work.result);
             continue;
           }
-          t.steps.set(key, { result: copy(work.result) });
-          for (const output of (work.outputs ?? []) as StepOutput[]) {
+          const carried = work.carried ?? work.result;
+          let found: { carried: unknown } | null = null;
+          let written = false;
+          for (const output of outputs) {
             const at = unitPeriodKey(output.snapshot.unitId, output.snapshot.period);
             const existing = t.rankings.get(at);
-            // A newer computation is never overwritten by an older one.
-            if (!existing || existing.computedAt <= run.at) t.rankings.set(at, copy(output.snapshot));
+            if (!existing || existing.computedAt < run.at) {
+              t.rankings.set(at, copy(output.snapshot));
+              t.rankingStepResults.set(at, copy(found ? found.carried : carried));
+              written = true;
+            } else if (existing.computedAt === run.at && t.rankingStepResults.has(at)) {
+              found ??= { carried: copy(t.rankingStepResults.get(at)) };
+            }
           }
-          outcomes.set(step, 'completed');
+          if (found)
+            once(
+              step,
+              work.carried ? { ...(work.result as object), ...(found.carried as object) } : found.carried,
+            );
+          else if (written) {
+            t.steps.set(stepKey(run, step), { result: copy(work.result) });
+            outcomes.set(step, 'completed');
+          } else once(step, work.result);
         }
         return outcomes;
       },

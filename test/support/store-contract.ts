@@ -564,6 +564,99 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.runs.replace({ ...run, runId: 'r2' }, 'r1')).toBe(true);
     });
 
+    it("runs: a step's output carries its result; a redelivery of the same computation records that result", async () => {
+      const run = { job: 'compute-rankings', scope: '2026-10', runId: 'r1', at: '2026-11-01T01:00:00.000Z' };
+      const snapshot = (unitId: string, computedAt: string, approved: number) => ({
+        unitId,
+        unitName: unitId.toUpperCase(),
+        period: '2026-10',
+        computedAt,
+        rubricId: null,
+        entries: [{ rank: 1, employeeId: 'e1', name: 'Nguyễn Văn A', total: 9050, grade: 'A' as const }],
+        distribution: { A: approved, B: 0, C: 0, D: 0 },
+        quota: null,
+        participation: { evaluated: 1, submitted: 1, reviewed: 1, approved, missing: 0, late: 0 },
+        inflation: {
+          unitId,
+          name: unitId.toUpperCase(),
+          approved,
+          shareA: 10000,
+          meanSelfMinusReview: null,
+          allSameGrade: true,
+          identicalComments: 0,
+          signals: [],
+        },
+        subtree: { ...EMPTY_FIGURES, units: 1, approved },
+      });
+      const first = await store.runs.completeSteps(
+        run,
+        [
+          [
+            'unit#u',
+            { result: { approved: 1 }, outputs: [{ kind: 'ranking', snapshot: snapshot('u', run.at, 1) }] },
+          ],
+        ],
+        new Date(),
+      );
+      expect(first.get('unit#u')).toBe('completed');
+      // The same step again (a duplicate delivery, or redone after a crash between the output and its record), on
+      // data that changed meanwhile: the stored output stays, and the record takes the result it carries.
+      const again = await store.runs.completeSteps(
+        run,
+        [
+          [
+            'unit#u',
+            { result: { approved: 0 }, outputs: [{ kind: 'ranking', snapshot: snapshot('u', run.at, 0) }] },
+          ],
+        ],
+        new Date(),
+      );
+      expect(again.get('unit#u')).toBe('already');
+      expect(await store.runs.getStep(run, 'unit#u')).toEqual({ approved: 1 });
+      expect((await store.rankings.get('u', '2026-10'))?.participation.approved).toBe(1);
+      // An older run's step writes no output over this one's.
+      const older = { ...run, runId: 'r0', at: '2026-10-31T01:00:00.000Z' };
+      await store.runs.completeSteps(
+        older,
+        [
+          [
+            'unit#u',
+            { result: { approved: 5 }, outputs: [{ kind: 'ranking', snapshot: snapshot('u', older.at, 5) }] },
+          ],
+        ],
+        new Date(),
+      );
+      expect(await store.runs.getStep(older, 'unit#u')).toEqual({ approved: 5 });
+      expect((await store.rankings.get('u', '2026-10'))?.computedAt).toBe(run.at);
+      // Subtree figures in place, on this computation's snapshots only; the step result survives them.
+      await store.rankings.put(snapshot('v', '2026-11-03T00:00:00.000Z', 1));
+      const set = await store.rankings.setSubtrees(
+        '2026-10',
+        run.at,
+        new Map([
+          ['u', { ...EMPTY_FIGURES, units: 3, approved: 7 }],
+          ['v', { ...EMPTY_FIGURES, units: 2, approved: 2 }],
+          ['w', { ...EMPTY_FIGURES, units: 2, approved: 2 }],
+        ]),
+      );
+      expect(set).toBe(1);
+      expect((await store.rankings.get('u', '2026-10'))?.subtree).toMatchObject({ units: 3, approved: 7 });
+      expect((await store.rankings.get('v', '2026-10'))?.subtree).toMatchObject({ units: 1, approved: 1 });
+      expect(await store.rankings.get('w', '2026-10')).toBeNull();
+      await store.runs.completeSteps(
+        run,
+        [
+          [
+            'unit#u',
+            { result: { approved: 2 }, outputs: [{ kind: 'ranking', snapshot: snapshot('u', run.at, 2) }] },
+          ],
+        ],
+        new Date(),
+      );
+      expect(await store.runs.getStep(run, 'unit#u')).toEqual({ approved: 1 });
+      expect((await store.rankings.get('u', '2026-10'))?.subtree).toMatchObject({ units: 3, approved: 7 });
+    });
+
     it('annual summaries: put and read by unit and year, absent when never rolled up', async () => {
       const figures = {
         units: 1,

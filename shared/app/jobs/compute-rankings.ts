@@ -3,9 +3,9 @@
  * inflation signals) and every parent's league table of its sub-units up to the root, for each open period.
  *
  * Per unit (a step ranks a few small units together): the unit's evaluations (one Query, only what a ranking
- * reads) and its snapshot, written with the unit's checkpoint (which keeps the unit's own figures). Finalisation:
- * the subtree figures from the checkpoints (no snapshot is read again), written onto the parents' snapshots, and
- * the league tables. The close of a period (close-period.ts) ranks with the same pieces.
+ * reads) and its snapshot, which carries the unit's own figures, then the unit's checkpoint (which keeps them
+ * too). Finalisation: the subtree figures from the checkpoints (no snapshot is read again), set on the parents'
+ * snapshots in place, and the league tables. The close of a period (close-period.ts) ranks with the same pieces.
  */
 import { isValidPeriod } from '../../domain/calendar.ts';
 import type { SubtreeFigures, Unit } from '../../store/entities.ts';
@@ -20,13 +20,13 @@ export interface RankingStepResult {
   stored: boolean;
 }
 
-/** A step ranks a few units at once, within these bounds (a transaction holds at most 100 items and 4 MB). */
+/** A step ranks a few units at once, within these bounds (its checkpoints fit one batch or transaction). */
 export const MAX_UNITS_PER_STEP = 16;
 export const MAX_EVALUATIONS_PER_STEP = 3_000;
 
 /**
  * Groups units, in order, into steps of at most `maxUnits` units and `maxEvaluations` evaluations (a bigger
- * unit is a step of its own): small units share a message, a request for their records and a transaction.
+ * unit is a step of its own): small units share a message, a request for their records and a batch of checkpoints.
  */
 export function packUnits(
   unitIds: readonly string[],
@@ -97,7 +97,11 @@ export async function rankUnitsStep(
       rows,
       counters.get(unitId),
     );
-    out.set(unitId, { result: { own, stored: true }, outputs: [{ kind: 'ranking', snapshot }] });
+    out.set(unitId, {
+      result: { own, stored: true },
+      outputs: [{ kind: 'ranking', snapshot }],
+      carried: { own },
+    });
   }
   return out;
 }
@@ -113,19 +117,20 @@ export async function finalizeRankings(
   const own = new Map([...results].map(([unitId, r]) => [unitId, r.own]));
   const { subtree, children } = rollUp(units, own);
   const parents = units.filter((u) => (children.get(u.id)?.length ?? 0) > 0);
-  // The parents' snapshots get their subtree figures. Only this run's: a snapshot a newer computation (an
-  // appeal's recomputation, a later run) wrote meanwhile is left alone.
-  const stored = await ctx.store.rankings.getMany(
-    parents.filter((u) => results.get(u.id)?.stored).map((u) => u.id),
-    period,
+  // The parents' snapshots get their subtree figures, in place (no snapshot is read back). Only this run's: a
+  // snapshot a newer computation (an appeal's recomputation, a later run) wrote meanwhile is left alone.
+  const parentSubtrees = new Map(
+    parents
+      .filter((u) => results.get(u.id)?.stored)
+      .map((u) => [u.id, subtree.get(u.id) ?? EMPTY_FIGURES] as const),
   );
-  const rewritten = [...stored.values()]
-    .filter((s) => s.computedAt === computedAt)
-    .map((s) => ({ ...s, subtree: subtree.get(s.unitId) ?? EMPTY_FIGURES }));
   const leagueTables = parents.map((unit) =>
     subunitSnapshot(unit.id, children.get(unit.id) ?? [], subtree, period, computedAt),
   );
-  await ctx.store.rankings.putMany(rewritten, leagueTables, ctx.concurrency);
+  await Promise.all([
+    ctx.store.rankings.setSubtrees(period, computedAt, parentSubtrees, ctx.concurrency),
+    ctx.store.rankings.putMany([], leagueTables, ctx.concurrency),
+  ]);
   let approved = 0;
   let evaluated = 0;
   for (const r of results.values()) {

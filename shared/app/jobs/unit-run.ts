@@ -6,9 +6,11 @@
  * runs with SQS (AWS: the steps spread over many invocations) and with an in-process queue (locally, in the API's
  * request, the tests and `npm run job`): only the fan-out differs.
  *
- * Every message may arrive twice, late, or out of order (SQS is at-least-once): a unit's checkpoint, written only
- * if absent, makes a duplicate write nothing, and an output is never written over a newer computation's. Steps
- * never write the run record, so they do not contend for one item.
+ * Every message may arrive twice, late, or out of order (SQS is at-least-once): a unit's output carries its
+ * result and is written only over an older computation's, its checkpoint after it, and a duplicate finds its
+ * computation's output in place and records what that carries (a step without outputs: its checkpoint only if
+ * absent), so a duplicate writes nothing new and a checkpoint never disagrees with its output, without a
+ * transaction (shared/store/run-store.ts). Steps never write the run record, so they do not contend for one item.
  */
 import type { Unit } from '../../store/entities.ts';
 import type { StepOutput } from '../../store/run-store.ts';
@@ -17,8 +19,13 @@ import type { JobContext, JobName, RunReport, StepMessage } from './types.ts';
 
 export interface StepWork<R> {
   result: R;
-  /** What must land with the unit's checkpoint, or not at all. */
+  /** What the unit's checkpoint must agree with (the store's run records say how: shared/store/run-store.ts). */
   outputs?: StepOutput[];
+  /**
+   * The part of `result` the outputs stand for (a ranking's own figures), carried on them: a redone step records
+   * it as found on its computation's output. The whole result when not given.
+   */
+  carried?: Partial<R> & Record<string, unknown>;
 }
 
 export interface UnitJob<R> {
@@ -27,8 +34,8 @@ export interface UnitJob<R> {
   /** One run per reference time (see `BeginOptions.onePerAt`): a close, a reopening. */
   onePerAt?: boolean;
   /**
-   * How the units are grouped into step messages (default: one unit each). A group's checkpoints and outputs go in
-   * one transaction: at most 100 items and 4 MB.
+   * How the units are grouped into step messages (default: one unit each). A group's checkpoints written only if
+   * absent (a step without outputs) go in one transaction: at most 100 items and 4 MB.
    */
   plan?(ctx: JobContext, run: RunRef, units: Unit[]): Promise<string[][]>;
   /** The work of one step: each unit's result and the outputs that must land with its checkpoint. */

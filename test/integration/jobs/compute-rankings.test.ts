@@ -3,6 +3,7 @@
  * reruns that change nothing, crashes that resume to exactly the uninterrupted result, and SQS-style delivery
  * (duplicated, shuffled messages, the finalisation checked before the last units are done) that lands on it too.
  */
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startComputeRankings } from '../../../shared/app/jobs/compute-rankings.ts';
 import { noMailer } from '../../../shared/app/jobs/outbox.ts';
@@ -16,6 +17,7 @@ import {
 } from '../../../shared/app/jobs/types.ts';
 import { rankUnit } from '../../../shared/domain/rankings.ts';
 import type { Db } from '../../../shared/store/client.ts';
+import { keys } from '../../../shared/store/keys.ts';
 import type { Store } from '../../../shared/store/store.ts';
 import { freshTable } from '../../support/table.ts';
 import {
@@ -142,6 +144,54 @@ describe('compute-rankings', () => {
       expect(await dump(db, rankings)).toEqual(uninterrupted);
     });
   }
+
+  it("crashes between units' outputs and their records, the data changes, resumes: the records are the outputs'", async () => {
+    const { db, store } = await twin('rank-output-no-record');
+    await expect(
+      runJobInline(store, 'compute-rankings', {
+        now: T,
+        fresh: true,
+        concurrency: 1,
+        fault: crashAfter(5, 'checkpointed'),
+      }),
+    ).rejects.toBeInstanceOf(InjectedCrash);
+    const run = await store.runs.get('compute-rankings', PERIOD);
+    if (!run) throw new Error('no run');
+    // The crash came after the first step's outputs and before their records: take the records away.
+    const recorded = [...(await store.runs.listSteps(run)).keys()];
+    expect(recorded).toHaveLength(16);
+    for (const step of recorded) {
+      const k = keys.jobStep(run.job, run.scope, run.runId, step);
+      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: { pk: k.pk, sk: k.sk } }));
+    }
+    expect(await unitsDone(store)).toBe(0);
+    // Meanwhile an approved total changes in one of those units (a redo would now rank it differently).
+    const unitId = recorded[0]?.slice('unit#'.length) ?? '';
+    const approved = (await store.evaluations.listByUnit(unitId, PERIOD)).find(
+      (e) => e.status === 'APPROVED',
+    );
+    if (!approved) throw new Error(`no approved evaluation in ${unitId}`);
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.evaluationKey(approved.employeeId, PERIOD),
+        UpdateExpression: 'SET decision.#total = decision.#total - :one',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExpressionAttributeValues: { ':one': 100 },
+      }),
+    );
+    const resumed = await runJobInline(store, 'compute-rankings', { now: new Date() });
+    expect(resumed.runs[0]?.status).toBe('DONE');
+    // Each redone step recorded what its output holds, not what the changed data gave: the stored rankings,
+    // the subtree sums and the league tables up to the root are exactly the uninterrupted ones.
+    const steps = await store.runs.listSteps(run);
+    for (const item of (await dump(db, ofType('RankingSnapshot'))).filter((i) => i.computedAt === run.at))
+      expect(steps.get(`unit#${String(item.unitId)}`)).toEqual({
+        own: (item.stepResult as { own: unknown }).own,
+        stored: true,
+      });
+    expect(await dump(db, rankings)).toEqual(uninterrupted);
+  });
 
   it('records only the new units of a message that overlaps units already checkpointed', async () => {
     const { db, store } = await twin('rank-overlap');
