@@ -119,6 +119,42 @@ describe('a transition reads what it needs once', () => {
   });
 });
 
+describe('the Idempotency-Key', () => {
+  it('its receipt is read beside the evaluation, and a retry still gets the first answer', async () => {
+    const base = `/v1/evaluations/stc-ns-01/${period}`;
+    const headers = { 'idempotency-key': 'transition-reads-return-1' };
+    sent.length = 0;
+    const first = await api.call('POST', `${base}/return`, {
+      as: 'stc-ns-tp',
+      headers,
+      body: { comment: 'Bổ sung số liệu quý IV.' },
+    });
+    expect(first.status, first.text).toBe(200);
+    const receipt = keys.idempotency('stc-ns-tp', headers['idempotency-key']);
+    const receiptRead = sent.find((s) => s.command === 'GetItemCommand' && isKey(s, receipt));
+    const evaluationRead = sent.find((s) => isKey(s, keys.evaluationKey('stc-ns-01', period)));
+    if (!receiptRead || !evaluationRead) throw new Error(JSON.stringify(sent));
+    expect(receiptRead.started).toBeLessThan(evaluationRead.ended);
+    expect(evaluationRead.started).toBeLessThan(receiptRead.ended);
+
+    const retry = await api.call('POST', `${base}/return`, {
+      as: 'stc-ns-tp',
+      headers,
+      body: { comment: 'Bổ sung số liệu quý IV.' },
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    // Someone else with the same key has no receipt of their own: a stranger still gets 404.
+    const stranger = await api.call('POST', `${base}/return`, {
+      as: 'stc-gia-01',
+      headers,
+      body: { comment: 'Bổ sung số liệu quý IV.' },
+    });
+    expect(stranger.status, stranger.text).toBe(404);
+  });
+});
+
 describe('acting heads, looked up only where they matter', () => {
   it('a party without the role still gets 403 and a stranger 404; the acting head approves as before', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
