@@ -6,8 +6,12 @@
  *     directly. Both run in this process, interleaved A/B, on the same DynamoDB Local, so noise hits both
  *     alike; the figure is the ratio of medians.
  * (2) Throughput and latency over HTTP on the local server: `--clients` concurrent clients doing a
- *     deadline-day mix — each takes one employee through save, submit, review and approve.
+ *     deadline-day mix — each takes one employee through save, submit, review and approve. Before it, one employee
+ *     taken through the same steps alone shows what each step asks of DynamoDB (requests, and round trips: the
+ *     requests sent one after another); during it, the CPU each request costs this process (clients and server)
+ *     and DynamoDB Local, which is steadier than latency on a shared machine.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
@@ -75,6 +79,29 @@ function event(
 }
 
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+/** CPU milliseconds a process has used so far (Linux /proc), or null where it cannot be read. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // Clock ticks are 1/100 s on Linux.
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Requests sent one after another: a request that starts after every earlier one answered opens a round trip. */
+function roundTrips(requests: readonly { start: number; end: number }[]): number {
+  let rounds = 0;
+  let answered = Number.NEGATIVE_INFINITY;
+  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
+    if (r.start >= answered) rounds++;
+    answered = Math.max(answered, r.end);
+  }
+  return rounds;
+}
 
 /** The last deadline-day mix's figures (bench/lean.ts prints them against their targets). */
 export const lastMix: { errors: number; p99: Record<string, number> } = { errors: 0, p99: {} };
@@ -187,23 +214,74 @@ export async function run(args: string[]): Promise<void> {
       if (res.status >= 400 && res.status !== 409) errors++;
     };
     const queue = org.employees.filter((e) => e.reviewerId && e.approverId);
+    const steps = (e: { id: string; reviewerId: string; approverId: string }) => {
+      const base = `/v1/evaluations/${e.id}/${org.period}`;
+      return [
+        {
+          kind: 'save',
+          method: 'PUT',
+          path: `${base}/self-assessment`,
+          as: e.id,
+          body: { scores: { discipline: 18, duties: 60, bonus: 2 } },
+        },
+        { kind: 'submit', method: 'POST', path: `${base}/submit`, as: e.id, body: {} },
+        {
+          kind: 'review',
+          method: 'POST',
+          path: `${base}/review`,
+          as: e.reviewerId,
+          body: { scores: { discipline: 18, duties: 58, bonus: 1 } },
+        },
+        { kind: 'approve', method: 'POST', path: `${base}/approve`, as: e.approverId, body: {} },
+      ];
+    };
+
+    // One employee alone: what each step asks of DynamoDB.
+    const probed = queue.pop();
+    if (!probed) throw new Error('no staff to probe');
+    const sent: { command: string; start: number; end: number }[] = [];
+    db.client.middlewareStack.add(
+      ((next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => async (a: unknown) => {
+        const entry = {
+          command: String(ctx.commandName).replace(/Command$/, ''),
+          start: performance.now(),
+          end: 0,
+        };
+        sent.push(entry);
+        try {
+          return await next(a);
+        } finally {
+          entry.end = performance.now();
+        }
+      }) as never,
+      { step: 'initialize', name: 'benchProbe' },
+    );
+    const perStep: string[] = [];
+    for (const step of steps(probed)) {
+      sent.length = 0;
+      await call(step.kind, step.method, step.path, step.as, step.body);
+      const commands = new Map<string, number>();
+      for (const r of sent) commands.set(r.command, (commands.get(r.command) ?? 0) + 1);
+      perStep.push(
+        `| ${step.kind} | ${sent.length} | ${roundTrips(sent)} | ${[...commands].map(([c, n]) => `${n} ${c}`).join(', ')} |`,
+      );
+    }
+    db.client.middlewareStack.remove('benchProbe');
+    for (const xs of Object.values(latencies)) xs.length = 0;
+
+    const cpuBefore = process.cpuUsage();
+    const engineCpuBefore = cpuMsOf(engine.pid);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
-          const base = `/v1/evaluations/${e.id}/${org.period}`;
-          await call('save', 'PUT', `${base}/self-assessment`, e.id, {
-            scores: { discipline: 18, duties: 60, bonus: 2 },
-          });
-          await call('submit', 'POST', `${base}/submit`, e.id, {});
-          await call('review', 'POST', `${base}/review`, e.reviewerId, {
-            scores: { discipline: 18, duties: 58, bonus: 1 },
-          });
-          await call('approve', 'POST', `${base}/approve`, e.approverId, {});
+          for (const step of steps(e)) await call(step.kind, step.method, step.path, step.as, step.body);
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const engineCpuAfter = cpuMsOf(engine.pid);
     await server.close();
     const all = Object.values(latencies).flat();
     console.log(
@@ -216,6 +294,17 @@ export async function run(args: string[]): Promise<void> {
     for (const line of overhead) console.log(line);
     console.log(`\n### Deadline-day mix over HTTP: ${clients} concurrent clients, ${all.length} requests\n`);
     console.log(`throughput ${(all.length / seconds).toFixed(0)} requests/s, errors ${errors}`);
+    const engineCpu =
+      engineCpuBefore !== null && engineCpuAfter !== null
+        ? `${((engineCpuAfter - engineCpuBefore) / all.length).toFixed(2)}`
+        : 'n/a';
+    console.log(
+      `CPU per request: ${((cpu.user + cpu.system) / 1000 / all.length).toFixed(2)} ms this process (clients and server), ${engineCpu} ms DynamoDB Local`,
+    );
+    console.log('\n| step (one employee alone) | DynamoDB requests | round trips | requests |');
+    console.log('|---|---|---|---|');
+    for (const line of perStep) console.log(line);
+    console.log('');
     console.log('| request | p50 (ms) | p99 (ms) |');
     console.log('|---|---|---|');
     for (const [kind, xs] of Object.entries(latencies))

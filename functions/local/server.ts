@@ -268,9 +268,46 @@ function authorizerClaims(claims: Claims): Record<string, string> {
   return out;
 }
 
+/** How many verified tokens the server remembers: far more than the people signed in at once on one machine. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * Tokens already verified, with their claims, until they expire: a browser or a test sends the same token with
+ * every request, and checking its signature again each time (WebCrypto's HMAC, about half a millisecond) was a
+ * tenth of this server's CPU under the deadline-day mix. In AWS the JWT authorizer does this work, not the Lambda.
+ * A token is kept only once its signature, issuer and audience have been verified, and only while `exp` (and
+ * `nbf`) allow it; a token without `exp` is verified every time. The oldest is forgotten first.
+ */
+export function verifiedTokenCache(limit = VERIFIED_TOKENS_KEPT) {
+  const kept = new Map<string, { claims: Claims; exp: number; nbf: number }>();
+  const keyOf = (machines: boolean, token: string) => `${machines ? 'machine' : 'person'} ${token}`;
+  return {
+    get(machines: boolean, token: string, nowMs: number): Claims | null {
+      const key = keyOf(machines, token);
+      const found = kept.get(key);
+      if (!found) return null;
+      const now = nowMs / 1000;
+      if (now >= found.exp || now < found.nbf) {
+        kept.delete(key);
+        return null;
+      }
+      return found.claims;
+    },
+    keep(machines: boolean, token: string, claims: Claims | null): Claims | null {
+      if (claims && typeof claims.exp === 'number') {
+        if (kept.size >= limit) kept.delete(kept.keys().next().value as string);
+        const nbf = typeof claims.nbf === 'number' ? claims.nbf : 0;
+        kept.set(keyOf(machines, token), { claims, exp: claims.exp, nbf });
+      }
+      return claims;
+    },
+  };
+}
+
 export async function startLocalServer(options: LocalServerOptions): Promise<RunningServer> {
   // No job has a function of its own here: the API runs them in this process, as `npm run job` does.
   runJobsInProcess((store) => inlineJobStarter(store));
+  const verifiedTokens = verifiedTokenCache();
   const compiled = compileRoutes(routes);
   const handlers = new Map<FunctionName, Promise<LambdaHandler>>();
   const handlerFor = (fn: FunctionName) => {
@@ -360,11 +397,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Run
     const machines = definition.authorizer === 'machines';
     const claims = !token
       ? null
-      : machines
-        ? ((await verifyLocalMachineToken(options.tokenKey, token)) ??
-          (await options.verifyMachineToken?.(token)) ??
-          null)
-        : ((await verifyLocalToken(options.tokenKey, token)) ?? (await options.verifyToken?.(token)) ?? null);
+      : (verifiedTokens.get(machines, token, Date.now()) ??
+        verifiedTokens.keep(
+          machines,
+          token,
+          machines
+            ? ((await verifyLocalMachineToken(options.tokenKey, token)) ??
+                (await options.verifyMachineToken?.(token)) ??
+                null)
+            : ((await verifyLocalToken(options.tokenKey, token)) ??
+                (await options.verifyToken?.(token)) ??
+                null),
+        ));
     if (!claims) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'Thiếu token, token hết hạn hoặc không hợp lệ.');
     }

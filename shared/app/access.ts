@@ -181,8 +181,10 @@ export class Access {
   /**
    * The caller's relations to an evaluation (or to what a list keeps of its parties, e.g. a pending appeal).
    * `forAction`: the caller means to take this action; whether it decides appeals (a walk up the unit tree and the
-   * parent's staff, the costliest look-up) is then worked out only for `decideAppeal`, or when nothing else relates
-   * the caller to the evaluation (so a stranger still gets 404 and the decider 403, as without it).
+   * parent's staff, the costliest look-up) is then worked out only for `decideAppeal`, and whether it is the acting
+   * head (a Query of the unit's delegations) only for an action taken in the head's place; either is also worked
+   * out when nothing else relates the caller to the evaluation (so a stranger still gets 404 and the decider or the
+   * acting head 403, as without it).
    */
   async relationsTo(
     evaluation: EvaluationParties,
@@ -191,13 +193,16 @@ export class Access {
     const me = this.principal.employeeId;
     const decides = () =>
       this.chain(evaluation.approverUnitId).then((chain) => (chain[1] ? this.head(chain[1].id) : null));
+    const actsForHead = () =>
+      evaluation.approverId === me
+        ? Promise.resolve(false)
+        : this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId);
     const deciderNeeded = options.forAction === undefined || options.forAction === 'decideAppeal';
+    const actingNeeded = options.forAction === undefined || !OWN_ROLE_ACTIONS.has(options.forAction);
     // Independent look-ups, in parallel: they are most of a request's latency.
     const [decider, acting, hrInScope, reviewsAsRole, approvesAsRole] = await Promise.all([
       deciderNeeded ? decides() : null,
-      evaluation.approverId === me
-        ? false
-        : this.isActingHeadOf(evaluation.approverUnitId, evaluation.approverId),
+      actingNeeded ? actsForHead() : false,
       evaluation.employeeId === me ? false : this.hrScopeContains(evaluation.unitId),
       roleOf(evaluation.reviewerId) === null ? false : this.actsAs(evaluation.reviewerId),
       roleOf(evaluation.approverId) === null ? false : this.actsAs(evaluation.approverId),
@@ -212,13 +217,24 @@ export class Access {
       isHrInScope: hrInScope,
       isAdmin: this.isAdmin,
     };
-    if (!deciderNeeded && !hasAnyRelation(relations)) {
-      const found = await decides();
+    if (!hasAnyRelation(relations) && !(deciderNeeded && actingNeeded)) {
+      const [found, actingFound] = await Promise.all([
+        deciderNeeded ? decider : decides(),
+        actingNeeded ? acting : actsForHead(),
+      ]);
       relations.isAppealDecider = found !== null && found.id === me && evaluation.employeeId !== me;
+      relations.isActingApprover = actingFound;
     }
     return relations;
   }
 }
+
+/**
+ * Actions a person takes in their own right (the employee's own steps, the reviewer's review), never in the
+ * head's place: being the acting head changes nothing in them (DOMAIN.md "Acting head": an acting head approves
+ * and returns), so their authorization does not look the delegations up when the caller is already a party.
+ */
+const OWN_ROLE_ACTIONS = new Set<string>(['saveSelfAssessment', 'submit', 'appeal', 'review']);
 
 /** What the relations to an evaluation are worked out from: its people and units. */
 export type EvaluationParties = Pick<

@@ -41,9 +41,41 @@ async function loadVisible(access: Access, employeeId: string, period: string, f
  * again with everything else.
  */
 export async function authorizeAction(caller: Caller, employeeId: string, period: string, type: ActionType) {
-  const { evaluation, relations } = await loadVisible(Access.of(caller), employeeId, period, type);
-  const refused = actorMayAct(type, relations, evaluation);
+  // The transition that follows needs the period record, which does not depend on the evaluation: read beside it.
+  const periodRecord = settledLater(caller.store.periods.get(period));
+  const visible = await loadVisible(Access.of(caller), employeeId, period, type);
+  const refused = actorMayAct(type, visible.relations, visible.evaluation);
   if (refused) throw new AppError(refused.code, refused.message);
+  authorizedReads.set(caller, { employeeId, period, type, visible, periodRecord });
+}
+
+/**
+ * What authorizing an action read, kept for the same request's transition: its first attempt decides on the
+ * evaluation just read instead of reading it again (the write is conditional on the version read, so a change in
+ * between only means another attempt, which reads afresh), and on the period record read beside it.
+ */
+interface AuthorizedRead {
+  employeeId: string;
+  period: string;
+  type: ActionType;
+  visible: { evaluation: StoredEvaluation; relations: ActorRelations };
+  periodRecord: Promise<Period | null>;
+}
+
+const authorizedReads = new WeakMap<Caller, AuthorizedRead>();
+
+/** The request's authorized read of this evaluation for this action, once (a retry reads afresh). */
+function takeAuthorizedRead(caller: Caller, employeeId: string, period: string, type: ActionType) {
+  const read = authorizedReads.get(caller);
+  if (!read || read.employeeId !== employeeId || read.period !== period || read.type !== type) return null;
+  authorizedReads.delete(caller);
+  return read;
+}
+
+/** A read started ahead of when it is awaited: a refusal in between must not leave its failure unhandled. */
+function settledLater<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
 
 /** The evaluation with the names of its unit and people (one look-up of the distinct ids, beside the period). */
@@ -162,6 +194,12 @@ export async function attemptTransition(
   const access = Access.of(caller);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = caller.now.toISOString();
+    const authorized =
+      attempt === 0 && !options.relations
+        ? takeAuthorizedRead(caller, employeeId, period, action.type)
+        : null;
+    // The period record does not depend on the evaluation: read beside it, not after it.
+    const periodRead = authorized?.periodRecord ?? settledLater(store.periods.get(period));
     let evaluation: StoredEvaluation;
     let relations: ActorRelations;
     if (options.relations) {
@@ -169,6 +207,8 @@ export async function attemptTransition(
       if (!found) return { ok: false, error: notFound(NOT_FOUND_MESSAGE) };
       evaluation = found;
       relations = options.relations;
+    } else if (authorized) {
+      ({ evaluation, relations } = authorized.visible);
     } else {
       try {
         ({ evaluation, relations } = await loadVisible(access, employeeId, period, action.type));
@@ -191,7 +231,7 @@ export async function attemptTransition(
     // actions never read them (a save, a submission, a review cost two reads fewer).
     const grading = !NON_GRADING_ACTIONS.has(action.type);
     const [periodRecord, rubric, computed, employee, counters, grades] = await Promise.all([
-      store.periods.get(period),
+      periodRead,
       rubricRead,
       // Built-in rubrics answer at once, so the products (nd-335 only) are read alongside everything else.
       rubricRead.then((r) => (r ? computedScoresFor(store, evaluation, r, action.type) : null)),

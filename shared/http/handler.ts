@@ -1,8 +1,9 @@
 /**
  * The HTTP adapter of every API function: a middy chain of small middlewares around the endpoint's handler.
  * In order: the metrics flushed at the end; the Lambda context and correlation id into the logs; the endpoint; CloudFront's origin header; the
- * caller from the token; the path, query, authorization and body; idempotency; the handler; the error mapper
- * last. Handlers stay thin: they call one use case and say how to reply.
+ * caller from the token; the Idempotency-Key's receipt (its read started, beside the authorization's); the path, query,
+ * authorization and body; idempotency; the handler; the error mapper last. Handlers stay thin: they call one use case
+ * and say how to reply.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -15,7 +16,7 @@ import type { AnyEndpoint } from './endpoint.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestContext } from './middleware/context.ts';
 import { errorMapper } from './middleware/errors.ts';
-import { idempotency } from './middleware/idempotency.ts';
+import { idempotency, receiptLookahead } from './middleware/idempotency.ts';
 import { originVerify } from './middleware/origin.ts';
 import { parseRequest } from './middleware/parse.ts';
 import { toResult } from './reply.ts';
@@ -61,6 +62,7 @@ export function lambdaHandler(endpoints: readonly AnyEndpoint[], deps: HttpDeps 
     .use(requestContext(endpoints))
     .use(originVerify(deps.config.originVerifySecret))
     .use(authenticate(deps))
+    .use(receiptLookahead())
     .use(parseRequest())
     .use(idempotency());
 }

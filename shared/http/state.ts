@@ -12,6 +12,7 @@ import type { FileStorage } from '../app/evidence.ts';
 import type { ReceiptFor } from '../app/idempotency.ts';
 import type { JobStarter } from '../app/jobs/types.ts';
 import type { Config } from '../config.ts';
+import type { Receipt } from '../store/idempotency-store.ts';
 import type { Store } from '../store/store.ts';
 import type { AnyEndpoint, ItemReceipts } from './endpoint.ts';
 
@@ -45,6 +46,8 @@ export interface HttpState {
   receiptFor: ReceiptFor | null;
   itemReceipts: ItemReceipts | null;
   idempotency?: { key: string; hash: string; writtenWithChange: boolean };
+  /** The Idempotency-Key's receipt, being read beside the authorization (`receiptLookahead`). */
+  receiptRead?: { key: string; read: Promise<Receipt | null> };
 }
 
 export type HttpContext = Context & { http?: HttpState };
