@@ -83,17 +83,18 @@ export const MEASURED = {
   /** API requests per person: 4 transitions and ~8 reads (BENCHMARKS.md: 2.04 M for Hanoi). */
   apiRequestsPerStaff: 12,
   /**
-   * DynamoDB units of the API, Hanoi (BENCHMARKS.md, "The lean data path": 9.5 read and 36.0 write units per
-   * evaluation through its four steps, reads ×2 for page views; before: 8.14 M and 12.5 M).
+   * DynamoDB units of the API, Hanoi (BENCHMARKS.md, "The lean data path", 2026-11-29 evening: 9.5 read and 33.2
+   * write units per evaluation through its four steps, reads ×2 for page views; before: 3.23 M and 6.12 M, and
+   * first 8.14 M and 12.5 M).
    */
   apiReadUnits: 3.23e6,
-  apiWriteUnits: 6.12e6,
+  apiWriteUnits: 5.64e6,
   /**
    * DynamoDB units of the jobs without the outbox (compute-rankings, open, close, remind, annual), from the same
-   * run (before: 1.67 M and 3.78 M).
+   * run (before: 1.69 M and 3.15 M; first 1.67 M and 3.78 M).
    */
-  jobsReadUnits: 1.69e6,
-  jobsWriteUnits: 3.15e6,
+  jobsReadUnits: 1.54e6,
+  jobsWriteUnits: 1.35e6,
   /**
    * The reminders: 0.5 messages a person for each day of a reminder window (1.5 with the three-day window the
    * earlier default had: about one message per person per deadline they still face that day); per message the
