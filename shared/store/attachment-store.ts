@@ -12,10 +12,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
+import { putIfAbsent } from './conditional-write.ts';
 import { attachmentSchema, decode, type StoredAttachment, type WorkLogEvent } from './entities.ts';
 import { keys } from './keys.ts';
 import { evaluationOpenCheck, workLogItem } from './product-store.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -18,6 +18,7 @@ import type { EvaluationStatus, Grade } from '../domain/types.ts';
 import { EVALUATION_STATUSES, GRADES, SYSTEM_ACTOR } from '../domain/types.ts';
 import { batchGet, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
+import { putIfAbsent } from './conditional-write.ts';
 import {
   decode,
   evaluationSchema,
@@ -38,7 +39,6 @@ import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { ENTITY, keys, type RosterRole } from './keys.ts';
 import { notificationItem } from './notification-store.ts';
 import { productRevisionGuard } from './product-store.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 import { type QuerySpec, queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;

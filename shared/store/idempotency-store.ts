@@ -1,8 +1,15 @@
+/**
+ * Receipts of requests sent with an `Idempotency-Key`: the first answer, kept 24 hours (TTL) to be replayed to a
+ * retry. A transition writes its receipt in the same transaction as the change (see evaluation-store.ts), so a
+ * crash can never leave a change without its receipt or a receipt without its change; other requests, whose work
+ * is idempotent by itself (opening, closing, an import), write it once done. There is no "in progress" state
+ * to be left behind by a crash.
+ */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
+import { putIfAbsent } from './conditional-write.ts';
 import { decode, receiptSchema, type StoredReceipt } from './entities.ts';
 import { keys } from './keys.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 
 export type { StoredResponse } from './entities.ts';
 export type Receipt = StoredReceipt;

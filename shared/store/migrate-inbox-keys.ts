@@ -10,9 +10,9 @@
  * - Dry run: scans and counts what it would change, writes nothing (not even the checkpoint).
  * A Scan is the right tool here (every item, once); no request path ever scans.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
+import { conditionHeld } from './conditional-write.ts';
 import { ENTITY, keys } from './keys.ts';
 
 export const INBOX_KEYS_MIGRATION = 'inbox-keys';
@@ -80,8 +80,8 @@ export async function migrateInboxKeys(db: Db, options: MigrationOptions = {}): 
 
   /** Moves one evaluation's list keys, only if they are still the ones read. */
   const move = async (item: Item): Promise<boolean> => {
-    try {
-      await db.doc.send(
+    return conditionHeld(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
           Key: { pk: item.pk, sk: item.sk },
@@ -95,12 +95,8 @@ export async function migrateInboxKeys(db: Db, options: MigrationOptions = {}): 
             ':ask': item.gsi2sk,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   await Promise.all(

@@ -5,12 +5,11 @@
  * SES never accepted) before sending, and marks it SENT after; SES's own Send event records `acceptedAt`, which
  * settles a claim whose sender died between the send and the mark. The day's sending quota is a counter item.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
+import { conditionHeld, putIfAbsent } from './conditional-write.ts';
 import { decode, type OutboxMessage, type OutboxStatus, outboxMessageSchema } from './entities.ts';
 import { keys } from './keys.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 import { queryPages } from './query.ts';
 
 /** Outbox items are kept 90 days, then DynamoDB's TTL removes them. */
@@ -41,8 +40,8 @@ export function outboxStore(db: Db) {
       names[`#r${i}`] = name;
       return `#r${i}`;
     });
-    try {
-      await db.doc.send(
+    return conditionHeld(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
           Key: keys.outboxKey(ref.day, ref.recipientId, ref.reminder),
@@ -51,12 +50,8 @@ export function outboxStore(db: Db) {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   return {
@@ -154,8 +149,8 @@ export function outboxStore(db: Db) {
     /** Counts one more message handed to SES today, unless that would pass the day's quota. */
     async reserveQuota(day: string, limit: number, now: Date): Promise<boolean> {
       const key = keys.mailQuota(day);
-      try {
-        await db.doc.send(
+      return conditionHeld(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: { pk: key.pk, sk: key.sk },
@@ -168,19 +163,16 @@ export function outboxStore(db: Db) {
               ':ttl': Math.floor(now.getTime() / 1000) + QUOTA_TTL_SECONDS,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     /** Gives back a slot reserved for a message that was not sent after all. */
     async returnQuota(day: string): Promise<void> {
       const key = keys.mailQuota(day);
-      await db.doc
-        .send(
+      // Nothing to give back when the count is at zero already.
+      await conditionHeld(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: { pk: key.pk, sk: key.sk },
@@ -188,10 +180,8 @@ export function outboxStore(db: Db) {
             ConditionExpression: 'sent > :zero',
             ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
           }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+        ),
+      );
     },
 
     async quotaUsed(day: string): Promise<number> {

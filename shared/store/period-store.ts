@@ -1,12 +1,12 @@
 /** Periods (one month of evaluation for the whole deployment). */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deadlines } from '../domain/types.ts';
 import type { Db } from './client.ts';
+import { conditionHeld, putIfAbsent } from './conditional-write.ts';
 import { decode, type OrgAuditEvent, type Period, periodSchema, type SkippedEmployee } from './entities.ts';
 import { keys } from './keys.ts';
 import { orgAuditItem } from './org-store.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 /**
@@ -32,8 +32,8 @@ export function periodStore(db: Db) {
     condition: string,
     values: Record<string, unknown>,
   ): Promise<boolean> => {
-    try {
-      await db.doc.send(
+    return conditionHeld(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
           Key: keys.periodKey(period),
@@ -42,12 +42,8 @@ export function periodStore(db: Db) {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   return {

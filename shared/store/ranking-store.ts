@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, batchPut, keyOf } from './batch.ts';
 import type { Db } from './client.ts';
+import { conditionHeld } from './conditional-write.ts';
 import {
   type AnnualSummary,
   annualRecordSchema,
@@ -154,8 +155,8 @@ export function rankingStore(db: Db) {
           const [unitId, subtree] = todo[next++] ?? [];
           if (!unitId || !subtree) continue;
           const k = keys.ranking(unitId, period);
-          try {
-            await db.doc.send(
+          const written = await conditionHeld(
+            db.doc.send(
               new UpdateCommand({
                 TableName: db.tableName,
                 Key: { pk: k.pk, sk: k.sk },
@@ -163,11 +164,9 @@ export function rankingStore(db: Db) {
                 ConditionExpression: 'computedAt = :at',
                 ExpressionAttributeValues: { ':subtree': subtree, ':at': computedAt },
               }),
-            );
-            set++;
-          } catch (error) {
-            if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-          }
+            ),
+          );
+          if (written) set++;
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, worker));

@@ -1,9 +1,14 @@
+/**
+ * Rubric versions. The built-in rubrics (version 1 of hn-3814 and nd-335) live in code; every version an admin
+ * makes is stored, and a stored version is never changed, so an evaluation's (rubricId, rubricVersion) always
+ * finds the rules it was scored with.
+ */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { BUILT_IN_RUBRICS, findRubric, type Rubric } from '../domain/rubrics.ts';
 import type { Db } from './client.ts';
+import { putIfAbsent } from './conditional-write.ts';
 import { decode, rubricRecordSchema } from './entities.ts';
 import { keys } from './keys.ts';
-import { putIfAbsent } from './put-if-absent.ts';
 import { queryAll } from './query.ts';
 
 const toRubric = (item: Record<string, unknown>): Rubric => decode(rubricRecordSchema, item, 'rubric');

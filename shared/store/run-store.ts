@@ -21,6 +21,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPut } from './batch.ts';
 import type { Db } from './client.ts';
+import { conditionHeld } from './conditional-write.ts';
 import { decode, type RankingSnapshot, runSchema, type StoredRun, stepRecordSchema } from './entities.ts';
 import { keys } from './keys.ts';
 import { queryPages } from './query.ts';
@@ -48,9 +49,6 @@ const toRun = (item: Record<string, unknown>) => decode(runSchema, item, 'job ru
 /** The attribute of an output item that carries its step's result (no reader of the output decodes it). */
 export const STEP_RESULT_ATTRIBUTE = 'stepResult';
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 export function runStore(db: Db) {
   const stepItem = (run: RunRef, step: string, result: unknown, now: Date) => ({
     ...keys.jobStep(run.job, run.scope, run.runId, step),
@@ -73,19 +71,17 @@ export function runStore(db: Db) {
     result: unknown,
   ): Promise<{ kind: 'written' } | { kind: 'found'; result: unknown } | { kind: 'superseded' }> => {
     const item = { ...rankingItem(output.snapshot), [STEP_RESULT_ATTRIBUTE]: result };
-    try {
-      await db.doc.send(
+    const written = await conditionHeld(
+      db.doc.send(
         new PutCommand({
           TableName: db.tableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk) OR computedAt < :at',
           ExpressionAttributeValues: { ':at': run.at },
         }),
-      );
-      return { kind: 'written' };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (written) return { kind: 'written' };
     // Rare (a redelivery, a redo after a crash, a newer computation): read what is there.
     const { Item } = await db.doc.send(
       new GetCommand({
@@ -163,8 +159,8 @@ export function runStore(db: Db) {
      * one is still `previousRunId`. False when another starter won the race.
      */
     async replace(run: StoredRun, previousRunId: string | null, ttlSeconds?: number): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionHeld(
+        db.doc.send(
           new PutCommand({
             TableName: db.tableName,
             Item: {
@@ -175,18 +171,14 @@ export function runStore(db: Db) {
             ConditionExpression: previousRunId === null ? 'attribute_not_exists(pk)' : 'runId = :previous',
             ExpressionAttributeValues: previousRunId === null ? undefined : { ':previous': previousRunId },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     /** RUNNING → DONE with the summary; false when the run is no longer the current unfinished one. */
     async finish(run: RunRef, summary: Record<string, unknown>, finishedAt: string): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionHeld(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.checkpointKey(run.job, run.scope),
@@ -201,12 +193,8 @@ export function runStore(db: Db) {
               ':summary': summary,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async getStep(run: RunRef, step: string): Promise<unknown> {
