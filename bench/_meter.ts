@@ -214,9 +214,13 @@ export function attachMeter(db: Db, endpoint: string): { current: Meter; precise
         const id = `${t.key.pk}\u0000${t.key.sk}`;
         if (unprocessed.has(id)) continue;
         const was = before.get(id) ?? null;
-        state.current.write += t.check
-          ? kb(was) * factor || factor
-          : writeUnits(was, after.get(id) ?? null, factor);
+        const units = t.check ? kb(was) * factor || factor : writeUnits(was, after.get(id) ?? null, factor);
+        state.current.write += units;
+        // METER_TRACE=1: every item written, with its size after the write and the units it cost.
+        if (process.env.METER_TRACE)
+          process.stderr.write(
+            `  write ${command} ${units} ${id.replace('\u0000', ' ')} ${itemBytes(after.get(id) ?? {})} B\n`,
+          );
       }
       state.current.requests++;
       return result;

@@ -15,7 +15,8 @@
  * | the same, for periods opened before 2026-12 | gsi4 / gsi5 (KEYS_ONLY) + BatchGet | REVIEWER#<id>#<period> / APPROVER#<id>#<period> |
  * | a unit's evaluations counted in its counters | table | UNIT#<unitId>, sk ROSTER#<period> (Get by key) |
  * | a unit's evaluations for a period         | gsi3  | UNIT_EVALS#<unitId>#<period>          |
- * | per-unit statistics of a period           | gsi1  | PERIOD_UNITS#<period>                 |
+ * | per-unit statistics of a period           | table | UNIT#<unitId>, sk PERIOD#<period> (BatchGet by key, every unit) |
+ * | the same, written before 2026-12          | gsi1  | PERIOD_UNITS#<period>                 |
  * | all periods                               | gsi1  | PERIODS                               |
  * | all rubrics (every version)               | gsi1  | RUBRICS                               |
  * | delegations given to an acting head       | gsi1  | ACTING_FOR#<delegateId>               |
@@ -130,18 +131,22 @@ export const keys = {
   periodKey: (period: string): TableKey => ({ pk: `PERIOD#${period}`, sk: '#PERIOD' }),
   allPeriods: () => ({ index: 'gsi1', pk: 'PERIODS' }) as const,
 
-  /** Per unit and period: status counts, grade counts and the A-quota counter (sharded by unit on purpose). */
+  /**
+   * Per unit and period: status counts, grade counts and the A-quota counter (sharded by unit on purpose). In no
+   * index: every submit, review and approval moves it, and an index copy would bill each of those a write unit
+   * more; a period's counters are read by key, one BatchGet per 100 units (`periodCounters`). Counters written
+   * before 2026-12 carry `gsi1pk`/`gsi1sk` (PERIOD_UNITS#<period>) and are read on gsi1 too (`periodUnits`).
+   */
   unitPeriod: (unitId: string, period: string) => ({
     pk: `UNIT#${unitId}`,
     sk: `PERIOD#${period}`,
-    gsi1pk: `PERIOD_UNITS#${period}`,
-    gsi1sk: unitId,
     entityType: ENTITY.unitPeriod,
   }),
   unitPeriodKey: (unitId: string, period: string): TableKey => ({
     pk: `UNIT#${unitId}`,
     sk: `PERIOD#${period}`,
   }),
+  /** Where counters written before 2026-12 are listed (gsi1); later ones are in no index. */
   periodUnits: (period: string) => ({ index: 'gsi1', pk: `PERIOD_UNITS#${period}` }) as const,
 
   /**

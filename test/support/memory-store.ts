@@ -397,9 +397,9 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
         ),
       unitCounters: async (unitId, period) => counters(unitId, period),
       unitCountersOf: async (unitIds, period) => new Map(unitIds.map((id) => [id, counters(id, period)])),
-      periodCounters: async (period) =>
+      periodCounters: async (period, unitIds) =>
         [...t.counters.values()]
-          .filter((c) => c.period === period)
+          .filter((c) => c.period === period && (!unitIds || unitIds.includes(c.unitId)))
           .sort((a, b) => a.unitId.localeCompare(b.unitId))
           .map(copy),
       createDrafts: async (_unitId, _period, drafts, _existing, outstanding) =>

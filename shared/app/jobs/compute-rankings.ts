@@ -58,7 +58,12 @@ export async function planByUnitSize(
   units: readonly Unit[],
 ): Promise<string[][]> {
   const sizes = new Map(
-    (await ctx.store.evaluations.periodCounters(period)).map((c) => [c.unitId, c.evaluated]),
+    (
+      await ctx.store.evaluations.periodCounters(
+        period,
+        units.map((u) => u.id),
+      )
+    ).map((c) => [c.unitId, c.evaluated]),
   );
   return packUnits(
     units.map((u) => u.id),

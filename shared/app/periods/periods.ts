@@ -35,8 +35,8 @@ export async function periodCounts(store: Store, period: string, unitIds: Set<st
     EvaluationStatus,
     number
   >;
-  for (const unit of await store.evaluations.periodCounters(period)) {
-    if (unitIds && !unitIds.has(unit.unitId)) continue;
+  // HR's scope: only its units' counters are read (each is read by key).
+  for (const unit of await store.evaluations.periodCounters(period, unitIds ? [...unitIds] : undefined)) {
     for (const status of EVALUATION_STATUSES) counts[status] += unit.status[status];
   }
   return counts;

@@ -5,10 +5,11 @@
  * counts each draft exactly once, also when two openers run at the same moment. And what the old design wrote
  * (drafts on gsi4/gsi5, counted in their transaction) is neither listed twice nor counted again.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvaluation } from '../../../shared/store/entities.ts';
 import { evaluationItem } from '../../../shared/store/evaluation-store.ts';
+import { unitItem } from '../../../shared/store/org-store.ts';
 import { checkInvariants } from '../../support/invariants.ts';
 import { draft } from '../../support/store-contract.ts';
 import { freshTable, type TestTable } from '../../support/table.ts';
@@ -155,5 +156,29 @@ describe('opening drafts: plain Puts, rosters, one count per unit', () => {
     expect((await t.store.evaluations.listByReviewer('rev-a', PERIOD)).map((e) => e.employeeId)).toEqual(
       people.slice(0, 10),
     );
+    // The old counters are still listed on gsi1 (their unit has no record here, so only the index knows them).
+    expect(await t.store.evaluations.periodCounters(PERIOD)).toMatchObject([
+      { unitId: 'u1', evaluated: 30, status: { DRAFT: 30 } },
+    ]);
+  });
+
+  it('counters opened since 2026-12 are in no index and are read by key for every unit', async () => {
+    for (const id of ['u1', 'u2', 'u3'])
+      await put(
+        unitItem({ id, name: id, parentId: null, outstanding: false, updatedAt: '2026-11-01T00:00:00Z' }),
+      );
+    await t.store.evaluations.createDrafts('u1', PERIOD, drafts(), [], false);
+    await t.store.evaluations.createDrafts('u3', PERIOD, [{ ...draft('z1', 'u3') }], [], false);
+    const { Item } = await t.db.doc.send(
+      new GetCommand({ TableName: t.db.tableName, Key: { pk: 'UNIT#u1', sk: `PERIOD#${PERIOD}` } }),
+    );
+    expect(Item).toMatchObject({ evaluated: 30 });
+    expect(Item?.gsi1pk).toBeUndefined();
+    const all = await t.store.evaluations.periodCounters(PERIOD);
+    expect(all.map((c) => [c.unitId, c.evaluated])).toEqual([
+      ['u1', 30],
+      ['u3', 1],
+    ]);
+    expect((await t.store.evaluations.periodCounters(PERIOD, ['u3'])).map((c) => c.unitId)).toEqual(['u3']);
   });
 });
