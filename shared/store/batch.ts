@@ -2,6 +2,7 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import type { TableKey } from './keys.ts';
+import { projectionOf } from './query.ts';
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
@@ -36,7 +37,7 @@ export const keyOf = (k: TableKey) => `${k.pk}\u0000${k.sk}`;
 
 /**
  * Gets up to any number of items by key, 100 per request; found items by `keyOf` their key. `attributes`: only
- * these top-level attributes (the keys are always returned), to read less.
+ * these attributes (dotted paths allowed; the keys are always returned), to read less.
  */
 export async function batchGet(
   db: Db,
@@ -44,8 +45,9 @@ export async function batchGet(
   options: { consistent?: boolean; attributes?: readonly string[] } = {},
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
-  const names = options.attributes
-    ? Object.fromEntries(['pk', 'sk', ...options.attributes].map((a, i) => [`#a${i}`, a]))
+  const names: Record<string, string> = {};
+  const projection = options.attributes
+    ? projectionOf(['pk', 'sk', ...options.attributes], names)
     : undefined;
   for (let i = 0; i < wanted.length; i += 100) {
     let request:
@@ -62,9 +64,7 @@ export async function batchGet(
       [db.tableName]: {
         Keys: wanted.slice(i, i + 100).map((k) => ({ pk: k.pk, sk: k.sk })),
         ConsistentRead: options.consistent,
-        ...(names
-          ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
-          : {}),
+        ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: names } : {}),
       },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {

@@ -4,8 +4,9 @@
  * the new version, so a transition can never be applied twice), the unit's counters, which also guard the
  * A-quota (the write only succeeds if the grade counts are still those the decision was made on), and, when the
  * request carries an Idempotency-Key, its receipt: the change and the answer to replay land together or not at all.
- * A draft is cheaper: one conditional Put (its opening event implied, not stored), listed on its reviewer's and
- * approver's rosters and counted once in its unit through the unit's roster (`createDrafts`).
+ * A draft is cheaper: one conditional Put (its opening event implied, not stored) in no index, listed on its
+ * reviewer's and approver's rosters, and listed and counted once in its unit through the unit's roster
+ * (`createDrafts`); so no transition of it writes an index copy either.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -303,6 +304,41 @@ export function evaluationStore(db: Db) {
       .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
   };
 
+  /**
+   * A unit's evaluations of a period, by employee id: those on the unit's roster (opened since 2026-12, in no index)
+   * read by key, one BatchGet per 100, and those on gsi3 (opened before) with the same Query as ever; the roster's Get
+   * and the Query go out at once. Once no period opened before is read, the Query finds nothing (half a read unit).
+   * `attributes`: only these (dotted paths allowed), to read less.
+   */
+  const unitListed = async (
+    unitId: string,
+    period: string,
+    attributes?: readonly string[],
+  ): Promise<Item[]> => {
+    const rosterKey = keys.unitRoster(unitId, period);
+    const [roster, indexed] = await Promise.all([
+      db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: { pk: rosterKey.pk, sk: rosterKey.sk },
+          ConsistentRead: true,
+        }),
+      ),
+      queryAll(db, { ...keys.unitEvaluations(unitId, period), ...(attributes ? { attributes } : {}) }),
+    ]);
+    const ids = [...decode(rosterSchema, roster.Item ?? {}, 'unit roster').ids];
+    const found = await batchGet(
+      db,
+      ids.map((id) => keys.evaluationKey(id, period)),
+      attributes ? { attributes } : {},
+    );
+    const byId = new Map<string, Item>(indexed.map((i) => [String(i.employeeId), i]));
+    // Read by key from the table: newer than an index copy of the same evaluation (a draft the first rostered
+    // release opened still has one, until its next change writes it without).
+    for (const item of found.values()) byId.set(String(item.employeeId), item);
+    return [...byId.keys()].sort().map((id) => byId.get(id) as Item);
+  };
+
   /** Each draft only if absent, side by side: the ids written, and those that were there already. */
   const putDrafts = async (drafts: readonly StoredEvaluation[]) => {
     const written: StoredEvaluation[] = [];
@@ -438,21 +474,19 @@ export function evaluationStore(db: Db) {
     },
 
     async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await queryAll(db, keys.unitEvaluations(unitId, period))).map(toEvaluation);
+      return (await unitListed(unitId, period)).map(toEvaluation);
     },
 
     /** A unit's evaluations with only what a ranking reads. */
     async rankingRows(unitId: string, period: string): Promise<RankingRow[]> {
-      return (
-        await queryAll(db, { ...keys.unitEvaluations(unitId, period), attributes: RANKING_ATTRIBUTES })
-      ).map(toRankingRow);
+      return (await unitListed(unitId, period, RANKING_ATTRIBUTES)).map(toRankingRow);
     },
 
     /** A unit's evaluations with only what the remind job reads. */
     async reminderRows(unitId: string, period: string): Promise<ReminderRow[]> {
-      return (
-        await queryAll(db, { ...keys.unitEvaluations(unitId, period), attributes: REMINDER_ATTRIBUTES })
-      ).map((item) => decode(reminderRowSchema, item, 'evaluation'));
+      return (await unitListed(unitId, period, REMINDER_ATTRIBUTES)).map((item) =>
+        decode(reminderRowSchema, item, 'evaluation'),
+      );
     },
 
     /** The period's appeals waiting for a decision (their markers: one Query of the period's partition). */

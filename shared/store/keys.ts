@@ -13,8 +13,8 @@
  * | a reviewer's evaluations for a period     | table | ROSTER#reviewer#<reviewerId>#<period>, sk <unitId>; + BatchGet |
  * | an approver's evaluations for a period    | table | ROSTER#approver#<approverId>#<period>, sk <unitId>; + BatchGet |
  * | the same, for periods opened before 2026-12 | gsi4 / gsi5 (KEYS_ONLY) + BatchGet | REVIEWER#<id>#<period> / APPROVER#<id>#<period> |
- * | a unit's evaluations counted in its counters | table | UNIT#<unitId>, sk ROSTER#<period> (Get by key) |
- * | a unit's evaluations for a period         | gsi3  | UNIT_EVALS#<unitId>#<period>          |
+ * | a unit's evaluations for a period (and counted in its counters) | table | UNIT#<unitId>, sk ROSTER#<period> (Get by key); + BatchGet |
+ * | the same, for periods opened before 2026-12 | gsi3 (ALL) | UNIT_EVALS#<unitId>#<period>          |
  * | per-unit statistics of a period           | table | UNIT#<unitId>, sk PERIOD#<period> (BatchGet by key, every unit) |
  * | the same, written before 2026-12          | gsi1  | PERIOD_UNITS#<period>                 |
  * | all periods                               | gsi1  | PERIODS                               |
@@ -34,9 +34,9 @@
  *
  * Indexes and what they copy (table-definition.ts): gsi1, gsi2, gsi3 project ALL; gsi4 and gsi5 (the reviewers' and
  * approvers' lists of periods opened before 2026-12) KEYS_ONLY, read back by key, so an evaluation's transitions
- * write neither. An evaluation opened since 2026-12 is in gsi3 (its unit) only: its reviewer and approver list it
- * on their rosters (table items, one per unit, written when the period opens), so a draft costs one table write and
- * one index copy. Older ones are in gsi3, gsi4 and gsi5; until the `inbox-keys` migration has run on a table written
+ * write neither. An evaluation opened since 2026-12 is in no index: its unit, reviewer and approver list it on their
+ * rosters (table items, one per unit, written when the period opens) and read it by key, so a draft costs one table
+ * write and a transition no index write. Older ones are in gsi3, gsi4 and gsi5; until the `inbox-keys` migration has run on a table written
  * before 2026-11, the oldest carry their list keys in gsi1/gsi2 instead (shared/store/migrate-inbox-keys.ts).
  *
  * Pending appeals: one small marker per appeal waiting for its decision, in a partition of its own per period,
@@ -150,9 +150,9 @@ export const keys = {
   periodUnits: (period: string) => ({ index: 'gsi1', pk: `PERIOD_UNITS#${period}` }) as const,
 
   /**
-   * An evaluation is in its unit's list (gsi3). One opened before 2026-12 is in its reviewer's and approver's
-   * lists through gsi4 and gsi5 (keys only); one opened since (`rostered`) is on their rosters instead, written
-   * once when the period opens, so neither the draft nor any transition writes an index entry for those lists.
+   * An evaluation opened before 2026-12 is in its unit's list (gsi3, ALL) and its reviewer's and approver's lists
+   * (gsi4 and gsi5, keys only). One opened since (`rostered`) is in no index: its unit, reviewer and approver list it
+   * on their rosters, written once when the period opens, so neither the draft nor any transition writes an index.
    */
   evaluation: (e: {
     employeeId: string;
@@ -167,13 +167,13 @@ export const keys = {
     ...(e.rostered
       ? {}
       : {
+          gsi3pk: `UNIT_EVALS#${e.unitId}#${e.period}`,
+          gsi3sk: e.employeeId,
           gsi4pk: `REVIEWER#${e.reviewerId}#${e.period}`,
           gsi4sk: e.employeeId,
           gsi5pk: `APPROVER#${e.approverId}#${e.period}`,
           gsi5sk: e.employeeId,
         }),
-    gsi3pk: `UNIT_EVALS#${e.unitId}#${e.period}`,
-    gsi3sk: e.employeeId,
     entityType: ENTITY.evaluation,
   }),
   evaluationKey: (employeeId: string, period: string): TableKey => ({
@@ -202,7 +202,10 @@ export const keys = {
   rostersOf: (role: RosterRole, ownerId: string, period: string) => ({
     pk: `ROSTER#${role}#${ownerId}#${period}`,
   }),
-  /** The unit's evaluations of a period already counted in its counters (open-period counts each once). */
+  /**
+   * The unit's evaluations of a period already counted in its counters (open-period counts each once): also the
+   * unit's list of its rostered evaluations, read by key.
+   */
   unitRoster: (unitId: string, period: string) => ({
     pk: `UNIT#${unitId}`,
     sk: `ROSTER#${period}`,

@@ -17,17 +17,10 @@ export interface QuerySpec {
 
 type Item = Record<string, unknown>;
 
-function input(db: Db, spec: QuerySpec, startKey?: Item): QueryCommandInput {
-  const pkName = spec.index ? `${spec.index}pk` : 'pk';
-  const skName = spec.index ? `${spec.index}sk` : 'sk';
-  const names: Record<string, string> = { '#pk': pkName };
-  const values: Record<string, unknown> = { ':pk': spec.pk };
-  if (spec.skPrefix) {
-    names['#sk'] = skName;
-    values[':sk'] = spec.skPrefix;
-  }
-  const projection = spec.attributes
-    ?.map((path) =>
+/** A ProjectionExpression of top-level or dotted attribute paths, adding their placeholders to `names`. */
+export function projectionOf(attributes: readonly string[], names: Record<string, string>): string {
+  return attributes
+    .map((path) =>
       path
         .split('.')
         .map((part) => {
@@ -37,6 +30,18 @@ function input(db: Db, spec: QuerySpec, startKey?: Item): QueryCommandInput {
         .join('.'),
     )
     .join(', ');
+}
+
+function input(db: Db, spec: QuerySpec, startKey?: Item): QueryCommandInput {
+  const pkName = spec.index ? `${spec.index}pk` : 'pk';
+  const skName = spec.index ? `${spec.index}sk` : 'sk';
+  const names: Record<string, string> = { '#pk': pkName };
+  const values: Record<string, unknown> = { ':pk': spec.pk };
+  if (spec.skPrefix) {
+    names['#sk'] = skName;
+    values[':sk'] = spec.skPrefix;
+  }
+  const projection = spec.attributes ? projectionOf(spec.attributes, names) : undefined;
   return {
     TableName: db.tableName,
     IndexName: spec.index,

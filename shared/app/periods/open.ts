@@ -104,8 +104,9 @@ export async function openUnit(
   if (!unit) return { created: 0, existing: 0, skipped: [] };
   const rubricVersions = new Map<string, number | null>();
   const skipped: SkippedEmployee[] = [];
-  // One Query instead of one refused write per existing draft when the opening runs again. The index may lag
-  // behind a draft written a moment ago; the conditional writes still catch it.
+  // One read of the unit's list instead of one refused write per existing draft when the opening runs again. The
+  // list may miss a draft written a moment ago (not counted yet, or an index lagging); the conditional writes still
+  // catch it, and it is counted then.
   const existing = await store.evaluations.listByUnit(unitId, period.period);
   const existingIds = new Set(existing.map((e) => e.employeeId));
   const pending: StoredEvaluation[] = [];

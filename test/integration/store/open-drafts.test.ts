@@ -5,7 +5,7 @@
  * counts each draft exactly once, also when two openers run at the same moment. And what the old design wrote
  * (drafts on gsi4/gsi5, counted in their transaction) is neither listed twice nor counted again.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredEvaluation } from '../../../shared/store/entities.ts';
 import { evaluationItem } from '../../../shared/store/evaluation-store.ts';
@@ -49,8 +49,18 @@ describe('opening drafts: plain Puts, rosters, one count per unit', () => {
       toStatus: 'DRAFT',
       changes: { reviewerId: 'rev-a', approverId: 'head' },
     });
+    // In no index: the unit lists them from its roster, by key, in employee order, with only what is asked.
+    const { Item } = await t.db.doc.send(
+      new GetCommand({ TableName: t.db.tableName, Key: { pk: 'EMP#e00', sk: `EVAL#${PERIOD}` } }),
+    );
+    expect(Object.keys(Item ?? {}).filter((name) => name.startsWith('gsi'))).toEqual([]);
+    const rows = await t.store.evaluations.rankingRows('u1', PERIOD);
+    expect(rows.map((r) => r.employeeId)).toEqual(people);
+    expect(rows[0]).toMatchObject({ employeeId: 'e00', status: 'DRAFT', selfAssessment: null, review: null });
+    expect((await t.store.evaluations.reminderRows('u1', PERIOD))[0]).toMatchObject({ reviewerId: 'rev-a' });
     // A rerun writes nothing and counts nothing again.
     const existing = await t.store.evaluations.listByUnit('u1', PERIOD);
+    expect(existing.map((e) => e.employeeId)).toEqual(people);
     expect(await t.store.evaluations.createDrafts('u1', PERIOD, drafts(), existing, true)).toBe(0);
     expect(await t.store.evaluations.unitCounters('u1', PERIOD)).toMatchObject({ evaluated: 30 });
     const report = await checkInvariants(t.db);
@@ -160,6 +170,33 @@ describe('opening drafts: plain Puts, rosters, one count per unit', () => {
     expect(await t.store.evaluations.periodCounters(PERIOD)).toMatchObject([
       { unitId: 'u1', evaluated: 30, status: { DRAFT: 30 } },
     ]);
+  });
+
+  it('a draft the first rostered release opened (still in gsi3) is listed once, by key', async () => {
+    await t.store.evaluations.createDrafts('u1', PERIOD, drafts(), [], false);
+    await t.db.doc.send(
+      new UpdateCommand({
+        TableName: t.db.tableName,
+        Key: { pk: 'EMP#e03', sk: `EVAL#${PERIOD}` },
+        UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk, employeeName = :stale',
+        ExpressionAttributeValues: {
+          ':pk': `UNIT_EVALS#u1#${PERIOD}`,
+          ':sk': 'e03',
+          ':stale': 'as the index has it',
+        },
+      }),
+    );
+    await t.db.doc.send(
+      new UpdateCommand({
+        TableName: t.db.tableName,
+        Key: { pk: 'EMP#e03', sk: `EVAL#${PERIOD}` },
+        UpdateExpression: 'SET employeeName = :now',
+        ExpressionAttributeValues: { ':now': 'as the table has it' },
+      }),
+    );
+    const listed = await t.store.evaluations.listByUnit('u1', PERIOD);
+    expect(listed.map((e) => e.employeeId)).toEqual(people);
+    expect(listed.find((e) => e.employeeId === 'e03')?.employeeName).toBe('as the table has it');
   });
 
   it('counters opened since 2026-12 are in no index and are read by key for every unit', async () => {
