@@ -14,19 +14,22 @@
  * Capacity: bench/_meter.ts (reads as DynamoDB Local reports them; writes from the item images before and after,
  * as AWS bills them, transactions and index writes included).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cityRecordCount, generateCity } from '../functions/local/city/generate.ts';
 import { writeCity } from '../functions/local/city/write.ts';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
-import { transitionAndPresent } from '../shared/app/evaluations.ts';
+import { type TransitionOptions, transitionAndPresent } from '../shared/app/evaluations.ts';
 import { packUnits } from '../shared/app/jobs/compute-rankings.ts';
 import { runJobInline } from '../shared/app/jobs/runner.ts';
 import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
+import { toResult } from '../shared/http/reply.ts';
 import { batchGet, batchPut } from '../shared/store/batch.ts';
 import { createDb, type Db } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
 import { evaluationItem, RANKING_ATTRIBUTES } from '../shared/store/evaluation-store.ts';
 import { keys } from '../shared/store/keys.ts';
+import { projectionOf } from '../shared/store/query.ts';
 import { attachMeter, emptyMeter, type Meter } from './_meter.ts';
 
 export { attachMeter, emptyMeter, type Meter };
@@ -46,27 +49,51 @@ export const lastFigures: {
 
 import { createDynamoStore, type Store } from '../shared/store/store.ts';
 
-/** The Query the ranking makes per unit: its evaluations on the unit index, only what a ranking reads. */
-function rankingQuery(db: Db, unitId: string, period: string, startKey?: Record<string, unknown>) {
-  const names: Record<string, string> = { '#pk': 'gsi3pk' };
-  const paths = RANKING_ATTRIBUTES.map((path) =>
-    path
-      .split('.')
-      .map((part) => {
-        names[`#${part}`] = part;
-        return `#${part}`;
-      })
-      .join('.'),
+/**
+ * The reads the ranking makes per unit, bare (nothing decoded): the unit's roster and, at the same time, the unit
+ * index of periods opened before 2026-12 (page by page); then the evaluations on the roster by key, one BatchGet per
+ * 100, only what a ranking reads. Returns how many evaluations it read.
+ */
+async function rankingReads(db: Db, unitId: string, period: string): Promise<number> {
+  const rosterKey = keys.unitRoster(unitId, period);
+  const names: Record<string, string> = {};
+  const projection = projectionOf(RANKING_ATTRIBUTES, names);
+  const [roster, indexed] = await Promise.all([
+    db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: { pk: rosterKey.pk, sk: rosterKey.sk },
+        ConsistentRead: true,
+      }),
+    ),
+    (async () => {
+      let n = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.doc.send(
+          new QueryCommand({
+            TableName: db.tableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { ...names, '#pk': 'gsi3pk' },
+            ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unitId, period).pk },
+            ProjectionExpression: projection,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        n += page.Items?.length ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return n;
+    })(),
+  ]);
+  const ids = [...((roster.Item?.ids as Set<string> | undefined) ?? [])];
+  const found = await batchGet(
+    db,
+    ids.map((id) => keys.evaluationKey(id, period)),
+    { attributes: RANKING_ATTRIBUTES },
   );
-  return {
-    TableName: db.tableName,
-    IndexName: 'gsi3',
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unitId, period).pk },
-    ProjectionExpression: paths.join(', '),
-    ExclusiveStartKey: startKey,
-  };
+  return indexed + found.size;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -146,14 +173,7 @@ async function bareRead(db: Db, store: Store, period: string, concurrency: numbe
           group.flatMap((id) => [keys.unitKey(id), keys.unitPeriodKey(id, period)]),
           { consistent: true },
         );
-        for (const id of group) {
-          let startKey: Record<string, unknown> | undefined;
-          do {
-            const page = await db.doc.send(new QueryCommand(rankingQuery(db, id, period, startKey)));
-            items += page.Items?.length ?? 0;
-            startKey = page.LastEvaluatedKey;
-          } while (startKey);
-        }
+        for (const id of group) items += await rankingReads(db, id, period);
       }
     }),
   );
@@ -439,6 +459,11 @@ function jobSteps(
     },
     { key: 'api', name: 'API transitions (sample)', work: () => apiSample(store, next, o.sample, meter) },
     {
+      key: 'api',
+      name: 'API transitions with Idempotency-Key (sample)',
+      work: () => apiSample(store, next, o.sample, meter, true),
+    },
+    {
       key: 'close',
       name: 'close-period',
       work: () =>
@@ -475,7 +500,7 @@ async function otherJobs(
     lines.push(
       `| ${name} | ${fmt(m.ms / 1000, 1)} s | ${fmt(m.meter.read)} | ${fmt(m.meter.write)} | ${fmt(m.meter.requests)} | ${fmt(m.meter.read / per, 3)} | ${fmt(m.meter.write / per, 3)} |`,
     );
-    if (key === 'api') lines.push('', ...transitionBreakdown(o.sample));
+    if (name.includes('Idempotency')) lines.push('', ...transitionBreakdown(o.sample));
   }
   return lines;
 }
@@ -499,16 +524,22 @@ async function countEvaluations(db: Db, store: Store, period: string, concurrenc
       while (next < units.length) {
         const unit = units[next++];
         if (!unit) continue;
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: 'gsi3',
-            KeyConditionExpression: 'gsi3pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unit.id, period).pk },
-            Select: 'COUNT',
-          }),
-        );
-        n += page.Count ?? 0;
+        const rosterKey = keys.unitRoster(unit.id, period);
+        const [roster, indexed] = await Promise.all([
+          db.doc.send(
+            new GetCommand({ TableName: db.tableName, Key: { pk: rosterKey.pk, sk: rosterKey.sk } }),
+          ),
+          db.doc.send(
+            new QueryCommand({
+              TableName: db.tableName,
+              IndexName: 'gsi3',
+              KeyConditionExpression: 'gsi3pk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unit.id, period).pk },
+              Select: 'COUNT',
+            }),
+          ),
+        ]);
+        n += ((roster.Item?.ids as Set<string> | undefined)?.size ?? 0) + (indexed.Count ?? 0);
       }
     }),
   );
@@ -529,26 +560,54 @@ function transitionBreakdown(sample: number): string[] {
   ];
 }
 
-/** A sample of drafts taken through the month as people do it, through the same use cases as the API. */
+/**
+ * A sample of drafts taken through the month as people do it, through the same use cases as the API. `keyed`: each
+ * request as the web app sends it, with an Idempotency-Key: its receipt read beside the authorization (as
+ * `receiptLookahead` does) and written with the change (as `idempotency()` builds it); on other drafts than the
+ * sample without.
+ */
 async function apiSample(
   store: Store,
   period: string,
   size: number,
   meter: { current: Meter; precise: boolean },
+  keyed = false,
 ): Promise<number> {
-  const units = (await store.org.listUnits()).slice(0, 400);
+  const units = (await store.org.listUnits()).slice(0, 800);
+  const skip = keyed ? size : 0;
   const drafts = [];
   for (const unit of units) {
     for (const e of await store.evaluations.listByUnit(unit.id, period)) if (!e.isUnitHead) drafts.push(e);
-    if (drafts.length >= size) break;
+    if (drafts.length >= skip + size) break;
   }
   const now = new Date(`${nextPeriod(period)}-02T09:00:00+07:00`);
-  perTransition.clear();
+  const suffix = keyed ? ', with Idempotency-Key' : '';
+  for (const kind of [...perTransition.keys()])
+    if (kind.includes('Idempotency') === keyed) perTransition.delete(kind);
   // Only the transitions are metered: finding the sample is the bench's own work.
   meter.current = emptyMeter();
-  const timed = async (kind: string, work: () => Promise<unknown>) => {
+  const timed = async (step: string, work: (options: TransitionOptions) => Promise<unknown>) => {
+    const kind = `${step}${suffix}`;
     const before = { ...meter.current };
-    await work();
+    if (!keyed) await work({ ifMatch: null });
+    else {
+      const key = randomUUID();
+      const principalId = String(perStep.get(step) ?? '');
+      // Read beside the authorization by the middleware; nothing there for a first request.
+      await store.receipts.get(principalId, key);
+      await work({
+        ifMatch: null,
+        receiptFor: (answer) => ({
+          principalId,
+          key,
+          requestHash: createHash('sha256').update(`${step}\n${key}`).digest('base64url'),
+          response: (({ statusCode, headers, body }) => ({ statusCode, headers, body }))(
+            toResult({ body: answer }),
+          ),
+          at: now.toISOString(),
+        }),
+      });
+    }
     const sum = perTransition.get(kind) ?? emptyMeter();
     sum.read += meter.current.read - before.read;
     sum.write += meter.current.write - before.write;
@@ -556,37 +615,41 @@ async function apiSample(
     perTransition.set(kind, sum);
   };
   let done = 0;
-  for (const e of drafts.slice(0, size)) {
+  // Who makes each step's request (whose receipt it is).
+  const perStep = new Map<string, string>();
+  for (const e of drafts.slice(skip, skip + size)) {
     const as = (employeeId: string) => ({ store, principal: { employeeId, groups: [] }, now });
     const scores = { discipline: 18, duties: 60, bonus: 2 };
-    await timed('save', () =>
+    perStep.set('save', e.employeeId).set('submit', e.employeeId);
+    perStep.set('review', e.reviewerId).set('approve', e.approverId);
+    await timed('save', (options) =>
       transitionAndPresent(
         as(e.employeeId),
         e.employeeId,
         period,
         { type: 'saveSelfAssessment', scores, comment: 'Hoàn thành nhiệm vụ.' },
-        { ifMatch: null },
+        options,
       ),
     );
-    await timed('submit', () =>
-      transitionAndPresent(as(e.employeeId), e.employeeId, period, { type: 'submit' }, { ifMatch: null }),
+    await timed('submit', (options) =>
+      transitionAndPresent(as(e.employeeId), e.employeeId, period, { type: 'submit' }, options),
     );
-    await timed('review', () =>
+    await timed('review', (options) =>
       transitionAndPresent(
         as(e.reviewerId),
         e.employeeId,
         period,
         { type: 'review', scores, comment: 'Đạt yêu cầu.' },
-        { ifMatch: null },
+        options,
       ),
     );
-    await timed('approve', () =>
+    await timed('approve', (options) =>
       transitionAndPresent(
         as(e.approverId),
         e.employeeId,
         period,
         { type: 'approve', scores: null, comment: null },
-        { ifMatch: null },
+        options,
       ),
     );
     done++;
@@ -633,13 +696,14 @@ function estimate(
     write: messages * 3 * 2,
     seconds: 0,
   };
-  // The API: the measured use-case transitions (save, submit, review, approve) per evaluation, and as many
-  // reads again for the pages people open.
+  // The API: the measured use-case transitions (save, submit, review, approve) per evaluation, each with an
+  // Idempotency-Key as the web app sends it, and as many reads again for the pages people open.
+  const keyed = r('API transitions with Idempotency-Key (sample)');
   const api = {
     name: 'API (not a job)',
-    runs: 'every evaluation through 4 transitions, reads ×2 for page views',
-    read: HANOI * r('API transitions (sample)').read * 2,
-    write: HANOI * r('API transitions (sample)').write,
+    runs: 'every evaluation through 4 transitions (with Idempotency-Key), reads ×2 for page views',
+    read: HANOI * keyed.read * 2,
+    write: HANOI * keyed.write,
     seconds: 0,
   };
   const rows = [...sources, outbox, api];

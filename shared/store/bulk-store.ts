@@ -7,7 +7,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import type { Employee, Period, StoredEvaluation, Unit, UnitPeriodCounters } from './entities.ts';
-import { countersItem, evaluationItem } from './evaluation-store.ts';
+import { countersItem, evaluationItem, rosterItems } from './evaluation-store.ts';
 import { keys } from './keys.ts';
 import { employeeItem, unitItem } from './org-store.ts';
 
@@ -16,20 +16,24 @@ export type BulkRecord =
   | { kind: 'employee'; employee: Employee }
   | { kind: 'period'; period: Period }
   | { kind: 'evaluation'; evaluation: StoredEvaluation }
-  | { kind: 'counters'; counters: UnitPeriodCounters };
+  | { kind: 'counters'; counters: UnitPeriodCounters }
+  /** A unit's rosters for a period (its own, its reviewers' and approvers'), for its rostered evaluations. */
+  | { kind: 'rosters'; unitId: string; period: string; evaluations: readonly StoredEvaluation[] };
 
-function itemOf(record: BulkRecord): Record<string, unknown> {
+function itemsOf(record: BulkRecord): Record<string, unknown>[] {
   switch (record.kind) {
     case 'unit':
-      return unitItem(record.unit);
+      return [unitItem(record.unit)];
     case 'employee':
-      return employeeItem(record.employee);
+      return [employeeItem(record.employee)];
     case 'period':
-      return { ...keys.period(record.period.period), ...record.period };
+      return [{ ...keys.period(record.period.period), ...record.period }];
     case 'evaluation':
-      return evaluationItem(record.evaluation);
+      return [evaluationItem(record.evaluation)];
     case 'counters':
-      return countersItem(record.counters);
+      return [countersItem(record.counters)];
+    case 'rosters':
+      return rosterItems(record.unitId, record.period, record.evaluations);
   }
 }
 
@@ -67,8 +71,10 @@ export function bulkStore(db: Db) {
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
       };
       for (const record of records) {
-        batch.push(itemOf(record));
-        if (batch.length === 25) await launch();
+        for (const item of itemsOf(record)) {
+          batch.push(item);
+          if (batch.length === 25) await launch();
+        }
       }
       if (batch.length > 0) await launch();
       await Promise.all(inFlight);

@@ -238,6 +238,45 @@ async function eachInFlight<T>(items: readonly T[], work: (item: T) => Promise<v
 }
 const MAX_CONFLICT_RETRIES = 6;
 
+/** The reviewers' and approvers' rosters of some rostered evaluations of one unit: whom each lists. */
+function ownerRosters(evaluations: readonly StoredEvaluation[]) {
+  const rosters = new Map<string, { role: RosterRole; ownerId: string; ids: Set<string> }>();
+  for (const e of evaluations) {
+    if (!e.rostered) continue;
+    for (const [role, ownerId] of [
+      ['reviewer', e.reviewerId],
+      ['approver', e.approverId],
+    ] as const) {
+      const name = `${role}#${ownerId}`;
+      const roster = rosters.get(name) ?? { role, ownerId, ids: new Set<string>() };
+      roster.ids.add(e.employeeId);
+      rosters.set(name, roster);
+    }
+  }
+  return [...rosters.values()];
+}
+
+/**
+ * A unit's rosters for a period as open-period leaves them once it has counted everything (for a bulk load of
+ * finished months): the unit's (every rostered evaluation, counted: revision 1), its reviewers' and approvers'.
+ */
+export function rosterItems(
+  unitId: string,
+  period: string,
+  evaluations: readonly StoredEvaluation[],
+): Record<string, unknown>[] {
+  const ids = new Set(evaluations.filter((e) => e.rostered).map((e) => e.employeeId));
+  // DynamoDB keeps no empty set: a unit with nobody to evaluate has no roster.
+  if (ids.size === 0) return [];
+  return [
+    { ...keys.unitRoster(unitId, period), ids, rev: 1 },
+    ...ownerRosters(evaluations).map(({ role, ownerId, ids: listed }) => ({
+      ...keys.roster(role, ownerId, period, unitId),
+      ids: listed,
+    })),
+  ];
+}
+
 export function evaluationStore(db: Db) {
   const get = async (employeeId: string, period: string): Promise<StoredEvaluation | null> => {
     const { Item } = await db.doc.send(
@@ -351,20 +390,7 @@ export function evaluationStore(db: Db) {
 
   /** Adds the rostered evaluations to their reviewers' and approvers' rosters (a string set: adding twice is a no-op). */
   const writeRosters = async (unitId: string, period: string, evaluations: readonly StoredEvaluation[]) => {
-    const rosters = new Map<string, { role: RosterRole; ownerId: string; ids: Set<string> }>();
-    for (const e of evaluations) {
-      if (!e.rostered) continue;
-      for (const [role, ownerId] of [
-        ['reviewer', e.reviewerId],
-        ['approver', e.approverId],
-      ] as const) {
-        const name = `${role}#${ownerId}`;
-        const roster = rosters.get(name) ?? { role, ownerId, ids: new Set<string>() };
-        roster.ids.add(e.employeeId);
-        rosters.set(name, roster);
-      }
-    }
-    await eachInFlight([...rosters.values()], async ({ role, ownerId, ids }) => {
+    await eachInFlight(ownerRosters(evaluations), async ({ role, ownerId, ids }) => {
       const { pk, sk, entityType } = keys.roster(role, ownerId, period, unitId);
       await db.doc.send(
         new UpdateCommand({

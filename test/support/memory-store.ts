@@ -720,7 +720,10 @@ export function createMemoryStore(): Store & { tables: MemoryTables } {
           else if (r.kind === 'period') t.periods.set(r.period.period, copy(r.period));
           else if (r.kind === 'evaluation')
             t.evaluations.set(evalKey(r.evaluation.employeeId, r.evaluation.period), copy(r.evaluation));
-          else t.counters.set(unitPeriodKey(r.counters.unitId, r.counters.period), copy(r.counters));
+          else if (r.kind === 'counters')
+            t.counters.set(unitPeriodKey(r.counters.unitId, r.counters.period), copy(r.counters));
+          // Rosters: the memory store lists by the evaluations themselves.
+          else continue;
           written++;
           options.onProgress?.(written);
         }

@@ -224,6 +224,18 @@ function ability(id: string, seed: number): number {
   return 8400 + 650 * gaussian(r);
 }
 
+/** Who of a unit is evaluated (active, with a head to approve them other than themselves), by whom. */
+function evaluable(ctx: UnitContext) {
+  return ctx.staff
+    .filter((e) => e.active)
+    .flatMap((e) => {
+      const approverHead = e.isUnitHead ? ctx.parentHead : ctx.head;
+      if (!approverHead || approverHead.id === e.id) return [];
+      const reviewerId = e.isUnitHead ? approverHead.id : (e.supervisorId ?? approverHead.id);
+      return [{ e, approverHead, reviewerId }];
+    });
+}
+
 /**
  * One unit's evaluations for one period and its counters item. `open`: the last month, still open: most are
  * approved, some are waiting at each step.
@@ -243,13 +255,8 @@ export function unitMonth(
   const day = (deadline: string, back: number) =>
     new Date(Date.parse(deadline) - back * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
   const boilerplate = r() < 0.06;
-  const rows = ctx.staff.filter((e) => e.active);
   const evaluations: StoredEvaluation[] = [];
-  const candidates = rows.flatMap((e) => {
-    const approverHead = e.isUnitHead ? ctx.parentHead : ctx.head;
-    if (!approverHead || approverHead.id === e.id) return [];
-    return [{ e, approverHead }];
-  });
+  const candidates = evaluable(ctx);
   const quota = quotaLimit(HN_3814.quota, {
     evaluated: candidates.length,
     outstanding: ctx.unit.outstanding,
@@ -260,8 +267,7 @@ export function unitMonth(
     EVALUATION_STATUSES.map((s) => [s, 0]),
   ) as Record<EvaluationStatus, number>;
   const grades: Record<Grade, number> = { A: 0, B: 0, C: 0, D: 0 };
-  for (const { e, approverHead } of candidates) {
-    const reviewerId = e.isUnitHead ? approverHead.id : (e.supervisorId ?? approverHead.id);
+  for (const { e, approverHead, reviewerId } of candidates) {
     let total = Math.max(2000, Math.min(10_000, round25(ability(e.id, seed) + 300 * gaussian(r))));
     // The quota is enforced at approval: the approver keeps the unit within it.
     if (total >= 9000 && usedA >= quota) total = 8975 - round25(r() * 300);
@@ -341,6 +347,8 @@ export function unitMonth(
       appeal: null,
       flags: lateSelf && submitted ? { lateSelfAssessment: true } : {},
       publishedAt: null,
+      // Opened the way open-period opens since 2026-12: in no index, listed on rosters, its opening implied.
+      rostered: true,
       createdAt: instant(`${period}-01`, 0, 5),
       updatedAt: approved ? at(approval, 0, 15) : instant(`${period}-01`, 0, 5),
     };
@@ -392,34 +400,38 @@ export function* cityRecords(city: City): Generator<BulkRecord> {
   for (const employee of city.employees) yield { kind: 'employee', employee };
   const last = city.periods[city.periods.length - 1];
   for (const period of city.periods) yield { kind: 'period', period: periodRecord(period, period === last) };
-  const staff = new Map<string, Employee[]>();
-  for (const e of city.employees) staff.set(e.unitId, [...(staff.get(e.unitId) ?? []), e]);
-  const headOf = (unitId: string | null) =>
-    unitId === null ? null : ((staff.get(unitId) ?? []).find((e) => e.isUnitHead && e.active) ?? null);
-  for (const unit of city.units) {
-    const ctx: UnitContext = {
-      unit,
-      staff: staff.get(unit.id) ?? [],
-      head: headOf(unit.id),
-      parentHead: headOf(unit.parentId),
-    };
+  for (const ctx of unitContexts(city)) {
     for (const period of city.periods) {
       const { evaluations, counters } = unitMonth(ctx, period, period === last, city.options.seed);
       for (const evaluation of evaluations) yield { kind: 'evaluation', evaluation };
       yield { kind: 'counters', counters };
+      // Listed as open-period lists them: on the unit's roster and its reviewers' and approvers'.
+      yield { kind: 'rosters', unitId: ctx.unit.id, period, evaluations };
     }
   }
 }
 
-/** Records the city will write: units, employees, periods, and per unit and month its evaluations and counters. */
+function* unitContexts(city: City): Generator<UnitContext> {
+  const staff = new Map<string, Employee[]>();
+  for (const e of city.employees) staff.set(e.unitId, [...(staff.get(e.unitId) ?? []), e]);
+  const headOf = (unitId: string | null) =>
+    unitId === null ? null : ((staff.get(unitId) ?? []).find((e) => e.isUnitHead && e.active) ?? null);
+  for (const unit of city.units)
+    yield { unit, staff: staff.get(unit.id) ?? [], head: headOf(unit.id), parentHead: headOf(unit.parentId) };
+}
+
+/**
+ * Items the city will write: units, employees, periods, and per unit and month its evaluations, counters and
+ * rosters (the unit's, one per reviewer and one per approver).
+ */
 export function cityRecordCount(city: City): number {
-  const evaluable = city.employees.filter((e) => e.active && !(e.isUnitHead && e.unitId === 'tp')).length;
-  return (
-    city.units.length +
-    city.employees.length +
-    city.periods.length +
-    city.periods.length * (evaluable + city.units.length)
-  );
+  let perMonth = 0;
+  for (const ctx of unitContexts(city)) {
+    const listed = evaluable(ctx);
+    const owners = new Set(listed.flatMap((c) => [`r#${c.reviewerId}`, `a#${c.approverHead.id}`]));
+    perMonth += listed.length + 1 + (listed.length > 0 ? 1 + owners.size : 0);
+  }
+  return city.units.length + city.employees.length + city.periods.length + city.periods.length * perMonth;
 }
 
 /** The previous month in Vietnam: the one being evaluated in the first days of this one. */
