@@ -562,9 +562,8 @@ function transitionBreakdown(sample: number): string[] {
 
 /**
  * A sample of drafts taken through the month as people do it, through the same use cases as the API. `keyed`: each
- * request as the web app sends it, with an Idempotency-Key: its receipt read beside the authorization (as
- * `receiptLookahead` does) and written with the change (as `idempotency()` builds it); on other drafts than the
- * sample without.
+ * POST as the web app sends it, with an Idempotency-Key, its receipt written with the change as `idempotency()`
+ * builds it (a transition's is not read first); on other drafts than the sample without.
  */
 async function apiSample(
   store: Store,
@@ -589,12 +588,12 @@ async function apiSample(
   const timed = async (step: string, work: (options: TransitionOptions) => Promise<unknown>) => {
     const kind = `${step}${suffix}`;
     const before = { ...meter.current };
-    if (!keyed) await work({ ifMatch: null });
+    // The web app sends a key with every POST; a save is a PUT (the same content again is the same save).
+    if (!keyed || step === 'save') await work({ ifMatch: null });
     else {
       const key = randomUUID();
       const principalId = String(perStep.get(step) ?? '');
-      // Read beside the authorization by the middleware; nothing there for a first request.
-      await store.receipts.get(principalId, key);
+      // A transition's receipt is not read first (`receiptWithChange`): it is written with the change.
       await work({
         ifMatch: null,
         receiptFor: (answer) => ({

@@ -124,6 +124,12 @@ export interface Endpoint<
   /** Answers CSV when asked with `Accept: text/csv`. */
   csvResponse?: boolean;
   authorization: Authorization;
+  /**
+   * The handler writes the Idempotency-Key's receipt in the same transaction as its change (a transition): a retry
+   * is then recognized by that write (the receipt is there) or, when refused, by keeping its refusal, so the receipt
+   * is not read before the handler runs (a read unit a request saved; idempotency.ts).
+   */
+  receiptWithChange?: true;
   example?: Example;
   handler(req: Request<Out<PS>, Out<QS>, Out<BS>>): Promise<Reply>;
 }

@@ -17,10 +17,10 @@ import {
   evaluationSchema,
   type HistoryEvent,
   historyEventSchema,
-  receiptSchema,
   type StoredEvaluation,
 } from '../../shared/store/entities.ts';
 import { openingEvent } from '../../shared/store/evaluation-store.ts';
+import { receiptOf } from '../../shared/store/idempotency-store.ts';
 import { ENTITY, keys } from '../../shared/store/keys.ts';
 
 type Item = Record<string, unknown>;
@@ -146,7 +146,7 @@ export async function checkInvariants(db: Db): Promise<InvariantReport> {
 
   const events = new Set(history.map((h) => `${h.employeeId}/${h.period}/${h.version}`));
   for (const item of of(ENTITY.idempotency)) {
-    const receipt = decode(receiptSchema, item, 'idempotency receipt');
+    const receipt = receiptOf(item);
     checked.receiptsHaveTheirChange++;
     const { statusCode, body } = receipt.response;
     if (statusCode < 200 || statusCode > 299) continue;

@@ -128,6 +128,7 @@ export const evaluationEndpoints = [
     params,
     body: selfAssessmentBody,
     authorization: by('saveSelfAssessment'),
+    receiptWithChange: true,
     example: { body: { scores, comment: 'Hoàn thành tốt nhiệm vụ tháng này.' } },
     handler: (req) =>
       act(req, { type: 'saveSelfAssessment', scores: req.body.scores, comment: req.body.comment ?? null }),
@@ -141,6 +142,7 @@ export const evaluationEndpoints = [
     params,
     body: emptyBody,
     authorization: by('submit'),
+    receiptWithChange: true,
     handler: (req) => act(req, { type: 'submit' }),
   }),
   endpoint({
@@ -152,6 +154,7 @@ export const evaluationEndpoints = [
     params,
     body: reviewBody,
     authorization: by('review'),
+    receiptWithChange: true,
     example: { body: { scores, comment: 'Đồng ý với bản tự đánh giá.' } },
     handler: (req) =>
       act(req, { type: 'review', scores: req.body.scores, comment: req.body.comment ?? null }),
@@ -165,6 +168,7 @@ export const evaluationEndpoints = [
     params,
     body: returnBody,
     authorization: by('return'),
+    receiptWithChange: true,
     example: { body: { comment: 'Đề nghị bổ sung minh chứng kết quả công việc.' } },
     handler: (req) => act(req, { type: 'return', comment: req.body.comment }),
   }),
@@ -177,6 +181,7 @@ export const evaluationEndpoints = [
     params,
     body: approveBody,
     authorization: by('approve'),
+    receiptWithChange: true,
     example: { body: {} },
     handler: (req) =>
       act(req, { type: 'approve', scores: req.body.scores ?? null, comment: req.body.comment ?? null }),
@@ -190,6 +195,7 @@ export const evaluationEndpoints = [
     params,
     body: appealBody,
     authorization: by('appeal'),
+    receiptWithChange: true,
     example: { body: { reason: 'Đề nghị xem xét lại điểm tiêu chí kết quả thực hiện nhiệm vụ.' } },
     handler: (req) => act(req, { type: 'appeal', reason: req.body.reason }),
   }),
@@ -202,6 +208,7 @@ export const evaluationEndpoints = [
     params,
     body: appealDecisionBody,
     authorization: by('decideAppeal'),
+    receiptWithChange: true,
     example: { body: { accept: false, comment: 'Giữ nguyên kết quả đã phê duyệt.' } },
     handler: (req) =>
       act(req, {

@@ -2,7 +2,10 @@
  * `Idempotency-Key` on POST: a retry with the same key and request gets the first answer, for 24 hours; the same
  * key with another request is 409. The answer is kept as a receipt (shared/store/idempotency-store.ts):
  * - a transition writes it in the same transaction as its change (the use case asks `receiptFor` for it), so a
- *   crash between the change and the reply can never make a retry apply the change twice or answer differently;
+ *   crash between the change and the reply can never make a retry apply the change twice or answer differently.
+ *   Its receipt is not read first (`receiptWithChange`): a retry that would change the evaluation again meets the
+ *   receipt in its transaction, and one that is refused meets it when its refusal is kept; either way the first
+ *   answer is read then and replayed (or 409 if the key came with another request). Only retries pay for the read;
  * - a request whose work is idempotent by itself (open, close, import) gets its receipt once answered;
  * - a refusal (4xx) is an answer too, kept the same way;
  * - a bulk approval keeps one receipt per item, written with that item's approval.
@@ -38,7 +41,7 @@ export function receiptLookahead(): middy.MiddlewareObj<HttpEvent, HttpResult, E
       const state = stateOf(request.context);
       const key = state.headers['idempotency-key'];
       if (request.event.requestContext.http.method !== 'POST' || key === undefined) return;
-      if (!IDEMPOTENCY_KEY.test(key) || !state.caller) return;
+      if (!IDEMPOTENCY_KEY.test(key) || !state.caller || state.endpoint.receiptWithChange) return;
       const read = state.caller.store.receipts.get(state.caller.principal.employeeId, key);
       // A refusal before it is awaited must not leave its failure unhandled.
       read.catch(() => undefined);
@@ -63,10 +66,26 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error,
       at: new Date().toISOString(),
     };
   };
-  /** Keeps an answer as the key's receipt unless one is there (written with the change, or by a concurrent retry). */
-  const keep = async (state: HttpState, response: HttpResult) => {
-    if (!state.idempotency || response.statusCode >= 500) return;
-    await storeOf(state).receipts.put(receipt(state, '', response));
+  /**
+   * Keeps an answer as the key's receipt unless one is there (written with the change, or by a concurrent retry):
+   * then that first answer is the one to give (or 409 if it answered another request with the same key).
+   */
+  const keep = async (state: HttpState, response: HttpResult): Promise<HttpResult> => {
+    if (!state.idempotency || response.statusCode >= 500) return response;
+    if ((await storeOf(state).receipts.put(receipt(state, '', response))) === 'written') return response;
+    return (await firstAnswer(state)) ?? response;
+  };
+  /** The key's receipt (read consistently) as the answer to give: replayed, or 409 if it was another request's. */
+  const firstAnswer = async (state: HttpState): Promise<HttpResult | null> => {
+    const claim = state.idempotency;
+    if (!claim) return null;
+    const first = await storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', claim.key);
+    if (!first) return null;
+    if (first.requestHash !== claim.hash)
+      return knownErrorResult(
+        conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.'),
+      ) as HttpResult;
+    return replayed(first);
   };
 
   return {
@@ -82,9 +101,12 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error,
       const hash = createHash('sha256')
         .update(`${request.event.routeKey}\n${request.event.rawPath}\n${request.event.body ?? ''}`)
         .digest('base64url');
-      const earlier = await (state.receiptRead?.key === key
-        ? state.receiptRead.read
-        : storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', key));
+      // A transition's receipt is met by its write or its refusal instead (see the header).
+      const earlier = state.endpoint.receiptWithChange
+        ? null
+        : await (state.receiptRead?.key === key
+            ? state.receiptRead.read
+            : storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', key));
       if (earlier) {
         if (earlier.requestHash !== hash)
           throw conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.');
@@ -116,28 +138,30 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error,
     },
     after: async (request) => {
       const state = stateOf(request.context);
-      // A transition's answer was written with its change.
-      if (request.response && !state.idempotency?.writtenWithChange) await keep(state, request.response);
+      // A transition's answer was written with its change; any other is kept now, unless a retry got there first.
+      if (request.response && !state.idempotency?.writtenWithChange)
+        request.response = await keep(state, request.response);
     },
     onError: async (request) => {
       const state = request.context.http;
       if (!state?.idempotency) return;
       if (request.error instanceof DuplicateRequest) {
-        // A concurrent request with the same key was answered first: its answer is this one's.
-        const first = await storeOf(state).receipts.get(
-          state.caller?.principal.employeeId ?? '',
-          state.idempotency.key,
-        );
-        request.response = first
-          ? replayed(first)
-          : (knownErrorResult(
-              conflict('Yêu cầu này đang được xử lý; hãy thử lại sau giây lát.'),
-            ) as HttpResult);
+        // The key's receipt was there when the change was written (the request answered before, or a concurrent
+        // one with the same key): that first answer is this one's.
+        request.response =
+          (await firstAnswer(state)) ??
+          (knownErrorResult(
+            conflict('Yêu cầu này đang được xử lý; hãy thử lại sau giây lát.'),
+          ) as HttpResult);
         return;
       }
-      // A refusal is an answer: a retry must get the same one. Anything else leaves the key free for a retry.
+      // A refusal is an answer: a retry must get the same one, and a retry refused now (the change it asked for was
+      // made by the first) gets the first answer. Anything else leaves the key free for a retry.
       const refusal = request.error instanceof AppError ? knownErrorResult(request.error) : null;
-      if (refusal && refusal.statusCode < 500) await keep(state, refusal);
+      if (refusal && refusal.statusCode < 500) {
+        const answer = await keep(state, refusal);
+        if (answer !== refusal) request.response = answer;
+      }
     },
   };
 }
