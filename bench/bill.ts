@@ -83,18 +83,19 @@ export const MEASURED = {
   /** API requests per person: 4 transitions and ~8 reads (BENCHMARKS.md: 2.04 M for Hanoi). */
   apiRequestsPerStaff: 12,
   /**
-   * DynamoDB units of the API, Hanoi (BENCHMARKS.md, "The lean data path", 2026-11-29 evening: 9.5 read and 33.2
-   * write units per evaluation through its four steps, reads ×2 for page views; before: 3.23 M and 6.12 M, and
-   * first 8.14 M and 12.5 M).
+   * DynamoDB units of the API, Hanoi (BENCHMARKS.md, "The lean data path", 2026-11-29 night: 9.5 read and 32.0
+   * write units per evaluation through its four steps, each POST with an Idempotency-Key as the web app sends it,
+   * reads ×2 for page views; the evening before: 3.23 M and 5.64 M without keys, and first 8.14 M and 12.5 M).
    */
   apiReadUnits: 3.23e6,
-  apiWriteUnits: 5.64e6,
+  apiWriteUnits: 5.44e6,
   /**
    * DynamoDB units of the jobs without the outbox (compute-rankings, open, close, remind, annual), from the same
-   * run (before: 1.69 M and 3.15 M; first 1.67 M and 3.78 M).
+   * run (the evening before: 1.54 M and 1.35 M; first 1.67 M and 3.78 M). compute-rankings reads the evaluations by
+   * key now (3.65 M of the reads): a unit's list costs about three times the read units of the index's Query.
    */
-  jobsReadUnits: 1.54e6,
-  jobsWriteUnits: 1.35e6,
+  jobsReadUnits: 4.24e6,
+  jobsWriteUnits: 1.16e6,
   /**
    * The reminders: 0.5 messages a person for each day of a reminder window (1.5 with the three-day window the
    * earlier default had: about one message per person per deadline they still face that day); per message the
@@ -105,9 +106,14 @@ export const MEASURED = {
   outboxWriteUnitsPerMessage: 7,
   /** Per message: the outbox item and the person's mail settings, read consistently when it is sent. */
   outboxReadUnitsPerMessage: 2,
-  /** Storage after a year (BENCHMARKS.md): 13.3 GB with the three index copies; 4.85 write units per evaluation. */
-  storageGbAfterYear: 13.3,
-  evaluationWriteUnits: 4.85,
+  /**
+   * Storage after a year (BENCHMARKS.md, the same run's estimate): 7.0 GB, evaluations in no index now (13.3 GB with
+   * their three index copies before); 1.58 KB per item written when the city is loaded.
+   */
+  storageGbAfterYear: 7.0,
+  evaluationWriteUnits: 1.58,
+  /** How many copies of an evaluation are stored: the table's only (before 2026-12: the table's and three indexes'). */
+  evaluationCopies: 1,
   /** Per person-month beside the evaluation: history, snapshots, results (KB, BENCHMARKS.md's "+ 2"). */
   otherKbPerStaffMonth: 2,
   /** Lambda: the jobs' 2.0 h at 1 GB (BENCHMARKS.md), the API at 100 ms and 1 GB per request. */
@@ -219,8 +225,8 @@ export function monthlyBill(o: BillOptions): BillLine[] {
     (reads / 1e6) * PRICES.dynamoReadPerMillion + (writes / 1e6) * PRICES.dynamoWritePerMillion;
 
   const storageGb = m.storageGbAfterYear * o.scale;
-  // PITR and backups bill the table without its global secondary indexes: the evaluation once, not four times.
-  const itemKb = m.evaluationWriteUnits / 4;
+  // PITR and backups bill the table without its global secondary indexes: the evaluation's table copy only.
+  const itemKb = m.evaluationWriteUnits / m.evaluationCopies;
   const baseTableGb =
     storageGb * ((itemKb + m.otherKbPerStaffMonth) / (m.evaluationWriteUnits + m.otherKbPerStaffMonth));
   const backupCopies = o.backupDays;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- rankings [--staff 170000] [--units 3000] [--rounds 2] [--concurrency 8] [--jobs all|rankings|open,api,annual,remind,close] [--sample 300]`
+ * `npm run bench -- rankings [--staff 170000] [--units 3000] [--rounds 2] [--concurrency 8] [--jobs all|rankings|open,api,annual,remind,close] [--sample 300] [--layout rostered|indexed]`
  *
  * Seeds the generated city (functions/local/city.ts: one month, mostly approved) into an in-memory DynamoDB
  * Local, then measures, in alternating rounds (this machine is noisy):
@@ -189,6 +189,8 @@ function args(argv: string[]) {
     /** `all`, `rankings`, or a comma-separated list of the other jobs only (`open,api`, `annual`): no ranking rounds. */
     jobs: 'all',
     sample: 300,
+    /** How the city's months are written: `rostered` (as periods opened now) or `indexed` (as before 2026-12). */
+    layout: 'rostered' as 'rostered' | 'indexed',
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
@@ -198,6 +200,7 @@ function args(argv: string[]) {
     else if (name === '--rounds') o.rounds = Number(value);
     else if (name === '--concurrency') o.concurrency = Number(value);
     else if (name === '--sample') o.sample = Number(value);
+    else if (name === '--layout' && (value === 'rostered' || value === 'indexed')) o.layout = value;
     else if (name === '--jobs' && /^(all|rankings|((open|api|annual|remind|close),?)+)$/.test(value))
       o.jobs = value;
     else throw new Error(`unknown option ${name} ${value}`);
@@ -225,7 +228,13 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await createTableIfMissing(db.client, db.tableName);
     const meter = attachMeter(db, engine.endpoint);
-    const city = generateCity({ staff: o.staff, units: o.units, months: 1, lastPeriod: '2026-03' });
+    const city = generateCity({
+      staff: o.staff,
+      units: o.units,
+      months: 1,
+      lastPeriod: '2026-03',
+      layout: o.layout,
+    });
     const period = city.periods[city.periods.length - 1] ?? '2026-03';
     const total = cityRecordCount(city);
     let lastPrint = 0;

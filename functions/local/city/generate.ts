@@ -31,6 +31,11 @@ export interface CityOptions {
   /** The last month seeded (default: the previous month); it is left OPEN with a few evaluations unfinished. */
   lastPeriod: string;
   seed?: number;
+  /**
+   * How the months are written: `rostered` (default) as open-period writes them since 2026-12 (in no index, listed on
+   * rosters); `indexed` as periods opened before (on the unit index gsi3 and gsi4/gsi5), to compare the two.
+   */
+  layout?: 'rostered' | 'indexed';
 }
 
 export interface City {
@@ -119,7 +124,7 @@ function categoryFor(r: Random, kind: PlannedUnit['kind'], isHead: boolean): Emp
 
 /** The org: units, and staff spread over them (log-normal sizes, at least the head in each unit). */
 export function generateCity(options: CityOptions): City {
-  const opts: Required<CityOptions> = { seed: 20_260_101, ...options };
+  const opts: Required<CityOptions> = { seed: 20_260_101, layout: 'rostered', ...options };
   if (opts.units < 1 || opts.staff < opts.units)
     throw new Error('need at least one unit and one employee per unit');
   const r = rng(opts.seed);
@@ -402,11 +407,16 @@ export function* cityRecords(city: City): Generator<BulkRecord> {
   for (const period of city.periods) yield { kind: 'period', period: periodRecord(period, period === last) };
   for (const ctx of unitContexts(city)) {
     for (const period of city.periods) {
-      const { evaluations, counters } = unitMonth(ctx, period, period === last, city.options.seed);
+      const month = unitMonth(ctx, period, period === last, city.options.seed);
+      const evaluations =
+        city.options.layout === 'rostered'
+          ? month.evaluations
+          : month.evaluations.map(({ rostered: _, ...e }) => e as StoredEvaluation);
       for (const evaluation of evaluations) yield { kind: 'evaluation', evaluation };
-      yield { kind: 'counters', counters };
-      // Listed as open-period lists them: on the unit's roster and its reviewers' and approvers'.
-      yield { kind: 'rosters', unitId: ctx.unit.id, period, evaluations };
+      // Counted and listed as open-period does: the counters, the unit's roster and its reviewers' and approvers'.
+      yield { kind: 'counters', counters: month.counters };
+      if (city.options.layout === 'rostered')
+        yield { kind: 'rosters', unitId: ctx.unit.id, period, evaluations };
     }
   }
 }
@@ -429,7 +439,8 @@ export function cityRecordCount(city: City): number {
   for (const ctx of unitContexts(city)) {
     const listed = evaluable(ctx);
     const owners = new Set(listed.flatMap((c) => [`r#${c.reviewerId}`, `a#${c.approverHead.id}`]));
-    perMonth += listed.length + 1 + (listed.length > 0 ? 1 + owners.size : 0);
+    const rosters = city.options.layout === 'rostered' && listed.length > 0 ? 1 + owners.size : 0;
+    perMonth += listed.length + 1 + rosters;
   }
   return city.units.length + city.employees.length + city.periods.length + city.periods.length * perMonth;
 }
