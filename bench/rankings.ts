@@ -27,9 +27,8 @@ import { toResult } from '../shared/http/reply.ts';
 import { batchGet, batchPut } from '../shared/store/batch.ts';
 import { createDb, type Db } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
-import { evaluationItem, RANKING_ATTRIBUTES } from '../shared/store/evaluation-store.ts';
+import { evaluationItem, RANKING_ATTRIBUTES, unitItems } from '../shared/store/evaluation-store.ts';
 import { keys } from '../shared/store/keys.ts';
-import { projectionOf } from '../shared/store/query.ts';
 import { attachMeter, emptyMeter, type Meter } from './_meter.ts';
 
 export { attachMeter, emptyMeter, type Meter };
@@ -48,53 +47,6 @@ export const lastFigures: {
 } = { staff: 0, bareMs: 0, jobMs: 0, floorMs: 0, perEval: {}, openTimedMs: 0, openFloorMs: 0 };
 
 import { createDynamoStore, type Store } from '../shared/store/store.ts';
-
-/**
- * The reads the ranking makes per unit, bare (nothing decoded): the unit's roster and, at the same time, the unit
- * index of periods opened before 2026-12 (page by page); then the evaluations on the roster by key, one BatchGet per
- * 100, only what a ranking reads. Returns how many evaluations it read.
- */
-async function rankingReads(db: Db, unitId: string, period: string): Promise<number> {
-  const rosterKey = keys.unitRoster(unitId, period);
-  const names: Record<string, string> = {};
-  const projection = projectionOf(RANKING_ATTRIBUTES, names);
-  const [roster, indexed] = await Promise.all([
-    db.doc.send(
-      new GetCommand({
-        TableName: db.tableName,
-        Key: { pk: rosterKey.pk, sk: rosterKey.sk },
-        ConsistentRead: true,
-      }),
-    ),
-    (async () => {
-      let n = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.doc.send(
-          new QueryCommand({
-            TableName: db.tableName,
-            IndexName: 'gsi3',
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { ...names, '#pk': 'gsi3pk' },
-            ExpressionAttributeValues: { ':pk': keys.unitEvaluations(unitId, period).pk },
-            ProjectionExpression: projection,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        n += page.Items?.length ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return n;
-    })(),
-  ]);
-  const ids = [...((roster.Item?.ids as Set<string> | undefined) ?? [])];
-  const found = await batchGet(
-    db,
-    ids.map((id) => keys.evaluationKey(id, period)),
-    { attributes: RANKING_ATTRIBUTES },
-  );
-  return indexed + found.size;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prices assumed (USD, Asia Pacific (Singapore) ap-southeast-1, the region nearest Hanoi, on-demand; check the
@@ -153,7 +105,8 @@ async function measure<T>(meterState: { current: Meter }, work: () => Promise<T>
 /**
  * The reads compute-rankings makes for its units, the same requests in the same grouping and concurrency, and
  * nothing else: the units, their sizes (to group them), per group the units' records and counters in one
- * request, per unit its evaluations page by page (the same projection).
+ * request, per unit its evaluations as the store reads them (`unitItems`: the unit's roster and the older periods'
+ * index, then by key; the same projection), not decoded.
  */
 async function bareRead(db: Db, store: Store, period: string, concurrency: number): Promise<number> {
   const units = await store.org.listUnits();
@@ -173,7 +126,8 @@ async function bareRead(db: Db, store: Store, period: string, concurrency: numbe
           group.flatMap((id) => [keys.unitKey(id), keys.unitPeriodKey(id, period)]),
           { consistent: true },
         );
-        for (const id of group) items += await rankingReads(db, id, period);
+        // The job's requests for a unit (the store's own function), nothing decoded.
+        for (const id of group) items += (await unitItems(db, id, period, RANKING_ATTRIBUTES)).length;
       }
     }),
   );

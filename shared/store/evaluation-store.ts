@@ -277,6 +277,43 @@ export function rosterItems(
   ];
 }
 
+/**
+ * A unit's evaluations of a period as stored (not decoded), by employee id: those on the unit's roster (opened since
+ * 2026-12, in no index) read by key, one BatchGet per 100, and those on gsi3 (opened before) with the same Query as
+ * ever; the roster's Get and the Query go out at once. Once no period opened before is read, the Query finds nothing
+ * (half a read unit). `attributes`: only these (dotted paths allowed), to read less. Exported for the benchmarks'
+ * bare read, which makes exactly these requests.
+ */
+export async function unitItems(
+  db: Db,
+  unitId: string,
+  period: string,
+  attributes?: readonly string[],
+): Promise<Item[]> {
+  const rosterKey = keys.unitRoster(unitId, period);
+  const [roster, indexed] = await Promise.all([
+    db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: { pk: rosterKey.pk, sk: rosterKey.sk },
+        ConsistentRead: true,
+      }),
+    ),
+    queryAll(db, { ...keys.unitEvaluations(unitId, period), ...(attributes ? { attributes } : {}) }),
+  ]);
+  const ids = [...decode(rosterSchema, roster.Item ?? {}, 'unit roster').ids];
+  const found = await batchGet(
+    db,
+    ids.map((id) => keys.evaluationKey(id, period)),
+    attributes ? { attributes } : {},
+  );
+  const byId = new Map<string, Item>(indexed.map((i) => [String(i.employeeId), i]));
+  // Read by key from the table: newer than an index copy of the same evaluation (a draft the first rostered
+  // release opened still has one, until its next change writes it without).
+  for (const item of found.values()) byId.set(String(item.employeeId), item);
+  return [...byId.keys()].sort().map((id) => byId.get(id) as Item);
+}
+
 export function evaluationStore(db: Db) {
   const get = async (employeeId: string, period: string): Promise<StoredEvaluation | null> => {
     const { Item } = await db.doc.send(
@@ -341,41 +378,6 @@ export function evaluationStore(db: Db) {
     return [...byId.values()]
       .filter((e) => owner(e) === ownerId)
       .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
-  };
-
-  /**
-   * A unit's evaluations of a period, by employee id: those on the unit's roster (opened since 2026-12, in no index)
-   * read by key, one BatchGet per 100, and those on gsi3 (opened before) with the same Query as ever; the roster's Get
-   * and the Query go out at once. Once no period opened before is read, the Query finds nothing (half a read unit).
-   * `attributes`: only these (dotted paths allowed), to read less.
-   */
-  const unitListed = async (
-    unitId: string,
-    period: string,
-    attributes?: readonly string[],
-  ): Promise<Item[]> => {
-    const rosterKey = keys.unitRoster(unitId, period);
-    const [roster, indexed] = await Promise.all([
-      db.doc.send(
-        new GetCommand({
-          TableName: db.tableName,
-          Key: { pk: rosterKey.pk, sk: rosterKey.sk },
-          ConsistentRead: true,
-        }),
-      ),
-      queryAll(db, { ...keys.unitEvaluations(unitId, period), ...(attributes ? { attributes } : {}) }),
-    ]);
-    const ids = [...decode(rosterSchema, roster.Item ?? {}, 'unit roster').ids];
-    const found = await batchGet(
-      db,
-      ids.map((id) => keys.evaluationKey(id, period)),
-      attributes ? { attributes } : {},
-    );
-    const byId = new Map<string, Item>(indexed.map((i) => [String(i.employeeId), i]));
-    // Read by key from the table: newer than an index copy of the same evaluation (a draft the first rostered
-    // release opened still has one, until its next change writes it without).
-    for (const item of found.values()) byId.set(String(item.employeeId), item);
-    return [...byId.keys()].sort().map((id) => byId.get(id) as Item);
   };
 
   /** Each draft only if absent, side by side: the ids written, and those that were there already. */
@@ -500,17 +502,17 @@ export function evaluationStore(db: Db) {
     },
 
     async listByUnit(unitId: string, period: string): Promise<StoredEvaluation[]> {
-      return (await unitListed(unitId, period)).map(toEvaluation);
+      return (await unitItems(db, unitId, period)).map(toEvaluation);
     },
 
     /** A unit's evaluations with only what a ranking reads. */
     async rankingRows(unitId: string, period: string): Promise<RankingRow[]> {
-      return (await unitListed(unitId, period, RANKING_ATTRIBUTES)).map(toRankingRow);
+      return (await unitItems(db, unitId, period, RANKING_ATTRIBUTES)).map(toRankingRow);
     },
 
     /** A unit's evaluations with only what the remind job reads. */
     async reminderRows(unitId: string, period: string): Promise<ReminderRow[]> {
-      return (await unitListed(unitId, period, REMINDER_ATTRIBUTES)).map((item) =>
+      return (await unitItems(db, unitId, period, REMINDER_ATTRIBUTES)).map((item) =>
         decode(reminderRowSchema, item, 'evaluation'),
       );
     },
