@@ -19,7 +19,7 @@ export type Receipt = StoredReceipt;
 export const RECEIPT_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * Answers longer than this are kept compressed (Brotli): an evaluation's JSON shrinks to about a third, so its
+ * Answers longer than this are kept compressed (Brotli): an evaluation's JSON shrinks by a third or more, so its
  * receipt stays within the 1 KB a write unit covers (a transaction bills each of its items twice).
  */
 const COMPRESS_FROM = 400;
