@@ -23,6 +23,7 @@ import { type TransitionOptions, transitionAndPresent } from '../shared/app/eval
 import { packUnits } from '../shared/app/jobs/compute-rankings.ts';
 import { runJobInline } from '../shared/app/jobs/runner.ts';
 import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
+import type { Action } from '../shared/domain/types.ts';
 import { toResult } from '../shared/http/reply.ts';
 import { batchGet, batchPut } from '../shared/store/batch.ts';
 import { createDb, type Db } from '../shared/store/client.ts';
@@ -548,28 +549,28 @@ async function apiSample(
     if (kind.includes('Idempotency') === keyed) perTransition.delete(kind);
   // Only the transitions are metered: finding the sample is the bench's own work.
   meter.current = emptyMeter();
-  const timed = async (step: string, work: (options: TransitionOptions) => Promise<unknown>) => {
+  /** One step of one evaluation by `actorId`, metered: with a key as the web app sends it when `keyed`. */
+  const timed = async (step: string, actorId: string, employeeId: string, action: Action) => {
     const kind = `${step}${suffix}`;
     const before = { ...meter.current };
-    // The web app sends a key with every POST; a save is a PUT (the same content again is the same save).
-    if (!keyed || step === 'save') await work({ ifMatch: null });
-    else {
-      const key = randomUUID();
-      const principalId = String(perStep.get(step) ?? '');
-      // A transition's receipt is not read first (`receiptWithChange`): it is written with the change.
-      await work({
-        ifMatch: null,
-        receiptFor: (answer) => ({
-          principalId,
-          key,
-          requestHash: createHash('sha256').update(`${step}\n${key}`).digest('base64url'),
-          response: (({ statusCode, headers, body }) => ({ statusCode, headers, body }))(
-            toResult({ body: answer }),
-          ),
-          at: now.toISOString(),
-        }),
-      });
-    }
+    const caller = { store, principal: { employeeId: actorId, groups: [] }, now };
+    const key = randomUUID();
+    // The web app sends a key with every POST; a save is a PUT (the same content again is the same save). A
+    // transition's receipt is not read first (`receiptWithChange`): it is written with the change.
+    const receiptFor: TransitionOptions['receiptFor'] =
+      keyed && step !== 'save'
+        ? (answer) => {
+            const { statusCode, headers, body } = toResult({ body: answer });
+            return {
+              principalId: actorId,
+              key,
+              requestHash: createHash('sha256').update(`${step}\n${key}`).digest('base64url'),
+              response: { statusCode, headers, body },
+              at: now.toISOString(),
+            };
+          }
+        : null;
+    await transitionAndPresent(caller, employeeId, period, action, { ifMatch: null, receiptFor });
     const sum = perTransition.get(kind) ?? emptyMeter();
     sum.read += meter.current.read - before.read;
     sum.write += meter.current.write - before.write;
@@ -577,43 +578,13 @@ async function apiSample(
     perTransition.set(kind, sum);
   };
   let done = 0;
-  // Who makes each step's request (whose receipt it is).
-  const perStep = new Map<string, string>();
+  const scores = { discipline: 18, duties: 60, bonus: 2 };
   for (const e of drafts.slice(skip, skip + size)) {
-    const as = (employeeId: string) => ({ store, principal: { employeeId, groups: [] }, now });
-    const scores = { discipline: 18, duties: 60, bonus: 2 };
-    perStep.set('save', e.employeeId).set('submit', e.employeeId);
-    perStep.set('review', e.reviewerId).set('approve', e.approverId);
-    await timed('save', (options) =>
-      transitionAndPresent(
-        as(e.employeeId),
-        e.employeeId,
-        period,
-        { type: 'saveSelfAssessment', scores, comment: 'Hoàn thành nhiệm vụ.' },
-        options,
-      ),
-    );
-    await timed('submit', (options) =>
-      transitionAndPresent(as(e.employeeId), e.employeeId, period, { type: 'submit' }, options),
-    );
-    await timed('review', (options) =>
-      transitionAndPresent(
-        as(e.reviewerId),
-        e.employeeId,
-        period,
-        { type: 'review', scores, comment: 'Đạt yêu cầu.' },
-        options,
-      ),
-    );
-    await timed('approve', (options) =>
-      transitionAndPresent(
-        as(e.approverId),
-        e.employeeId,
-        period,
-        { type: 'approve', scores: null, comment: null },
-        options,
-      ),
-    );
+    const comment = 'Hoàn thành nhiệm vụ.';
+    await timed('save', e.employeeId, e.employeeId, { type: 'saveSelfAssessment', scores, comment });
+    await timed('submit', e.employeeId, e.employeeId, { type: 'submit' });
+    await timed('review', e.reviewerId, e.employeeId, { type: 'review', scores, comment: 'Đạt yêu cầu.' });
+    await timed('approve', e.approverId, e.employeeId, { type: 'approve', scores: null, comment: null });
     done++;
   }
   return done;
