@@ -272,6 +272,25 @@ describe('inflationSignals', () => {
     });
   });
 
+  it('counts a comment as the same whatever its Unicode form, letter case and spacing', () => {
+    const praise = 'Đã hoàn thành tốt nhiệm vụ được giao trong tháng';
+    const [u] = inflationSignals([
+      {
+        unitId: 'u1',
+        name: 'Phòng A',
+        rows: [
+          r('A', null, null, [praise]),
+          // Decomposed (NFD), as some keyboards and pasted text send Vietnamese diacritics.
+          r('B', null, null, [praise.normalize('NFD')]),
+          r('A', null, null, [praise.toUpperCase().replaceAll(' ', '  ')]),
+          r('B', null, null, [`\t${praise.normalize('NFD').toUpperCase()}\n`]),
+          r('A', null, null, ['Đã hoàn thành tốt nhiệm vụ được giao trong quý']),
+        ],
+      },
+    ]);
+    expect(u?.identicalComments).toBe(4);
+  });
+
   it('raises nothing for a unit with a spread of grades and honest self-scores', () => {
     const [u] = inflationSignals([
       {
