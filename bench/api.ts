@@ -11,7 +11,6 @@
  *     requests sent one after another); during it, the CPU each request costs this process (clients and server)
  *     and DynamoDB Local, which is steadier than latency on a shared machine.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
@@ -24,6 +23,7 @@ import { createDb } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
 import { createDynamoStore, setStore } from '../shared/store/store.ts';
 import { seedBenchOrg } from './_org.ts';
+import { cpuMsOf } from './_process.ts';
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -79,18 +79,6 @@ function event(
 }
 
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-
-/** CPU milliseconds a process has used so far (Linux /proc), or null where it cannot be read. */
-function cpuMsOf(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    // Clock ticks are 1/100 s on Linux.
-    return Number.isFinite(ticks) ? ticks * 10 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Requests sent one after another: a request that starts after every earlier one answered opens a round trip. */
 function roundTrips(requests: readonly { start: number; end: number }[]): number {
