@@ -22,6 +22,7 @@ import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
 import { type TransitionOptions, transitionAndPresent } from '../shared/app/evaluations.ts';
 import { packUnits } from '../shared/app/jobs/compute-rankings.ts';
 import { runJobInline } from '../shared/app/jobs/runner.ts';
+import { inParallel } from '../shared/app/parallel.ts';
 import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
 import type { Action } from '../shared/domain/types.ts';
 import { toResult } from '../shared/http/reply.ts';
@@ -406,8 +407,9 @@ function jobSteps(
         lastFigures.openTimedMs = performance.now() - started;
         // The floor: the drafts it wrote, written again bare (as if for another period) in plain batches.
         const units = await store.org.listUnits();
+        // A few units at a time: 3,000 lists at once queue thousands of requests behind the SDK's 50 sockets.
         const drafts = (
-          await Promise.all(units.map((u) => store.evaluations.listByUnit(u.id, later)))
+          await inParallel(units, o.concurrency, (u) => store.evaluations.listByUnit(u.id, later))
         ).flat();
         const bare = drafts.map((e) => evaluationItem({ ...e, period: `${later}-floor` }));
         const floorStarted = performance.now();
