@@ -22,19 +22,9 @@ import type { HttpEvent, HttpResult } from '../shared/http/handler.ts';
 import { createDb } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
 import { createDynamoStore, setStore } from '../shared/store/store.ts';
+import { cpuMsOf, median, numberArg } from './_common.ts';
 import { seedBenchOrg } from './_org.ts';
-import { cpuMsOf } from './_process.ts';
 
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : Number.NaN;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
@@ -95,9 +85,9 @@ function roundTrips(requests: readonly { start: number; end: number }[]): number
 export const lastMix: { errors: number; p99: Record<string, number> } = { errors: 0, p99: {} };
 
 export async function run(args: string[]): Promise<void> {
-  const staff = arg(args, 'staff', 1000);
-  const clients = arg(args, 'clients', 50);
-  const rounds = arg(args, 'rounds', 400);
+  const staff = numberArg(args, 'staff', 1000);
+  const clients = numberArg(args, 'clients', 50);
+  const rounds = numberArg(args, 'rounds', 400);
   const engine = await startDynamoDbLocal({ dataDir: null });
   try {
     const db = createDb({ tableName: 'bench-api', endpoint: engine.endpoint });

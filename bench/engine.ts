@@ -20,20 +20,12 @@ import {
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
 import { createDb } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
-import { cpuMsOf } from './_process.ts';
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : Number.NaN;
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+import { cpuMsOf, median, numberArg } from './_common.ts';
 
 export async function run(args: string[]): Promise<void> {
-  const ops = arg(args, 'ops', 2000);
-  const inFlight = arg(args, 'in-flight', 10);
-  const rounds = arg(args, 'rounds', 3);
+  const ops = Math.ceil(numberArg(args, 'ops', 2000));
+  const inFlight = Math.ceil(numberArg(args, 'in-flight', 10));
+  const rounds = Math.ceil(numberArg(args, 'rounds', 3));
   const engine = await startDynamoDbLocal({ dataDir: null });
   try {
     const db = createDb({ tableName: 'bench-engine', endpoint: engine.endpoint });
