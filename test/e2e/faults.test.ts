@@ -2,7 +2,8 @@
  * Faults injected into the real local server (`functions/local/main.ts`, as `npm start` runs it) and its real
  * DynamoDB Local, each on a data folder of its own, under a burst of real writes:
  * - DynamoDB Local is SIGKILLed mid-traffic: 503 (contract shape, Retry-After) while it is down, one line in the
- *   log each way, serving again within seconds on the same data, every acknowledged write still there;
+ *   log each way, serving again within seconds on the same data, every acknowledged write still there (but those
+ *   answered within ENGINE_UNSYNCED_MS of the kill, which DynamoDB Local itself can lose: counted apart);
  * - DynamoDB Local freezes (SIGSTOP): a request ends as 503 in seconds, not 29 s; the engine is restarted;
  * - the engine listens on loopback only; a second server on the same LOCAL_DATA_DIR refuses to start;
  * - the server is SIGKILLed mid-burst: its engine does not outlive it, a restart takes the data folder over, the
@@ -34,7 +35,18 @@ import { type Ack, chainsFrom, lostAcks, WriteBurst } from '../support/write-bur
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
 const children: ChildProcess[] = [];
-const tally = { faults: 0, invariantChecks: 0, scans: 0, acks: new Set<string>(), lost: new Set<string>() };
+const tally = {
+  faults: 0,
+  invariantChecks: 0,
+  scans: 0,
+  acks: new Set<string>(),
+  lost: new Set<string>(),
+  /** Acknowledged writes DynamoDB Local itself lost to its SIGKILL (answered within ENGINE_UNSYNCED_MS of it). */
+  engineLost: 0,
+};
+
+/** How long DynamoDB Local may take to put a write it has answered on disk (a generous bound: 6 ms measured). */
+const ENGINE_UNSYNCED_MS = 250;
 /** Requests that lost their answer to a fault and were retried with their Idempotency-Key: status → count. */
 const retriedAfterFaults: Record<number, number> = {};
 
@@ -123,7 +135,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
   console.log(
     `fault suite: ${tally.faults} faults injected; ${tally.invariantChecks} invariant checks over ` +
-      `${tally.scans} table scans; ${tally.acks.size} acknowledged writes checked, ${tally.lost.size} lost; ` +
+      `${tally.scans} table scans; ${tally.acks.size} acknowledged writes checked, ${tally.lost.size} lost ` +
+      `(and ${tally.engineLost} lost by DynamoDB Local to its SIGKILL, answered within ${ENGINE_UNSYNCED_MS} ms of it); ` +
       `unanswered requests retried with their key: ${JSON.stringify(retriedAfterFaults)}`,
   );
 });
@@ -230,7 +243,13 @@ describe('the engine dies or freezes under a running server', () => {
       concurrency: 3,
       retryUnavailable: true,
     });
-    await until('some acknowledged writes', () => burst.result.acks.length >= 8, 30_000);
+    // Writes acknowledged well before the kill, and more in flight at it.
+    await until(
+      'acknowledged writes older than the engine leaves unsynced',
+      () => burst.result.acks.filter((a) => Date.now() - a.at > ENGINE_UNSYNCED_MS).length >= 8,
+      30_000,
+      5,
+    );
 
     const logFrom = server.output().length;
     signal(enginePids(server.enginePort), 'SIGKILL');
@@ -267,7 +286,15 @@ describe('the engine dies or freezes under a running server', () => {
     expect(burst.result.statuses[500]).toBeUndefined();
     const after = await checkInvariants(server.db());
     expectInvariants(after);
-    expectNoLoss(burst.result.acks, after);
+    // DynamoDB Local answers a write a moment before it is on disk: a SIGKILL right then takes it along (measured:
+    // 1 kill in 8 under a stream of transactions lost one, answered 6 ms before). DynamoDB answers only once it is
+    // durable, so the writes answered that close to the kill say nothing about this server; every other one must be
+    // there, those from before the kill and those after the restart.
+    const nearKill = (a: Ack) => Math.abs(a.at - killedAt) <= ENGINE_UNSYNCED_MS;
+    const judged = burst.result.acks.filter((a) => !nearKill(a));
+    expect(judged.filter((a) => a.at < killedAt).length).toBeGreaterThanOrEqual(8);
+    expectNoLoss(judged, after);
+    tally.engineLost += lostAcks(burst.result.acks.filter(nearKill), after.evaluations, after.history).length;
   }, 120_000);
 });
 

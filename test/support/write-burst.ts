@@ -14,6 +14,8 @@ export interface Ack {
   version: number;
   status: string;
   step: Step;
+  /** When the answer arrived (Date.now()). */
+  at: number;
 }
 
 type Step = 'save' | 'submit' | 'review' | 'approve';
@@ -188,6 +190,7 @@ export class WriteBurst {
         version: body.version,
         status: body.status,
         step,
+        at: Date.now(),
       });
       chain.status = body.status;
       chain.saved = body.selfAssessment !== null;
