@@ -7,7 +7,7 @@
  *    Jetty server are given the host of the system property `dynamodb.local.host` (default 127.0.0.1).
  * 2. It does not outlive its parent. With `-Ddynamodb.local.watchStdin=true` it reads its standard input, a pipe
  *    held by the Node process that started it; when that pipe closes (the parent exited, even by SIGKILL) it
- *    stops at once.
+ *    stops a moment later (SETTLE_MS: DynamoDB Local answers a write a few milliseconds before it is on disk).
  *
  * Every other argument is DynamoDB Local's own (-port, -dbPath, -inMemory, -sharedDb, -disableTelemetry, ...).
  */
@@ -39,6 +39,13 @@ public class DynamoDbLocalLauncher {
     proxy.start();
   }
 
+  /**
+   * How long a write DynamoDB Local has answered may still take to reach its SQLite file: a halt right after the
+   * answer loses it (measured: a transaction answered 6 ms before a SIGKILL of the engine was gone after a restart).
+   * The parent is gone, and it was the one client, so nothing new arrives meanwhile.
+   */
+  private static final long SETTLE_MS = 250;
+
   private static void watchParent() {
     Thread watchdog = new Thread(() -> {
       try {
@@ -48,7 +55,12 @@ public class DynamoDbLocalLauncher {
       } catch (Exception ignored) {
         // A broken pipe is the parent going away too.
       }
-      // No shutdown hooks: SQLite has committed every acknowledged write, and a hook could hang.
+      try {
+        Thread.sleep(SETTLE_MS);
+      } catch (InterruptedException ignored) {
+        // Halting now is all that is left to do.
+      }
+      // No shutdown hooks: the writes answered have settled, and a hook could hang.
       Runtime.getRuntime().halt(0);
     }, "parent-watchdog");
     watchdog.setDaemon(true);

@@ -3,8 +3,9 @@
  * `npm start`, the job runner and the test suite. Java 17+ is the only requirement.
  *
  * The jar is started through `DynamoDbLocalLauncher.java` (next to this file), which binds it to 127.0.0.1 (the
- * jar alone listens on every interface, with no authentication) and stops it as soon as this process is gone,
- * even after a SIGKILL (it reads a pipe this process holds). The launcher is compiled once, by the compiler
+ * jar alone listens on every interface, with no authentication) and stops it a quarter of a second after this
+ * process is gone (the writes it has answered settle on disk meanwhile), even after a SIGKILL (it reads a pipe this
+ * process holds). The launcher is compiled once, by the compiler
  * inside the Java runtime (`java -m jdk.compiler/...`, no JDK tools needed), into node_modules/.cache: a restart
  * of the engine costs no compilation. A Java without that module (some slimmed-down JREs) starts the jar as
  * is, and a warning says what that means.
