@@ -277,6 +277,15 @@ export function rosterItems(
   ];
 }
 
+/** A unit's roster for a period (the ids it counted, and its revision), read consistently; empty if none yet. */
+async function unitRoster(db: Db, unitId: string, period: string) {
+  const { pk, sk } = keys.unitRoster(unitId, period);
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return decode(rosterSchema, Item ?? {}, 'unit roster');
+}
+
 /**
  * A unit's evaluations of a period as stored (not decoded), by employee id: those on the unit's roster (opened since
  * 2026-12, in no index) read by key, one BatchGet per 100, and those on gsi3 (opened before) with the same Query as
@@ -290,18 +299,11 @@ export async function unitItems(
   period: string,
   attributes?: readonly string[],
 ): Promise<Item[]> {
-  const rosterKey = keys.unitRoster(unitId, period);
   const [roster, indexed] = await Promise.all([
-    db.doc.send(
-      new GetCommand({
-        TableName: db.tableName,
-        Key: { pk: rosterKey.pk, sk: rosterKey.sk },
-        ConsistentRead: true,
-      }),
-    ),
+    unitRoster(db, unitId, period),
     queryAll(db, { ...keys.unitEvaluations(unitId, period), ...(attributes ? { attributes } : {}) }),
   ]);
-  const ids = [...decode(rosterSchema, roster.Item ?? {}, 'unit roster').ids];
+  const ids = [...roster.ids];
   const found = await batchGet(
     db,
     ids.map((id) => keys.evaluationKey(id, period)),
@@ -422,14 +424,7 @@ export function evaluationStore(db: Db) {
     const rosterKey = keys.unitRoster(unitId, period);
     const counters = keys.unitPeriod(unitId, period);
     for (let attempt = 0; ; attempt++) {
-      const { Item } = await db.doc.send(
-        new GetCommand({
-          TableName: db.tableName,
-          Key: { pk: rosterKey.pk, sk: rosterKey.sk },
-          ConsistentRead: true,
-        }),
-      );
-      const roster = decode(rosterSchema, Item ?? {}, 'unit roster');
+      const roster = await unitRoster(db, unitId, period);
       const fresh = ids.filter((id) => !roster.ids.has(id));
       if (fresh.length === 0) return;
       try {

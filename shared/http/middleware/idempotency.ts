@@ -24,6 +24,9 @@ import { knownErrorResult } from './errors.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The same key came with another request (its path or body differ): 409. */
+const keyReused = () => conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.');
+
 const replayed = (receipt: Receipt): HttpResult => ({
   ...receipt.response,
   headers: { ...receipt.response.headers, 'idempotent-replayed': 'true' },
@@ -81,10 +84,7 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error,
     if (!claim) return null;
     const first = await storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', claim.key);
     if (!first) return null;
-    if (first.requestHash !== claim.hash)
-      return knownErrorResult(
-        conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.'),
-      ) as HttpResult;
+    if (first.requestHash !== claim.hash) return knownErrorResult(keyReused()) as HttpResult;
     return replayed(first);
   };
 
@@ -108,8 +108,7 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult, Error,
             ? state.receiptRead.read
             : storeOf(state).receipts.get(state.caller?.principal.employeeId ?? '', key));
       if (earlier) {
-        if (earlier.requestHash !== hash)
-          throw conflict('Idempotency-Key này đã được dùng cho một yêu cầu khác.');
+        if (earlier.requestHash !== hash) throw keyReused();
         return replayed(earlier);
       }
       const claim = { key, hash, writtenWithChange: false };
