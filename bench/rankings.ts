@@ -22,7 +22,6 @@ import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
 import { type TransitionOptions, transitionAndPresent } from '../shared/app/evaluations.ts';
 import { packUnits } from '../shared/app/jobs/compute-rankings.ts';
 import { runJobInline } from '../shared/app/jobs/runner.ts';
-import { inParallel } from '../shared/app/parallel.ts';
 import { deadlinesFor, nextPeriod } from '../shared/domain/calendar.ts';
 import type { Action } from '../shared/domain/types.ts';
 import { toResult } from '../shared/http/reply.ts';
@@ -31,6 +30,7 @@ import { createDb, type Db } from '../shared/store/client.ts';
 import { createTableIfMissing } from '../shared/store/create-table.ts';
 import { evaluationItem, RANKING_ATTRIBUTES, unitItems } from '../shared/store/evaluation-store.ts';
 import { keys } from '../shared/store/keys.ts';
+import { inParallel } from '../shared/store/parallel.ts';
 import { attachMeter, emptyMeter, type Meter } from './_meter.ts';
 
 export { attachMeter, emptyMeter, type Meter };

@@ -11,8 +11,8 @@ import { type CycleSchedule, periodsOfYear } from '../domain/cycles.ts';
 import { yearResult } from '../domain/rankings.ts';
 import { DEFAULT_RUBRIC_ID } from '../domain/rubrics.ts';
 import type { Employee, StoredEvaluation } from '../store/entities.ts';
+import { inParallel } from '../store/parallel.ts';
 import type { Store } from '../store/store.ts';
-import { inParallel } from './parallel.ts';
 
 /** An employee's approved evaluations of a year, oldest first (months and quarters in calendar order). */
 export async function approvedOfYear(store: Store, employeeId: string, year: number) {

@@ -12,11 +12,11 @@ import { type IncomeTable, itemsFor, periodIncome, yearIncome } from '../domain/
 import { toPoints } from '../domain/points.ts';
 import { compareVietnamese } from '../domain/rankings.ts';
 import type { Grade } from '../domain/types.ts';
+import { inParallel } from '../store/parallel.ts';
 import { Access } from './access.ts';
 import { annualForEmployee } from './annual.ts';
 import type { Caller } from './caller.ts';
 import { toCsv } from './csv.ts';
-import { inParallel } from './parallel.ts';
 import { notClassifiedLabel } from './reports.ts';
 
 /** A period (`2026-03`, `2026-Q1`) or a calendar year. */

@@ -24,6 +24,7 @@ import {
 } from '../domain/products.ts';
 import type { Problem } from '../domain/types.ts';
 import type { Employee, StoredEvaluation, StoredProduct, WorkLogEvent } from '../store/entities.ts';
+import { inParallel } from '../store/parallel.ts';
 import type { ProductChange, ProductReport } from '../store/product-store.ts';
 import type { Store } from '../store/store.ts';
 import { Access } from './access.ts';
@@ -31,7 +32,6 @@ import type { Caller } from './caller.ts';
 import { parseCsv } from './csv.ts';
 import { visibleEvaluation } from './evaluations.ts';
 import { PRODUCT_CSV_HEADER, type ProductFeedItem, productFeedItem } from './inputs.ts';
-import { inParallel } from './parallel.ts';
 import { parseProductId, productFacts } from './task-score.ts';
 
 const MAX_ATTEMPTS = 6;

@@ -10,6 +10,7 @@ import type {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { FanOut, StepMessage } from '../app/jobs/types.ts';
+import { inParallel } from '../store/parallel.ts';
 
 /** The SQS call we use: lets tests observe the calls without a queue. */
 export interface SqsSender {
@@ -46,15 +47,7 @@ export class SqsFanOut implements FanOut {
     const chunks: StepMessage[][] = [];
     for (let i = 0; i < messages.length; i += SQS_BATCH) chunks.push(messages.slice(i, i + SQS_BATCH));
     // A few batches in flight: 3,000 units are 300 calls.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(4, chunks.length) }, async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++];
-          if (chunk) await this.sendBatch(chunk, delay);
-        }
-      }),
-    );
+    await inParallel(chunks, 4, (chunk) => this.sendBatch(chunk, delay));
   }
 
   private async sendBatch(chunk: StepMessage[], delay: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import type { TableKey } from './keys.ts';
+import { inParallel } from './parallel.ts';
 import { projectionOf } from './query.ts';
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
@@ -14,23 +15,17 @@ export async function batchPut(
 ): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let requests: Record<string, unknown>[] = (batches[next++] ?? []).map((Item) => ({
-        PutRequest: { Item },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[db.tableName] ?? []) as Record<string, unknown>[];
-        if (requests.length > 0) {
-          if (attempt >= 8) throw new Error(`${requests.length} items left unprocessed`);
-          await backoff(attempt);
-        }
+  await inParallel(batches, Math.max(1, concurrency), async (batch) => {
+    let requests: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[db.tableName] ?? []) as Record<string, unknown>[];
+      if (requests.length > 0) {
+        if (attempt >= 8) throw new Error(`${requests.length} items left unprocessed`);
+        await backoff(attempt);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, worker));
+  });
 }
 
 export const keyOf = (k: TableKey) => `${k.pk}\u0000${k.sk}`;
@@ -82,10 +77,6 @@ export async function batchGet(
       if (request && Object.keys(request).length > 0) await backoff(attempt);
     }
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) await getChunk(chunks[next++] as TableKey[]);
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCH_GETS_IN_FLIGHT, chunks.length) }, worker));
+  await inParallel(chunks, BATCH_GETS_IN_FLIGHT, getChunk);
   return found;
 }

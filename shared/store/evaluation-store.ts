@@ -39,6 +39,7 @@ import {
 import { type Receipt, receiptItem } from './idempotency-store.ts';
 import { ENTITY, keys, type RosterRole } from './keys.ts';
 import { notificationItem } from './notification-store.ts';
+import { inParallel } from './parallel.ts';
 import { productRevisionGuard } from './product-store.ts';
 import { type QuerySpec, queryAll } from './query.ts';
 
@@ -228,14 +229,6 @@ export type WriteOutcome = 'written' | 'stale' | 'counters-moved' | 'conflict' |
 /** Drafts (and roster updates) written side by side within one unit; the job runs units side by side too. */
 const DRAFT_PUTS_IN_FLIGHT = 16;
 
-/** `work` on every item, at most DRAFT_PUTS_IN_FLIGHT at a time (a worker pool: no wait for a batch's slowest). */
-async function eachInFlight<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(DRAFT_PUTS_IN_FLIGHT, items.length) }, worker));
-}
 const MAX_CONFLICT_RETRIES = 6;
 
 /** The reviewers' and approvers' rosters of some rostered evaluations of one unit: whom each lists. */
@@ -386,7 +379,7 @@ export function evaluationStore(db: Db) {
   const putDrafts = async (drafts: readonly StoredEvaluation[]) => {
     const written: StoredEvaluation[] = [];
     const there: StoredEvaluation[] = [];
-    await eachInFlight(drafts, async (draft) => {
+    await inParallel(drafts, DRAFT_PUTS_IN_FLIGHT, async (draft) => {
       ((await putIfAbsent(db, evaluationItem(draft))) ? written : there).push(draft);
     });
     return { written, there };
@@ -394,7 +387,7 @@ export function evaluationStore(db: Db) {
 
   /** Adds the rostered evaluations to their reviewers' and approvers' rosters (a string set: adding twice is a no-op). */
   const writeRosters = async (unitId: string, period: string, evaluations: readonly StoredEvaluation[]) => {
-    await eachInFlight(ownerRosters(evaluations), async ({ role, ownerId, ids }) => {
+    await inParallel(ownerRosters(evaluations), DRAFT_PUTS_IN_FLIGHT, async ({ role, ownerId, ids }) => {
       const { pk, sk, entityType } = keys.roster(role, ownerId, period, unitId);
       await db.doc.send(
         new UpdateCommand({

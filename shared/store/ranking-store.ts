@@ -16,6 +16,7 @@ import {
   subunitRankingSnapshotSchema,
 } from './entities.ts';
 import { keys } from './keys.ts';
+import { inParallel } from './parallel.ts';
 import { queryAll } from './query.ts';
 
 type Item = Record<string, unknown>;
@@ -147,30 +148,21 @@ export function rankingStore(db: Db) {
       subtrees: ReadonlyMap<string, SubtreeFigures>,
       concurrency = 8,
     ): Promise<number> {
-      const todo = [...subtrees];
-      let next = 0;
-      let set = 0;
-      const worker = async () => {
-        while (next < todo.length) {
-          const [unitId, subtree] = todo[next++] ?? [];
-          if (!unitId || !subtree) continue;
-          const k = keys.ranking(unitId, period);
-          const written = await conditionHeld(
-            db.doc.send(
-              new UpdateCommand({
-                TableName: db.tableName,
-                Key: { pk: k.pk, sk: k.sk },
-                UpdateExpression: 'SET subtree = :subtree',
-                ConditionExpression: 'computedAt = :at',
-                ExpressionAttributeValues: { ':subtree': subtree, ':at': computedAt },
-              }),
-            ),
-          );
-          if (written) set++;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, worker));
-      return set;
+      const written = await inParallel([...subtrees], Math.max(1, concurrency), ([unitId, subtree]) => {
+        const k = keys.ranking(unitId, period);
+        return conditionHeld(
+          db.doc.send(
+            new UpdateCommand({
+              TableName: db.tableName,
+              Key: { pk: k.pk, sk: k.sk },
+              UpdateExpression: 'SET subtree = :subtree',
+              ConditionExpression: 'computedAt = :at',
+              ExpressionAttributeValues: { ':subtree': subtree, ':at': computedAt },
+            }),
+          ),
+        );
+      });
+      return written.filter(Boolean).length;
     },
 
     async getSubunit(unitId: string, period: string): Promise<SubunitRankingSnapshot | null> {

@@ -12,9 +12,9 @@
 import { vietnamDateOf } from '../../domain/calendar.ts';
 import type { Grade } from '../../domain/types.ts';
 import type { StoredAnnualResult } from '../../store/entities.ts';
+import { inParallel } from '../../store/parallel.ts';
 import { annualForEmployee } from '../annual.ts';
 import { annualSummaries, ownAnnualFigures } from '../annual-summary.ts';
-import { inParallel } from '../parallel.ts';
 import type { JobContext, RunReport } from './types.ts';
 import { perUnit, startUnitRun, type UnitJob } from './unit-run.ts';
 

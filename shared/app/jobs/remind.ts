@@ -17,7 +17,7 @@
 import { addDays, isAfter, isValidCivilDate, vietnamDateOf } from '../../domain/calendar.ts';
 import type { Deadlines, EvaluationStatus } from '../../domain/types.ts';
 import type { OutboxMessage, ReminderRow, ReminderTask } from '../../store/entities.ts';
-import { inParallel } from '../parallel.ts';
+import { inParallel } from '../../store/parallel.ts';
 import { DAILY_REMINDER, deliverySettingsFromConfig } from './delivery.ts';
 import { composeReminder } from './reminder-content.ts';
 import { beginRun, finishRun } from './runs.ts';

@@ -1,4 +1,7 @@
-/** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight (a worker pool: no wait for a group's slowest); results
+ * keep the input order. In the store, the lowest layer that runs work side by side, so the use cases share it.
+ */
 export async function inParallel<T, R>(
   items: readonly T[],
   limit: number,
